@@ -1,0 +1,69 @@
+//! The pure quote engine: draft text in, findings with byte ranges out. No I/O, no protocol types, no panics.
+//!
+//! Pipeline: [`quotes`] finds quotations in a draft; [`normalize`] turns text into comparable words with byte
+//! offsets back into the original; [`index`] keeps the sources' words and a term index; [`align`] aligns a
+//! quote with a candidate passage word by word; [`verdict`] turns the best alignment into a [`Finding`].
+
+pub mod align;
+pub mod index;
+pub mod metadata;
+pub mod normalize;
+pub mod prose;
+pub mod quotes;
+pub mod repair;
+pub mod verdict;
+
+pub use index::{Corpus, Source, SourceId};
+pub use metadata::SourceMetadata;
+pub use quotes::{find_quotes, Quote, QuoteKind};
+pub use repair::{attribution_text, repair_edits, TextEdit};
+pub use verdict::{Edit, EditKind, Finding, Passage, Verdict, VerdictCache};
+
+/// How a text is laid out: Markdown drafts are parsed (code, front matter, HTML comments and link targets are
+/// never quotations); plain text is prose throughout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TextFormat {
+    Markdown,
+    PlainText,
+}
+
+impl TextFormat {
+    /// Markdown for `.md`/`.markdown`/`.mdx` names, plain text otherwise.
+    pub fn from_path(path: &str) -> TextFormat {
+        let lower = path.to_ascii_lowercase();
+        if lower.ends_with(".md") || lower.ends_with(".markdown") || lower.ends_with(".mdx") {
+            TextFormat::Markdown
+        } else {
+            TextFormat::PlainText
+        }
+    }
+}
+
+/// The engine's knobs, already checked (see `config.rs` for the raw settings and their validation).
+#[derive(Clone, Debug, PartialEq)]
+pub struct EngineSettings {
+    /// Quotes with fewer words than this are ignored (scare quotes, titles).
+    pub min_words: usize,
+    /// Share of the quote's words (0–1) that must align, in order, with a source passage for the quote to be
+    /// `drift` rather than `unsourced`.
+    pub drift_threshold: f32,
+    /// Fewest words that must align in a drift, whatever the share (guards very short quotes).
+    pub drift_min_matched_words: usize,
+    /// Most source words one `[bracketed]` insertion may stand for.
+    pub bracket_max_words: usize,
+    /// Quotes longer than this (in words) are checked on their first `max_quote_words` words only, so a
+    /// pathological quote cannot stall the checker.
+    pub max_quote_words: usize,
+}
+
+impl Default for EngineSettings {
+    fn default() -> Self {
+        EngineSettings {
+            min_words: 4,
+            drift_threshold: 0.5,
+            drift_min_matched_words: 3,
+            bracket_max_words: 6,
+            max_quote_words: 400,
+        }
+    }
+}

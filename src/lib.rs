@@ -1,0 +1,2 @@
+//! verbatim: checks quotations in drafts against source articles.
+pub mod engine;
