@@ -1,0 +1,389 @@
+-- Headless end-to-end test of the verbatim Neovim plugin against the real server.
+-- Run by editors/nvim/test/run.sh, which copies the demo workspace and this plugin to a temp dir:
+--   VERBATIM_BIN=... VERBATIM_DEMO=<copy of fixtures/demo> VERBATIM_PLUGIN=<copy of editors/nvim> \
+--   nvim --headless --clean --cmd 'set rtp^=<plugin>' -c 'luafile e2e.lua' -c 'cquit 2' </dev/null
+--
+-- Opens every draft of the demo workspace through the plugin (FileType autocmd -> root detection ->
+-- client), then checks: diagnostics arrive with source "verbatim", a known code, the default severity
+-- and a range covering the quoted words between the quote marks; a drift quote has a hover, a
+-- definition in sources/, and a "Replace with source wording" action that makes it verify; "Ignore this
+-- quote" silences a quote. Works on Neovim 0.7 (Debian 12) and later.
+
+local uv = vim.uv or vim.loop
+local passed, failed = 0, 0
+local t0 = uv.hrtime()
+
+local function say(line)
+  io.stdout:write(line .. "\n")
+  io.stdout:flush()
+end
+
+local function finish()
+  say(string.format("nvim e2e (Neovim %s): %d passed, %d failed",
+    tostring(vim.version().major .. "." .. vim.version().minor .. "." .. vim.version().patch), passed, failed))
+  pcall(function()
+    require("verbatim").stop()
+    vim.wait(2000, function() return #require("verbatim").clients() == 0 end, 20)
+  end)
+  vim.cmd(failed == 0 and passed > 0 and "qall!" or "cquit 1")
+end
+
+local Abort = {}
+local function check(cond, what, detail)
+  if cond then
+    passed = passed + 1
+    say("ok - " .. what)
+  else
+    failed = failed + 1
+    say("not ok - " .. what .. (detail and (": " .. (type(detail) == "string" and detail or vim.inspect(detail))) or ""))
+  end
+  return cond
+end
+-- A failed precondition: later steps would only fail noisily.
+local function require_that(cond, what, detail)
+  if not check(cond, what, detail) then
+    error(Abort)
+  end
+end
+
+local function env(name)
+  local value = os.getenv(name)
+  if value == nil or value == "" then
+    say("not ok - environment variable " .. name .. " is not set (run editors/nvim/test/run.sh)")
+    vim.cmd("cquit 1")
+  end
+  return value
+end
+
+local bin, demo, plugin_dir = env("VERBATIM_BIN"), env("VERBATIM_DEMO"), env("VERBATIM_PLUGIN")
+local first_timeout = tonumber(os.getenv("VERBATIM_TIMEOUT_MS") or "") or 60000
+
+-- Record every raw publishDiagnostics (UTF-16 ranges, codes, data) before Neovim converts them.
+local published = {} -- uri -> { version = n, diagnostics = {...}, count = number of publishes }
+local original_publish = vim.lsp.handlers["textDocument/publishDiagnostics"]
+vim.lsp.handlers["textDocument/publishDiagnostics"] = function(err, result, ctx, config)
+  if result and result.uri then
+    local previous = published[result.uri]
+    published[result.uri] = {
+      diagnostics = result.diagnostics or {},
+      count = (previous and previous.count or 0) + 1,
+    }
+  end
+  return original_publish(err, result, ctx, config)
+end
+
+local SEVERITY = { verified = 4, drift = 2, unsourced = 3 } -- the server's defaults: hint, warning, information
+local OPENING = { '"', "“", "‘", "'", "«", "„", "‹" }
+local CLOSING = { '"', "”", "’", "'", "»", "“", "›" }
+
+local function ends_with_any(s, list)
+  for _, mark in ipairs(list) do
+    if #s >= #mark and s:sub(-#mark) == mark then
+      return true
+    end
+  end
+  return false
+end
+
+local function starts_with_any(s, list)
+  for _, mark in ipairs(list) do
+    if s:sub(1, #mark) == mark then
+      return true
+    end
+  end
+  return false
+end
+
+-- LSP position (UTF-16) -> 0-based byte column.
+local function byte_col(bufnr, pos)
+  local line = vim.api.nvim_buf_get_lines(bufnr, pos.line, pos.line + 1, false)[1] or ""
+  if pos.character == 0 then
+    return 0
+  end
+  local ok, col = pcall(vim.str_byteindex, line, pos.character, true)
+  return ok and col or #line
+end
+
+-- Text of an LSP range plus the line text before its start and after its end.
+local function range_text(bufnr, range)
+  local lines = vim.api.nvim_buf_get_lines(bufnr, range.start.line, range["end"].line + 1, false)
+  if #lines == 0 then
+    return "", "", ""
+  end
+  local scol, ecol = byte_col(bufnr, range.start), byte_col(bufnr, range["end"])
+  local before = lines[1]:sub(1, scol)
+  local after = lines[#lines]:sub(ecol + 1)
+  local text
+  if #lines == 1 then
+    text = lines[1]:sub(scol + 1, ecol)
+  else
+    lines[#lines] = lines[#lines]:sub(1, ecol)
+    lines[1] = lines[1]:sub(scol + 1)
+    text = table.concat(lines, "\n")
+  end
+  return text, before, after
+end
+
+local function wait_for_publish(uri, after_count, timeout)
+  return vim.wait(timeout, function()
+    local p = published[uri]
+    return p ~= nil and p.count > after_count
+  end, 20)
+end
+
+local function request(bufnr, method, params, timeout)
+  local responses, err = vim.lsp.buf_request_sync(bufnr, method, params, timeout or 10000)
+  if not responses then
+    return nil, err or "no response"
+  end
+  for _, response in pairs(responses) do
+    if response.err then
+      return nil, response.err
+    end
+    return response.result
+  end
+  return nil, "empty response"
+end
+
+local function hover_text(contents)
+  if type(contents) == "string" then
+    return contents
+  end
+  if contents.value then
+    return contents.value
+  end
+  local parts = {}
+  for _, item in ipairs(contents) do
+    table.insert(parts, type(item) == "string" and item or item.value or "")
+  end
+  return table.concat(parts, "\n")
+end
+
+local function find_action(actions, pattern)
+  for _, action in ipairs(actions or {}) do
+    if (action.title or ""):lower():find(pattern, 1, true) then
+      return action
+    end
+  end
+  return nil
+end
+
+local function same_start(a, b)
+  return a.start.line == b.start.line and a.start.character == b.start.character
+end
+
+local function main()
+  vim.defer_fn(function()
+    say("not ok - watchdog: the test took longer than " .. math.floor(first_timeout / 1000 + 120) .. "s")
+    vim.cmd("cquit 1")
+  end, first_timeout + 120000)
+
+  -- The :help doc is installed and its tags resolve.
+  vim.cmd("silent! helptags " .. vim.fn.fnameescape(plugin_dir .. "/doc"))
+  local help_ok = pcall(vim.cmd, "help verbatim")
+  check(help_ok and vim.bo.filetype == "help", ":help verbatim opens the plugin's doc")
+  pcall(vim.cmd, "help verbatim-settings")
+  check(vim.bo.filetype == "help" and vim.fn.expand("%:t") == "verbatim.txt", ":help verbatim-settings resolves")
+  vim.cmd("silent! only | enew")
+
+  local verbatim = require("verbatim")
+  verbatim.setup({ cmd = { bin, "lsp" } })
+
+  -- Root detection: a draft's root is the demo folder (it has sources/), a folder without either marker has none.
+  check(verbatim.find_root(demo .. "/drafts") == demo, "root detection: a sources/ folder marks the root",
+    verbatim.find_root(demo .. "/drafts"))
+  local tmp_other = vim.fn.tempname()
+  vim.fn.mkdir(tmp_other .. "/sub/sources", "p")
+  vim.fn.writefile({ "" }, tmp_other .. "/verbatim.toml")
+  check(verbatim.find_root(tmp_other .. "/sub/sources/x.md") == tmp_other,
+    "root detection: verbatim.toml wins over a nearer sources/ folder", verbatim.find_root(tmp_other .. "/sub/sources/x.md"))
+
+  local drafts = vim.fn.glob(demo .. "/drafts/*.md", false, true)
+  vim.list_extend(drafts, vim.fn.glob(demo .. "/drafts/*.txt", false, true))
+  table.sort(drafts)
+  require_that(#drafts > 0, "the demo workspace has drafts", demo .. "/drafts")
+
+  -- Open every draft; the plugin attaches it and the server publishes its diagnostics.
+  local opened, by_code, all = {}, { verified = 0, drift = 0, unsourced = 0 }, {}
+  local bad_source, bad_code, bad_severity, bad_range, bad_related = {}, {}, {}, {}, {}
+  for i, path in ipairs(drafts) do
+    vim.cmd("edit " .. vim.fn.fnameescape(path))
+    local bufnr = vim.api.nvim_get_current_buf()
+    local uri = vim.uri_from_bufnr(bufnr)
+    local name = vim.fn.fnamemodify(path, ":t")
+    local attached = vim.wait(5000, function() return #verbatim.clients(bufnr) > 0 end, 20)
+    require_that(attached, "plugin attached a verbatim client to " .. name .. " (filetype " .. vim.bo.filetype .. ")")
+    if i == 1 then
+      local client = verbatim.clients()[1]
+      check(client and client.config.root_dir == demo, "the client's root is the demo workspace",
+        client and client.config.root_dir)
+    end
+    local got = wait_for_publish(uri, 0, i == 1 and first_timeout or 15000)
+    require_that(got, "diagnostics published for " .. name)
+    opened[#opened + 1] = { bufnr = bufnr, uri = uri, name = name }
+    for _, d in ipairs(published[uri].diagnostics) do
+      local text, before, after = range_text(bufnr, d.range)
+      local entry = { bufnr = bufnr, uri = uri, name = name, diagnostic = d, text = text }
+      all[#all + 1] = entry
+      local where = string.format("%s:%d:%d %q", name, d.range.start.line + 1, d.range.start.character + 1, text)
+      if d.source ~= "verbatim" then table.insert(bad_source, where) end
+      if by_code[d.code] == nil then
+        table.insert(bad_code, where .. " code=" .. tostring(d.code))
+      else
+        by_code[d.code] = by_code[d.code] + 1
+        if d.severity ~= SEVERITY[d.code] then
+          table.insert(bad_severity, where .. " " .. d.code .. " severity=" .. tostring(d.severity))
+        end
+        if d.code ~= "unsourced" then
+          local rel = d.relatedInformation and d.relatedInformation[1]
+          local src = d.data and d.data.source_uri
+          if not rel or not rel.location.uri:find("/sources/", 1, true) or not src then
+            table.insert(bad_related, where .. " " .. d.code)
+          end
+        end
+      end
+      -- The range is the quoted words: non-empty, not starting or ending with a mark or a space, and
+      -- (outside block quotes) the quote marks sit right outside it.
+      local line = vim.api.nvim_buf_get_lines(bufnr, d.range.start.line, d.range.start.line + 1, false)[1] or ""
+      local block = line:match("^%s*>") ~= nil
+      local words = select(2, text:gsub("%w+", ""))
+      local trimmed = not text:match("^%s") and not text:match("%s$")
+      -- Punctuation just inside the closing mark may be left out of the range (“…words,” he said).
+      local after_punct = after:gsub("^[%.,;:!?…]+", "")
+      local marked = block or (ends_with_any(before, OPENING) and starts_with_any(after_punct, CLOSING))
+      if words == 0 or not trimmed or not marked then
+        table.insert(bad_range, where .. " before=" .. vim.inspect(before:sub(-4)) .. " after=" .. vim.inspect(after:sub(1, 4)))
+      end
+    end
+  end
+
+  check(#all > 0, "the demo drafts have diagnostics", #all)
+  check(#bad_source == 0, "every diagnostic has source \"verbatim\"", bad_source)
+  check(#bad_code == 0, "every diagnostic code is verified, drift or unsourced", bad_code)
+  check(#bad_severity == 0, "severities are the defaults (verified hint, drift warning, unsourced information)", bad_severity)
+  check(#bad_range == 0, "every range covers the quoted words between the quote marks", bad_range)
+  check(#bad_related == 0, "verified and drift diagnostics point at a passage under sources/ (relatedInformation, data.source_uri)", bad_related)
+  check(by_code.verified > 0, "the demo has verified quotes", by_code)
+  check(by_code.drift > 0, "the demo has drifted quotes", by_code)
+  check(by_code.unsourced > 0, "the demo has unsourced quotes", by_code)
+  say(string.format("# verdicts: %d verified, %d drift, %d unsourced", by_code.verified, by_code.drift, by_code.unsourced))
+
+  -- Neovim's own diagnostics agree with what was published.
+  local shown = 0
+  for _, o in ipairs(opened) do shown = shown + #vim.diagnostic.get(o.bufnr) end
+  check(shown == #all, "vim.diagnostic.get() shows every published diagnostic", { shown = shown, published = #all })
+
+  local drift
+  for _, e in ipairs(all) do
+    if e.diagnostic.code == "drift" then drift = e break end
+  end
+  require_that(drift ~= nil, "a drift quote to work on")
+  local d = drift.diagnostic
+  vim.cmd("buffer " .. drift.bufnr)
+  local inside = { line = d.range.start.line, character = d.range.start.character + 1 }
+  local text_document = { uri = drift.uri }
+
+  -- Hover inside the quote: Markdown naming the verdict and showing the source.
+  local hover, herr = request(drift.bufnr, "textDocument/hover", { textDocument = text_document, position = inside })
+  local htext = hover and hover.contents and hover_text(hover.contents) or ""
+  check(#htext > 0, "hover on a drift quote has contents", herr)
+  check(htext:lower():find("drift", 1, true) ~= nil, "the hover names the verdict (drift)", htext:sub(1, 300))
+  check(hover and hover.contents and (hover.contents.kind == "markdown" or type(hover.contents) == "string" or hover.contents[1] ~= nil),
+    "the hover is Markdown", hover and hover.contents and hover.contents.kind)
+
+  -- Go to definition: the source passage.
+  local def = request(drift.bufnr, "textDocument/definition", { textDocument = text_document, position = inside })
+  local location = def and (def.uri and def or def[1])
+  local target = location and (location.uri or location.targetUri)
+  check(target ~= nil and target:find("/sources/", 1, true) ~= nil, "definition on the quote goes to a source under sources/", def)
+
+  -- Code actions on the drift quote: the three promised actions, each with a workspace edit.
+  local client = verbatim.clients()[1]
+  local function actions_for(entry)
+    local result = request(entry.bufnr, "textDocument/codeAction", {
+      textDocument = { uri = entry.uri },
+      range = entry.diagnostic.range,
+      context = { diagnostics = { entry.diagnostic } },
+    })
+    return result or {}
+  end
+  local function resolved(action)
+    if action and not action.edit and client.server_capabilities.codeActionProvider
+        and type(client.server_capabilities.codeActionProvider) == "table"
+        and client.server_capabilities.codeActionProvider.resolveProvider then
+      return request(drift.bufnr, "codeAction/resolve", action) or action
+    end
+    return action
+  end
+  local actions = actions_for(drift)
+  local replace = resolved(find_action(actions, "replace with source wording"))
+  check(replace ~= nil and replace.edit ~= nil, "drift quote offers \"Replace with source wording\" with an edit",
+    vim.tbl_map(function(a) return a.title end, actions))
+  check(find_action(actions, "insert attribution") ~= nil, "the quote offers \"Insert attribution\"")
+  check(find_action(actions, "ignore this quote") ~= nil, "the quote offers \"Ignore this quote\"")
+
+  if replace and replace.edit then
+    local before_count = published[drift.uri].count
+    vim.lsp.util.apply_workspace_edit(replace.edit, client.offset_encoding or "utf-16")
+    local republished = wait_for_publish(drift.uri, before_count, 15000)
+    check(republished, "diagnostics republished after the edit")
+    -- A publish may race the didChange; wait until the quote's verdict settles to verified.
+    local verified = vim.wait(15000, function()
+      for _, nd in ipairs(published[drift.uri].diagnostics) do
+        if same_start(nd.range, d.range) and nd.code == "verified" then return true end
+      end
+      return false
+    end, 50)
+    local now = {}
+    for _, nd in ipairs(published[drift.uri].diagnostics) do
+      if same_start(nd.range, d.range) then table.insert(now, nd.code) end
+    end
+    check(verified, "after \"Replace with source wording\" the quote verifies", now)
+    local new_text = range_text(drift.bufnr, d.range)
+    check(new_text ~= drift.text, "the quote's wording changed", new_text)
+  end
+
+  -- "Ignore this quote" on an unsourced quote: its diagnostic goes away.
+  local unsourced
+  for _, e in ipairs(all) do
+    if e.diagnostic.code == "unsourced" then unsourced = e break end
+  end
+  if unsourced then
+    vim.cmd("buffer " .. unsourced.bufnr)
+    local fresh -- the current diagnostic for it (the drift edit may have republished this buffer)
+    for _, nd in ipairs(published[unsourced.uri].diagnostics) do
+      if nd.code == "unsourced" and range_text(unsourced.bufnr, nd.range) == unsourced.text then fresh = nd break end
+    end
+    if fresh then
+      unsourced.diagnostic = fresh
+      local count_before = 0
+      for _, nd in ipairs(published[unsourced.uri].diagnostics) do
+        if nd.code == "unsourced" then count_before = count_before + 1 end
+      end
+      local ignore = resolved(find_action(actions_for(unsourced), "ignore this quote"))
+      check(ignore ~= nil and ignore.edit ~= nil, "unsourced quote offers \"Ignore this quote\" with an edit")
+      if ignore and ignore.edit then
+        vim.lsp.util.apply_workspace_edit(ignore.edit, client.offset_encoding or "utf-16")
+        local buftext = table.concat(vim.api.nvim_buf_get_lines(unsourced.bufnr, 0, -1, false), "\n")
+        check(buftext:find("verbatim-ignore", 1, true) ~= nil, "the edit inserts a verbatim-ignore comment")
+        local gone = vim.wait(15000, function()
+          local n = 0
+          for _, nd in ipairs(published[unsourced.uri].diagnostics) do
+            if nd.code == "unsourced" then n = n + 1 end
+          end
+          return n == count_before - 1
+        end, 50)
+        check(gone, "after \"Ignore this quote\" the quote has no diagnostic")
+      end
+    end
+  end
+
+  say(string.format("# elapsed %d ms", math.floor((uv.hrtime() - t0) / 1e6)))
+end
+
+local ok, err = xpcall(main, debug.traceback)
+if not ok and err ~= Abort then
+  failed = failed + 1
+  say("not ok - lua error: " .. tostring(err))
+end
+finish()
