@@ -1,2 +1,10 @@
-//! verbatim: checks quotations in drafts against source articles.
+//! verbatim: checks every quotation in a draft against the source articles of the workspace.
+//!
+//! [`engine`] is pure (text in, findings out); [`workspace`] is the only filesystem user; [`config`] checks
+//! settings; [`cli`] prints findings for `verbatim check`; [`lsp`] is the language server.
+#![deny(clippy::print_stdout)]
+
+pub mod config;
 pub mod engine;
+pub mod workspace;
+pub mod lsp;

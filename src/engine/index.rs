@@ -1,9 +1,26 @@
-//! The sources and their term index: words as term ids, postings from terms to sources.
-use super::metadata::SourceMetadata;
+//! The sources and their term index: each source's words as term ids, and postings from terms to sources.
+//!
+//! Terms are interned to `u32` ids; each source keeps its term array and the byte start of every word, so a
+//! passage's words are found without re-reading the source. Postings are per source (not per position): a
+//! quote's rarest terms vote for sources, and the few best are scanned for the densest window of the quote's
+//! terms. Removing a source leaves a tombstone that queries skip; postings are compacted when tombstones
+//! outnumber live sources.
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use foldhash::fast::FixedState;
+
+use super::metadata::{parse_metadata, SourceMetadata};
+use super::normalize::{for_each_word, term_hash, TermHash};
+use super::prose::prose;
 use super::TextFormat;
 
 /// A source's number in a [`Corpus`]; stable while the source is in it.
 pub type SourceId = u32;
+
+/// The term id of a word no source contains.
+pub const NO_TERM: u32 = u32::MAX;
 
 /// One source article.
 #[derive(Clone, Debug)]
@@ -15,10 +32,33 @@ pub struct Source {
     pub metadata: SourceMetadata,
 }
 
+/// A source tokenized and hashed, ready to be inserted (made in parallel, inserted in order).
+#[derive(Clone, Debug)]
+pub struct PreparedSource {
+    source: Source,
+    hashes: Vec<TermHash>,
+    starts: Vec<u32>,
+}
+
+struct Entry {
+    source: Source,
+    terms: Vec<u32>,
+    starts: Vec<u32>,
+}
+
+type FastMap<K, V> = HashMap<K, V, FixedState>;
+
 /// All sources of a workspace, indexed for quote look-up.
 #[derive(Default)]
 pub struct Corpus {
-    sources: Vec<Option<Source>>,
+    entries: Vec<Option<Entry>>,
+    by_key: FastMap<String, SourceId>,
+    term_ids: FastMap<TermHash, u32>,
+    document_frequency: Vec<u32>,
+    postings: Vec<Vec<SourceId>>,
+    live: usize,
+    dead: usize,
+    generation: u64,
 }
 
 impl Corpus {
@@ -26,43 +66,236 @@ impl Corpus {
         Corpus::default()
     }
 
+    /// Tokenizes a source (pure; call it from many threads, then [`Corpus::insert_prepared`]).
+    pub fn prepare_source(key: &str, text: String, format: TextFormat) -> PreparedSource {
+        let metadata = parse_metadata(&text, format);
+        let mut hashes = Vec::with_capacity(text.len() / 6);
+        let mut starts = Vec::with_capacity(text.len() / 6);
+        let mut scratch = String::new();
+        // Sources over 4 GiB cannot be addressed by u32 offsets; workspace refuses them long before that.
+        if text.len() < u32::MAX as usize {
+            for block in prose(&text, format).blocks {
+                for segment in block.segments {
+                    for_each_word(&text, segment, |range| {
+                        hashes.push(term_hash(&text[range.clone()], &mut scratch));
+                        starts.push(range.start as u32);
+                    });
+                }
+            }
+        }
+        PreparedSource { source: Source { key: key.to_string(), text, format, metadata }, hashes, starts }
+    }
+
+    /// Inserts a prepared source, replacing any source with the same key; returns its id.
+    pub fn insert_prepared(&mut self, prepared: PreparedSource) -> SourceId {
+        self.remove_source(&prepared.source.key);
+        let id = self.entries.len() as SourceId;
+        let mut terms = Vec::with_capacity(prepared.hashes.len());
+        for hash in &prepared.hashes {
+            let next = self.term_ids.len() as u32;
+            let term = *self.term_ids.entry(*hash).or_insert(next);
+            if term == next {
+                self.document_frequency.push(0);
+                self.postings.push(Vec::new());
+            }
+            terms.push(term);
+        }
+        for term in distinct(&terms) {
+            self.document_frequency[term as usize] += 1;
+            self.postings[term as usize].push(id);
+        }
+        self.by_key.insert(prepared.source.key.clone(), id);
+        self.entries.push(Some(Entry { source: prepared.source, terms, starts: prepared.starts }));
+        self.live += 1;
+        self.generation += 1;
+        id
+    }
+
     /// Adds a source or replaces the one with the same key; returns its id.
     pub fn upsert_source(&mut self, key: &str, text: String, format: TextFormat) -> SourceId {
-        let _ = (key, text, format);
-        0
+        self.insert_prepared(Corpus::prepare_source(key, text, format))
     }
 
     /// Removes a source; false when no source has that key.
     pub fn remove_source(&mut self, key: &str) -> bool {
-        let _ = key;
-        false
+        let Some(id) = self.by_key.remove(key) else { return false };
+        if let Some(entry) = self.entries.get_mut(id as usize).and_then(Option::take) {
+            for term in distinct(&entry.terms) {
+                let frequency = &mut self.document_frequency[term as usize];
+                *frequency = frequency.saturating_sub(1);
+            }
+        }
+        self.live -= 1;
+        self.dead += 1;
+        self.generation += 1;
+        if self.dead > 64 && self.dead > self.live {
+            self.compact();
+        }
+        true
+    }
+
+    /// Drops removed sources from the postings.
+    fn compact(&mut self) {
+        let entries = &self.entries;
+        for list in &mut self.postings {
+            list.retain(|&id| entries[id as usize].is_some());
+        }
+        self.dead = 0;
     }
 
     pub fn source(&self, id: SourceId) -> Option<&Source> {
-        self.sources.get(id as usize).and_then(Option::as_ref)
+        self.entry(id).map(|entry| &entry.source)
+    }
+
+    fn entry(&self, id: SourceId) -> Option<&Entry> {
+        self.entries.get(id as usize).and_then(Option::as_ref)
     }
 
     pub fn source_id(&self, key: &str) -> Option<SourceId> {
-        let _ = key;
-        None
+        self.by_key.get(key).copied()
     }
 
     /// Number of sources.
     pub fn len(&self) -> usize {
-        self.sources.iter().flatten().count()
+        self.live
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len() == 0
+        self.live == 0
     }
 
     /// Every source with its id.
     pub fn sources(&self) -> impl Iterator<Item = (SourceId, &Source)> {
-        self.sources.iter().enumerate().filter_map(|(i, s)| s.as_ref().map(|s| (i as SourceId, s)))
+        self.entries.iter().enumerate().filter_map(|(i, e)| e.as_ref().map(|e| (i as SourceId, &e.source)))
     }
 
     /// Changes whenever a source is added, replaced or removed (for caches of verdicts).
     pub fn generation(&self) -> u64 {
-        0
+        self.generation
+    }
+
+    /// Total words over all sources.
+    pub fn word_count(&self) -> usize {
+        self.entries.iter().flatten().map(|e| e.terms.len()).sum()
+    }
+
+    /// Approximate heap bytes held by the corpus (text, term arrays, postings, term table).
+    pub fn heap_bytes(&self) -> usize {
+        let entries: usize = self
+            .entries
+            .iter()
+            .flatten()
+            .map(|e| e.source.text.capacity() + e.terms.capacity() * 4 + e.starts.capacity() * 4 + e.source.key.len())
+            .sum();
+        let postings: usize = self.postings.iter().map(|p| p.capacity() * 4 + 24).sum();
+        entries + postings + self.term_ids.capacity() * 16 + self.document_frequency.capacity() * 4
+    }
+
+    /// The term id of a hash (`NO_TERM` when no source has the word).
+    pub(crate) fn term_id(&self, hash: TermHash) -> u32 {
+        self.term_ids.get(&hash).copied().unwrap_or(NO_TERM)
+    }
+
+    /// Inverse document frequency of a term (0 for unknown terms).
+    pub(crate) fn weight(&self, term: u32) -> f32 {
+        match self.document_frequency.get(term as usize) {
+            Some(&frequency) if frequency > 0 => (1.0 + self.live as f32 / frequency as f32).ln(),
+            _ => 0.0,
+        }
+    }
+
+    /// The sources that share the most (rarest) terms with a quote, best first, at most `limit` (more when
+    /// several tie with the last one, as near-duplicate wire copies do, up to `2 * limit`).
+    pub(crate) fn candidates(&self, quote_terms: &[u32], limit: usize) -> Vec<SourceId> {
+        let mut terms = distinct(quote_terms);
+        terms.retain(|&t| t != NO_TERM && self.document_frequency.get(t as usize).is_some_and(|&f| f > 0));
+        terms.sort_by_key(|&t| self.document_frequency[t as usize]);
+        let mut scores: FastMap<SourceId, f32> = FastMap::default();
+        let mut volume = 0usize;
+        for (rank, &term) in terms.iter().enumerate() {
+            let list = &self.postings[term as usize];
+            // The rarest terms always vote; common ones only while the work stays small.
+            if rank >= 4 && volume + list.len() > 400_000 {
+                break;
+            }
+            volume += list.len();
+            let weight = self.weight(term);
+            for &id in list {
+                *scores.entry(id).or_insert(0.0) += weight;
+            }
+        }
+        let mut ranked: Vec<(SourceId, f32)> =
+            scores.into_iter().filter(|(id, _)| self.entries[*id as usize].is_some()).collect();
+        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        if ranked.len() > limit {
+            let cut = ranked[limit - 1].1;
+            let keep = ranked.iter().take_while(|(_, score)| *score >= cut * 0.999).count().max(limit);
+            ranked.truncate(keep.min(limit * 2));
+        }
+        ranked.into_iter().map(|(id, _)| id).collect()
+    }
+
+    /// A source's term ids.
+    pub(crate) fn terms(&self, id: SourceId) -> &[u32] {
+        self.entry(id).map_or(&[], |e| &e.terms)
+    }
+
+    /// The byte range of a source's word `index`.
+    pub(crate) fn word_range(&self, id: SourceId, index: usize) -> Range<usize> {
+        let Some(entry) = self.entry(id) else { return 0..0 };
+        let Some(&start) = entry.starts.get(index) else { return entry.source.text.len()..entry.source.text.len() };
+        let start = start as usize;
+        let text = &entry.source.text;
+        // The word's end: the first word found from its start (the same segmentation as when indexing).
+        let limit = (start + 256).min(text.len());
+        let limit = (limit..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
+        let mut end = None;
+        for_each_word(text, start..limit, |range| {
+            if end.is_none() {
+                end = Some(range.end);
+            }
+        });
+        start..end.unwrap_or(limit)
+    }
+}
+
+/// The distinct values of a slice, sorted.
+fn distinct(terms: &[u32]) -> Vec<u32> {
+    let mut sorted = terms.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    sorted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn upsert_replace_and_remove() {
+        let mut corpus = Corpus::new();
+        let a = corpus.upsert_source("a.md", "One two three.".into(), TextFormat::Markdown);
+        let b = corpus.upsert_source("b.md", "Three four five.".into(), TextFormat::Markdown);
+        assert_eq!(corpus.len(), 2);
+        let mut scratch = String::new();
+        let three = corpus.term_id(term_hash("three", &mut scratch));
+        assert_eq!(corpus.candidates(&[three], 8), vec![a, b]);
+        let a2 = corpus.upsert_source("a.md", "Six seven.".into(), TextFormat::Markdown);
+        assert_ne!(a, a2);
+        assert_eq!(corpus.candidates(&[three], 8), vec![b]);
+        assert!(corpus.remove_source("b.md"));
+        assert!(!corpus.remove_source("b.md"));
+        assert!(corpus.candidates(&[three], 8).is_empty());
+        assert_eq!(corpus.len(), 1);
+        assert_eq!(corpus.source(a2).map(|s| s.metadata.title.as_str()), Some("Six seven."));
+    }
+
+    #[test]
+    fn word_ranges_come_back() {
+        let mut corpus = Corpus::new();
+        let id = corpus.upsert_source("a.txt", "Russia’s “Cold War” mentality".into(), TextFormat::PlainText);
+        let text = &corpus.source(id).unwrap().text;
+        let words: Vec<&str> = (0..4).map(|i| &text[corpus.word_range(id, i)]).collect();
+        assert_eq!(words, ["Russia’s", "Cold", "War", "mentality"]);
     }
 }

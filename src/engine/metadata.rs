@@ -1,4 +1,5 @@
 //! A source's metadata: title, date, author and url from its front matter, else the first non-empty line.
+
 use super::TextFormat;
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -9,8 +10,79 @@ pub struct SourceMetadata {
     pub url: Option<String>,
 }
 
-/// Reads the metadata of a source text.
+/// Reads the metadata of a source text. YAML (`---`) and TOML (`+++`) front matter are read for top-level
+/// `title`, `date`, `author` and `url` scalars; without a title, the first non-empty line (outside front
+/// matter, Markdown heading marks removed) is the title.
 pub fn parse_metadata(text: &str, format: TextFormat) -> SourceMetadata {
-    let _ = (text, format);
-    SourceMetadata::default()
+    let mut metadata = SourceMetadata::default();
+    let (front_matter, body) = split_front_matter(text);
+    for line in front_matter.lines() {
+        let Some((key, value)) = line.split_once(':').or_else(|| line.split_once('=')) else { continue };
+        if key.starts_with([' ', '\t']) {
+            continue;
+        }
+        let value = unquote(value.trim());
+        if value.is_empty() {
+            continue;
+        }
+        match key.trim().to_ascii_lowercase().as_str() {
+            "title" => metadata.title = value.to_string(),
+            "date" | "published" => metadata.date = Some(value.to_string()),
+            "author" | "byline" | "outlet" => metadata.author = Some(value.to_string()),
+            "url" | "link" | "source_url" => metadata.url = Some(value.to_string()),
+            _ => {}
+        }
+    }
+    if metadata.title.is_empty() {
+        let line = body.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or_default();
+        let line = if format == TextFormat::Markdown { line.trim_start_matches('#').trim() } else { line };
+        metadata.title = line.chars().take(200).collect();
+    }
+    metadata
+}
+
+/// Splits off front matter: `(front matter without its fences, the rest)`.
+pub fn split_front_matter(text: &str) -> (&str, &str) {
+    let text_start = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    for fence in ["---", "+++"] {
+        let Some(rest) = text_start.strip_prefix(fence) else { continue };
+        let Some(rest) = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n')) else { continue };
+        let mut offset = 0;
+        for line in rest.split_inclusive('\n') {
+            if line.trim_end() == fence || (fence == "---" && line.trim_end() == "...") {
+                return (&rest[..offset], &rest[offset + line.len()..]);
+            }
+            offset += line.len();
+        }
+    }
+    ("", text)
+}
+
+fn unquote(value: &str) -> &str {
+    for quote in ['"', '\''] {
+        if let Some(inner) = value.strip_prefix(quote).and_then(|v| v.strip_suffix(quote)) {
+            return inner;
+        }
+    }
+    value
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_wins() {
+        let text = "---\ntitle: \"China reveals position\"\ndate: 2022-02-04\nauthor: RT\n---\n\n# Heading\n";
+        let metadata = parse_metadata(text, TextFormat::Markdown);
+        assert_eq!(metadata.title, "China reveals position");
+        assert_eq!(metadata.date.as_deref(), Some("2022-02-04"));
+        assert_eq!(metadata.author.as_deref(), Some("RT"));
+    }
+
+    #[test]
+    fn first_line_otherwise() {
+        assert_eq!(parse_metadata("\n\n# China, like Russia\n\nBody", TextFormat::Markdown).title, "China, like Russia");
+        assert_eq!(parse_metadata("+++\ndate = \"x\"\n+++\nFirst line\n", TextFormat::PlainText).title, "First line");
+    }
 }

@@ -16,7 +16,7 @@ pub mod verdict;
 pub use index::{Corpus, Source, SourceId};
 pub use metadata::SourceMetadata;
 pub use quotes::{find_quotes, Quote, QuoteKind};
-pub use repair::{attribution_text, repair_edits, TextEdit};
+pub use repair::{apply_edits, attribution_text, human_date, repair_edits, TextEdit};
 pub use verdict::{Edit, EditKind, Finding, Passage, Verdict, VerdictCache};
 
 /// How a text is laid out: Markdown drafts are parsed (code, front matter, HTML comments and link targets are

@@ -1,1 +1,160 @@
-//! normalize
+//! Words and their normal form: Unicode word boundaries, NFKC, case folding and one form for apostrophes,
+//! each word keeping its byte range in the original text.
+//!
+//! Quote marks, dashes, ellipses, spaces of every kind and line breaks are not words, so typographic
+//! differences between a draft and a source disappear here without any special case.
+
+use std::ops::Range;
+
+use unicode_normalization::UnicodeNormalization;
+use unicode_segmentation::UnicodeSegmentation;
+
+/// A word's identity for matching: a hash of its normal form (64 bits; collisions are negligible).
+pub type TermHash = u64;
+
+/// Calls `found` with the byte range (in `text`) of every word inside `range`.
+///
+/// A word is a Unicode word (UAX #29) containing a letter or digit; `don’t`, `NATO's` and `100,000` are single
+/// words, `large-scale` is two, each CJK ideograph is one.
+pub fn for_each_word(text: &str, range: Range<usize>, mut found: impl FnMut(Range<usize>)) {
+    let Some(slice) = text.get(range.clone()) else { return };
+    if slice.is_ascii() {
+        ascii_words(slice, range.start, &mut found);
+        return;
+    }
+    for (offset, piece) in slice.split_word_bound_indices() {
+        if piece.chars().any(char::is_alphanumeric) {
+            let start = range.start + offset;
+            found(start..start + piece.len());
+        }
+    }
+}
+
+/// The same segmentation as UAX #29 restricted to ASCII, without the table look-ups: letters and digits, with
+/// `'` between letters and `.`/`,` between digits kept inside the word.
+fn ascii_words(slice: &str, base: usize, found: &mut impl FnMut(Range<usize>)) {
+    let bytes = slice.as_bytes();
+    let mut index = 0;
+    while index < bytes.len() {
+        if !bytes[index].is_ascii_alphanumeric() {
+            index += 1;
+            continue;
+        }
+        let start = index;
+        index += 1;
+        loop {
+            while index < bytes.len() && (bytes[index].is_ascii_alphanumeric() || bytes[index] == b'_') {
+                index += 1;
+            }
+            // Joiners that UAX #29 keeps inside a word when a letter or digit follows.
+            if index + 1 < bytes.len() {
+                let joiner = bytes[index];
+                let before = bytes[index - 1];
+                let after = bytes[index + 1];
+                let letters = before.is_ascii_alphabetic() && after.is_ascii_alphabetic();
+                let digits = before.is_ascii_digit() && after.is_ascii_digit();
+                let joins = match joiner {
+                    b'\'' | b'.' => letters || digits,
+                    b':' => letters,
+                    b',' | b';' => digits,
+                    _ => false,
+                };
+                if joins {
+                    index += 1;
+                    continue;
+                }
+            }
+            break;
+        }
+        found(base + start..base + index);
+    }
+}
+
+/// Every word range inside `range`.
+pub fn words(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    for_each_word(text, range, |word| out.push(word));
+    out
+}
+
+/// Writes the normal form of `word` into `out` (cleared first).
+pub fn normalize_word(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.extend(word.bytes().map(|b| b.to_ascii_lowercase() as char));
+        return;
+    }
+    for c in word.nfkc() {
+        match c {
+            // Apostrophes and primes in all their forms.
+            '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' | '\u{FF07}' | '`' | '\u{00B4}' => out.push('\''),
+            // Invisible characters that may sit inside a word.
+            '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => {}
+            c => out.extend(c.to_lowercase()),
+        }
+    }
+}
+
+/// The hash of a normal form (FNV-1a; stable across runs and machines, so it may be stored).
+pub fn hash_normal(normal: &str) -> TermHash {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in normal.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+/// Normalizes and hashes one word, reusing `scratch`.
+pub fn term_hash(word: &str, scratch: &mut String) -> TermHash {
+    normalize_word(word, scratch);
+    hash_normal(scratch)
+}
+
+/// Whether a normal form is a negation (used to warn when an ellipsis drops one).
+pub fn is_negation(normal: &str) -> bool {
+    matches!(
+        normal,
+        "not" | "no" | "never" | "nor" | "neither" | "none" | "nothing" | "nobody" | "nowhere" | "without" | "cannot"
+    ) || normal.ends_with("n't")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(text: &str) -> Vec<&str> {
+        words(text, 0..text.len()).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn ascii_and_unicode_paths_agree() {
+        for text in [
+            "NATO's plans, large-scale drills; 100,000 troops at 4.5 km. don't stop",
+            "a'b 'quoted' end' x.y 1.2.3 a:b 1;2 under_score -dash- ...",
+        ] {
+            let fast = texts(text);
+            let slow: Vec<&str> =
+                text.split_word_bound_indices().map(|(_, w)| w).filter(|w| w.chars().any(char::is_alphanumeric)).collect();
+            assert_eq!(fast, slow, "{text}");
+        }
+    }
+
+    #[test]
+    fn typography_normalizes_away() {
+        let mut a = String::new();
+        let mut b = String::new();
+        normalize_word("Russia’s", &mut a);
+        normalize_word("RUSSIA'S", &mut b);
+        assert_eq!(a, b);
+        normalize_word("ﬁnal", &mut a);
+        assert_eq!(a, "final");
+        assert_eq!(texts("large‑scale — “Cold War”…"), ["large", "scale", "Cold", "War"]);
+        assert_eq!(texts("北约东扩"), ["北", "约", "东", "扩"]);
+    }
+
+    #[test]
+    fn negations() {
+        assert!(is_negation("not") && is_negation("don't") && !is_negation("note"));
+    }
+}

@@ -1,6 +1,16 @@
 //! Finds quotations in a draft: quote marks of many languages, blockquotes, wrapped and multi-paragraph quotes.
+//!
+//! The scanner walks each prose block (see [`super::prose`]) with a stack of open marks. A mark closes the
+//! innermost open quote whose closing marks include it; otherwise it may open a new one. Symmetric marks (`"`,
+//! `'`, `”`, `’`) open only before a word and close only after one, and `’`/`'` between letters is an
+//! apostrophe. Only outermost quotes are reported; inner ones are part of them. A quote still open at the end
+//! of a paragraph continues only when the next paragraph reopens with the same mark (Chicago 13.30); otherwise
+//! it is dropped, so an unterminated mark never swallows the rest of the document.
+
 use std::ops::Range;
 
+use super::align::{quote_items, Item};
+use super::prose::{prose, Block};
 use super::{EngineSettings, TextFormat};
 
 /// How a quotation is marked in the draft.
@@ -30,8 +40,340 @@ pub struct Quote {
     pub ignored: bool,
 }
 
-/// Every quotation in `text` with at least `settings.min_words` words, in document order.
+impl Quote {
+    /// The quote's segments shifted by `delta` bytes (for reusing a cached finding after an edit above it).
+    pub fn shifted(&self, delta: isize) -> Quote {
+        let shift = |r: &Range<usize>| shift_range(r, delta);
+        Quote {
+            range: shift(&self.range),
+            outer: shift(&self.outer),
+            segments: self.segments.iter().map(shift).collect(),
+            ..self.clone()
+        }
+    }
+}
+
+pub(crate) fn shift_range(range: &Range<usize>, delta: isize) -> Range<usize> {
+    range.start.saturating_add_signed(delta)..range.end.saturating_add_signed(delta)
+}
+
+/// Every quotation in `text` with at least `settings.min_words` words, in document order. Ignored quotes are
+/// included with `ignored` set.
 pub fn find_quotes(text: &str, format: TextFormat, settings: &EngineSettings) -> Vec<Quote> {
-    let _ = (text, format, settings);
-    Vec::new()
+    let prose = prose(text, format);
+    let mut quotes = Vec::new();
+    let mut index = 0;
+    let mut carried: Option<Carry> = None;
+    while index < prose.blocks.len() {
+        let block = &prose.blocks[index];
+        if let Some(start) = block.blockquote {
+            let group_end = prose.blocks[index..]
+                .iter()
+                .position(|b| b.blockquote != Some(start))
+                .map_or(prose.blocks.len(), |offset| index + offset);
+            let group = &prose.blocks[index..group_end];
+            carried = None;
+            if let Some(quote) = blockquote(text, group) {
+                quotes.push(quote);
+            } else {
+                for block in group {
+                    scan_block(text, block, None, &mut quotes);
+                }
+            }
+            index = group_end;
+            continue;
+        }
+        let next = prose.blocks.get(index + 1).filter(|b| b.blockquote.is_none());
+        carried = scan_block(text, block, carried.take(), &mut quotes).and_then(|carry| {
+            let reopen = next.and_then(|b| first_char(text, b))?;
+            (reopen.1 == carry.open.mark).then_some(Carry { reopen: Some(reopen.0..reopen.0 + reopen.1.len_utf8()), ..carry })
+        });
+        index += 1;
+    }
+    for quote in &mut quotes {
+        let items = quote_items(text, &quote.segments);
+        quote.word_count = items.iter().filter(|item| matches!(item, Item::Word { .. })).count();
+        quote.ignored = prose.ignore_markers.iter().any(|&marker| {
+            marker <= quote.outer.start
+                && text[marker..quote.outer.start].chars().all(|c| c.is_whitespace() || c == '>')
+        });
+    }
+    quotes.retain(|quote| quote.word_count >= settings.min_words.max(1));
+    quotes
+}
+
+/// The first non-space character of a block, with its offset.
+fn first_char(text: &str, block: &Block) -> Option<(usize, char)> {
+    let segment = block.segments.first()?;
+    text[segment.clone()].char_indices().find(|(_, c)| !c.is_whitespace()).map(|(i, c)| (segment.start + i, c))
+}
+
+/// A blockquote group is one quotation, unless it is wholly wrapped in quote marks (then the marks decide).
+/// A last paragraph that starts with a dash is the attribution (`— Name`), not part of the quotation.
+fn blockquote(text: &str, group: &[Block]) -> Option<Quote> {
+    let mut blocks: Vec<&Block> = group.iter().collect();
+    if blocks.len() > 1 {
+        if let Some((_, c)) = first_char(text, blocks[blocks.len() - 1]) {
+            if matches!(c, '—' | '–' | '―' | '-' | '~') {
+                blocks.pop();
+            }
+        }
+    }
+    let segments: Vec<Range<usize>> = blocks.iter().flat_map(|b| b.segments.iter().cloned()).collect();
+    let range = segments.first()?.start..segments.last()?.end;
+    let inner = text[range.clone()].trim();
+    let wrapped = inner.chars().next().zip(inner.chars().last()).is_some_and(|(open, close)| {
+        closers(open).contains(&close) && count_top_level_marks(inner, open) <= 2
+    });
+    if wrapped {
+        return None;
+    }
+    Some(Quote {
+        outer: range.clone(),
+        range,
+        segments,
+        kind: QuoteKind::Blockquote,
+        word_count: 0,
+        ignored: false,
+    })
+}
+
+fn count_top_level_marks(text: &str, mark: char) -> usize {
+    text.chars().filter(|&c| c == mark || closers(mark).contains(&c)).count()
+}
+
+/// The marks that may close a quote opened by `open`.
+fn closers(open: char) -> &'static [char] {
+    match open {
+        '"' => &['"', '”'],
+        '“' => &['”', '"'],
+        '„' => &['“', '”'],
+        '”' => &['”'],
+        '‘' => &['’'],
+        '‚' => &['‘', '’'],
+        '\'' => &['\''],
+        '«' => &['»'],
+        '»' => &['«'],
+        '‹' => &['›'],
+        '›' => &['‹'],
+        '「' => &['」'],
+        '『' => &['』'],
+        '〝' => &['〞', '〟'],
+        '＂' => &['＂'],
+        _ => &[],
+    }
+}
+
+/// Marks that need a word right after them to open and a word right before them to close.
+fn is_symmetric(mark: char) -> bool {
+    matches!(mark, '"' | '\'' | '”' | '’' | '＂')
+}
+
+#[derive(Clone, Debug)]
+struct Open {
+    mark: char,
+    at: usize,
+    content_start: usize,
+}
+
+/// An outermost quote left open at the end of a paragraph, carried into the next one.
+#[derive(Clone, Debug)]
+struct Carry {
+    open: Open,
+    segments: Vec<Range<usize>>,
+    /// The next paragraph's reopening mark, skipped there.
+    reopen: Option<Range<usize>>,
+}
+
+/// Scans one block; returns the outermost quote still open at its end.
+fn scan_block(text: &str, block: &Block, carried: Option<Carry>, quotes: &mut Vec<Quote>) -> Option<Carry> {
+    // The block as (offset, char) with a space standing between segments.
+    let mut chars: Vec<(usize, char)> = Vec::new();
+    for segment in &block.segments {
+        if !chars.is_empty() {
+            chars.push((segment.start, ' '));
+        }
+        chars.extend(text[segment.clone()].char_indices().map(|(i, c)| (segment.start + i, c)));
+    }
+    let mut stack: Vec<Open> = Vec::new();
+    let mut segments_so_far: Vec<Range<usize>> = Vec::new();
+    let mut skip: Option<Range<usize>> = None;
+    if let Some(carry) = carried {
+        stack.push(carry.open);
+        segments_so_far = carry.segments;
+        skip = carry.reopen;
+    }
+    for index in 0..chars.len() {
+        let (at, mark) = chars[index];
+        if skip.as_ref().is_some_and(|s| s.start == at) {
+            continue;
+        }
+        if !is_mark(mark) {
+            continue;
+        }
+        let before = index.checked_sub(1).map(|i| chars[i].1);
+        let after = chars.get(index + 1).map(|&(_, c)| c);
+        let word_before = before.is_some_and(|c| !c.is_whitespace() && !is_opening_punctuation(c));
+        let word_after = after.is_some_and(|c| !c.is_whitespace());
+        let letter_before = before.is_some_and(char::is_alphanumeric);
+        let letter_after = after.is_some_and(char::is_alphanumeric);
+        // An apostrophe inside a word (don’t, rock'n'roll) is never a mark.
+        if matches!(mark, '’' | '\'') && letter_before && letter_after {
+            continue;
+        }
+        // Close the innermost open quote this mark can close.
+        let can_close = !is_symmetric(mark) || (word_before && !letter_after);
+        if can_close {
+            if let Some(level) = stack.iter().rposition(|open| closers(open.mark).contains(&mark)) {
+                // A symmetric mark that could also open (a word follows, a space precedes) opens instead
+                // when the quote it would close is not the innermost one.
+                let opens_instead = is_symmetric(mark) && level + 1 != stack.len() && !word_before;
+                if !opens_instead {
+                    let open = stack[level].clone();
+                    stack.truncate(level);
+                    if stack.is_empty() {
+                        let content = open.content_start..at;
+                        let mut segments = std::mem::take(&mut segments_so_far);
+                        segments.extend(block.segments.iter().cloned());
+                        quotes.push(make_quote(open, content, at + mark.len_utf8(), mark, segments, skip.clone()));
+                    }
+                    continue;
+                }
+            }
+        }
+        // A straight or Swedish mark after a letter is a closing mark or an apostrophe, never an opening one.
+        let can_open = !closers(mark).is_empty() && (!is_symmetric(mark) || (word_after && !word_before));
+        let apostrophe_like = matches!(mark, '’' | '\'') && letter_before;
+        if can_open && !apostrophe_like && !matches!(mark, '’') {
+            stack.push(Open { mark, at, content_start: at + mark.len_utf8() });
+        }
+    }
+    let outermost = stack.into_iter().next()?;
+    segments_so_far.extend(block.segments.iter().cloned());
+    Some(Carry { open: outermost, segments: segments_so_far, reopen: None })
+}
+
+fn is_mark(c: char) -> bool {
+    matches!(
+        c,
+        '"' | '“' | '”' | '„' | '‘' | '’' | '‚' | '\'' | '«' | '»' | '‹' | '›' | '「' | '」' | '『' | '』' | '〝' | '〞'
+            | '〟' | '＂'
+    )
+}
+
+fn is_opening_punctuation(c: char) -> bool {
+    matches!(c, '(' | '[' | '{' | '—' | '–' | '-' | '/') || (is_mark(c) && !matches!(c, '’' | '\''))
+}
+
+/// Builds the quote from its opening, its content range and the segments it crossed.
+fn make_quote(
+    open: Open,
+    content: Range<usize>,
+    outer_end: usize,
+    close: char,
+    crossed: Vec<Range<usize>>,
+    _reopen: Option<Range<usize>>,
+) -> Quote {
+    let segments = clip_segments(&crossed, &content);
+    Quote {
+        range: content.clone(),
+        outer: open.at..outer_end,
+        segments,
+        kind: QuoteKind::Marked { open: open.mark, close },
+        word_count: 0,
+        ignored: false,
+    }
+}
+
+/// The parts of `segments` inside `content`; reopening marks of continued paragraphs are dropped later by
+/// word segmentation (marks are not words), so only the clipping is needed here.
+fn clip_segments(segments: &[Range<usize>], content: &Range<usize>) -> Vec<Range<usize>> {
+    let mut clipped: Vec<Range<usize>> = Vec::new();
+    for segment in segments {
+        let start = segment.start.max(content.start);
+        let end = segment.end.min(content.end);
+        if start < end && !clipped.iter().any(|c| c.start == start) {
+            clipped.push(start..end);
+        }
+    }
+    clipped.sort_by_key(|r| r.start);
+    clipped
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn quoted(text: &str, format: TextFormat) -> Vec<String> {
+        let settings = EngineSettings { min_words: 1, ..EngineSettings::default() };
+        find_quotes(text, format, &settings).into_iter().map(|q| text[q.range].to_string()).collect()
+    }
+
+    fn md(text: &str) -> Vec<String> {
+        quoted(text, TextFormat::Markdown)
+    }
+
+    #[test]
+    fn marks_of_many_languages() {
+        assert_eq!(md("He said \"one two\" and “three four”."), ["one two", "three four"]);
+        assert_eq!(md("Er sagte „eins zwei“ und »drei vier«."), ["eins zwei", "drei vier"]);
+        assert_eq!(md("Il a dit « un deux » et «trois»."), [" un deux ", "trois"]);
+        assert_eq!(md("Powiedział „raz dwa” i ”tre fyra”."), ["raz dwa", "tre fyra"]);
+        assert_eq!(md("他说「一二三」和『四五』。"), ["一二三", "四五"]);
+        assert_eq!(md("She said ‘the country’s future’ today."), ["the country’s future"]);
+    }
+
+    #[test]
+    fn apostrophes_are_not_marks() {
+        assert!(md("Russia’s leaders and the Games’ opening don't matter.").is_empty());
+        assert_eq!(md("The Games’ opening: ‘we’re ready now’ he said."), ["we’re ready now"]);
+    }
+
+    #[test]
+    fn nested_quotes_report_the_outer_one() {
+        assert_eq!(md("“He said ‘stop now’ and left”"), ["He said ‘stop now’ and left"]);
+        assert_eq!(md("\"He said 'stop now' and left\""), ["He said 'stop now' and left"]);
+    }
+
+    #[test]
+    fn wrapped_and_multi_paragraph() {
+        assert_eq!(md("“one\ntwo”"), ["one\ntwo"]);
+        let text = "“First para.\n\n“Second para.”\n";
+        assert_eq!(md(text), ["First para.\n\n“Second para."]);
+        let found = find_quotes(text, TextFormat::Markdown, &EngineSettings { min_words: 1, ..Default::default() });
+        assert_eq!(found[0].segments.len(), 2);
+    }
+
+    #[test]
+    fn unterminated_quote_does_not_swallow() {
+        assert_eq!(md("“never closed here.\n\nThen “a real quote” here."), ["a real quote"]);
+    }
+
+    #[test]
+    fn code_is_never_quoted() {
+        assert!(md("`\"not a quote\"`\n\n```\n\"nor this\"\n```\n").is_empty());
+    }
+
+    #[test]
+    fn blockquote_is_a_quote() {
+        let text = "> The whole block\n> is quoted.\n>\n> — Somebody\n";
+        let found = find_quotes(text, TextFormat::Markdown, &EngineSettings::default());
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, QuoteKind::Blockquote);
+        assert_eq!(found[0].word_count, 5);
+    }
+
+    #[test]
+    fn ignore_marker() {
+        let text = "<!-- verbatim-ignore --> “one two three four” and “five six seven eight”";
+        let found = find_quotes(text, TextFormat::Markdown, &EngineSettings::default());
+        assert_eq!(found.iter().map(|q| q.ignored).collect::<Vec<_>>(), [true, false]);
+    }
+
+    #[test]
+    fn min_words() {
+        let text = "a “scare quote” and “one two three four”";
+        let found = find_quotes(text, TextFormat::PlainText, &EngineSettings::default());
+        assert_eq!(found.len(), 1);
+    }
 }

@@ -71,6 +71,9 @@ pub struct Edit {
     pub quote_words: String,
     /// The source's words here, as written in the source (whitespace collapsed).
     pub source_words: String,
+    /// The matched word just before the edit, as written in the draft (empty at the start), so a message can
+    /// say “call on” for “call for” rather than “on” for “for”.
+    pub context: String,
 }
 
 /// A stretch of one source.
@@ -104,16 +107,26 @@ pub struct Finding {
 
 use std::collections::HashMap;
 
-use super::index::Corpus;
+use super::align::{align, quote_items, Alignment, Item, Step};
+use super::index::{Corpus, NO_TERM};
+use super::normalize::{is_negation, normalize_word};
+use super::quotes::{find_quotes, shift_range};
 use super::{EngineSettings, TextFormat};
 
+/// Sources aligned per quote (the best by shared rare terms; near-duplicates that tie are added).
+const CANDIDATE_SOURCES: usize = 8;
+/// Windows aligned per candidate source.
+const WINDOWS_PER_SOURCE: usize = 2;
+
 /// Verdicts remembered by the quote's exact text, so that an edit re-checks only the quotes it touched.
-/// Cleared automatically when the corpus or the settings change.
+/// Cleared automatically when the corpus or the settings change; holds only the last check's quotes.
 #[derive(Default)]
 pub struct VerdictCache {
     generation: u64,
     settings: Option<EngineSettings>,
     entries: HashMap<String, Finding>,
+    /// Quotes answered from the cache by the last check (for tests and logs).
+    pub last_hits: usize,
 }
 
 impl VerdictCache {
@@ -130,11 +143,42 @@ impl VerdictCache {
     }
 }
 
+/// The cache key of a quote: its text with marks, and where its segments lie relative to it.
+fn cache_key(text: &str, quote: &Quote) -> String {
+    let mut key = text.get(quote.outer.clone()).unwrap_or_default().to_string();
+    for segment in &quote.segments {
+        key.push_str(&format!("\u{0}{}:{}", segment.start - quote.outer.start, segment.end - quote.outer.start));
+    }
+    key
+}
+
+impl Finding {
+    /// The finding moved by `delta` bytes in the draft.
+    fn shifted(&self, delta: isize) -> Finding {
+        let mut finding = self.clone();
+        finding.quote = self.quote.shifted(delta);
+        for edit in &mut finding.edits {
+            edit.quote_range = shift_range(&edit.quote_range, delta);
+        }
+        finding
+    }
+}
+
+/// One aligned candidate.
+struct Candidate {
+    source: SourceId,
+    window_start: usize,
+    alignment: Alignment,
+}
+
 impl Corpus {
-    /// Finds every quotation in a draft and gives each its verdict.
+    /// Finds every quotation in a draft and gives each its verdict. Quotes marked to be ignored are left out.
     pub fn check_draft(&self, text: &str, format: TextFormat, settings: &EngineSettings) -> Vec<Finding> {
-        let _ = (text, format, settings);
-        Vec::new()
+        find_quotes(text, format, settings)
+            .into_iter()
+            .filter(|quote| !quote.ignored)
+            .map(|quote| self.check_quote(text, quote, settings))
+            .collect()
     }
 
     /// As [`Corpus::check_draft`], reusing the verdicts of quotes whose text has not changed.
@@ -145,7 +189,534 @@ impl Corpus {
         settings: &EngineSettings,
         cache: &mut VerdictCache,
     ) -> Vec<Finding> {
-        let _ = (&cache.generation, &cache.settings, &cache.entries);
-        self.check_draft(text, format, settings)
+        if cache.generation != self.generation() || cache.settings.as_ref() != Some(settings) {
+            cache.entries.clear();
+            cache.generation = self.generation();
+            cache.settings = Some(settings.clone());
+        }
+        let mut kept = HashMap::new();
+        let mut hits = 0;
+        let mut findings = Vec::new();
+        for quote in find_quotes(text, format, settings).into_iter().filter(|q| !q.ignored) {
+            let key = cache_key(text, &quote);
+            let finding = match cache.entries.get(&key) {
+                Some(cached) => {
+                    hits += 1;
+                    cached.shifted(quote.outer.start as isize - cached.quote.outer.start as isize)
+                }
+                None => self.check_quote(text, quote, settings),
+            };
+            kept.insert(key, finding.clone());
+            findings.push(finding);
+        }
+        cache.entries = kept;
+        cache.last_hits = hits;
+        findings
+    }
+
+    /// The verdict on one quote of `text`.
+    pub fn check_quote(&self, text: &str, quote: Quote, settings: &EngineSettings) -> Finding {
+        let mut items = quote_items(text, &quote.segments);
+        let mut notes = Vec::new();
+        let word_total = items.iter().filter(|i| matches!(i, Item::Word { .. })).count();
+        if word_total > settings.max_quote_words {
+            let mut words = 0;
+            items.retain(|item| {
+                words += usize::from(matches!(item, Item::Word { .. }));
+                words <= settings.max_quote_words
+            });
+            notes.push(format!("only the first {} words were checked", settings.max_quote_words));
+        }
+        let quote_terms: Vec<u32> = items
+            .iter()
+            .map(|item| match item {
+                Item::Word { hash, .. } => self.term_id(*hash),
+                _ => NO_TERM,
+            })
+            .collect();
+        let word_count = items.iter().filter(|i| matches!(i, Item::Word { .. })).count();
+        let candidates = self.aligned_candidates(&items, &quote_terms, settings);
+        let best = candidates.iter().min_by(|a, b| {
+            a.alignment
+                .cost
+                .cmp(&b.alignment.cost)
+                .then(b.alignment.matched.cmp(&a.alignment.matched))
+                .then(a.source.cmp(&b.source))
+        });
+        let unsourced = |quote: Quote, notes: Vec<String>, similarity: f32, closest: Option<&str>| {
+            let message = match closest {
+                Some(title) => format!(
+                    "no source contains this quote (closest: “{title}”, {:.0}% of its words)",
+                    similarity * 100.0
+                ),
+                None => "no source contains this quote".to_string(),
+            };
+            Finding {
+                quote,
+                verdict: Verdict::Unsourced,
+                passage: None,
+                edits: Vec::new(),
+                similarity,
+                notes,
+                also_in: Vec::new(),
+                message,
+            }
+        };
+        let Some(best) = best else { return unsourced(quote, notes, 0.0, None) };
+        let similarity = if word_count == 0 { 0.0 } else { best.alignment.matched as f32 / word_count as f32 };
+        let verified = best.alignment.cost == 0 && best.alignment.matched == word_count && word_count > 0;
+        let drift = !verified
+            && best.alignment.matched >= settings.drift_min_matched_words.min(word_count)
+            && similarity >= settings.drift_threshold;
+        let title = self.source(best.source).map(|s| s.metadata.title.clone()).unwrap_or_default();
+        if !verified && !drift {
+            return unsourced(quote, notes, similarity, (similarity > 0.0).then_some(title.as_str()));
+        }
+        let passage = self.passage(best);
+        let edits = self.edits(text, &items, &quote_terms, best);
+        notes.extend(self.editorial_notes(text, &items, best));
+        let also_in: Vec<Passage> = candidates
+            .iter()
+            .filter(|c| {
+                c.source != best.source
+                    && c.alignment.cost == best.alignment.cost
+                    && c.alignment.matched == best.alignment.matched
+            })
+            .fold(Vec::<&Candidate>::new(), |mut unique, c| {
+                if !unique.iter().any(|u| u.source == c.source) {
+                    unique.push(c);
+                }
+                unique
+            })
+            .into_iter()
+            .map(|c| self.passage(c))
+            .collect();
+        let verdict = if verified { Verdict::Verified } else { Verdict::Drift };
+        let mut message = if verified {
+            format!("verified: matches “{title}”")
+        } else {
+            let differences: Vec<String> = edits.iter().map(describe_edit).collect();
+            format!("drift from “{title}”: {}", differences.join("; "))
+        };
+        if !also_in.is_empty() {
+            message.push_str(&format!(" (also in {} other source{})", also_in.len(), plural(also_in.len())));
+        }
+        for note in &notes {
+            message.push_str(&format!("; note: {note}"));
+        }
+        Finding { quote, verdict, passage: Some(passage), edits, similarity, notes, also_in, message }
+    }
+
+    /// Aligns the quote with the best windows of its best candidate sources.
+    fn aligned_candidates(&self, items: &[Item], quote_terms: &[u32], settings: &EngineSettings) -> Vec<Candidate> {
+        let word_terms: Vec<(usize, u32)> = items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| matches!(item, Item::Word { .. }))
+            .map(|(i, _)| (i, quote_terms[i]))
+            .collect();
+        let known: Vec<u32> = word_terms.iter().map(|&(_, t)| t).filter(|&t| t != NO_TERM).collect();
+        if known.is_empty() {
+            return Vec::new();
+        }
+        let words = word_terms.len();
+        let has_skip = items.iter().any(|i| matches!(i, Item::Skip { .. }));
+        let insertions = items.iter().filter(|i| matches!(i, Item::Insertion { .. })).count();
+        // How far apart the quote's words may lie in the source.
+        let span = words + words / 2 + 4 + insertions * settings.bracket_max_words + if has_skip { 3 * words + 60 } else { 0 };
+        let slack = words / 2 + 8;
+        let mut weights: HashMap<u32, f32> = HashMap::new();
+        for &term in &known {
+            weights.entry(term).or_insert_with(|| self.weight(term));
+        }
+        let mut candidates = Vec::new();
+        for source in self.candidates(&known, CANDIDATE_SOURCES) {
+            let terms = self.terms(source);
+            for window in densest_windows(terms, &weights, span, WINDOWS_PER_SOURCE) {
+                let start = window.start.saturating_sub(slack);
+                let end = (window.end + slack).min(terms.len());
+                let alignment = align(items, quote_terms, &terms[start..end], settings.bracket_max_words);
+                candidates.push(Candidate { source, window_start: start, alignment });
+            }
+        }
+        candidates
+    }
+
+    /// The passage a candidate aligned with, and the sentence around it.
+    fn passage(&self, candidate: &Candidate) -> Passage {
+        let span = &candidate.alignment.source_span;
+        let first = self.word_range(candidate.source, candidate.window_start + span.start);
+        let last = if span.is_empty() {
+            first.clone()
+        } else {
+            self.word_range(candidate.source, candidate.window_start + span.end - 1)
+        };
+        let range = first.start..last.end.max(first.start);
+        let sentence = self.source(candidate.source).map_or(range.clone(), |s| sentence_around(&s.text, &range));
+        Passage { source: candidate.source, range, sentence }
+    }
+
+    /// The edits of an alignment, as byte ranges of draft and source, reorderings recognised.
+    fn edits(&self, text: &str, items: &[Item], quote_terms: &[u32], candidate: &Candidate) -> Vec<Edit> {
+        let source_text = self.source(candidate.source).map_or("", |s| s.text.as_str());
+        let terms = self.terms(candidate.source);
+        let absolute = |window_index: usize| candidate.window_start + window_index;
+        // Runs of consecutive differences: (quote item indices, absolute source word indices).
+        let mut runs: Vec<(Vec<usize>, Vec<usize>, Option<usize>, Option<usize>)> = Vec::new();
+        let mut open = false;
+        let mut last_quote: Option<usize> = None;
+        let mut last_source: Option<usize> = None;
+        for step in &candidate.alignment.steps {
+            match step {
+                Step::Match { quote, source } => {
+                    open = false;
+                    last_quote = Some(*quote);
+                    last_source = Some(absolute(*source));
+                }
+                Step::Editorial { quote, sources } => {
+                    open = false;
+                    last_quote = Some(*quote);
+                    if !sources.is_empty() {
+                        last_source = Some(absolute(sources.end - 1));
+                    }
+                }
+                _ => {
+                    if !open {
+                        runs.push((Vec::new(), Vec::new(), last_quote, last_source));
+                        open = true;
+                    }
+                    let run = runs.last_mut().expect("a run was just opened");
+                    match step {
+                        Step::Substitute { quote, source } => {
+                            run.0.push(*quote);
+                            run.1.push(absolute(*source));
+                            last_quote = Some(*quote);
+                            last_source = Some(absolute(*source));
+                        }
+                        Step::Added { quote } => {
+                            run.0.push(*quote);
+                            last_quote = Some(*quote);
+                        }
+                        Step::Missing { source } => {
+                            run.1.push(absolute(*source));
+                            last_source = Some(absolute(*source));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let quote_span = |indices: &[usize], after: Option<usize>| -> Range<usize> {
+            match (indices.first(), indices.last()) {
+                (Some(&a), Some(&b)) => items[a].range().start..items[b].range().end,
+                _ => {
+                    let at = after.map_or_else(
+                        || items.first().map_or(0, |i| i.range().start),
+                        |i| items[i].range().end,
+                    );
+                    at..at
+                }
+            }
+        };
+        let source_span = |indices: &[usize], after: Option<usize>| -> Range<usize> {
+            match (indices.first(), indices.last()) {
+                (Some(&a), Some(&b)) => {
+                    self.word_range(candidate.source, a).start..self.word_range(candidate.source, b).end
+                }
+                _ => {
+                    let at = after.map_or_else(
+                        || self.word_range(candidate.source, absolute(candidate.alignment.source_span.start)).start,
+                        |i| self.word_range(candidate.source, i).end,
+                    );
+                    at..at
+                }
+            }
+        };
+        let multiset = |mut values: Vec<u32>| {
+            values.sort_unstable();
+            values
+        };
+        let quote_terms_of = |indices: &[usize]| multiset(indices.iter().map(|&i| quote_terms[i]).collect());
+        let source_terms_of = |indices: &[usize]| multiset(indices.iter().map(|&i| terms[i]).collect());
+        let mut edits = Vec::new();
+        let mut consumed = vec![false; runs.len()];
+        for a in 0..runs.len() {
+            if consumed[a] {
+                continue;
+            }
+            let (quote_indices, source_indices, after_quote, after_source) = &runs[a];
+            let quote_range = quote_span(quote_indices, *after_quote);
+            let source_range = source_span(source_indices, *after_source);
+            let mut kind = match (quote_indices.is_empty(), source_indices.is_empty()) {
+                (false, false) => EditKind::Substituted,
+                (false, true) => EditKind::Added,
+                _ => EditKind::Missing,
+            };
+            let mut source_range = source_range;
+            let mut quote_range = quote_range;
+            if kind == EditKind::Substituted
+                && quote_indices.len() > 1
+                && quote_terms_of(quote_indices) == source_terms_of(source_indices)
+            {
+                kind = EditKind::Reordered;
+            } else if kind != EditKind::Substituted {
+                // An added run whose words are missing elsewhere (or the reverse) moved.
+                let partner = (a + 1..runs.len()).find(|&b| {
+                    !consumed[b]
+                        && match kind {
+                            EditKind::Added => {
+                                runs[b].0.is_empty() && source_terms_of(&runs[b].1) == quote_terms_of(quote_indices)
+                            }
+                            _ => runs[b].1.is_empty() && quote_terms_of(&runs[b].0) == source_terms_of(source_indices),
+                        }
+                });
+                if let Some(b) = partner {
+                    consumed[b] = true;
+                    if kind == EditKind::Added {
+                        source_range = source_span(&runs[b].1, runs[b].3);
+                    } else {
+                        quote_range = quote_span(&runs[b].0, runs[b].2);
+                    }
+                    kind = EditKind::Reordered;
+                }
+            }
+            let context = after_quote
+                .filter(|&i| matches!(items[i], Item::Word { .. }))
+                .and_then(|i| text.get(items[i].range().clone()))
+                .unwrap_or_default()
+                .to_string();
+            edits.push(Edit {
+                kind,
+                context,
+                quote_words: collapse(text.get(quote_range.clone()).unwrap_or_default()),
+                source_words: collapse(source_text.get(source_range.clone()).unwrap_or_default()),
+                quote_range,
+                source_range,
+            });
+        }
+        edits
+    }
+
+    /// Notes on what ellipses and brackets leave out: a dropped negation changes the meaning.
+    fn editorial_notes(&self, text: &str, items: &[Item], candidate: &Candidate) -> Vec<String> {
+        let mut notes = Vec::new();
+        let source_text = self.source(candidate.source).map_or("", |s| s.text.as_str());
+        let mut scratch = String::new();
+        for step in &candidate.alignment.steps {
+            let Step::Editorial { quote, sources } = step else { continue };
+            let mut dropped = Vec::new();
+            for index in sources.clone() {
+                let range = self.word_range(candidate.source, candidate.window_start + index);
+                let word = source_text.get(range).unwrap_or_default();
+                normalize_word(word, &mut scratch);
+                if is_negation(&scratch) {
+                    dropped.push(word.to_string());
+                }
+            }
+            if dropped.is_empty() {
+                continue;
+            }
+            let words = dropped.iter().map(|w| format!("“{w}”")).collect::<Vec<_>>().join(", ");
+            let mark = text.get(items[*quote].range().clone()).unwrap_or("…");
+            notes.push(match items[*quote] {
+                Item::Skip { .. } => format!("the ellipsis “{mark}” drops the negation {words}"),
+                _ => format!("the insertion “{mark}” replaces the negation {words}"),
+            });
+        }
+        notes
+    }
+}
+
+fn plural(count: usize) -> &'static str {
+    if count == 1 { "" } else { "s" }
+}
+
+/// One edit in words, as shown in messages.
+pub fn describe_edit(edit: &Edit) -> String {
+    let quote = shorten(&edit.quote_words);
+    let source = shorten(&edit.source_words);
+    match edit.kind {
+        EditKind::Substituted if !edit.context.is_empty() => {
+            format!("“{} {quote}” for “{} {source}”", edit.context, edit.context)
+        }
+        EditKind::Substituted => format!("“{quote}” for “{source}”"),
+        EditKind::Missing => format!("missing “{source}”"),
+        EditKind::Added => format!("added “{quote}”"),
+        EditKind::Reordered => format!("reordered “{quote}” (source: “{source}”)"),
+    }
+}
+
+fn shorten(words: &str) -> String {
+    const LIMIT: usize = 60;
+    if words.chars().count() <= LIMIT {
+        return words.to_string();
+    }
+    let head: String = words.chars().take(LIMIT).collect();
+    format!("{}…", head.trim_end())
+}
+
+/// Collapses runs of whitespace to one space and trims.
+pub fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The best `count` non-overlapping windows of at most `span` words, by the summed weight of the distinct quote
+/// terms they contain, best first. Each window runs from its first hit to its last (word indices).
+fn densest_windows(terms: &[u32], weights: &HashMap<u32, f32>, span: usize, count: usize) -> Vec<Range<usize>> {
+    let hits: Vec<(usize, u32)> =
+        terms.iter().enumerate().filter(|(_, t)| weights.contains_key(t)).map(|(i, &t)| (i, t)).collect();
+    let mut windows: Vec<(f32, Range<usize>)> = Vec::new();
+    let mut counts: HashMap<u32, u32> = HashMap::new();
+    let mut score = 0.0f32;
+    let mut low = 0;
+    let mut scored: Vec<(f32, usize, usize)> = Vec::with_capacity(hits.len());
+    for high in 0..hits.len() {
+        let (position, term) = hits[high];
+        let count = counts.entry(term).or_insert(0);
+        if *count == 0 {
+            score += weights[&term];
+        }
+        *count += 1;
+        while position - hits[low].0 >= span {
+            let old = hits[low].1;
+            let count = counts.get_mut(&old).expect("every hit in the window was counted");
+            *count -= 1;
+            if *count == 0 {
+                score -= weights[&old];
+            }
+            low += 1;
+        }
+        scored.push((score, hits[low].0, position + 1));
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    for (score, start, end) in scored {
+        if windows.len() >= count {
+            break;
+        }
+        let overlaps = windows.iter().any(|(_, w)| start < w.end && w.start < end);
+        if !overlaps && score > 0.0 {
+            windows.push((score, start..end));
+        }
+    }
+    windows.into_iter().map(|(_, w)| w).collect()
+}
+
+/// The sentence(s) around `range`: back to the previous sentence end or paragraph break, forward to the next.
+pub fn sentence_around(text: &str, range: &Range<usize>) -> Range<usize> {
+    let start = sentence_start(text, range.start);
+    let end = sentence_end(text, range.end);
+    start..end.max(start)
+}
+
+/// The start of the sentence holding byte `at`.
+pub fn sentence_start(text: &str, at: usize) -> usize {
+    let at = floor_boundary(text, at);
+    let before = &text[..at];
+    let mut start = 0;
+    let mut chars = before.char_indices().rev().peekable();
+    let mut next_char: Option<char> = None;
+    while let Some((index, c)) = chars.next() {
+        if c == '\n' && before[..index].ends_with('\n') || c == '\n' && before[..index].ends_with("\n\r") {
+            start = index + 1;
+            break;
+        }
+        if matches!(c, '.' | '!' | '?' | '。' | '！' | '？') && next_char.is_some_and(char::is_whitespace) {
+            start = index + c.len_utf8();
+            break;
+        }
+        next_char = Some(c);
+    }
+    let rest = &text[start..];
+    start + (rest.len() - rest.trim_start().len())
+}
+
+/// The end of the sentence holding byte `at` (just after its final punctuation and closing marks).
+pub fn sentence_end(text: &str, at: usize) -> usize {
+    let at = floor_boundary(text, at);
+    let rest = &text[at..];
+    let mut iterator = rest.char_indices().peekable();
+    while let Some((index, c)) = iterator.next() {
+        if c == '\n' && rest[index + 1..].starts_with(['\n', '\r']) {
+            return at + index;
+        }
+        if matches!(c, '.' | '!' | '?' | '。' | '！' | '？') {
+            let mut end = index + c.len_utf8();
+            while let Some(&(next_index, next)) = iterator.peek() {
+                if matches!(next, '"' | '”' | '’' | '\'' | '»' | '」' | '』' | ')') {
+                    end = next_index + next.len_utf8();
+                    iterator.next();
+                } else {
+                    break;
+                }
+            }
+            if rest[end..].chars().next().is_none_or(char::is_whitespace) {
+                return at + end;
+            }
+        }
+    }
+    text.trim_end().len().max(at)
+}
+
+fn floor_boundary(text: &str, at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SOURCE: &str = "Following a meeting, the Kremlin published the text.\n\n“The parties oppose the further \
+        expansion of NATO and call for the North Atlantic Alliance to refrain from ideological approaches from the \
+        time of the Cold War,” it reads. Other text follows here.\n";
+
+    fn corpus() -> Corpus {
+        let mut corpus = Corpus::new();
+        corpus.upsert_source("rt.md", SOURCE.to_string(), TextFormat::Markdown);
+        corpus.upsert_source("other.md", "Nothing about alliances here at all.".into(), TextFormat::Markdown);
+        corpus
+    }
+
+    fn check(draft: &str) -> Vec<Finding> {
+        corpus().check_draft(draft, TextFormat::Markdown, &EngineSettings::default())
+    }
+
+    #[test]
+    fn verified_drift_unsourced() {
+        let findings = check(
+            "They said “the parties oppose the further expansion of NATO”. Then: \"The parties oppose the further \
+             expansion of NATO and call on the North Atlantic Alliance to refrain from ideological approaches since \
+             the Cold War.\" And “bananas are an excellent source of potassium”.",
+        );
+        let verdicts: Vec<Verdict> = findings.iter().map(|f| f.verdict).collect();
+        assert_eq!(verdicts, [Verdict::Verified, Verdict::Drift, Verdict::Unsourced]);
+        let drift = &findings[1];
+        assert!(drift.message.contains("“call on” for “call for”"), "{}", drift.message);
+        assert!(drift.message.contains("“approaches since” for “approaches from the time of”"), "{}", drift.message);
+        let sentence = &SOURCE[drift.passage.as_ref().unwrap().sentence.clone()];
+        assert!(sentence.starts_with("“The parties") && sentence.ends_with("it reads."), "{sentence}");
+    }
+
+    #[test]
+    fn cache_reuses_and_shifts() {
+        let corpus = corpus();
+        let settings = EngineSettings::default();
+        let mut cache = VerdictCache::new();
+        let draft = "Intro. “the parties oppose the further expansion of NATO”";
+        let first = corpus.check_draft_cached(draft, TextFormat::Markdown, &settings, &mut cache);
+        let edited = format!("Longer intro. {draft}");
+        let second = corpus.check_draft_cached(&edited, TextFormat::Markdown, &settings, &mut cache);
+        assert_eq!(cache.last_hits, 1);
+        assert_eq!(second, corpus.check_draft(&edited, TextFormat::Markdown, &settings));
+        assert_eq!(second[0].quote.range.start, first[0].quote.range.start + 14);
+    }
+
+    #[test]
+    fn sentences() {
+        let text = "One. Two “three.” Four";
+        assert_eq!(&text[sentence_around(text, &(10..15))], "Two “three.”");
     }
 }
