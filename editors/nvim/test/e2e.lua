@@ -249,7 +249,7 @@ local function main()
       local words = select(2, text:gsub("%w+", ""))
       local trimmed = not text:match("^%s") and not text:match("%s$")
       -- Punctuation just inside the closing mark may be left out of the range (“…words,” he said).
-      local after_punct = after:gsub("^[%.,;:!?…]+", "")
+      local after_punct = after:gsub("^…", ""):gsub("^[%.,;:!?]+", "")
       local marked = block or (ends_with_any(before, OPENING) and starts_with_any(after_punct, CLOSING))
       if words == 0 or not trimmed or not marked then
         table.insert(bad_range, where .. " before=" .. vim.inspect(before:sub(-4)) .. " after=" .. vim.inspect(after:sub(1, 4)))
