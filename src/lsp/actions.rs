@@ -1,0 +1,253 @@
+//! Owns the code actions on a quote, each carrying its `edit` (never a client-side command): "Replace with
+//! source wording" (drift, from `engine::repair_edits`), "Insert attribution" (verified and drift; text, link
+//! or footnote per `attribution.style`) and "Ignore this quote" (`<!-- verbatim-ignore -->` before the opening
+//! mark). Edits are versioned `documentChanges` when the client supports them, else `changes`.
+use std::collections::HashMap;
+use std::ops::Range;
+use std::path::{Component, Path, PathBuf};
+
+use tower_lsp_server::ls_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, Diagnostic, DocumentChanges, NumberOrString,
+    OneOf, OptionalVersionedTextDocumentIdentifier, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
+};
+
+use super::capabilities::ClientCaps;
+use super::document::Analysis;
+use super::position::range_to_lsp;
+use crate::config::AttributionStyle;
+use crate::engine::{attribution_text, repair_edits, Corpus, Finding, Source, TextFormat, Verdict};
+use crate::workspace::Workspace;
+
+/// The marker that makes the engine skip the quote after it.
+pub const IGNORE_MARKER: &str = "<!-- verbatim-ignore --> ";
+
+pub struct ActionContext<'a> {
+    pub uri: &'a Uri,
+    pub analysis: &'a Analysis,
+    pub format: TextFormat,
+    pub corpus: &'a Corpus,
+    pub workspace: &'a Workspace,
+    pub caps: &'a ClientCaps,
+    /// The diagnostics the client sent with the request (attached to the matching actions).
+    pub diagnostics: &'a [Diagnostic],
+}
+
+/// The actions for every quote that the byte range `selection` touches.
+pub fn code_actions(cx: &ActionContext, selection: Range<usize>) -> Vec<CodeActionOrCommand> {
+    let mut out = Vec::new();
+    for finding in &cx.analysis.findings {
+        let outer = &finding.quote.outer;
+        if finding.quote.ignored || outer.start > selection.end || selection.start > outer.end {
+            continue;
+        }
+        let source = finding
+            .passage
+            .as_ref()
+            .and_then(|p| cx.corpus.source(p.source));
+        let diagnostics = matching_diagnostics(cx, finding);
+        if let (Verdict::Drift, Some(source)) = (finding.verdict, source) {
+            let edits = repair_edits(&cx.analysis.text, finding, source);
+            if !edits.is_empty() {
+                let edits = edits.into_iter().map(|e| (e.range, e.new_text)).collect();
+                out.push(action(
+                    cx,
+                    "Replace with source wording",
+                    edits,
+                    diagnostics.clone(),
+                    true,
+                ));
+            }
+        }
+        if let (Verdict::Verified | Verdict::Drift, Some(source)) = (finding.verdict, source) {
+            let edits = attribution_edits(cx, finding, source);
+            if !edits.is_empty() {
+                out.push(action(cx, "Insert attribution", edits, Vec::new(), false));
+            }
+        }
+        let at = outer.start;
+        out.push(action(
+            cx,
+            "Ignore this quote",
+            vec![(at..at, IGNORE_MARKER.to_string())],
+            diagnostics,
+            false,
+        ));
+    }
+    out
+}
+
+fn matching_diagnostics(cx: &ActionContext, finding: &Finding) -> Vec<Diagnostic> {
+    let range = range_to_lsp(&cx.analysis.rope, &finding.quote.range, cx.caps.encoding);
+    let code = NumberOrString::String(finding.verdict.code().to_string());
+    cx.diagnostics
+        .iter()
+        .filter(|d| d.range == range && d.code.as_ref() == Some(&code))
+        .cloned()
+        .collect()
+}
+
+fn action(
+    cx: &ActionContext,
+    title: &str,
+    edits: Vec<(Range<usize>, String)>,
+    diagnostics: Vec<Diagnostic>,
+    preferred: bool,
+) -> CodeActionOrCommand {
+    let edits: Vec<TextEdit> = edits
+        .into_iter()
+        .map(|(range, new_text)| TextEdit {
+            range: range_to_lsp(&cx.analysis.rope, &range, cx.caps.encoding),
+            new_text,
+        })
+        .collect();
+    let edit = if cx.caps.document_changes {
+        WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Edits(vec![TextDocumentEdit {
+                text_document: OptionalVersionedTextDocumentIdentifier {
+                    uri: cx.uri.clone(),
+                    version: Some(cx.analysis.version),
+                },
+                edits: edits.into_iter().map(OneOf::Left).collect(),
+            }])),
+            ..Default::default()
+        }
+    } else {
+        WorkspaceEdit {
+            changes: Some(HashMap::from([(cx.uri.clone(), edits)])),
+            ..Default::default()
+        }
+    };
+    CodeActionOrCommand::CodeAction(CodeAction {
+        title: title.to_string(),
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
+        edit: Some(edit),
+        is_preferred: preferred.then_some(true),
+        ..Default::default()
+    })
+}
+
+/// The edits that attribute a quote to its source, per the attribution style (Markdown drafts only; plain
+/// text always gets the template's text).
+fn attribution_edits(
+    cx: &ActionContext,
+    finding: &Finding,
+    source: &Source,
+) -> Vec<(Range<usize>, String)> {
+    let attribution = &cx.workspace.config.attribution;
+    let end = finding.quote.outer.end;
+    let style = if cx.format == TextFormat::Markdown {
+        attribution.style
+    } else {
+        AttributionStyle::Text
+    };
+    match style {
+        AttributionStyle::Text => {
+            let text = attribution_text(&attribution.template, source);
+            if text.trim().is_empty() {
+                Vec::new()
+            } else {
+                vec![(end..end, text)]
+            }
+        }
+        AttributionStyle::Link => {
+            let target = source
+                .metadata
+                .url
+                .clone()
+                .unwrap_or_else(|| link_to(cx.uri, &source.key));
+            let template = attribution
+                .template
+                .replace("{title}", &format!("[{{title}}]({target})"));
+            vec![(end..end, attribution_text(&template, source))]
+        }
+        AttributionStyle::Footnote => {
+            let text = &cx.analysis.text;
+            let label = next_footnote(text);
+            let note = attribution_text(&attribution.template, source);
+            let note = note.trim();
+            let note = note
+                .strip_prefix('(')
+                .and_then(|n| n.strip_suffix(')'))
+                .unwrap_or(note);
+            let separator = if text.ends_with("\n\n") {
+                ""
+            } else if text.ends_with('\n') {
+                "\n"
+            } else {
+                "\n\n"
+            };
+            vec![
+                (end..end, format!("[^{label}]")),
+                (
+                    text.len()..text.len(),
+                    format!("{separator}[^{label}]: {note}\n"),
+                ),
+            ]
+        }
+    }
+}
+
+/// The first footnote number not used in the draft.
+fn next_footnote(text: &str) -> usize {
+    let mut n = 1;
+    while text.contains(&format!("[^{n}]")) {
+        n += 1;
+    }
+    n
+}
+
+/// A relative link from the draft to the source file (`/` separators, spaces as `%20`), else the source's path.
+fn link_to(draft: &Uri, source_key: &str) -> String {
+    let source = Path::new(source_key);
+    let relative = super::folders::uri_to_path(draft)
+        .and_then(|d| d.parent().map(Path::to_path_buf))
+        .and_then(|dir| relative_path(&dir, source))
+        .unwrap_or_else(|| source.to_path_buf());
+    let parts: Vec<String> = relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().replace(' ', "%20"))
+        .collect();
+    parts.join("/")
+}
+
+fn relative_path(from_dir: &Path, to: &Path) -> Option<PathBuf> {
+    let from: Vec<Component> = from_dir.components().collect();
+    let to_parts: Vec<Component> = to.components().collect();
+    let common = from
+        .iter()
+        .zip(&to_parts)
+        .take_while(|(a, b)| a == b)
+        .count();
+    if common == 0 {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for _ in common..from.len() {
+        out.push("..");
+    }
+    for part in &to_parts[common..] {
+        out.push(part.as_os_str());
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn footnote_numbers_skip_used_ones() {
+        assert_eq!(next_footnote("no notes"), 1);
+        assert_eq!(next_footnote("a[^1] b[^2]\n\n[^1]: x"), 3);
+    }
+
+    #[test]
+    fn links_are_relative_to_the_draft() {
+        let draft: Uri = "file:///ws/drafts/piece.md".parse().unwrap();
+        assert_eq!(
+            link_to(&draft, "/ws/sources/the article.md"),
+            "../sources/the%20article.md"
+        );
+    }
+}

@@ -1,0 +1,284 @@
+//! Owns the hover over a quote: verdict, the source sentence with one sentence of context on each side, the
+//! word diff (Markdown: ~~removed~~ **added**; plain text: [-removed-]{+added+}), the source's title, date,
+//! path and line, and the other sources that contain the quote.
+use std::ops::Range;
+use std::path::Path;
+
+use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind};
+
+use super::capabilities::ClientCaps;
+use super::diagnostics::{describe_edit, message};
+use super::document::Analysis;
+use super::position::{range_to_lsp, TextPositions};
+use crate::engine::{Corpus, Finding, Passage, Verdict};
+use crate::workspace::Workspace;
+
+/// How far around a passage to look for its neighbouring sentences.
+const CONTEXT_WINDOW: usize = 3000;
+
+/// The hover for the quote at byte `offset`, if there is one.
+pub fn hover(
+    analysis: &Analysis,
+    offset: usize,
+    corpus: &Corpus,
+    workspace: &Workspace,
+    caps: &ClientCaps,
+) -> Option<Hover> {
+    let finding = super::state::Server::finding_at(analysis, offset)?;
+    let markdown = caps.hover_kind() == MarkupKind::Markdown;
+    let value = render(finding, corpus, workspace, markdown);
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: caps.hover_kind(),
+            value,
+        }),
+        range: Some(range_to_lsp(
+            &analysis.rope,
+            &finding.quote.outer,
+            caps.encoding,
+        )),
+    })
+}
+
+/// Escapes text for Markdown so that a source's words render as written.
+fn escape(text: &str, markdown: bool) -> String {
+    if !markdown {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '~' | '[' | ']' | '<' | '>' | '#' | '|'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn collapse(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn floor_boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Sentences of `text` within `window`: split after `.`, `!`, `?` or `…` (and any closing marks) followed by
+/// whitespace, and at blank lines.
+fn sentences(text: &str, window: Range<usize>) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut start = window.start;
+    let mut chars = text[window.clone()]
+        .char_indices()
+        .map(|(i, c)| (i + window.start, c))
+        .peekable();
+    let mut after_terminator = false;
+    let mut newline = false;
+    while let Some((i, c)) = chars.next() {
+        let next_is_space = chars.peek().is_none_or(|&(_, n)| n.is_whitespace());
+        if matches!(c, '.' | '!' | '?' | '…') {
+            after_terminator = true;
+        } else if !matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']') {
+            after_terminator = false;
+        }
+        let blank_line = c == '\n' && newline;
+        newline = c == '\n' || (newline && c.is_whitespace());
+        if (after_terminator && next_is_space) || blank_line {
+            let end = i + c.len_utf8();
+            if !text[start..end].trim().is_empty() {
+                out.push(start..end);
+            }
+            start = end;
+            after_terminator = false;
+        }
+    }
+    if !text[start..window.end].trim().is_empty() {
+        out.push(start..window.end);
+    }
+    out
+}
+
+/// The sentence before and the sentence after `sentence` in `text`.
+fn context(text: &str, sentence: &Range<usize>) -> (Option<Range<usize>>, Option<Range<usize>>) {
+    let lo = floor_boundary(text, sentence.start.saturating_sub(CONTEXT_WINDOW));
+    let hi = floor_boundary(text, sentence.end.saturating_add(CONTEXT_WINDOW));
+    let before = sentences(text, lo..sentence.start.min(text.len())).pop();
+    let after = sentences(text, sentence.end.min(text.len())..hi)
+        .into_iter()
+        .next();
+    (before, after)
+}
+
+/// The passage with the differences inline.
+fn diff(finding: &Finding, text: &str, passage: &Passage, markdown: bool) -> String {
+    let mut edits: Vec<_> = finding
+        .edits
+        .iter()
+        .filter(|e| e.source_range.end <= text.len())
+        .collect();
+    edits.sort_by_key(|e| (e.source_range.start, e.source_range.end));
+    let (start, end) = (
+        passage.range.start.min(text.len()),
+        passage.range.end.min(text.len()),
+    );
+    let mut out = String::new();
+    let mut at = start;
+    for edit in edits {
+        let from = edit.source_range.start.clamp(at, end.max(at));
+        out.push_str(&escape(&collapse(&text[at..from]), markdown));
+        out.push(' ');
+        let removed = edit.source_words.trim();
+        let added = edit.quote_words.trim();
+        if !removed.is_empty() {
+            let removed = escape(removed, markdown);
+            out.push_str(&if markdown {
+                format!("~~{removed}~~")
+            } else {
+                format!("[-{removed}-]")
+            });
+            out.push(' ');
+        }
+        if !added.is_empty() {
+            let added = escape(added, markdown);
+            out.push_str(&if markdown {
+                format!("**{added}**")
+            } else {
+                format!("{{+{added}+}}")
+            });
+            out.push(' ');
+        }
+        at = edit.source_range.end.clamp(at, end.max(at));
+    }
+    out.push_str(&escape(&collapse(&text[at..end.max(at)]), markdown));
+    collapse(&out)
+}
+
+/// Where a passage is: `path:line`.
+fn location(workspace: &Workspace, key: &str, text: &str, offset: usize) -> String {
+    let line = TextPositions::new(text)
+        .position(offset, super::position::PositionEncoding::Utf8)
+        .line
+        + 1;
+    format!("{}:{line}", workspace.display(Path::new(key)))
+}
+
+fn render(finding: &Finding, corpus: &Corpus, workspace: &Workspace, markdown: bool) -> String {
+    let passage = finding
+        .passage
+        .as_ref()
+        .and_then(|p| corpus.source(p.source).map(|s| (p, s)));
+    let mut parts = Vec::new();
+    let verdict = finding.verdict.code();
+    let percent = (finding.similarity.clamp(0.0, 1.0) * 100.0).round();
+    parts.push(if markdown {
+        format!("**verbatim: {verdict}** ({percent}% of the words match)")
+    } else {
+        format!("verbatim: {verdict} ({percent}% of the words match)")
+    });
+    parts.push(escape(&message(finding, passage.map(|(_, s)| s)), markdown));
+    if let Some((passage, source)) = passage {
+        let text = source.text.as_str();
+        let sentence = passage.sentence.start.min(text.len())..passage.sentence.end.min(text.len());
+        let (before, after) = context(text, &sentence);
+        let mut shown = String::new();
+        if let Some(before) = before {
+            shown.push_str(&escape(&collapse(&text[before]), markdown));
+            shown.push(' ');
+        }
+        let core = escape(&collapse(&text[sentence.clone()]), markdown);
+        shown.push_str(&if markdown { format!("*{core}*") } else { core });
+        if let Some(after) = after {
+            shown.push(' ');
+            shown.push_str(&escape(&collapse(&text[after]), markdown));
+        }
+        parts.push(if markdown {
+            format!("> {shown}")
+        } else {
+            format!("Source: {shown}")
+        });
+        if finding.verdict == Verdict::Drift && !finding.edits.is_empty() {
+            let changes: Vec<String> = finding.edits.iter().map(describe_edit).collect();
+            parts.push(format!(
+                "Differences: {}",
+                diff(finding, text, passage, markdown)
+            ));
+            parts.push(escape(&changes.join("; "), markdown));
+        }
+        let title = if source.metadata.title.is_empty() {
+            "(untitled)"
+        } else {
+            source.metadata.title.as_str()
+        };
+        let mut about = vec![if markdown {
+            format!("*{}*", escape(title, true))
+        } else {
+            title.to_string()
+        }];
+        if let Some(date) = &source.metadata.date {
+            about.push(escape(date, markdown));
+        }
+        let place = location(workspace, &source.key, text, passage.range.start);
+        about.push(if markdown {
+            format!("`{place}`")
+        } else {
+            place
+        });
+        parts.push(about.join(" · "));
+    }
+    for note in &finding.notes {
+        parts.push(format!("Note: {}", escape(note, markdown)));
+    }
+    if !finding.also_in.is_empty() {
+        let others: Vec<String> = finding
+            .also_in
+            .iter()
+            .filter_map(|p| corpus.source(p.source).map(|s| (p, s)))
+            .map(|(p, s)| {
+                let place = location(workspace, &s.key, &s.text, p.range.start);
+                let place = if markdown {
+                    format!("`{place}`")
+                } else {
+                    place
+                };
+                if s.metadata.title.is_empty() {
+                    place
+                } else {
+                    format!("{} ({place})", escape(&s.metadata.title, markdown))
+                }
+            })
+            .collect();
+        parts.push(format!("Also in: {}", others.join(", ")));
+    }
+    parts.join("\n\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentences_and_their_context() {
+        let text = "First one. Second “one!” Third? Fourth…\n\nNew paragraph";
+        let second = text.find("Second").unwrap()..text.find(" Third").unwrap();
+        let (before, after) = context(text, &second);
+        assert_eq!(&text[before.unwrap()].trim(), &"First one.");
+        assert_eq!(&text[after.unwrap()].trim(), &"Third?");
+        let last = text.find("New").unwrap()..text.len();
+        let (before, after) = context(text, &last);
+        assert_eq!(&text[before.unwrap()].trim(), &"Fourth…");
+        assert!(after.is_none());
+    }
+
+    #[test]
+    fn markdown_is_escaped() {
+        assert_eq!(escape("a*b_[c]", true), "a\\*b\\_\\[c\\]");
+        assert_eq!(escape("a*b", false), "a*b");
+    }
+}

@@ -1,0 +1,391 @@
+//! Owns keeping each folder's index of sources fresh: the first indexing in the background with `$/progress`,
+//! file watching (the client's `workspace/didChangeWatchedFiles` when it can register it, else the server-side
+//! [`FileWatcher`]), updating only the sources that changed, and applying settings changes without a restart.
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use serde_json::Value;
+use tower_lsp_server::ls_types::{
+    ConfigurationItem, DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern,
+    MessageType, NumberOrString, OneOf, Registration, RelativePattern, Unregistration,
+};
+
+use super::folders::{canonical, source_key, Folder};
+use super::state::{Role, Server};
+use crate::config::RawSettings;
+use crate::engine::{Corpus, TextFormat};
+use crate::workspace::watch::{FileEvent, FileWatcher};
+use crate::workspace::{read_text, Workspace, CONFIG_FILE};
+
+const WATCH_REGISTRATION: &str = "verbatim/watch-sources";
+const CONFIGURATION_REGISTRATION: &str = "verbatim/configuration";
+
+/// Indexes a folder's sources on the blocking pool, reporting `$/progress` when the client allows it, then
+/// re-checks the folder's open drafts. A newer run for the same folder makes this one give way.
+pub async fn index_folder(server: Arc<Server>, folder: Arc<Folder>) {
+    let run = folder
+        .index_run
+        .fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        + 1;
+    let workspace = folder.workspace();
+    let progress = begin_progress(&server, &folder).await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<(usize, usize)>();
+    let task = tokio::task::spawn_blocking(move || {
+        let paths = workspace.discover_sources();
+        let _ = tx.send((0, paths.len()));
+        let mut corpus = Corpus::new();
+        let report = |done: usize, total: usize| {
+            let _ = tx.send((done, total));
+        };
+        let messages = workspace.load_sources(&mut corpus, &paths, &report);
+        (corpus, messages, paths.len())
+    });
+    let mut last_percent = None;
+    while let Some((done, total)) = rx.recv().await {
+        let percent = (done * 100).checked_div(total).unwrap_or(100) as u32;
+        if last_percent != Some(percent) {
+            last_percent = Some(percent);
+            if let Some(progress) = &progress {
+                progress
+                    .report_with_message(format!("{done}/{total} sources"), percent)
+                    .await;
+            }
+        }
+    }
+    let outcome = task.await;
+    let superseded = folder.index_run.load(std::sync::atomic::Ordering::SeqCst) != run;
+    let Ok((mut corpus, messages, count)) = outcome else {
+        if let Some(progress) = progress {
+            progress.finish_with_message("indexing failed").await;
+        }
+        server
+            .client
+            .show_message(MessageType::ERROR, "verbatim: indexing the sources failed")
+            .await;
+        return;
+    };
+    if superseded {
+        if let Some(progress) = progress {
+            progress.finish_with_message("restarted").await;
+        }
+        return;
+    }
+    // Open source buffers win over the files on disk.
+    for uri in server.docs.uris() {
+        if let Role::Source(of, path) = server.role(&uri) {
+            if Arc::ptr_eq(&of, &folder) {
+                if let Some(text) = server.docs.text(&uri) {
+                    corpus.upsert_source(
+                        &source_key(&path),
+                        text,
+                        TextFormat::from_path(&source_key(&path)),
+                    );
+                }
+            }
+        }
+    }
+    *folder.corpus_mut() = corpus;
+    folder.set_ready(true);
+    server.bump_epoch();
+    if let Some(progress) = progress {
+        progress
+            .finish_with_message(format!("{count} sources"))
+            .await;
+    }
+    for message in messages {
+        server
+            .client
+            .log_message(MessageType::WARNING, format!("verbatim: {message}"))
+            .await;
+    }
+    tracing::info!("indexed {count} sources in {}", folder.root.display());
+    server.recheck(Some(&folder)).await;
+}
+
+type Ongoing =
+    tower_lsp_server::OngoingProgress<tower_lsp_server::Bounded, tower_lsp_server::NotCancellable>;
+
+async fn begin_progress(server: &Server, folder: &Folder) -> Option<Ongoing> {
+    if !server.caps().work_done_progress {
+        return None;
+    }
+    let token = NumberOrString::String(format!("verbatim/index/{}", server.next_token()));
+    if server
+        .client
+        .create_work_done_progress(token.clone())
+        .await
+        .is_err()
+    {
+        return None;
+    }
+    let name = folder
+        .root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Some(
+        server
+            .client
+            .progress(token, format!("Indexing sources of {name}"))
+            .with_percentage(0)
+            .begin()
+            .await,
+    )
+}
+
+/// Pulls the `verbatim` section of every folder with `workspace/configuration` (when the client has it).
+pub async fn pull_configuration(server: &Server) {
+    if !server.caps().configuration {
+        return;
+    }
+    let folders: Vec<Arc<Folder>> = server
+        .folders
+        .all()
+        .into_iter()
+        .filter(|f| !f.implicit)
+        .collect();
+    let mut items: Vec<ConfigurationItem> = folders
+        .iter()
+        .map(|f| ConfigurationItem {
+            scope_uri: Some(f.uri.clone()),
+            section: Some("verbatim".to_string()),
+        })
+        .collect();
+    if items.is_empty() {
+        items.push(ConfigurationItem {
+            scope_uri: None,
+            section: Some("verbatim".to_string()),
+        });
+    }
+    match server.client.configuration(items).await {
+        Ok(values) => {
+            let mut warnings = Vec::new();
+            let fallback = values.first().cloned().unwrap_or(Value::Null);
+            for folder in server.folders.all() {
+                let index = folders.iter().position(|f| Arc::ptr_eq(f, &folder));
+                let value = index
+                    .and_then(|i| values.get(i).cloned())
+                    .unwrap_or_else(|| fallback.clone());
+                let (raw, found) = RawSettings::from_json(&value);
+                warnings.extend(found);
+                *folder.pulled.lock().unwrap_or_else(|p| p.into_inner()) = raw;
+            }
+            server.show_warnings(warnings).await;
+        }
+        Err(error) => tracing::warn!("workspace/configuration failed: {error}"),
+    }
+}
+
+/// Re-reads a folder's settings (`verbatim.toml` and the editor's layers). Re-indexes when the source globs
+/// changed, re-checks open drafts otherwise.
+pub async fn reconfigure(server: &Arc<Server>, folder: &Arc<Folder>) {
+    let pulled = folder
+        .pulled
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let overlay = server.settings.overlay(&pulled);
+    let root = folder.root.clone();
+    let Ok(workspace) =
+        tokio::task::spawn_blocking(move || Workspace::open_with(&root, &overlay)).await
+    else {
+        return;
+    };
+    server.show_warnings(workspace.warnings.clone()).await;
+    let old = folder.set_workspace(workspace);
+    let new = folder.workspace();
+    let same_files =
+        old.config.sources == new.config.sources && old.config.exclude == new.config.exclude;
+    if old.config != new.config {
+        server.docs.clear_caches();
+    }
+    server.bump_epoch();
+    if same_files {
+        server.recheck(Some(folder)).await;
+    } else {
+        register_watchers(server).await;
+        index_folder(server.clone(), folder.clone()).await;
+    }
+}
+
+/// Applies changed files: `verbatim.toml` reconfigures its folder; a source is read again (or dropped), unless
+/// it is open in the editor (the buffer wins). Open drafts of the touched folders are re-checked.
+pub async fn files_changed(server: &Arc<Server>, changes: Vec<(PathBuf, FileEvent)>) {
+    let mut reconfigured: Vec<Arc<Folder>> = Vec::new();
+    let mut touched: Vec<Arc<Folder>> = Vec::new();
+    let open_paths: HashSet<PathBuf> = server
+        .docs
+        .uris()
+        .iter()
+        .filter_map(super::folders::uri_to_path)
+        .collect();
+    let mut updates = Vec::new();
+    for (path, event) in changes {
+        let path = canonical(&path);
+        let Some(folder) = server.folders.for_path(&path) else {
+            continue;
+        };
+        if folder.workspace().is_config_file(&path)
+            || path.file_name().is_some_and(|n| n == CONFIG_FILE)
+                && path.parent() == Some(&folder.root)
+        {
+            if !reconfigured.iter().any(|f| Arc::ptr_eq(f, &folder)) {
+                reconfigured.push(folder);
+            }
+            continue;
+        }
+        if !folder.workspace().is_source(&path) || open_paths.contains(&path) || !folder.is_ready()
+        {
+            continue;
+        }
+        updates.push((folder, path, event));
+    }
+    for folder in &reconfigured {
+        reconfigure(server, folder).await;
+    }
+    let updates: Vec<_> = updates
+        .into_iter()
+        .filter(|(f, _, _)| !reconfigured.iter().any(|r| Arc::ptr_eq(r, f)))
+        .collect();
+    if updates.is_empty() {
+        return;
+    }
+    let read = tokio::task::spawn_blocking(move || {
+        updates
+            .into_iter()
+            .map(|(folder, path, event)| {
+                let text = match event {
+                    FileEvent::Changed => read_text(&path).ok().map(|(text, _)| text),
+                    FileEvent::Removed => None,
+                };
+                (folder, path, text)
+            })
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap_or_default();
+    for (folder, path, text) in read {
+        let key = source_key(&path);
+        {
+            let mut corpus = folder.corpus_mut();
+            match text {
+                Some(text) => {
+                    corpus.upsert_source(&key, text, TextFormat::from_path(&key));
+                }
+                None => {
+                    corpus.remove_source(&key);
+                }
+            }
+        }
+        if !touched.iter().any(|f| Arc::ptr_eq(f, &folder)) {
+            touched.push(folder);
+        }
+    }
+    server.bump_epoch();
+    for folder in &touched {
+        server.recheck(Some(folder)).await;
+    }
+}
+
+/// Registers `workspace/didChangeWatchedFiles` for every folder's source globs and `verbatim.toml`, or starts
+/// the server-side watcher when the client cannot watch files.
+pub async fn register_watchers(server: &Arc<Server>) {
+    let folders = server.folders.all();
+    if !server.caps().watch_files {
+        start_fallback_watcher(server, &folders);
+        return;
+    }
+    let relative = server.caps().watch_relative_patterns;
+    let mut watchers = Vec::new();
+    for folder in &folders {
+        let mut globs = folder.workspace().config.sources.clone();
+        globs.push(CONFIG_FILE.to_string());
+        for glob in globs {
+            let glob_pattern = if relative {
+                GlobPattern::Relative(RelativePattern {
+                    base_uri: OneOf::Right(folder.uri.clone()),
+                    pattern: glob,
+                })
+            } else {
+                let root = folder.root.to_string_lossy().replace('\\', "/");
+                GlobPattern::String(format!("{}/{}", root.trim_end_matches('/'), glob))
+            };
+            watchers.push(FileSystemWatcher {
+                glob_pattern,
+                kind: None,
+            });
+        }
+    }
+    let _ = server
+        .client
+        .unregister_capability(vec![Unregistration {
+            id: WATCH_REGISTRATION.to_string(),
+            method: "workspace/didChangeWatchedFiles".to_string(),
+        }])
+        .await;
+    let options = DidChangeWatchedFilesRegistrationOptions { watchers };
+    let registration = Registration {
+        id: WATCH_REGISTRATION.to_string(),
+        method: "workspace/didChangeWatchedFiles".to_string(),
+        register_options: serde_json::to_value(options).ok(),
+    };
+    if let Err(error) = server.client.register_capability(vec![registration]).await {
+        tracing::warn!("the client refused to watch files ({error}); watching them in the server");
+        start_fallback_watcher(server, &folders);
+    }
+}
+
+/// Asks the client to send `workspace/didChangeConfiguration` (clients that need the registration).
+pub async fn register_configuration(server: &Server) {
+    if !server.caps().configuration_registration {
+        return;
+    }
+    let registration = Registration {
+        id: CONFIGURATION_REGISTRATION.to_string(),
+        method: "workspace/didChangeConfiguration".to_string(),
+        register_options: Some(serde_json::json!({ "section": "verbatim" })),
+    };
+    let _ = server.client.register_capability(vec![registration]).await;
+}
+
+fn start_fallback_watcher(server: &Arc<Server>, folders: &[Arc<Folder>]) {
+    let mut slot = server.watcher.lock().unwrap_or_else(|p| p.into_inner());
+    if slot.is_none() {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Vec<(PathBuf, FileEvent)>>();
+        match FileWatcher::new(move |changes| {
+            let _ = tx.send(changes);
+        }) {
+            Ok(watcher) => *slot = Some(watcher),
+            Err(error) => {
+                tracing::warn!("cannot watch files: {error}");
+                return;
+            }
+        }
+        let server = server.clone();
+        tokio::spawn(async move {
+            while let Some(mut changes) = rx.recv().await {
+                // Editors save in bursts: gather what arrives within a short while.
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                while let Ok(more) = rx.try_recv() {
+                    changes.extend(more);
+                }
+                // The last event for a path wins.
+                let mut latest: Vec<(PathBuf, FileEvent)> = Vec::new();
+                for (path, event) in changes {
+                    latest.retain(|(p, _)| p != &path);
+                    latest.push((path, event));
+                }
+                files_changed(&server, latest).await;
+            }
+        });
+    }
+    if let Some(watcher) = slot.as_mut() {
+        for folder in folders {
+            if let Err(error) = watcher.watch(&folder.root) {
+                tracing::warn!("cannot watch {}: {error}", folder.root.display());
+            }
+        }
+    }
+}

@@ -1,0 +1,381 @@
+//! Owns the protocol handlers ([`Backend`]): each decodes its parameters, asks the shared [`Server`] state or
+//! a feature module, converts and answers. Document edits are applied before the first `.await`.
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::{
+    CodeActionParams, CodeActionResponse, CodeLens, CodeLensParams, DidChangeConfigurationParams,
+    DidChangeTextDocumentParams, DidChangeWatchedFilesParams, DidChangeWorkspaceFoldersParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentDiagnosticParams,
+    DocumentDiagnosticReport, DocumentDiagnosticReportResult, FileChangeType,
+    FullDocumentDiagnosticReport, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams,
+    InitializeParams, InitializeResult, InitializedParams, RelatedFullDocumentDiagnosticReport,
+    ServerInfo, Uri,
+};
+use tower_lsp_server::{Client, LanguageServer};
+
+use super::actions::{code_actions, ActionContext};
+use super::capabilities::{server_capabilities, ClientCaps};
+use super::document::ChangeOutcome;
+use super::folders::{uri_to_path, Folder};
+use super::indexing::{
+    files_changed, index_folder, pull_configuration, reconfigure, register_configuration,
+    register_watchers,
+};
+use super::position::{position_to_offset, range_from_lsp};
+use super::state::{Role, Server, DEBOUNCE};
+use super::{definition, hover, lens};
+use crate::workspace::root_for_file;
+use crate::workspace::watch::FileEvent;
+
+/// The language server as `tower-lsp-server` drives it.
+pub struct Backend {
+    server: Arc<Server>,
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Backend {
+        Backend {
+            server: Arc::new(Server::new(client)),
+        }
+    }
+
+    /// Adds a folder and indexes it in the background (with the editor's current settings).
+    fn add_folder(&self, root: &std::path::Path, implicit: bool) -> Arc<Folder> {
+        let overlay = self.server.settings.overlay(&Default::default());
+        let (folder, new) = self
+            .server
+            .folders
+            .add(Folder::new(root, implicit, &overlay));
+        if new {
+            let server = self.server.clone();
+            let spawned = folder.clone();
+            tokio::spawn(async move {
+                server
+                    .show_warnings(spawned.workspace().warnings.clone())
+                    .await;
+                register_watchers(&server).await;
+                index_folder(server, spawned).await;
+            });
+        }
+        folder
+    }
+
+    /// The analysis of an open draft and its folder, for requests.
+    async fn draft(&self, uri: &Uri) -> Option<(Arc<super::document::Analysis>, Arc<Folder>)> {
+        let analysis = self.server.analysis(uri).await?;
+        let Role::Draft(folder) = self.server.role(uri) else {
+            return None;
+        };
+        Some((analysis, folder))
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let caps = ClientCaps::from_client(&params.capabilities);
+        let capabilities = server_capabilities(&caps);
+        self.server.set_caps(caps);
+        let warnings = self
+            .server
+            .settings
+            .set_initialization(params.initialization_options.as_ref());
+        // Folders are known (with file settings) before any document opens; indexing waits for `initialized`.
+        let mut roots: Vec<PathBuf> = params
+            .workspace_folders
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|f| uri_to_path(&f.uri))
+            .collect();
+        #[allow(deprecated)]
+        if roots.is_empty() {
+            if let Some(root) = params.root_uri.as_ref().and_then(uri_to_path) {
+                roots.push(root);
+            }
+        }
+        let overlay = self.server.settings.overlay(&Default::default());
+        for root in roots {
+            self.server.folders.add(Folder::new(&root, false, &overlay));
+        }
+        self.server.pending_warnings(warnings);
+        Ok(InitializeResult {
+            capabilities,
+            server_info: Some(ServerInfo {
+                name: "verbatim".to_string(),
+                version: Some(env!("CARGO_PKG_VERSION").to_string()),
+            }),
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        let server = self.server.clone();
+        tokio::spawn(async move {
+            let mut warnings = server.take_pending_warnings();
+            for folder in server.folders.all() {
+                warnings.extend(folder.workspace().warnings.clone());
+            }
+            server.show_warnings(warnings).await;
+            register_configuration(&server).await;
+            if server.caps().configuration {
+                pull_configuration(&server).await;
+                for folder in server.folders.all() {
+                    let pulled = folder
+                        .pulled
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .clone();
+                    if !pulled.is_empty() {
+                        let overlay = server.settings.overlay(&pulled);
+                        let workspace =
+                            crate::workspace::Workspace::open_with(&folder.root, &overlay);
+                        server.show_warnings(workspace.warnings.clone()).await;
+                        folder.set_workspace(workspace);
+                    }
+                }
+            }
+            register_watchers(&server).await;
+            let indexing: Vec<_> = server
+                .folders
+                .all()
+                .into_iter()
+                .map(|folder| tokio::spawn(index_folder(server.clone(), folder)))
+                .collect();
+            for task in indexing {
+                let _ = task.await;
+            }
+        });
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        *self
+            .server
+            .watcher
+            .lock()
+            .unwrap_or_else(|p| p.into_inner()) = None;
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let document = params.text_document;
+        let uri = document.uri.clone();
+        self.server.docs.open(
+            document.uri,
+            document.language_id,
+            document.version,
+            &document.text,
+        );
+        if let Some(path) = uri_to_path(&uri) {
+            if self.server.folders.for_path(&path).is_none() {
+                self.add_folder(&root_for_file(&path), true);
+            }
+        }
+        match self.server.role(&uri) {
+            Role::Draft(_) => self.server.schedule_check(uri, Duration::ZERO),
+            Role::Source(folder, _) => {
+                if folder.is_ready() && self.server.upsert_source_buffer(&uri).is_some() {
+                    self.server.recheck(Some(&folder)).await;
+                }
+            }
+            Role::Other => {}
+        }
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let version = params.text_document.version;
+        let encoding = self.server.caps().encoding;
+        match self
+            .server
+            .docs
+            .apply_changes(&uri, version, &params.content_changes, encoding)
+        {
+            ChangeOutcome::Applied => {}
+            ChangeOutcome::Stale { held, got } => {
+                tracing::debug!("ignored change {got} of {} (have {held})", uri.as_str());
+                return;
+            }
+            ChangeOutcome::Unknown => {
+                tracing::warn!("change to a document that is not open: {}", uri.as_str());
+                return;
+            }
+        }
+        match self.server.role(&uri) {
+            Role::Draft(_) => self.server.schedule_check(uri, DEBOUNCE),
+            Role::Source(folder, _) => {
+                tokio::time::sleep(DEBOUNCE).await;
+                if self.server.docs.version(&uri) == Some(version)
+                    && folder.is_ready()
+                    && self.server.upsert_source_buffer(&uri).is_some()
+                {
+                    self.server.recheck(Some(&folder)).await;
+                }
+            }
+            Role::Other => {}
+        }
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        let role = self.server.role(&uri);
+        self.server.docs.close(&uri);
+        match role {
+            Role::Draft(_) => self.server.unpublish(&uri).await,
+            // The file on disk is the source again.
+            Role::Source(_, path) => {
+                files_changed(&self.server, vec![(path, FileEvent::Changed)]).await
+            }
+            Role::Other => {}
+        }
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        if self.server.caps().configuration {
+            pull_configuration(&self.server).await;
+        } else {
+            let warnings = self.server.settings.set_pushed(&params.settings);
+            self.server.show_warnings(warnings).await;
+        }
+        for folder in self.server.folders.all() {
+            reconfigure(&self.server, &folder).await;
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        let changes = params
+            .changes
+            .iter()
+            .filter_map(|change| {
+                let path = uri_to_path(&change.uri)?;
+                let event = if change.typ == FileChangeType::DELETED {
+                    FileEvent::Removed
+                } else {
+                    FileEvent::Changed
+                };
+                Some((path, event))
+            })
+            .collect();
+        files_changed(&self.server, changes).await;
+    }
+
+    async fn did_change_workspace_folders(&self, params: DidChangeWorkspaceFoldersParams) {
+        for removed in &params.event.removed {
+            if let Some(root) = uri_to_path(&removed.uri) {
+                if let Some(folder) = self.server.folders.remove(&root) {
+                    if let Some(watcher) = self
+                        .server
+                        .watcher
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .as_mut()
+                    {
+                        watcher.unwatch(&folder.root);
+                    }
+                }
+            }
+        }
+        for added in &params.event.added {
+            if let Some(root) = uri_to_path(&added.uri) {
+                self.add_folder(&root, false);
+            }
+        }
+        self.server.bump_epoch();
+        self.server.recheck(None).await;
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let place = params.text_document_position_params;
+        let Some((analysis, folder)) = self.draft(&place.text_document.uri).await else {
+            return Ok(None);
+        };
+        let offset =
+            position_to_offset(&analysis.rope, place.position, self.server.caps().encoding);
+        let workspace = folder.workspace();
+        let corpus = folder.corpus();
+        Ok(hover::hover(
+            &analysis,
+            offset,
+            &corpus,
+            &workspace,
+            self.server.caps(),
+        ))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let place = params.text_document_position_params;
+        let Some((analysis, folder)) = self.draft(&place.text_document.uri).await else {
+            return Ok(None);
+        };
+        let offset =
+            position_to_offset(&analysis.rope, place.position, self.server.caps().encoding);
+        let corpus = folder.corpus();
+        Ok(definition::definition(
+            &analysis,
+            offset,
+            &corpus,
+            self.server.caps(),
+        ))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let Some((analysis, folder)) = self.draft(&uri).await else {
+            return Ok(None);
+        };
+        let format = self
+            .server
+            .docs
+            .snapshot(&uri)
+            .map_or(crate::engine::TextFormat::Markdown, |s| s.format);
+        let selection = range_from_lsp(&analysis.rope, params.range, self.server.caps().encoding);
+        let workspace = folder.workspace();
+        let corpus = folder.corpus();
+        let cx = ActionContext {
+            uri: &uri,
+            analysis: &analysis,
+            format,
+            corpus: &corpus,
+            workspace: &workspace,
+            caps: self.server.caps(),
+            diagnostics: &params.context.diagnostics,
+        };
+        let actions = code_actions(&cx, selection);
+        Ok((!actions.is_empty()).then_some(actions))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        let uri = params.text_document.uri;
+        let Some((analysis, folder)) = self.draft(&uri).await else {
+            return Ok(None);
+        };
+        if !folder.workspace().config.code_lens {
+            return Ok(None);
+        }
+        Ok(Some(lens::code_lens(&analysis)))
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let items = match self.server.analysis(&uri).await {
+            Some(analysis) => self.server.diagnostics(&uri, &analysis),
+            None => Vec::new(),
+        };
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            }),
+        ))
+    }
+}

@@ -1,0 +1,310 @@
+//! Owns the server's shared state ([`Server`]) and the check cycle of a draft: what role an open document
+//! plays (draft or source), computing its [`Analysis`] (cached by version and epoch), debounced re-checks
+//! after edits, and publishing diagnostics with the document's version.
+//!
+//! Concurrency: handlers run up to four at a time. Document edits are applied synchronously before any
+//! `.await`; no lock or DashMap guard is held across an `.await`; checks run on the blocking pool.
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use dashmap::DashMap;
+use tower_lsp_server::ls_types::{MessageType, Uri};
+use tower_lsp_server::Client;
+
+use super::capabilities::ClientCaps;
+use super::diagnostics;
+use super::document::{Analysis, DocumentStore};
+use super::folders::{source_key, uri_to_path, Folder, Folders};
+use super::settings::EditorSettings;
+use crate::engine::{Finding, TextFormat};
+use crate::workspace::watch::FileWatcher;
+
+/// How long typing must pause before a draft is re-checked (requests never wait for it: they check at once).
+pub const DEBOUNCE: Duration = Duration::from_millis(60);
+
+/// What an open document is to the server.
+pub enum Role {
+    /// A draft: its quotes are checked against the folder's sources.
+    Draft(Arc<Folder>),
+    /// One of the folder's sources: its buffer replaces the file on disk in the corpus.
+    Source(Arc<Folder>, PathBuf),
+    /// Neither (excluded, or not a draft by the folder's globs).
+    Other,
+}
+
+/// Everything the handlers share.
+pub struct Server {
+    pub client: Client,
+    caps: OnceLock<ClientCaps>,
+    pub docs: DocumentStore,
+    pub folders: Folders,
+    /// A folder for untitled drafts when there is no workspace folder: no sources, default settings.
+    scratch: OnceLock<Arc<Folder>>,
+    pub settings: EditorSettings,
+    /// Changes whenever sources or settings change: analyses of an older epoch are stale.
+    epoch: AtomicU64,
+    /// The (version, epoch) last published per draft, so that the same diagnostics are not sent twice.
+    published: DashMap<Uri, (i32, u64)>,
+    pub watcher: Mutex<Option<FileWatcher>>,
+    next_token: AtomicU64,
+    /// Warnings found during `initialize`, shown once the client is ready for messages.
+    pending: Mutex<Vec<String>>,
+}
+
+impl Server {
+    pub fn new(client: Client) -> Server {
+        Server {
+            client,
+            caps: OnceLock::new(),
+            docs: DocumentStore::default(),
+            folders: Folders::default(),
+            scratch: OnceLock::new(),
+            settings: EditorSettings::default(),
+            epoch: AtomicU64::new(1),
+            published: DashMap::new(),
+            watcher: Mutex::new(None),
+            next_token: AtomicU64::new(1),
+            pending: Mutex::new(Vec::new()),
+        }
+    }
+
+    pub fn caps(&self) -> &ClientCaps {
+        static DEFAULT: OnceLock<ClientCaps> = OnceLock::new();
+        self.caps
+            .get()
+            .unwrap_or_else(|| DEFAULT.get_or_init(ClientCaps::default))
+    }
+
+    pub fn set_caps(&self, caps: ClientCaps) {
+        let _ = self.caps.set(caps);
+    }
+
+    pub fn epoch(&self) -> u64 {
+        self.epoch.load(Ordering::SeqCst)
+    }
+
+    /// Marks every analysis stale (call after the corpus or the settings changed).
+    pub fn bump_epoch(&self) {
+        self.epoch.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub fn next_token(&self) -> u64 {
+        self.next_token.fetch_add(1, Ordering::SeqCst)
+    }
+
+    fn scratch(&self) -> Arc<Folder> {
+        self.scratch
+            .get_or_init(|| {
+                let folder = Folder::new(
+                    &std::env::temp_dir().join("verbatim-untitled"),
+                    true,
+                    &Default::default(),
+                );
+                folder.set_ready(true);
+                Arc::new(folder)
+            })
+            .clone()
+    }
+
+    /// The role of an open document.
+    pub fn role(&self, uri: &Uri) -> Role {
+        let Some(path) = uri_to_path(uri) else {
+            // Untitled buffers are drafts of the first folder (or of a folder without sources).
+            let folder = self
+                .folders
+                .all()
+                .into_iter()
+                .find(|f| !f.implicit)
+                .unwrap_or_else(|| self.scratch());
+            return Role::Draft(folder);
+        };
+        let Some(folder) = self.folders.for_path(&path) else {
+            return Role::Other;
+        };
+        let workspace = folder.workspace();
+        if workspace.is_source(&path) {
+            Role::Source(folder, path)
+        } else if workspace.is_draft(&path) {
+            Role::Draft(folder)
+        } else {
+            Role::Other
+        }
+    }
+
+    /// The findings of an open draft for its current text, computed now unless already known. `None` when the
+    /// document is not an open draft or its folder's sources are still being indexed.
+    pub fn analyze(&self, uri: &Uri) -> Option<Arc<Analysis>> {
+        let epoch = self.epoch();
+        if let Some(analysis) = self.docs.current_analysis(uri, epoch) {
+            return Some(analysis);
+        }
+        let Role::Draft(folder) = self.role(uri) else {
+            return None;
+        };
+        if !folder.is_ready() {
+            return None;
+        }
+        let snapshot = self.docs.snapshot(uri)?;
+        let settings = folder.workspace().config.engine.clone();
+        let text = snapshot.rope.to_string();
+        let findings = {
+            let corpus = folder.corpus();
+            let mut cache = snapshot.cache.lock().unwrap_or_else(|p| p.into_inner());
+            let check = std::panic::AssertUnwindSafe(|| {
+                corpus.check_draft_cached(&text, snapshot.format, &settings, &mut cache)
+            });
+            match std::panic::catch_unwind(check) {
+                Ok(findings) => findings,
+                Err(_) => {
+                    tracing::error!("the engine panicked while checking {}", uri.as_str());
+                    Vec::new()
+                }
+            }
+        };
+        let findings = findings
+            .into_iter()
+            .filter(|f| f.quote.range.end <= text.len())
+            .collect();
+        let analysis = Arc::new(Analysis {
+            version: snapshot.version,
+            epoch,
+            rope: snapshot.rope,
+            text: text.into(),
+            findings,
+        });
+        self.docs.store_analysis(uri, analysis.clone());
+        Some(analysis)
+    }
+
+    /// As [`Server::analyze`], on the blocking pool.
+    pub async fn analysis(self: &Arc<Self>, uri: &Uri) -> Option<Arc<Analysis>> {
+        let server = self.clone();
+        let uri = uri.clone();
+        tokio::task::spawn_blocking(move || server.analyze(&uri))
+            .await
+            .ok()
+            .flatten()
+    }
+
+    /// The finding whose quote (marks included) contains byte `offset`.
+    pub fn finding_at(analysis: &Analysis, offset: usize) -> Option<&Finding> {
+        analysis
+            .findings
+            .iter()
+            .find(|f| f.quote.outer.start <= offset && offset <= f.quote.outer.end)
+    }
+
+    /// Re-checks a draft after `delay` (skipped if it changed meanwhile) and publishes its diagnostics.
+    pub fn schedule_check(self: &Arc<Self>, uri: Uri, delay: Duration) {
+        let Some(version) = self.docs.version(&uri) else {
+            return;
+        };
+        let server = self.clone();
+        tokio::spawn(async move {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+                if server.docs.version(&uri) != Some(version) {
+                    return;
+                }
+            }
+            if let Some(analysis) = server.analysis(&uri).await {
+                server.publish(&uri, &analysis).await;
+            }
+        });
+    }
+
+    /// Re-checks every open draft of `folder` (or of every folder), after sources or settings changed.
+    pub async fn recheck(self: &Arc<Self>, folder: Option<&Arc<Folder>>) {
+        for uri in self.docs.uris() {
+            if let Role::Draft(of) = self.role(&uri) {
+                if folder.is_none_or(|f| Arc::ptr_eq(f, &of)) {
+                    self.schedule_check(uri, Duration::ZERO);
+                }
+            }
+        }
+        let caps = self.caps();
+        if caps.pull_diagnostics && caps.diagnostic_refresh {
+            let _ = self.client.workspace_diagnostic_refresh().await;
+        }
+        if caps.code_lens && caps.code_lens_refresh {
+            let _ = self.client.code_lens_refresh().await;
+        }
+    }
+
+    /// Pushes the diagnostics of an analysis, unless the client pulls them, the document moved on, or the
+    /// same ones were already sent.
+    pub async fn publish(&self, uri: &Uri, analysis: &Analysis) {
+        if !self.caps().push_diagnostics() || self.docs.version(uri) != Some(analysis.version) {
+            return;
+        }
+        let key = (analysis.version, analysis.epoch);
+        if self.published.get(uri).is_some_and(|last| *last >= key) {
+            return;
+        }
+        self.published.insert(uri.clone(), key);
+        let diagnostics = self.diagnostics(uri, analysis);
+        let version = self.caps().diagnostic_versions.then_some(analysis.version);
+        self.client
+            .publish_diagnostics(uri.clone(), diagnostics, version)
+            .await;
+    }
+
+    /// Clears a closed draft's diagnostics.
+    pub async fn unpublish(&self, uri: &Uri) {
+        if self.published.remove(uri).is_some() && self.caps().push_diagnostics() {
+            self.client
+                .publish_diagnostics(uri.clone(), Vec::new(), None)
+                .await;
+        }
+    }
+
+    /// The diagnostics of an analysis, with the folder's severities.
+    pub fn diagnostics(
+        &self,
+        uri: &Uri,
+        analysis: &Analysis,
+    ) -> Vec<tower_lsp_server::ls_types::Diagnostic> {
+        let Role::Draft(folder) = self.role(uri) else {
+            return Vec::new();
+        };
+        let workspace = folder.workspace();
+        let corpus = folder.corpus();
+        diagnostics::diagnostics(analysis, &corpus, &workspace.config.severity, self.caps())
+    }
+
+    /// Puts an open source buffer's text into its folder's corpus (the buffer wins over the file on disk).
+    pub fn upsert_source_buffer(&self, uri: &Uri) -> Option<Arc<Folder>> {
+        let Role::Source(folder, path) = self.role(uri) else {
+            return None;
+        };
+        let text = self.docs.text(uri)?;
+        let format = TextFormat::from_path(&source_key(&path));
+        folder
+            .corpus_mut()
+            .upsert_source(&source_key(&path), text, format);
+        self.bump_epoch();
+        Some(folder)
+    }
+
+    pub fn pending_warnings(&self, warnings: Vec<String>) {
+        self.pending
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .extend(warnings);
+    }
+
+    pub fn take_pending_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut *self.pending.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    /// Shows each settings warning once.
+    pub async fn show_warnings(&self, warnings: Vec<String>) {
+        for warning in self.settings.unseen_warnings(warnings) {
+            self.client
+                .show_message(MessageType::WARNING, format!("verbatim: {warning}"))
+                .await;
+        }
+    }
+}

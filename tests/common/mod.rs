@@ -1,0 +1,485 @@
+//! Shared helpers for the language server's end-to-end tests: an LSP client speaking Content-Length framed
+//! JSON-RPC to `verbatim::lsp::serve` over an in-memory duplex pipe, answering the server's requests the way an
+//! editor would, and recording every notification for assertions.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, WriteHalf};
+use tokio::sync::{mpsc, oneshot, Notify};
+
+/// How long any single wait may take before the test fails.
+pub const TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Writes one framed message.
+async fn write_message(
+    writer: &mut WriteHalf<DuplexStream>,
+    message: &Value,
+) -> std::io::Result<()> {
+    let body = serde_json::to_string(message).unwrap();
+    let frame = format!("Content-Length: {}\r\n\r\n{}", body.len(), body);
+    writer.write_all(frame.as_bytes()).await?;
+    writer.flush().await
+}
+
+/// Reads one framed message; `None` at end of stream.
+async fn read_message<R: tokio::io::AsyncBufRead + Unpin>(reader: &mut R) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).await.ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length:") {
+            length = value.trim().parse::<usize>().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).await.ok()?;
+    Some(serde_json::from_slice(&body).expect("server sent invalid JSON"))
+}
+
+/// What the fake editor answers to the server's requests.
+#[derive(Default)]
+struct Answers {
+    /// The `verbatim` section returned by `workspace/configuration`.
+    configuration: Value,
+}
+
+/// A fake editor connected to a fresh server.
+pub struct TestClient {
+    outgoing: mpsc::UnboundedSender<Value>,
+    pending: Arc<Mutex<HashMap<i64, oneshot::Sender<Value>>>>,
+    /// Every message from the server that is not a response: notifications and server requests, in order.
+    history: Arc<Mutex<Vec<Value>>>,
+    arrived: Arc<Notify>,
+    answers: Arc<Mutex<Answers>>,
+    next_id: Mutex<i64>,
+    pub initialize_result: Value,
+    server: tokio::task::JoinHandle<()>,
+}
+
+/// Client capabilities of a capable editor (VS Code-like, with UTF-16 positions and push diagnostics).
+pub fn full_capabilities() -> Value {
+    json!({
+        "general": { "positionEncodings": ["utf-16"] },
+        "window": { "workDoneProgress": true },
+        "workspace": {
+            "configuration": true,
+            "workspaceFolders": true,
+            "didChangeConfiguration": { "dynamicRegistration": true },
+            "didChangeWatchedFiles": { "dynamicRegistration": true, "relativePatternSupport": true },
+            "workspaceEdit": { "documentChanges": true },
+            "codeLens": { "refreshSupport": true }
+        },
+        "textDocument": {
+            "synchronization": { "dynamicRegistration": false },
+            "hover": { "contentFormat": ["markdown", "plaintext"] },
+            "definition": { "linkSupport": true },
+            "publishDiagnostics": { "relatedInformation": true, "versionSupport": true },
+            "codeAction": { "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["quickfix"] } } },
+            "codeLens": {}
+        }
+    })
+}
+
+/// Client capabilities of a minimal editor: nothing optional.
+pub fn bare_capabilities() -> Value {
+    json!({})
+}
+
+impl TestClient {
+    /// Starts a server, sends `initialize` (with `root` as the only workspace folder, if any) and `initialized`.
+    pub async fn start(
+        capabilities: Value,
+        root: Option<&Path>,
+        initialization_options: Value,
+    ) -> TestClient {
+        let folders = root.map(|root| vec![json!({ "uri": file_uri(root), "name": "root" })]);
+        TestClient::start_with_folders(capabilities, folders, initialization_options).await
+    }
+
+    pub async fn start_with_folders(
+        capabilities: Value,
+        folders: Option<Vec<Value>>,
+        initialization_options: Value,
+    ) -> TestClient {
+        let client = TestClient::connect();
+        let params = json!({
+            "processId": null,
+            "rootUri": null,
+            "capabilities": capabilities,
+            "workspaceFolders": folders,
+            "initializationOptions": initialization_options,
+        });
+        let mut client = client;
+        client.initialize_result = client.request("initialize", params).await;
+        client.notify("initialized", json!({}));
+        client
+    }
+
+    /// A server and the plumbing around it, before `initialize`.
+    pub fn connect() -> TestClient {
+        let (client_side, server_side) = tokio::io::duplex(1 << 16);
+        let (server_in, server_out) = tokio::io::split(server_side);
+        let server = tokio::spawn(async move {
+            verbatim::lsp::serve(server_in, server_out).await;
+        });
+        let (client_in, mut client_out) = tokio::io::split(client_side);
+        let (outgoing, mut queue) = mpsc::unbounded_channel::<Value>();
+        tokio::spawn(async move {
+            while let Some(message) = queue.recv().await {
+                if write_message(&mut client_out, &message).await.is_err() {
+                    break;
+                }
+            }
+        });
+        let client = TestClient {
+            outgoing,
+            pending: Arc::default(),
+            history: Arc::default(),
+            arrived: Arc::new(Notify::new()),
+            answers: Arc::default(),
+            next_id: Mutex::new(1),
+            initialize_result: Value::Null,
+            server,
+        };
+        client.spawn_reader(client_in);
+        client
+    }
+
+    fn spawn_reader(&self, reader: tokio::io::ReadHalf<DuplexStream>) {
+        let pending = self.pending.clone();
+        let history = self.history.clone();
+        let arrived = self.arrived.clone();
+        let answers = self.answers.clone();
+        let replies = self.outgoing.clone();
+        tokio::spawn(async move {
+            let mut reader = BufReader::new(reader);
+            while let Some(message) = read_message(&mut reader).await {
+                if message.get("method").is_none() {
+                    let id = message["id"].as_i64().unwrap_or(-1);
+                    if let Some(tx) = pending.lock().unwrap().remove(&id) {
+                        let _ = tx.send(message);
+                    }
+                    continue;
+                }
+                if message.get("id").is_some() {
+                    // A server request: answer it like an editor would.
+                    let result = match message["method"].as_str().unwrap_or_default() {
+                        "workspace/configuration" => {
+                            let section = answers.lock().unwrap().configuration.clone();
+                            let items = message["params"]["items"].as_array().map_or(0, Vec::len);
+                            Value::Array(vec![section; items])
+                        }
+                        "workspace/applyEdit" => json!({ "applied": true }),
+                        _ => Value::Null,
+                    };
+                    let _ = replies
+                        .send(json!({ "jsonrpc": "2.0", "id": message["id"], "result": result }));
+                }
+                history.lock().unwrap().push(message);
+                arrived.notify_waiters();
+            }
+        });
+    }
+
+    /// Sets what `workspace/configuration` answers from now on (the `verbatim` section).
+    pub fn set_configuration(&self, section: Value) {
+        self.answers.lock().unwrap().configuration = section;
+    }
+
+    /// Sends a request and waits for its response; returns the whole response (`result` or `error`).
+    pub async fn request_raw(&self, method: &str, params: Value) -> Value {
+        let id = {
+            let mut next = self.next_id.lock().unwrap();
+            *next += 1;
+            *next
+        };
+        let (tx, rx) = oneshot::channel();
+        self.pending.lock().unwrap().insert(id, tx);
+        self.outgoing
+            .send(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }))
+            .unwrap();
+        tokio::time::timeout(TIMEOUT, rx)
+            .await
+            .unwrap_or_else(|_| panic!("no response to {method} within {TIMEOUT:?}"))
+            .unwrap()
+    }
+
+    /// Sends a request and returns its `result`, failing the test on an error response.
+    pub async fn request(&self, method: &str, params: Value) -> Value {
+        let response = self.request_raw(method, params).await;
+        if let Some(error) = response.get("error") {
+            panic!("{method} failed: {error}");
+        }
+        response["result"].clone()
+    }
+
+    pub fn notify(&self, method: &str, params: Value) {
+        self.outgoing
+            .send(json!({ "jsonrpc": "2.0", "method": method, "params": params }))
+            .unwrap();
+    }
+
+    /// Everything the server has sent so far, responses aside.
+    pub fn history(&self) -> Vec<Value> {
+        self.history.lock().unwrap().clone()
+    }
+
+    /// How many messages have arrived so far (a mark for [`TestClient::wait_for_after`]).
+    pub fn mark(&self) -> usize {
+        self.history.lock().unwrap().len()
+    }
+
+    /// Waits for the first message (from the start) for which `matches` holds.
+    pub async fn wait_for(&self, what: &str, matches: impl Fn(&Value) -> bool) -> Value {
+        self.wait_for_after(0, what, matches).await
+    }
+
+    /// Waits for the first message after `mark` for which `matches` holds.
+    pub async fn wait_for_after(
+        &self,
+        mark: usize,
+        what: &str,
+        matches: impl Fn(&Value) -> bool,
+    ) -> Value {
+        let deadline = tokio::time::Instant::now() + TIMEOUT;
+        loop {
+            let notified = self.arrived.notified();
+            tokio::pin!(notified);
+            notified.as_mut().enable();
+            if let Some(found) = self
+                .history
+                .lock()
+                .unwrap()
+                .iter()
+                .skip(mark)
+                .find(|m| matches(m))
+            {
+                return found.clone();
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                let methods: Vec<String> = self
+                    .history()
+                    .iter()
+                    .skip(mark)
+                    .map(|m| format!("{} {}", m["method"], short(&m["params"])))
+                    .collect();
+                panic!(
+                    "timed out waiting for {what}; got after mark {mark}:\n{}",
+                    methods.join("\n")
+                );
+            }
+        }
+    }
+
+    /// Waits for diagnostics published for `uri` (for `version`, when given) after `mark`.
+    pub async fn diagnostics_after(
+        &self,
+        mark: usize,
+        uri: &str,
+        version: Option<i64>,
+    ) -> Vec<Value> {
+        let message = self
+            .wait_for_after(mark, &format!("diagnostics for {uri} v{version:?}"), |m| {
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == uri
+                    && version.is_none_or(|v| m["params"]["version"] == v)
+            })
+            .await;
+        message["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Opens a document with its text.
+    pub fn open(&self, uri: &str, language_id: &str, version: i64, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri, "languageId": language_id, "version": version, "text": text } }),
+        );
+    }
+
+    /// Sends one incremental change.
+    pub fn change(&self, uri: &str, version: i64, range: Value, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": { "uri": uri, "version": version },
+                "contentChanges": [{ "range": range, "text": text }]
+            }),
+        );
+    }
+
+    /// Sends a whole-text change.
+    pub fn replace_all(&self, uri: &str, version: i64, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri, "version": version }, "contentChanges": [{ "text": text }] }),
+        );
+    }
+
+    pub async fn hover(&self, uri: &str, position: Value) -> Value {
+        self.request(
+            "textDocument/hover",
+            json!({ "textDocument": { "uri": uri }, "position": position }),
+        )
+        .await
+    }
+
+    /// Shuts the server down politely and checks that it stops.
+    pub async fn shutdown(self) {
+        let result = self.request_raw("shutdown", Value::Null).await;
+        assert!(result.get("error").is_none(), "shutdown failed: {result}");
+        self.notify("exit", Value::Null);
+        let _ = tokio::time::timeout(TIMEOUT, self.server)
+            .await
+            .expect("server did not exit");
+    }
+}
+
+fn short(value: &Value) -> String {
+    let text = value.to_string();
+    if text.len() > 300 {
+        format!(
+            "{}…",
+            &text[..text.char_indices().nth(300).map_or(text.len(), |(i, _)| i)]
+        )
+    } else {
+        text
+    }
+}
+
+/// An LSP position.
+pub fn pos(line: u32, character: u32) -> Value {
+    json!({ "line": line, "character": character })
+}
+
+/// An LSP range.
+pub fn range(start: (u32, u32), end: (u32, u32)) -> Value {
+    json!({ "start": pos(start.0, start.1), "end": pos(end.0, end.1) })
+}
+
+/// The UTF-16 position of byte `offset` of `text` (as a UTF-16 client computes it).
+pub fn utf16_pos(text: &str, offset: usize) -> Value {
+    let before = &text[..offset];
+    let line = before
+        .replace("\r\n", "\n")
+        .chars()
+        .filter(|&c| c == '\n' || c == '\r')
+        .count();
+    let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
+    pos(
+        line as u32,
+        before[line_start..].encode_utf16().count() as u32,
+    )
+}
+
+/// The UTF-16 position of the first occurrence of `needle` in `text` (its start).
+pub fn find_pos(text: &str, needle: &str) -> Value {
+    utf16_pos(
+        text,
+        text.find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} not in text")),
+    )
+}
+
+/// Applies LSP text edits (UTF-16 ranges) to a text, as an editor would.
+pub fn apply_edits(text: &str, edits: &[Value]) -> String {
+    let offset = |p: &Value| -> usize {
+        let (line, character) = (
+            p["line"].as_u64().unwrap() as usize,
+            p["character"].as_u64().unwrap() as usize,
+        );
+        let mut starts = vec![0];
+        let bytes = text.as_bytes();
+        let mut i = 0;
+        while i < bytes.len() {
+            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                i += 2;
+                starts.push(i);
+            } else if bytes[i] == b'\n' || bytes[i] == b'\r' {
+                i += 1;
+                starts.push(i);
+            } else {
+                i += 1;
+            }
+        }
+        let start = starts[line.min(starts.len() - 1)];
+        let mut units = 0;
+        for (index, ch) in text[start..].char_indices() {
+            if units >= character || ch == '\n' || ch == '\r' {
+                return start + index;
+            }
+            units += ch.len_utf16();
+        }
+        text.len()
+    };
+    let mut resolved: Vec<(usize, usize, String)> = edits
+        .iter()
+        .map(|e| {
+            (
+                offset(&e["range"]["start"]),
+                offset(&e["range"]["end"]),
+                e["newText"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    resolved.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
+    let mut out = text.to_string();
+    for (start, end, new_text) in resolved {
+        out.replace_range(start..end, &new_text);
+    }
+    out
+}
+
+/// The `file://` URI of a path.
+pub fn file_uri(path: &Path) -> String {
+    let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    let mut uri = String::from("file://");
+    for part in path.to_string_lossy().split('/').filter(|p| !p.is_empty()) {
+        uri.push('/');
+        for byte in part.bytes() {
+            match byte {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                    uri.push(byte as char)
+                }
+                _ => uri.push_str(&format!("%{byte:02X}")),
+            }
+        }
+    }
+    uri
+}
+
+/// Copies `fixtures/lsp/<name>` (or any fixture folder relative to the crate) into a fresh temporary folder.
+pub fn copy_fixture(relative: &str) -> (tempfile::TempDir, PathBuf) {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
+    let dir = tempfile::tempdir().unwrap();
+    let to = dir.path().join("ws");
+    copy_dir(&from, &to);
+    let to = to.canonicalize().unwrap();
+    (dir, to)
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap_or_else(|e| panic!("{}: {e}", from.display())) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
