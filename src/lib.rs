@@ -4,7 +4,8 @@
 //! settings; [`cli`] prints findings for `verbatim check`; [`lsp`] is the language server.
 #![deny(clippy::print_stdout)]
 
+pub mod cli;
 pub mod config;
 pub mod engine;
-pub mod workspace;
 pub mod lsp;
+pub mod workspace;

@@ -32,8 +32,11 @@ impl Item {
 pub fn quote_items(text: &str, segments: &[Range<usize>]) -> Vec<Item> {
     let mut items = Vec::new();
     let mut scratch = String::new();
+    let mut scratch_word = String::new();
     for segment in segments {
-        let Some(slice) = text.get(segment.clone()) else { continue };
+        let Some(slice) = text.get(segment.clone()) else {
+            continue;
+        };
         let base = segment.start;
         let mut plain_start = 0;
         let mut index = 0;
@@ -48,6 +51,38 @@ pub fn quote_items(text: &str, segments: &[Range<usize>]) -> Vec<Item> {
             let rest = &slice[index..];
             let marker = editorial_marker(rest);
             match marker {
+                Some((length, Marker::Insertion)) if attached_to_word(slice, index, length) => {
+                    // "[T]he", "Putin[’s]": the bracket changes part of a word; the word is compared as read.
+                    let mut start = index;
+                    while let Some(c) = slice[..start]
+                        .chars()
+                        .next_back()
+                        .filter(|c| c.is_alphanumeric())
+                    {
+                        start -= c.len_utf8();
+                    }
+                    let start = start.max(plain_start);
+                    let mut end = index + length;
+                    while let Some(c) = slice[end..]
+                        .chars()
+                        .next()
+                        .filter(|c| c.is_alphanumeric() || *c == '’' || *c == '\'')
+                    {
+                        end += c.len_utf8();
+                    }
+                    flush(plain_start, start, &mut items);
+                    let joined: String = slice[start..end]
+                        .chars()
+                        .filter(|c| !matches!(c, '[' | ']'))
+                        .collect();
+                    let hash = term_hash(&joined, &mut scratch_word);
+                    items.push(Item::Word {
+                        range: base + start..base + end,
+                        hash,
+                    });
+                    index = end;
+                    plain_start = end;
+                }
                 Some((length, kind)) => {
                     flush(plain_start, index, &mut items);
                     let range = base + index..base + index + length;
@@ -72,6 +107,19 @@ pub fn quote_items(text: &str, segments: &[Range<usize>]) -> Vec<Item> {
     items
 }
 
+/// Whether the bracket at `index` (of `length` bytes) touches a letter or digit on either side.
+fn attached_to_word(slice: &str, index: usize, length: usize) -> bool {
+    let before = slice[..index]
+        .chars()
+        .next_back()
+        .is_some_and(char::is_alphanumeric);
+    let after = slice[index + length..]
+        .chars()
+        .next()
+        .is_some_and(char::is_alphanumeric);
+    (before || after) && length <= 12
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Marker {
     Skip,
@@ -93,7 +141,8 @@ fn editorial_marker(rest: &str) -> Option<(usize, Marker)> {
                 if bytes[length] == b'.' {
                     dots += 1;
                     length += 1;
-                } else if bytes[length] == b' ' && bytes.get(length + 1) == Some(&b'.') && dots > 0 {
+                } else if bytes[length] == b' ' && bytes.get(length + 1) == Some(&b'.') && dots > 0
+                {
                     length += 1;
                 } else {
                     break;
@@ -112,7 +161,8 @@ fn editorial_marker(rest: &str) -> Option<(usize, Marker)> {
             let lower = inner.to_lowercase();
             if matches!(lower.as_str(), "sic" | "sic!" | "sic." | "[sic]") {
                 Some((length, Marker::Sic))
-            } else if !inner.is_empty() && inner.chars().all(|c| c == '.' || c == '…' || c == ' ') {
+            } else if !inner.is_empty() && inner.chars().all(|c| c == '.' || c == '…' || c == ' ')
+            {
                 Some((length, Marker::Skip))
             } else if first == '[' {
                 Some((length, Marker::Insertion))
@@ -164,7 +214,12 @@ pub const SUBSTITUTE_COST: u32 = 3;
 
 /// Aligns quote items (as term ids: `quote_terms[i]` for word items, ignored for others) with source window
 /// terms. `bracket_max_words` bounds what one insertion may stand for.
-pub fn align(items: &[Item], quote_terms: &[u32], window: &[u32], bracket_max_words: usize) -> Alignment {
+pub fn align(
+    items: &[Item],
+    quote_terms: &[u32],
+    window: &[u32],
+    bracket_max_words: usize,
+) -> Alignment {
     let rows = items.len() + 1;
     let columns = window.len() + 1;
     // cost[i * columns + j]: best cost of aligning the first i items so that they end at source word j.
@@ -189,7 +244,8 @@ pub fn align(items: &[Item], quote_terms: &[u32], window: &[u32], bracket_max_wo
                     let mut from = FROM_UP;
                     if j > 0 {
                         let same = term != NO_TERM && window[j - 1] == term;
-                        let diagonal = cost[previous + j - 1] + if same { 0 } else { SUBSTITUTE_COST };
+                        let diagonal =
+                            cost[previous + j - 1] + if same { 0 } else { SUBSTITUTE_COST };
                         if diagonal < best || (diagonal == best && same) {
                             best = diagonal;
                             from = FROM_DIAGONAL;
@@ -228,7 +284,11 @@ pub fn align(items: &[Item], quote_terms: &[u32], window: &[u32], bracket_max_wo
                         start
                     };
                     cost[row + j] = cost[previous + best_start];
-                    back[row + j] = if best_start == j { FROM_UP } else { FROM_EDITORIAL };
+                    back[row + j] = if best_start == j {
+                        FROM_UP
+                    } else {
+                        FROM_EDITORIAL
+                    };
                     editorial_start[row + j] = best_start as u32;
                 }
             }
@@ -253,9 +313,15 @@ pub fn align(items: &[Item], quote_terms: &[u32], window: &[u32], bracket_max_wo
                     && quote_terms.get(i - 1).copied().unwrap_or(NO_TERM) == window[j - 1]
                     && window[j - 1] != NO_TERM;
                 steps.push(if same {
-                    Step::Match { quote: i - 1, source: j - 1 }
+                    Step::Match {
+                        quote: i - 1,
+                        source: j - 1,
+                    }
                 } else {
-                    Step::Substitute { quote: i - 1, source: j - 1 }
+                    Step::Substitute {
+                        quote: i - 1,
+                        source: j - 1,
+                    }
                 });
                 i -= 1;
                 j -= 1;
@@ -266,7 +332,10 @@ pub fn align(items: &[Item], quote_terms: &[u32], window: &[u32], bracket_max_wo
             }
             FROM_EDITORIAL => {
                 let start = editorial_start[at] as usize;
-                steps.push(Step::Editorial { quote: i - 1, sources: start..j });
+                steps.push(Step::Editorial {
+                    quote: i - 1,
+                    sources: start..j,
+                });
                 i -= 1;
                 j = start;
             }
@@ -274,19 +343,27 @@ pub fn align(items: &[Item], quote_terms: &[u32], window: &[u32], bracket_max_wo
                 if matches!(items[i - 1], Item::Word { .. }) {
                     steps.push(Step::Added { quote: i - 1 });
                 } else {
-                    steps.push(Step::Editorial { quote: i - 1, sources: j..j });
+                    steps.push(Step::Editorial {
+                        quote: i - 1,
+                        sources: j..j,
+                    });
                 }
                 i -= 1;
             }
         }
     }
     steps.reverse();
-    let matched = steps.iter().filter(|s| matches!(s, Step::Match { .. })).count();
+    let matched = steps
+        .iter()
+        .filter(|s| matches!(s, Step::Match { .. }))
+        .count();
     // The span runs from the first source word matched or substituted to the last one.
     let touched: Vec<usize> = steps
         .iter()
         .filter_map(|s| match s {
-            Step::Match { source, .. } | Step::Substitute { source, .. } | Step::Missing { source } => Some(*source),
+            Step::Match { source, .. }
+            | Step::Substitute { source, .. }
+            | Step::Missing { source } => Some(*source),
             _ => None,
         })
         .collect();
@@ -295,11 +372,19 @@ pub fn align(items: &[Item], quote_terms: &[u32], window: &[u32], bracket_max_wo
         _ => end..end,
     };
     // Missing words before the first or after the last quote word are not part of the quote (a fragment).
-    let first_quote_source = steps.iter().position(|s| matches!(s, Step::Match { .. } | Step::Substitute { .. }));
-    let last_quote_source = steps.iter().rposition(|s| matches!(s, Step::Match { .. } | Step::Substitute { .. }));
+    let first_quote_source = steps
+        .iter()
+        .position(|s| matches!(s, Step::Match { .. } | Step::Substitute { .. }));
+    let last_quote_source = steps
+        .iter()
+        .rposition(|s| matches!(s, Step::Match { .. } | Step::Substitute { .. }));
     let (steps, cost) = match (first_quote_source, last_quote_source) {
         (Some(first), Some(last)) => {
-            let trimmed_cost = steps[..first].iter().chain(&steps[last + 1..]).filter(|s| matches!(s, Step::Missing { .. })).count();
+            let trimmed_cost = steps[..first]
+                .iter()
+                .chain(&steps[last + 1..])
+                .filter(|s| matches!(s, Step::Missing { .. }))
+                .count();
             let kept: Vec<Step> = steps
                 .iter()
                 .enumerate()
@@ -317,12 +402,19 @@ pub fn align(items: &[Item], quote_terms: &[u32], window: &[u32], bracket_max_wo
         (Some(first), Some(last)) => first..last + 1,
         _ => source_span,
     };
-    Alignment { cost, matched, steps, source_span }
+    Alignment {
+        cost,
+        matched,
+        steps,
+        source_span,
+    }
 }
 
 fn source_of(step: &Step) -> Option<usize> {
     match step {
-        Step::Match { source, .. } | Step::Substitute { source, .. } | Step::Missing { source } => Some(*source),
+        Step::Match { source, .. } | Step::Substitute { source, .. } | Step::Missing { source } => {
+            Some(*source)
+        }
         _ => None,
     }
 }
@@ -357,7 +449,10 @@ mod tests {
             .map(|item| match item {
                 Item::Word { range, .. } => {
                     let word = quote[range.clone()].to_lowercase();
-                    dictionary.iter().position(|w| *w == word).map_or(NO_TERM, |i| i as u32)
+                    dictionary
+                        .iter()
+                        .position(|w| *w == word)
+                        .map_or(NO_TERM, |i| i as u32)
                 }
                 _ => NO_TERM,
             })
@@ -367,24 +462,39 @@ mod tests {
 
     #[test]
     fn exact_fragment_costs_nothing() {
-        let a = run("call for the North Atlantic", "The parties oppose it and call for the North Atlantic Alliance");
+        let a = run(
+            "call for the North Atlantic",
+            "The parties oppose it and call for the North Atlantic Alliance",
+        );
         assert_eq!((a.cost, a.matched), (0, 5));
         assert_eq!(a.source_span, 5..10);
     }
 
     #[test]
     fn substitution_and_missing() {
-        let a = run("call on the North Alliance", "call for the North Atlantic Alliance");
+        let a = run(
+            "call on the North Alliance",
+            "call for the North Atlantic Alliance",
+        );
         assert_eq!(a.cost, SUBSTITUTE_COST + MISSING_COST);
-        assert!(a.steps.contains(&Step::Substitute { quote: 1, source: 1 }));
+        assert!(a.steps.contains(&Step::Substitute {
+            quote: 1,
+            source: 1
+        }));
         assert!(a.steps.contains(&Step::Missing { source: 4 }));
     }
 
     #[test]
     fn ellipsis_and_brackets_are_free() {
-        let a = run("oppose … expansion of [NATO] and call", "oppose the further expansion of the bloc and call");
+        let a = run(
+            "oppose … expansion of [NATO] and call",
+            "oppose the further expansion of the bloc and call",
+        );
         assert_eq!(a.cost, 0, "{:?}", a.steps);
-        let a = run("oppose the further expansion [sic] of", "oppose the further expansion of");
+        let a = run(
+            "oppose the further expansion [sic] of",
+            "oppose the further expansion of",
+        );
         assert_eq!(a.cost, 0);
     }
 

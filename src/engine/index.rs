@@ -83,7 +83,16 @@ impl Corpus {
                 }
             }
         }
-        PreparedSource { source: Source { key: key.to_string(), text, format, metadata }, hashes, starts }
+        PreparedSource {
+            source: Source {
+                key: key.to_string(),
+                text,
+                format,
+                metadata,
+            },
+            hashes,
+            starts,
+        }
     }
 
     /// Inserts a prepared source, replacing any source with the same key; returns its id.
@@ -105,7 +114,11 @@ impl Corpus {
             self.postings[term as usize].push(id);
         }
         self.by_key.insert(prepared.source.key.clone(), id);
-        self.entries.push(Some(Entry { source: prepared.source, terms, starts: prepared.starts }));
+        self.entries.push(Some(Entry {
+            source: prepared.source,
+            terms,
+            starts: prepared.starts,
+        }));
         self.live += 1;
         self.generation += 1;
         id
@@ -118,7 +131,9 @@ impl Corpus {
 
     /// Removes a source; false when no source has that key.
     pub fn remove_source(&mut self, key: &str) -> bool {
-        let Some(id) = self.by_key.remove(key) else { return false };
+        let Some(id) = self.by_key.remove(key) else {
+            return false;
+        };
         if let Some(entry) = self.entries.get_mut(id as usize).and_then(Option::take) {
             for term in distinct(&entry.terms) {
                 let frequency = &mut self.document_frequency[term as usize];
@@ -166,7 +181,10 @@ impl Corpus {
 
     /// Every source with its id.
     pub fn sources(&self) -> impl Iterator<Item = (SourceId, &Source)> {
-        self.entries.iter().enumerate().filter_map(|(i, e)| e.as_ref().map(|e| (i as SourceId, &e.source)))
+        self.entries
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| e.as_ref().map(|e| (i as SourceId, &e.source)))
     }
 
     /// Changes whenever a source is added, replaced or removed (for caches of verdicts).
@@ -185,7 +203,12 @@ impl Corpus {
             .entries
             .iter()
             .flatten()
-            .map(|e| e.source.text.capacity() + e.terms.capacity() * 4 + e.starts.capacity() * 4 + e.source.key.len())
+            .map(|e| {
+                e.source.text.capacity()
+                    + e.terms.capacity() * 4
+                    + e.starts.capacity() * 4
+                    + e.source.key.len()
+            })
             .sum();
         let postings: usize = self.postings.iter().map(|p| p.capacity() * 4 + 24).sum();
         entries + postings + self.term_ids.capacity() * 16 + self.document_frequency.capacity() * 4
@@ -208,7 +231,13 @@ impl Corpus {
     /// several tie with the last one, as near-duplicate wire copies do, up to `2 * limit`).
     pub(crate) fn candidates(&self, quote_terms: &[u32], limit: usize) -> Vec<SourceId> {
         let mut terms = distinct(quote_terms);
-        terms.retain(|&t| t != NO_TERM && self.document_frequency.get(t as usize).is_some_and(|&f| f > 0));
+        terms.retain(|&t| {
+            t != NO_TERM
+                && self
+                    .document_frequency
+                    .get(t as usize)
+                    .is_some_and(|&f| f > 0)
+        });
         terms.sort_by_key(|&t| self.document_frequency[t as usize]);
         let mut scores: FastMap<SourceId, f32> = FastMap::default();
         let mut volume = 0usize;
@@ -224,12 +253,18 @@ impl Corpus {
                 *scores.entry(id).or_insert(0.0) += weight;
             }
         }
-        let mut ranked: Vec<(SourceId, f32)> =
-            scores.into_iter().filter(|(id, _)| self.entries[*id as usize].is_some()).collect();
+        let mut ranked: Vec<(SourceId, f32)> = scores
+            .into_iter()
+            .filter(|(id, _)| self.entries[*id as usize].is_some())
+            .collect();
         ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         if ranked.len() > limit {
             let cut = ranked[limit - 1].1;
-            let keep = ranked.iter().take_while(|(_, score)| *score >= cut * 0.999).count().max(limit);
+            let keep = ranked
+                .iter()
+                .take_while(|(_, score)| *score >= cut * 0.999)
+                .count()
+                .max(limit);
             ranked.truncate(keep.min(limit * 2));
         }
         ranked.into_iter().map(|(id, _)| id).collect()
@@ -242,13 +277,19 @@ impl Corpus {
 
     /// The byte range of a source's word `index`.
     pub(crate) fn word_range(&self, id: SourceId, index: usize) -> Range<usize> {
-        let Some(entry) = self.entry(id) else { return 0..0 };
-        let Some(&start) = entry.starts.get(index) else { return entry.source.text.len()..entry.source.text.len() };
+        let Some(entry) = self.entry(id) else {
+            return 0..0;
+        };
+        let Some(&start) = entry.starts.get(index) else {
+            return entry.source.text.len()..entry.source.text.len();
+        };
         let start = start as usize;
         let text = &entry.source.text;
         // The word's end: the first word found from its start (the same segmentation as when indexing).
         let limit = (start + 256).min(text.len());
-        let limit = (limit..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
+        let limit = (limit..=text.len())
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(text.len());
         let mut end = None;
         for_each_word(text, start..limit, |range| {
             if end.is_none() {
@@ -287,13 +328,20 @@ mod tests {
         assert!(!corpus.remove_source("b.md"));
         assert!(corpus.candidates(&[three], 8).is_empty());
         assert_eq!(corpus.len(), 1);
-        assert_eq!(corpus.source(a2).map(|s| s.metadata.title.as_str()), Some("Six seven."));
+        assert_eq!(
+            corpus.source(a2).map(|s| s.metadata.title.as_str()),
+            Some("Six seven.")
+        );
     }
 
     #[test]
     fn word_ranges_come_back() {
         let mut corpus = Corpus::new();
-        let id = corpus.upsert_source("a.txt", "Russia’s “Cold War” mentality".into(), TextFormat::PlainText);
+        let id = corpus.upsert_source(
+            "a.txt",
+            "Russia’s “Cold War” mentality".into(),
+            TextFormat::PlainText,
+        );
         let text = &corpus.source(id).unwrap().text;
         let words: Vec<&str> = (0..4).map(|i| &text[corpus.word_range(id, i)]).collect();
         assert_eq!(words, ["Russia’s", "Cold", "War", "mentality"]);

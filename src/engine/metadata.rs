@@ -17,7 +17,9 @@ pub fn parse_metadata(text: &str, format: TextFormat) -> SourceMetadata {
     let mut metadata = SourceMetadata::default();
     let (front_matter, body) = split_front_matter(text);
     for line in front_matter.lines() {
-        let Some((key, value)) = line.split_once(':').or_else(|| line.split_once('=')) else { continue };
+        let Some((key, value)) = line.split_once(':').or_else(|| line.split_once('=')) else {
+            continue;
+        };
         if key.starts_with([' ', '\t']) {
             continue;
         }
@@ -34,8 +36,16 @@ pub fn parse_metadata(text: &str, format: TextFormat) -> SourceMetadata {
         }
     }
     if metadata.title.is_empty() {
-        let line = body.lines().map(str::trim).find(|line| !line.is_empty()).unwrap_or_default();
-        let line = if format == TextFormat::Markdown { line.trim_start_matches('#').trim() } else { line };
+        let line = body
+            .lines()
+            .map(str::trim)
+            .find(|line| !line.is_empty())
+            .unwrap_or_default();
+        let line = if format == TextFormat::Markdown {
+            line.trim_start_matches('#').trim()
+        } else {
+            line
+        };
         metadata.title = line.chars().take(200).collect();
     }
     metadata
@@ -45,8 +55,15 @@ pub fn parse_metadata(text: &str, format: TextFormat) -> SourceMetadata {
 pub fn split_front_matter(text: &str) -> (&str, &str) {
     let text_start = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     for fence in ["---", "+++"] {
-        let Some(rest) = text_start.strip_prefix(fence) else { continue };
-        let Some(rest) = rest.strip_prefix("\r\n").or_else(|| rest.strip_prefix('\n')) else { continue };
+        let Some(rest) = text_start.strip_prefix(fence) else {
+            continue;
+        };
+        let Some(rest) = rest
+            .strip_prefix("\r\n")
+            .or_else(|| rest.strip_prefix('\n'))
+        else {
+            continue;
+        };
         let mut offset = 0;
         for line in rest.split_inclusive('\n') {
             if line.trim_end() == fence || (fence == "---" && line.trim_end() == "...") {
@@ -60,7 +77,10 @@ pub fn split_front_matter(text: &str) -> (&str, &str) {
 
 fn unquote(value: &str) -> &str {
     for quote in ['"', '\''] {
-        if let Some(inner) = value.strip_prefix(quote).and_then(|v| v.strip_suffix(quote)) {
+        if let Some(inner) = value
+            .strip_prefix(quote)
+            .and_then(|v| v.strip_suffix(quote))
+        {
             return inner;
         }
     }
@@ -82,7 +102,17 @@ mod tests {
 
     #[test]
     fn first_line_otherwise() {
-        assert_eq!(parse_metadata("\n\n# China, like Russia\n\nBody", TextFormat::Markdown).title, "China, like Russia");
-        assert_eq!(parse_metadata("+++\ndate = \"x\"\n+++\nFirst line\n", TextFormat::PlainText).title, "First line");
+        assert_eq!(
+            parse_metadata("\n\n# China, like Russia\n\nBody", TextFormat::Markdown).title,
+            "China, like Russia"
+        );
+        assert_eq!(
+            parse_metadata(
+                "+++\ndate = \"x\"\n+++\nFirst line\n",
+                TextFormat::PlainText
+            )
+            .title,
+            "First line"
+        );
     }
 }

@@ -17,7 +17,9 @@ pub type TermHash = u64;
 /// A word is a Unicode word (UAX #29) containing a letter or digit; `don’t`, `NATO's` and `100,000` are single
 /// words, `large-scale` is two, each CJK ideograph is one.
 pub fn for_each_word(text: &str, range: Range<usize>, mut found: impl FnMut(Range<usize>)) {
-    let Some(slice) = text.get(range.clone()) else { return };
+    let Some(slice) = text.get(range.clone()) else {
+        return;
+    };
     if slice.is_ascii() {
         ascii_words(slice, range.start, &mut found);
         return;
@@ -43,7 +45,9 @@ fn ascii_words(slice: &str, base: usize, found: &mut impl FnMut(Range<usize>)) {
         let start = index;
         index += 1;
         loop {
-            while index < bytes.len() && (bytes[index].is_ascii_alphanumeric() || bytes[index] == b'_') {
+            while index < bytes.len()
+                && (bytes[index].is_ascii_alphanumeric() || bytes[index] == b'_')
+            {
                 index += 1;
             }
             // Joiners that UAX #29 keeps inside a word when a letter or digit follows.
@@ -87,7 +91,9 @@ pub fn normalize_word(word: &str, out: &mut String) {
     for c in word.nfkc() {
         match c {
             // Apostrophes and primes in all their forms.
-            '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' | '\u{FF07}' | '`' | '\u{00B4}' => out.push('\''),
+            '\u{2019}' | '\u{2018}' | '\u{02BC}' | '\u{2032}' | '\u{FF07}' | '`' | '\u{00B4}' => {
+                out.push('\'')
+            }
             // Invisible characters that may sit inside a word.
             '\u{00AD}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}' | '\u{FEFF}' => {}
             c => out.extend(c.to_lowercase()),
@@ -115,7 +121,17 @@ pub fn term_hash(word: &str, scratch: &mut String) -> TermHash {
 pub fn is_negation(normal: &str) -> bool {
     matches!(
         normal,
-        "not" | "no" | "never" | "nor" | "neither" | "none" | "nothing" | "nobody" | "nowhere" | "without" | "cannot"
+        "not"
+            | "no"
+            | "never"
+            | "nor"
+            | "neither"
+            | "none"
+            | "nothing"
+            | "nobody"
+            | "nowhere"
+            | "without"
+            | "cannot"
     ) || normal.ends_with("n't")
 }
 
@@ -124,7 +140,10 @@ mod tests {
     use super::*;
 
     fn texts(text: &str) -> Vec<&str> {
-        words(text, 0..text.len()).into_iter().map(|r| &text[r]).collect()
+        words(text, 0..text.len())
+            .into_iter()
+            .map(|r| &text[r])
+            .collect()
     }
 
     #[test]
@@ -134,8 +153,11 @@ mod tests {
             "a'b 'quoted' end' x.y 1.2.3 a:b 1;2 under_score -dash- ...",
         ] {
             let fast = texts(text);
-            let slow: Vec<&str> =
-                text.split_word_bound_indices().map(|(_, w)| w).filter(|w| w.chars().any(char::is_alphanumeric)).collect();
+            let slow: Vec<&str> = text
+                .split_word_bound_indices()
+                .map(|(_, w)| w)
+                .filter(|w| w.chars().any(char::is_alphanumeric))
+                .collect();
             assert_eq!(fast, slow, "{text}");
         }
     }
@@ -149,7 +171,10 @@ mod tests {
         assert_eq!(a, b);
         normalize_word("ﬁnal", &mut a);
         assert_eq!(a, "final");
-        assert_eq!(texts("large‑scale — “Cold War”…"), ["large", "scale", "Cold", "War"]);
+        assert_eq!(
+            texts("large‑scale — “Cold War”…"),
+            ["large", "scale", "Cold", "War"]
+        );
         assert_eq!(texts("北约东扩"), ["北", "约", "东", "扩"]);
     }
 

@@ -52,7 +52,10 @@ fn plain_prose(text: &str) -> Prose {
         }
         if text[line.clone()].trim().is_empty() {
             if !segments.is_empty() {
-                prose.blocks.push(Block { segments: std::mem::take(&mut segments), blockquote: None });
+                prose.blocks.push(Block {
+                    segments: std::mem::take(&mut segments),
+                    blockquote: None,
+                });
             }
         } else {
             segments.push(line);
@@ -60,12 +63,17 @@ fn plain_prose(text: &str) -> Prose {
         start = next;
     }
     if !segments.is_empty() {
-        prose.blocks.push(Block { segments, blockquote: None });
+        prose.blocks.push(Block {
+            segments,
+            blockquote: None,
+        });
     }
     let mut from = 0;
     while let Some(found) = text[from..].find(IGNORE_MARKER) {
         let after = from + found + IGNORE_MARKER.len();
-        let end = text[after..].find("-->").map_or(after, |close| after + close + 3);
+        let end = text[after..]
+            .find("-->")
+            .map_or(after, |close| after + close + 3);
         prose.ignore_markers.push(end);
         from = after;
     }
@@ -86,25 +94,37 @@ fn markdown_prose(text: &str) -> Prose {
     let mut blockquotes: Vec<usize> = Vec::new();
     let flush = |current: &mut Vec<Range<usize>>, blockquotes: &[usize], prose: &mut Prose| {
         if !current.is_empty() {
-            prose.blocks.push(Block { segments: std::mem::take(current), blockquote: blockquotes.first().copied() });
+            prose.blocks.push(Block {
+                segments: std::mem::take(current),
+                blockquote: blockquotes.first().copied(),
+            });
         }
     };
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         match event {
             Event::Start(tag) => match tag {
                 Tag::CodeBlock(_) | Tag::MetadataBlock(_) | Tag::Image { .. } => hidden += 1,
-                Tag::Link { link_type: LinkType::Autolink | LinkType::Email, .. } => hidden += 1,
+                Tag::Link {
+                    link_type: LinkType::Autolink | LinkType::Email,
+                    ..
+                } => hidden += 1,
                 Tag::BlockQuote(_) => {
                     flush(&mut current, &blockquotes, &mut prose);
                     blockquotes.push(range.start);
                 }
-                Tag::Paragraph | Tag::Heading { .. } | Tag::Item | Tag::TableCell | Tag::FootnoteDefinition(_) => {
+                Tag::Paragraph
+                | Tag::Heading { .. }
+                | Tag::Item
+                | Tag::TableCell
+                | Tag::FootnoteDefinition(_) => {
                     flush(&mut current, &blockquotes, &mut prose);
                 }
                 _ => {}
             },
             Event::End(tag) => match tag {
-                TagEnd::CodeBlock | TagEnd::MetadataBlock(_) | TagEnd::Image => hidden = hidden.saturating_sub(1),
+                TagEnd::CodeBlock | TagEnd::MetadataBlock(_) | TagEnd::Image => {
+                    hidden = hidden.saturating_sub(1)
+                }
                 TagEnd::Link if hidden > 0 && is_autolink(text, &range) => hidden -= 1,
                 TagEnd::BlockQuote(_) => {
                     flush(&mut current, &blockquotes, &mut prose);
@@ -118,22 +138,35 @@ fn markdown_prose(text: &str) -> Prose {
                 _ => {}
             },
             Event::Text(_) if hidden == 0 => push_segment(&mut current, range),
-            Event::InlineHtml(html) if html.contains(IGNORE_MARKER) => prose.ignore_markers.push(range.end),
+            Event::InlineHtml(html) if html.contains(IGNORE_MARKER) => {
+                prose.ignore_markers.push(range.end)
+            }
             Event::Html(html) if html.contains(IGNORE_MARKER) => {
                 // `<!-- verbatim-ignore --> “…”` at the start of a line makes the whole line an HTML block;
                 // what follows the comment is still the writer's prose.
                 let marker = range.start + html.find(IGNORE_MARKER).unwrap_or(0);
-                let comment_end = text[marker..range.end].find("-->").map_or(range.end, |i| marker + i + 3);
+                let comment_end = text[marker..range.end]
+                    .find("-->")
+                    .map_or(range.end, |i| marker + i + 3);
                 prose.ignore_markers.push(comment_end);
                 let rest = comment_end..range.end;
                 if !text[rest.clone()].trim().is_empty() {
                     flush(&mut current, &blockquotes, &mut prose);
                     let inner = markdown_prose(&text[rest.clone()]);
                     for block in inner.blocks {
-                        let segments = block.segments.iter().map(|r| r.start + rest.start..r.end + rest.start).collect();
-                        prose.blocks.push(Block { segments, blockquote: blockquotes.first().copied() });
+                        let segments = block
+                            .segments
+                            .iter()
+                            .map(|r| r.start + rest.start..r.end + rest.start)
+                            .collect();
+                        prose.blocks.push(Block {
+                            segments,
+                            blockquote: blockquotes.first().copied(),
+                        });
                     }
-                    prose.ignore_markers.extend(inner.ignore_markers.iter().map(|m| m + rest.start));
+                    prose
+                        .ignore_markers
+                        .extend(inner.ignore_markers.iter().map(|m| m + rest.start));
                 }
             }
             _ => {}
@@ -145,7 +178,8 @@ fn markdown_prose(text: &str) -> Prose {
 
 /// Whether the link ending at `range` is `<…>` autolink syntax (the link's text is its target).
 fn is_autolink(text: &str, range: &Range<usize>) -> bool {
-    text.get(range.clone()).is_some_and(|link| link.starts_with('<') && link.ends_with('>'))
+    text.get(range.clone())
+        .is_some_and(|link| link.starts_with('<') && link.ends_with('>'))
 }
 
 /// Adds a text range, merging it with the previous one when they touch (pulldown-cmark splits text at
@@ -171,7 +205,13 @@ mod tests {
         prose(text, format)
             .blocks
             .iter()
-            .map(|b| b.segments.iter().map(|r| &text[r.clone()]).collect::<Vec<_>>().join("|"))
+            .map(|b| {
+                b.segments
+                    .iter()
+                    .map(|r| &text[r.clone()])
+                    .collect::<Vec<_>>()
+                    .join("|")
+            })
             .collect()
     }
 
@@ -195,7 +235,10 @@ mod tests {
     #[test]
     fn plain_text_paragraphs() {
         let text = "one\r\ntwo\r\n\r\nthree";
-        assert_eq!(block_texts(text, TextFormat::PlainText), ["one|two", "three"]);
+        assert_eq!(
+            block_texts(text, TextFormat::PlainText),
+            ["one|two", "three"]
+        );
     }
 
     #[test]

@@ -83,19 +83,30 @@ pub fn find_quotes(text: &str, format: TextFormat, settings: &EngineSettings) ->
             index = group_end;
             continue;
         }
-        let next = prose.blocks.get(index + 1).filter(|b| b.blockquote.is_none());
+        let next = prose
+            .blocks
+            .get(index + 1)
+            .filter(|b| b.blockquote.is_none());
         carried = scan_block(text, block, carried.take(), &mut quotes).and_then(|carry| {
             let reopen = next.and_then(|b| first_char(text, b))?;
-            (reopen.1 == carry.open.mark).then_some(Carry { reopen: Some(reopen.0..reopen.0 + reopen.1.len_utf8()), ..carry })
+            (reopen.1 == carry.open.mark).then_some(Carry {
+                reopen: Some(reopen.0..reopen.0 + reopen.1.len_utf8()),
+                ..carry
+            })
         });
         index += 1;
     }
     for quote in &mut quotes {
         let items = quote_items(text, &quote.segments);
-        quote.word_count = items.iter().filter(|item| matches!(item, Item::Word { .. })).count();
+        quote.word_count = items
+            .iter()
+            .filter(|item| matches!(item, Item::Word { .. }))
+            .count();
         quote.ignored = prose.ignore_markers.iter().any(|&marker| {
             marker <= quote.outer.start
-                && text[marker..quote.outer.start].chars().all(|c| c.is_whitespace() || c == '>')
+                && text[marker..quote.outer.start]
+                    .chars()
+                    .all(|c| c.is_whitespace() || c == '>')
         });
     }
     quotes.retain(|quote| quote.word_count >= settings.min_words.max(1));
@@ -105,7 +116,10 @@ pub fn find_quotes(text: &str, format: TextFormat, settings: &EngineSettings) ->
 /// The first non-space character of a block, with its offset.
 fn first_char(text: &str, block: &Block) -> Option<(usize, char)> {
     let segment = block.segments.first()?;
-    text[segment.clone()].char_indices().find(|(_, c)| !c.is_whitespace()).map(|(i, c)| (segment.start + i, c))
+    text[segment.clone()]
+        .char_indices()
+        .find(|(_, c)| !c.is_whitespace())
+        .map(|(i, c)| (segment.start + i, c))
 }
 
 /// A blockquote group is one quotation, unless it is wholly wrapped in quote marks (then the marks decide).
@@ -119,12 +133,19 @@ fn blockquote(text: &str, group: &[Block]) -> Option<Quote> {
             }
         }
     }
-    let segments: Vec<Range<usize>> = blocks.iter().flat_map(|b| b.segments.iter().cloned()).collect();
+    let segments: Vec<Range<usize>> = blocks
+        .iter()
+        .flat_map(|b| b.segments.iter().cloned())
+        .collect();
     let range = segments.first()?.start..segments.last()?.end;
     let inner = text[range.clone()].trim();
-    let wrapped = inner.chars().next().zip(inner.chars().last()).is_some_and(|(open, close)| {
-        closers(open).contains(&close) && count_top_level_marks(inner, open) <= 2
-    });
+    let wrapped = inner
+        .chars()
+        .next()
+        .zip(inner.chars().last())
+        .is_some_and(|(open, close)| {
+            closers(open).contains(&close) && count_top_level_marks(inner, open) <= 2
+        });
     if wrapped {
         return None;
     }
@@ -139,7 +160,9 @@ fn blockquote(text: &str, group: &[Block]) -> Option<Quote> {
 }
 
 fn count_top_level_marks(text: &str, mark: char) -> usize {
-    text.chars().filter(|&c| c == mark || closers(mark).contains(&c)).count()
+    text.chars()
+        .filter(|&c| c == mark || closers(mark).contains(&c))
+        .count()
 }
 
 /// The marks that may close a quote opened by `open`.
@@ -186,14 +209,31 @@ struct Carry {
 }
 
 /// Scans one block; returns the outermost quote still open at its end.
-fn scan_block(text: &str, block: &Block, carried: Option<Carry>, quotes: &mut Vec<Quote>) -> Option<Carry> {
+fn scan_block(
+    text: &str,
+    block: &Block,
+    carried: Option<Carry>,
+    quotes: &mut Vec<Quote>,
+) -> Option<Carry> {
     // The block as (offset, char) with a space standing between segments.
     let mut chars: Vec<(usize, char)> = Vec::new();
+    let mut previous_end: Option<usize> = None;
     for segment in &block.segments {
-        if !chars.is_empty() {
-            chars.push((segment.start, ' '));
+        // A gap with white space (a line break) reads as a space; markup glued to words (`*`, `**`) as nothing.
+        if let Some(end) = previous_end {
+            if text
+                .get(end..segment.start)
+                .is_none_or(|gap| gap.chars().any(char::is_whitespace))
+            {
+                chars.push((segment.start, ' '));
+            }
         }
-        chars.extend(text[segment.clone()].char_indices().map(|(i, c)| (segment.start + i, c)));
+        previous_end = Some(segment.end);
+        chars.extend(
+            text[segment.clone()]
+                .char_indices()
+                .map(|(i, c)| (segment.start + i, c)),
+        );
     }
     let mut stack: Vec<Open> = Vec::new();
     let mut segments_so_far: Vec<Range<usize>> = Vec::new();
@@ -222,9 +262,25 @@ fn scan_block(text: &str, block: &Block, carried: Option<Carry>, quotes: &mut Ve
             continue;
         }
         // Close the innermost open quote this mark can close.
-        let can_close = !is_symmetric(mark) || (word_before && !letter_after);
+        let mut can_close = !is_symmetric(mark) || (word_before && !letter_after);
+        // “the Games’ opening ceremony’”: after a plural s, ’ is a possessive when another ’ further on can
+        // close the same quote.
+        let word_follows = after.is_some_and(char::is_whitespace)
+            && chars
+                .get(index + 2)
+                .is_some_and(|&(_, c)| c.is_alphanumeric());
+        if can_close
+            && matches!(mark, '’' | '\'')
+            && matches!(before, Some('s' | 'S'))
+            && word_follows
+        {
+            can_close = !later_closer(&chars[index + 1..], mark);
+        }
         if can_close {
-            if let Some(level) = stack.iter().rposition(|open| closers(open.mark).contains(&mark)) {
+            if let Some(level) = stack
+                .iter()
+                .rposition(|open| closers(open.mark).contains(&mark))
+            {
                 // A symmetric mark that could also open (a word follows, a space precedes) opens instead
                 // when the quote it would close is not the innermost one.
                 let opens_instead = is_symmetric(mark) && level + 1 != stack.len() && !word_before;
@@ -235,29 +291,76 @@ fn scan_block(text: &str, block: &Block, carried: Option<Carry>, quotes: &mut Ve
                         let content = open.content_start..at;
                         let mut segments = std::mem::take(&mut segments_so_far);
                         segments.extend(block.segments.iter().cloned());
-                        quotes.push(make_quote(open, content, at + mark.len_utf8(), mark, segments, skip.clone()));
+                        quotes.push(make_quote(
+                            open,
+                            content,
+                            at + mark.len_utf8(),
+                            mark,
+                            segments,
+                            skip.clone(),
+                        ));
                     }
                     continue;
                 }
             }
         }
         // A straight or Swedish mark after a letter is a closing mark or an apostrophe, never an opening one.
-        let can_open = !closers(mark).is_empty() && (!is_symmetric(mark) || (word_after && !word_before));
+        let can_open =
+            !closers(mark).is_empty() && (!is_symmetric(mark) || (word_after && !word_before));
         let apostrophe_like = matches!(mark, '’' | '\'') && letter_before;
         if can_open && !apostrophe_like && !matches!(mark, '’') {
-            stack.push(Open { mark, at, content_start: at + mark.len_utf8() });
+            stack.push(Open {
+                mark,
+                at,
+                content_start: at + mark.len_utf8(),
+            });
         }
     }
     let outermost = stack.into_iter().next()?;
     segments_so_far.extend(block.segments.iter().cloned());
-    Some(Carry { open: outermost, segments: segments_so_far, reopen: None })
+    Some(Carry {
+        open: outermost,
+        segments: segments_so_far,
+        reopen: None,
+    })
+}
+
+/// Whether a closing `mark` (not inside a word, not followed by a letter) comes later in the paragraph, within
+/// a sentence or two.
+fn later_closer(rest: &[(usize, char)], mark: char) -> bool {
+    let window = &rest[..rest.len().min(300)];
+    (0..window.len()).any(|i| {
+        let (_, c) = window[i];
+        let before = i.checked_sub(1).map(|j| window[j].1);
+        let after = rest.get(i + 1).map(|&(_, c)| c);
+        c == mark
+            && before.is_some_and(|b| !b.is_whitespace())
+            && !after.is_some_and(char::is_alphanumeric)
+    })
 }
 
 fn is_mark(c: char) -> bool {
     matches!(
         c,
-        '"' | '“' | '”' | '„' | '‘' | '’' | '‚' | '\'' | '«' | '»' | '‹' | '›' | '「' | '」' | '『' | '』' | '〝' | '〞'
-            | '〟' | '＂'
+        '"' | '“'
+            | '”'
+            | '„'
+            | '‘'
+            | '’'
+            | '‚'
+            | '\''
+            | '«'
+            | '»'
+            | '‹'
+            | '›'
+            | '「'
+            | '」'
+            | '『'
+            | '』'
+            | '〝'
+            | '〞'
+            | '〟'
+            | '＂'
     )
 }
 
@@ -279,7 +382,10 @@ fn make_quote(
         range: content.clone(),
         outer: open.at..outer_end,
         segments,
-        kind: QuoteKind::Marked { open: open.mark, close },
+        kind: QuoteKind::Marked {
+            open: open.mark,
+            close,
+        },
         word_count: 0,
         ignored: false,
     }
@@ -305,8 +411,14 @@ mod tests {
     use super::*;
 
     fn quoted(text: &str, format: TextFormat) -> Vec<String> {
-        let settings = EngineSettings { min_words: 1, ..EngineSettings::default() };
-        find_quotes(text, format, &settings).into_iter().map(|q| text[q.range].to_string()).collect()
+        let settings = EngineSettings {
+            min_words: 1,
+            ..EngineSettings::default()
+        };
+        find_quotes(text, format, &settings)
+            .into_iter()
+            .map(|q| text[q.range].to_string())
+            .collect()
     }
 
     fn md(text: &str) -> Vec<String> {
@@ -315,24 +427,48 @@ mod tests {
 
     #[test]
     fn marks_of_many_languages() {
-        assert_eq!(md("He said \"one two\" and “three four”."), ["one two", "three four"]);
-        assert_eq!(md("Er sagte „eins zwei“ und »drei vier«."), ["eins zwei", "drei vier"]);
-        assert_eq!(md("Il a dit « un deux » et «trois»."), [" un deux ", "trois"]);
-        assert_eq!(md("Powiedział „raz dwa” i ”tre fyra”."), ["raz dwa", "tre fyra"]);
+        assert_eq!(
+            md("He said \"one two\" and “three four”."),
+            ["one two", "three four"]
+        );
+        assert_eq!(
+            md("Er sagte „eins zwei“ und »drei vier«."),
+            ["eins zwei", "drei vier"]
+        );
+        assert_eq!(
+            md("Il a dit « un deux » et «trois»."),
+            [" un deux ", "trois"]
+        );
+        assert_eq!(
+            md("Powiedział „raz dwa” i ”tre fyra”."),
+            ["raz dwa", "tre fyra"]
+        );
         assert_eq!(md("他说「一二三」和『四五』。"), ["一二三", "四五"]);
-        assert_eq!(md("She said ‘the country’s future’ today."), ["the country’s future"]);
+        assert_eq!(
+            md("She said ‘the country’s future’ today."),
+            ["the country’s future"]
+        );
     }
 
     #[test]
     fn apostrophes_are_not_marks() {
         assert!(md("Russia’s leaders and the Games’ opening don't matter.").is_empty());
-        assert_eq!(md("The Games’ opening: ‘we’re ready now’ he said."), ["we’re ready now"]);
+        assert_eq!(
+            md("The Games’ opening: ‘we’re ready now’ he said."),
+            ["we’re ready now"]
+        );
     }
 
     #[test]
     fn nested_quotes_report_the_outer_one() {
-        assert_eq!(md("“He said ‘stop now’ and left”"), ["He said ‘stop now’ and left"]);
-        assert_eq!(md("\"He said 'stop now' and left\""), ["He said 'stop now' and left"]);
+        assert_eq!(
+            md("“He said ‘stop now’ and left”"),
+            ["He said ‘stop now’ and left"]
+        );
+        assert_eq!(
+            md("\"He said 'stop now' and left\""),
+            ["He said 'stop now' and left"]
+        );
     }
 
     #[test]
@@ -340,13 +476,23 @@ mod tests {
         assert_eq!(md("“one\ntwo”"), ["one\ntwo"]);
         let text = "“First para.\n\n“Second para.”\n";
         assert_eq!(md(text), ["First para.\n\n“Second para."]);
-        let found = find_quotes(text, TextFormat::Markdown, &EngineSettings { min_words: 1, ..Default::default() });
+        let found = find_quotes(
+            text,
+            TextFormat::Markdown,
+            &EngineSettings {
+                min_words: 1,
+                ..Default::default()
+            },
+        );
         assert_eq!(found[0].segments.len(), 2);
     }
 
     #[test]
     fn unterminated_quote_does_not_swallow() {
-        assert_eq!(md("“never closed here.\n\nThen “a real quote” here."), ["a real quote"]);
+        assert_eq!(
+            md("“never closed here.\n\nThen “a real quote” here."),
+            ["a real quote"]
+        );
     }
 
     #[test]
@@ -367,7 +513,10 @@ mod tests {
     fn ignore_marker() {
         let text = "<!-- verbatim-ignore --> “one two three four” and “five six seven eight”";
         let found = find_quotes(text, TextFormat::Markdown, &EngineSettings::default());
-        assert_eq!(found.iter().map(|q| q.ignored).collect::<Vec<_>>(), [true, false]);
+        assert_eq!(
+            found.iter().map(|q| q.ignored).collect::<Vec<_>>(),
+            [true, false]
+        );
     }
 
     #[test]

@@ -21,17 +21,25 @@ pub fn repair_edits(draft: &str, finding: &Finding, source: &Source) -> Vec<Text
     if finding.verdict != Verdict::Drift {
         return Vec::new();
     }
-    let Some(passage) = &finding.passage else { return Vec::new() };
+    let Some(passage) = &finding.passage else {
+        return Vec::new();
+    };
     if finding.edits.iter().any(|e| e.kind == EditKind::Reordered) {
         let words = source.text.get(passage.range.clone()).unwrap_or_default();
-        return vec![TextEdit { range: finding.quote.range.clone(), new_text: inner_marks(&collapse(words)) }];
+        return vec![TextEdit {
+            range: finding.quote.range.clone(),
+            new_text: inner_marks(&collapse(words)),
+        }];
     }
     let mut edits = Vec::new();
     for edit in &finding.edits {
         let source_words = inner_marks(&edit.source_words);
         match edit.kind {
             EditKind::Substituted => {
-                edits.push(TextEdit { range: edit.quote_range.clone(), new_text: source_words });
+                edits.push(TextEdit {
+                    range: edit.quote_range.clone(),
+                    new_text: source_words,
+                });
             }
             EditKind::Added => {
                 let mut range = edit.quote_range.clone();
@@ -40,17 +48,24 @@ pub fn repair_edits(draft: &str, finding: &Finding, source: &Source) -> Vec<Text
                 } else if draft[range.end..].starts_with(' ') {
                     range.end += 1;
                 }
-                edits.push(TextEdit { range, new_text: String::new() });
+                edits.push(TextEdit {
+                    range,
+                    new_text: String::new(),
+                });
             }
             EditKind::Missing => {
                 let at = edit.quote_range.start;
                 let before = draft[..at].chars().next_back();
-                let new_text = if at == finding.quote.range.start || before.is_some_and(char::is_whitespace) {
-                    format!("{source_words} ")
-                } else {
-                    format!(" {source_words}")
-                };
-                edits.push(TextEdit { range: at..at, new_text });
+                let new_text =
+                    if at == finding.quote.range.start || before.is_some_and(char::is_whitespace) {
+                        format!("{source_words} ")
+                    } else {
+                        format!(" {source_words}")
+                    };
+                edits.push(TextEdit {
+                    range: at..at,
+                    new_text,
+                });
             }
             EditKind::Reordered => {}
         }
@@ -100,10 +115,18 @@ fn inner_marks(words: &str) -> String {
 /// separator before it, so " ({title}, {date})" becomes " (Title)" for an undated source.
 pub fn attribution_text(template: &str, source: &Source) -> String {
     let metadata = &source.metadata;
-    let file_name = source.key.rsplit(['/', '\\']).next().unwrap_or(&source.key).to_string();
+    let file_name = source
+        .key
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or(&source.key)
+        .to_string();
     let values = [
         ("{title}", metadata.title.clone()),
-        ("{date}", metadata.date.as_deref().map(human_date).unwrap_or_default()),
+        (
+            "{date}",
+            metadata.date.as_deref().map(human_date).unwrap_or_default(),
+        ),
         ("{author}", metadata.author.clone().unwrap_or_default()),
         ("{url}", metadata.url.clone().unwrap_or_default()),
         ("{path}", file_name),
@@ -122,11 +145,17 @@ pub fn attribution_text(template: &str, source: &Source) -> String {
 
 /// `2022-02-04` (optionally followed by a time) → `4 Feb 2022`; anything else unchanged.
 pub fn human_date(date: &str) -> String {
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let day_part = date.get(..10).unwrap_or(date);
     let parts: Vec<&str> = day_part.split('-').collect();
     if let [year, month, day] = parts[..] {
-        if let (Ok(year), Ok(month), Ok(day)) = (year.parse::<u32>(), month.parse::<usize>(), day.parse::<u32>()) {
+        if let (Ok(year), Ok(month), Ok(day)) = (
+            year.parse::<u32>(),
+            month.parse::<usize>(),
+            day.parse::<u32>(),
+        ) {
             if (1..=12).contains(&month) && (1..=31).contains(&day) && year > 0 {
                 return format!("{day} {} {year}", MONTHS[month - 1]);
             }
@@ -181,10 +210,19 @@ mod tests {
         let mut corpus = Corpus::new();
         let id = corpus.insert_prepared(source);
         let source = corpus.source(id).unwrap();
-        assert_eq!(attribution_text(" ({title}, {date})", source), " (China reveals position, 4 Feb 2022)");
+        assert_eq!(
+            attribution_text(" ({title}, {date})", source),
+            " (China reveals position, 4 Feb 2022)"
+        );
         let mut undated = source.clone();
         undated.metadata.date = None;
-        assert_eq!(attribution_text(" ({title}, {date})", &undated), " (China reveals position)");
-        assert_eq!(attribution_text("[{title}]({path})", source), "[China reveals position](rt.md)");
+        assert_eq!(
+            attribution_text(" ({title}, {date})", &undated),
+            " (China reveals position)"
+        );
+        assert_eq!(
+            attribution_text("[{title}]({path})", source),
+            "[China reveals position](rt.md)"
+        );
     }
 }

@@ -145,9 +145,16 @@ impl VerdictCache {
 
 /// The cache key of a quote: its text with marks, and where its segments lie relative to it.
 fn cache_key(text: &str, quote: &Quote) -> String {
-    let mut key = text.get(quote.outer.clone()).unwrap_or_default().to_string();
+    let mut key = text
+        .get(quote.outer.clone())
+        .unwrap_or_default()
+        .to_string();
     for segment in &quote.segments {
-        key.push_str(&format!("\u{0}{}:{}", segment.start - quote.outer.start, segment.end - quote.outer.start));
+        key.push_str(&format!(
+            "\u{0}{}:{}",
+            segment.start - quote.outer.start,
+            segment.end - quote.outer.start
+        ));
     }
     key
 }
@@ -173,7 +180,12 @@ struct Candidate {
 
 impl Corpus {
     /// Finds every quotation in a draft and gives each its verdict. Quotes marked to be ignored are left out.
-    pub fn check_draft(&self, text: &str, format: TextFormat, settings: &EngineSettings) -> Vec<Finding> {
+    pub fn check_draft(
+        &self,
+        text: &str,
+        format: TextFormat,
+        settings: &EngineSettings,
+    ) -> Vec<Finding> {
         find_quotes(text, format, settings)
             .into_iter()
             .filter(|quote| !quote.ignored)
@@ -197,7 +209,10 @@ impl Corpus {
         let mut kept = HashMap::new();
         let mut hits = 0;
         let mut findings = Vec::new();
-        for quote in find_quotes(text, format, settings).into_iter().filter(|q| !q.ignored) {
+        for quote in find_quotes(text, format, settings)
+            .into_iter()
+            .filter(|q| !q.ignored)
+        {
             let key = cache_key(text, &quote);
             let finding = match cache.entries.get(&key) {
                 Some(cached) => {
@@ -218,14 +233,20 @@ impl Corpus {
     pub fn check_quote(&self, text: &str, quote: Quote, settings: &EngineSettings) -> Finding {
         let mut items = quote_items(text, &quote.segments);
         let mut notes = Vec::new();
-        let word_total = items.iter().filter(|i| matches!(i, Item::Word { .. })).count();
+        let word_total = items
+            .iter()
+            .filter(|i| matches!(i, Item::Word { .. }))
+            .count();
         if word_total > settings.max_quote_words {
             let mut words = 0;
             items.retain(|item| {
                 words += usize::from(matches!(item, Item::Word { .. }));
                 words <= settings.max_quote_words
             });
-            notes.push(format!("only the first {} words were checked", settings.max_quote_words));
+            notes.push(format!(
+                "only the first {} words were checked",
+                settings.max_quote_words
+            ));
         }
         let quote_terms: Vec<u32> = items
             .iter()
@@ -234,7 +255,10 @@ impl Corpus {
                 _ => NO_TERM,
             })
             .collect();
-        let word_count = items.iter().filter(|i| matches!(i, Item::Word { .. })).count();
+        let word_count = items
+            .iter()
+            .filter(|i| matches!(i, Item::Word { .. }))
+            .count();
         let candidates = self.aligned_candidates(&items, &quote_terms, settings);
         let best = candidates.iter().min_by(|a, b| {
             a.alignment
@@ -243,34 +267,50 @@ impl Corpus {
                 .then(b.alignment.matched.cmp(&a.alignment.matched))
                 .then(a.source.cmp(&b.source))
         });
-        let unsourced = |quote: Quote, notes: Vec<String>, similarity: f32, closest: Option<&str>| {
-            let message = match closest {
-                Some(title) => format!(
-                    "no source contains this quote (closest: “{title}”, {:.0}% of its words)",
-                    similarity * 100.0
-                ),
-                None => "no source contains this quote".to_string(),
+        let unsourced =
+            |quote: Quote, notes: Vec<String>, similarity: f32, closest: Option<&str>| {
+                let message = match closest {
+                    Some(title) => format!(
+                        "no source contains this quote (closest: “{title}”, {:.0}% of its words)",
+                        similarity * 100.0
+                    ),
+                    None => "no source contains this quote".to_string(),
+                };
+                Finding {
+                    quote,
+                    verdict: Verdict::Unsourced,
+                    passage: None,
+                    edits: Vec::new(),
+                    similarity,
+                    notes,
+                    also_in: Vec::new(),
+                    message,
+                }
             };
-            Finding {
-                quote,
-                verdict: Verdict::Unsourced,
-                passage: None,
-                edits: Vec::new(),
-                similarity,
-                notes,
-                also_in: Vec::new(),
-                message,
-            }
+        let Some(best) = best else {
+            return unsourced(quote, notes, 0.0, None);
         };
-        let Some(best) = best else { return unsourced(quote, notes, 0.0, None) };
-        let similarity = if word_count == 0 { 0.0 } else { best.alignment.matched as f32 / word_count as f32 };
-        let verified = best.alignment.cost == 0 && best.alignment.matched == word_count && word_count > 0;
+        let similarity = if word_count == 0 {
+            0.0
+        } else {
+            best.alignment.matched as f32 / word_count as f32
+        };
+        let verified =
+            best.alignment.cost == 0 && best.alignment.matched == word_count && word_count > 0;
         let drift = !verified
             && best.alignment.matched >= settings.drift_min_matched_words.min(word_count)
             && similarity >= settings.drift_threshold;
-        let title = self.source(best.source).map(|s| s.metadata.title.clone()).unwrap_or_default();
+        let title = self
+            .source(best.source)
+            .map(|s| s.metadata.title.clone())
+            .unwrap_or_default();
         if !verified && !drift {
-            return unsourced(quote, notes, similarity, (similarity > 0.0).then_some(title.as_str()));
+            return unsourced(
+                quote,
+                notes,
+                similarity,
+                (similarity > 0.0).then_some(title.as_str()),
+            );
         }
         let passage = self.passage(best);
         let edits = self.edits(text, &items, &quote_terms, best);
@@ -291,7 +331,11 @@ impl Corpus {
             .into_iter()
             .map(|c| self.passage(c))
             .collect();
-        let verdict = if verified { Verdict::Verified } else { Verdict::Drift };
+        let verdict = if verified {
+            Verdict::Verified
+        } else {
+            Verdict::Drift
+        };
         let mut message = if verified {
             format!("verified: matches “{title}”")
         } else {
@@ -299,31 +343,60 @@ impl Corpus {
             format!("drift from “{title}”: {}", differences.join("; "))
         };
         if !also_in.is_empty() {
-            message.push_str(&format!(" (also in {} other source{})", also_in.len(), plural(also_in.len())));
+            message.push_str(&format!(
+                " (also in {} other source{})",
+                also_in.len(),
+                plural(also_in.len())
+            ));
         }
         for note in &notes {
             message.push_str(&format!("; note: {note}"));
         }
-        Finding { quote, verdict, passage: Some(passage), edits, similarity, notes, also_in, message }
+        Finding {
+            quote,
+            verdict,
+            passage: Some(passage),
+            edits,
+            similarity,
+            notes,
+            also_in,
+            message,
+        }
     }
 
     /// Aligns the quote with the best windows of its best candidate sources.
-    fn aligned_candidates(&self, items: &[Item], quote_terms: &[u32], settings: &EngineSettings) -> Vec<Candidate> {
+    fn aligned_candidates(
+        &self,
+        items: &[Item],
+        quote_terms: &[u32],
+        settings: &EngineSettings,
+    ) -> Vec<Candidate> {
         let word_terms: Vec<(usize, u32)> = items
             .iter()
             .enumerate()
             .filter(|(_, item)| matches!(item, Item::Word { .. }))
             .map(|(i, _)| (i, quote_terms[i]))
             .collect();
-        let known: Vec<u32> = word_terms.iter().map(|&(_, t)| t).filter(|&t| t != NO_TERM).collect();
+        let known: Vec<u32> = word_terms
+            .iter()
+            .map(|&(_, t)| t)
+            .filter(|&t| t != NO_TERM)
+            .collect();
         if known.is_empty() {
             return Vec::new();
         }
         let words = word_terms.len();
         let has_skip = items.iter().any(|i| matches!(i, Item::Skip { .. }));
-        let insertions = items.iter().filter(|i| matches!(i, Item::Insertion { .. })).count();
+        let insertions = items
+            .iter()
+            .filter(|i| matches!(i, Item::Insertion { .. }))
+            .count();
         // How far apart the quote's words may lie in the source.
-        let span = words + words / 2 + 4 + insertions * settings.bracket_max_words + if has_skip { 3 * words + 60 } else { 0 };
+        let span = words
+            + words / 2
+            + 4
+            + insertions * settings.bracket_max_words
+            + if has_skip { 3 * words + 60 } else { 0 };
         let slack = words / 2 + 8;
         let mut weights: HashMap<u32, f32> = HashMap::new();
         for &term in &known {
@@ -335,8 +408,17 @@ impl Corpus {
             for window in densest_windows(terms, &weights, span, WINDOWS_PER_SOURCE) {
                 let start = window.start.saturating_sub(slack);
                 let end = (window.end + slack).min(terms.len());
-                let alignment = align(items, quote_terms, &terms[start..end], settings.bracket_max_words);
-                candidates.push(Candidate { source, window_start: start, alignment });
+                let alignment = align(
+                    items,
+                    quote_terms,
+                    &terms[start..end],
+                    settings.bracket_max_words,
+                );
+                candidates.push(Candidate {
+                    source,
+                    window_start: start,
+                    alignment,
+                });
             }
         }
         candidates
@@ -352,13 +434,27 @@ impl Corpus {
             self.word_range(candidate.source, candidate.window_start + span.end - 1)
         };
         let range = first.start..last.end.max(first.start);
-        let sentence = self.source(candidate.source).map_or(range.clone(), |s| sentence_around(&s.text, &range));
-        Passage { source: candidate.source, range, sentence }
+        let sentence = self
+            .source(candidate.source)
+            .map_or(range.clone(), |s| sentence_around(&s.text, &range));
+        Passage {
+            source: candidate.source,
+            range,
+            sentence,
+        }
     }
 
     /// The edits of an alignment, as byte ranges of draft and source, reorderings recognised.
-    fn edits(&self, text: &str, items: &[Item], quote_terms: &[u32], candidate: &Candidate) -> Vec<Edit> {
-        let source_text = self.source(candidate.source).map_or("", |s| s.text.as_str());
+    fn edits(
+        &self,
+        text: &str,
+        items: &[Item],
+        quote_terms: &[u32],
+        candidate: &Candidate,
+    ) -> Vec<Edit> {
+        let source_text = self
+            .source(candidate.source)
+            .map_or("", |s| s.text.as_str());
         let terms = self.terms(candidate.source);
         let absolute = |window_index: usize| candidate.window_start + window_index;
         // Runs of consecutive differences: (quote item indices, absolute source word indices).
@@ -421,11 +517,18 @@ impl Corpus {
         let source_span = |indices: &[usize], after: Option<usize>| -> Range<usize> {
             match (indices.first(), indices.last()) {
                 (Some(&a), Some(&b)) => {
-                    self.word_range(candidate.source, a).start..self.word_range(candidate.source, b).end
+                    self.word_range(candidate.source, a).start
+                        ..self.word_range(candidate.source, b).end
                 }
                 _ => {
                     let at = after.map_or_else(
-                        || self.word_range(candidate.source, absolute(candidate.alignment.source_span.start)).start,
+                        || {
+                            self.word_range(
+                                candidate.source,
+                                absolute(candidate.alignment.source_span.start),
+                            )
+                            .start
+                        },
                         |i| self.word_range(candidate.source, i).end,
                     );
                     at..at
@@ -436,8 +539,10 @@ impl Corpus {
             values.sort_unstable();
             values
         };
-        let quote_terms_of = |indices: &[usize]| multiset(indices.iter().map(|&i| quote_terms[i]).collect());
-        let source_terms_of = |indices: &[usize]| multiset(indices.iter().map(|&i| terms[i]).collect());
+        let quote_terms_of =
+            |indices: &[usize]| multiset(indices.iter().map(|&i| quote_terms[i]).collect());
+        let source_terms_of =
+            |indices: &[usize]| multiset(indices.iter().map(|&i| terms[i]).collect());
         let mut edits = Vec::new();
         let mut consumed = vec![false; runs.len()];
         for a in 0..runs.len() {
@@ -465,9 +570,13 @@ impl Corpus {
                     !consumed[b]
                         && match kind {
                             EditKind::Added => {
-                                runs[b].0.is_empty() && source_terms_of(&runs[b].1) == quote_terms_of(quote_indices)
+                                runs[b].0.is_empty()
+                                    && source_terms_of(&runs[b].1) == quote_terms_of(quote_indices)
                             }
-                            _ => runs[b].1.is_empty() && quote_terms_of(&runs[b].0) == source_terms_of(source_indices),
+                            _ => {
+                                runs[b].1.is_empty()
+                                    && quote_terms_of(&runs[b].0) == source_terms_of(source_indices)
+                            }
                         }
                 });
                 if let Some(b) = partner {
@@ -500,10 +609,14 @@ impl Corpus {
     /// Notes on what ellipses and brackets leave out: a dropped negation changes the meaning.
     fn editorial_notes(&self, text: &str, items: &[Item], candidate: &Candidate) -> Vec<String> {
         let mut notes = Vec::new();
-        let source_text = self.source(candidate.source).map_or("", |s| s.text.as_str());
+        let source_text = self
+            .source(candidate.source)
+            .map_or("", |s| s.text.as_str());
         let mut scratch = String::new();
         for step in &candidate.alignment.steps {
-            let Step::Editorial { quote, sources } = step else { continue };
+            let Step::Editorial { quote, sources } = step else {
+                continue;
+            };
             let mut dropped = Vec::new();
             for index in sources.clone() {
                 let range = self.word_range(candidate.source, candidate.window_start + index);
@@ -516,7 +629,11 @@ impl Corpus {
             if dropped.is_empty() {
                 continue;
             }
-            let words = dropped.iter().map(|w| format!("“{w}”")).collect::<Vec<_>>().join(", ");
+            let words = dropped
+                .iter()
+                .map(|w| format!("“{w}”"))
+                .collect::<Vec<_>>()
+                .join(", ");
             let mark = text.get(items[*quote].range().clone()).unwrap_or("…");
             notes.push(match items[*quote] {
                 Item::Skip { .. } => format!("the ellipsis “{mark}” drops the negation {words}"),
@@ -528,7 +645,11 @@ impl Corpus {
 }
 
 fn plural(count: usize) -> &'static str {
-    if count == 1 { "" } else { "s" }
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
 }
 
 /// One edit in words, as shown in messages.
@@ -562,9 +683,18 @@ pub fn collapse(text: &str) -> String {
 
 /// The best `count` non-overlapping windows of at most `span` words, by the summed weight of the distinct quote
 /// terms they contain, best first. Each window runs from its first hit to its last (word indices).
-fn densest_windows(terms: &[u32], weights: &HashMap<u32, f32>, span: usize, count: usize) -> Vec<Range<usize>> {
-    let hits: Vec<(usize, u32)> =
-        terms.iter().enumerate().filter(|(_, t)| weights.contains_key(t)).map(|(i, &t)| (i, t)).collect();
+fn densest_windows(
+    terms: &[u32],
+    weights: &HashMap<u32, f32>,
+    span: usize,
+    count: usize,
+) -> Vec<Range<usize>> {
+    let hits: Vec<(usize, u32)> = terms
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| weights.contains_key(t))
+        .map(|(i, &t)| (i, t))
+        .collect();
     let mut windows: Vec<(f32, Range<usize>)> = Vec::new();
     let mut counts: HashMap<u32, u32> = HashMap::new();
     let mut score = 0.0f32;
@@ -579,7 +709,9 @@ fn densest_windows(terms: &[u32], weights: &HashMap<u32, f32>, span: usize, coun
         *count += 1;
         while position - hits[low].0 >= span {
             let old = hits[low].1;
-            let count = counts.get_mut(&old).expect("every hit in the window was counted");
+            let count = counts
+                .get_mut(&old)
+                .expect("every hit in the window was counted");
             *count -= 1;
             if *count == 0 {
                 score -= weights[&old];
@@ -616,11 +748,15 @@ pub fn sentence_start(text: &str, at: usize) -> usize {
     let mut chars = before.char_indices().rev().peekable();
     let mut next_char: Option<char> = None;
     while let Some((index, c)) = chars.next() {
-        if c == '\n' && before[..index].ends_with('\n') || c == '\n' && before[..index].ends_with("\n\r") {
+        if c == '\n' && before[..index].ends_with('\n')
+            || c == '\n' && before[..index].ends_with("\n\r")
+        {
             start = index + 1;
             break;
         }
-        if matches!(c, '.' | '!' | '?' | '。' | '！' | '？') && next_char.is_some_and(char::is_whitespace) {
+        if matches!(c, '.' | '!' | '?' | '。' | '！' | '？')
+            && next_char.is_some_and(char::is_whitespace)
+        {
             start = index + c.len_utf8();
             break;
         }
@@ -676,7 +812,11 @@ mod tests {
     fn corpus() -> Corpus {
         let mut corpus = Corpus::new();
         corpus.upsert_source("rt.md", SOURCE.to_string(), TextFormat::Markdown);
-        corpus.upsert_source("other.md", "Nothing about alliances here at all.".into(), TextFormat::Markdown);
+        corpus.upsert_source(
+            "other.md",
+            "Nothing about alliances here at all.".into(),
+            TextFormat::Markdown,
+        );
         corpus
     }
 
@@ -692,12 +832,28 @@ mod tests {
              the Cold War.\" And “bananas are an excellent source of potassium”.",
         );
         let verdicts: Vec<Verdict> = findings.iter().map(|f| f.verdict).collect();
-        assert_eq!(verdicts, [Verdict::Verified, Verdict::Drift, Verdict::Unsourced]);
+        assert_eq!(
+            verdicts,
+            [Verdict::Verified, Verdict::Drift, Verdict::Unsourced]
+        );
         let drift = &findings[1];
-        assert!(drift.message.contains("“call on” for “call for”"), "{}", drift.message);
-        assert!(drift.message.contains("“approaches since” for “approaches from the time of”"), "{}", drift.message);
+        assert!(
+            drift.message.contains("“call on” for “call for”"),
+            "{}",
+            drift.message
+        );
+        assert!(
+            drift
+                .message
+                .contains("“approaches since” for “approaches from the time of”"),
+            "{}",
+            drift.message
+        );
         let sentence = &SOURCE[drift.passage.as_ref().unwrap().sentence.clone()];
-        assert!(sentence.starts_with("“The parties") && sentence.ends_with("it reads."), "{sentence}");
+        assert!(
+            sentence.starts_with("“The parties") && sentence.ends_with("it reads."),
+            "{sentence}"
+        );
     }
 
     #[test]
@@ -708,9 +864,13 @@ mod tests {
         let draft = "Intro. “the parties oppose the further expansion of NATO”";
         let first = corpus.check_draft_cached(draft, TextFormat::Markdown, &settings, &mut cache);
         let edited = format!("Longer intro. {draft}");
-        let second = corpus.check_draft_cached(&edited, TextFormat::Markdown, &settings, &mut cache);
+        let second =
+            corpus.check_draft_cached(&edited, TextFormat::Markdown, &settings, &mut cache);
         assert_eq!(cache.last_hits, 1);
-        assert_eq!(second, corpus.check_draft(&edited, TextFormat::Markdown, &settings));
+        assert_eq!(
+            second,
+            corpus.check_draft(&edited, TextFormat::Markdown, &settings)
+        );
         assert_eq!(second[0].quote.range.start, first[0].quote.range.start + 14);
     }
 
