@@ -394,53 +394,118 @@ pub fn find_pos(text: &str, needle: &str) -> Value {
     )
 }
 
+/// The byte offset of an LSP position (UTF-16 columns) in `text`, as an editor computes it.
+pub fn utf16_offset(text: &str, position: &Value) -> usize {
+    let line = position["line"].as_u64().unwrap() as usize;
+    let character = position["character"].as_u64().unwrap() as usize;
+    let bytes = text.as_bytes();
+    let mut starts = vec![0];
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+            i += 2;
+            starts.push(i);
+        } else if bytes[i] == b'\n' || bytes[i] == b'\r' {
+            i += 1;
+            starts.push(i);
+        } else {
+            i += 1;
+        }
+    }
+    if line >= starts.len() {
+        return text.len();
+    }
+    let start = starts[line];
+    let mut units = 0;
+    for (index, ch) in text[start..].char_indices() {
+        if units >= character || ch == '\n' || ch == '\r' {
+            return start + index;
+        }
+        units += ch.len_utf16();
+    }
+    text.len()
+}
+
+/// The text an LSP range (UTF-16 columns) covers.
+pub fn text_in<'a>(text: &'a str, range: &Value) -> &'a str {
+    &text[utf16_offset(text, &range["start"])..utf16_offset(text, &range["end"])]
+}
+
 /// Applies LSP text edits (UTF-16 ranges) to a text, as an editor would.
 pub fn apply_edits(text: &str, edits: &[Value]) -> String {
-    let offset = |p: &Value| -> usize {
-        let (line, character) = (
-            p["line"].as_u64().unwrap() as usize,
-            p["character"].as_u64().unwrap() as usize,
-        );
-        let mut starts = vec![0];
-        let bytes = text.as_bytes();
-        let mut i = 0;
-        while i < bytes.len() {
-            if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
-                i += 2;
-                starts.push(i);
-            } else if bytes[i] == b'\n' || bytes[i] == b'\r' {
-                i += 1;
-                starts.push(i);
-            } else {
-                i += 1;
-            }
-        }
-        let start = starts[line.min(starts.len() - 1)];
-        let mut units = 0;
-        for (index, ch) in text[start..].char_indices() {
-            if units >= character || ch == '\n' || ch == '\r' {
-                return start + index;
-            }
-            units += ch.len_utf16();
-        }
-        text.len()
-    };
     let mut resolved: Vec<(usize, usize, String)> = edits
         .iter()
         .map(|e| {
             (
-                offset(&e["range"]["start"]),
-                offset(&e["range"]["end"]),
+                utf16_offset(text, &e["range"]["start"]),
+                utf16_offset(text, &e["range"]["end"]),
                 e["newText"].as_str().unwrap().to_string(),
             )
         })
         .collect();
+    // Later edits first, so that earlier offsets stay valid; inserts at one point keep their order.
     resolved.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.cmp(&a.1)));
     let mut out = text.to_string();
     for (start, end, new_text) in resolved {
         out.replace_range(start..end, &new_text);
     }
     out
+}
+
+/// The edits of a code action for `uri`, from `documentChanges` or `changes`.
+pub fn action_edits(action: &Value, uri: &str) -> Vec<Value> {
+    if let Some(changes) = action["edit"]["documentChanges"].as_array() {
+        return changes
+            .iter()
+            .filter(|c| c["textDocument"]["uri"] == uri)
+            .flat_map(|c| c["edits"].as_array().cloned().unwrap_or_default())
+            .collect();
+    }
+    action["edit"]["changes"][uri].as_array().cloned().unwrap_or_default()
+}
+
+/// A copy of `fixtures/lsp/basic` with the URI and text of its draft.
+pub struct Basic {
+    pub dir: tempfile::TempDir,
+    pub root: PathBuf,
+    pub draft_uri: String,
+    pub draft: String,
+    pub source_uri: String,
+}
+
+impl Basic {
+    pub fn new() -> Basic {
+        let (dir, root) = copy_fixture("fixtures/lsp/basic");
+        let draft_path = root.join("drafts/draft.md");
+        let draft = std::fs::read_to_string(&draft_path).unwrap();
+        Basic {
+            draft_uri: file_uri(&draft_path),
+            source_uri: file_uri(&root.join("sources/statement.md")),
+            draft,
+            root,
+            dir,
+        }
+    }
+}
+
+/// The quotes of `fixtures/lsp/basic/drafts/draft.md`, between their marks.
+pub const VERIFIED: &str = "The parties oppose the further expansion of NATO and call for the North Atlantic \
+                            Alliance to refrain from ideological approaches.";
+pub const DRIFT: &str = "strengthen dialogue and build mutual trust between all nations";
+pub const UNSOURCED: &str = "the moon is made of green cheese and always has been";
+
+/// The diagnostic with this code whose range covers `quoted`.
+pub fn find_diagnostic<'a>(diagnostics: &'a [Value], text: &str, code: &str, quoted: &str) -> &'a Value {
+    diagnostics
+        .iter()
+        .find(|d| d["code"] == code && text_in(text, &d["range"]) == quoted)
+        .unwrap_or_else(|| {
+            let found: Vec<String> = diagnostics
+                .iter()
+                .map(|d| format!("{} {:?}", d["code"], text_in(text, &d["range"])))
+                .collect();
+            panic!("no {code} diagnostic on {quoted:?}; found {found:#?}")
+        })
 }
 
 /// The `file://` URI of a path.
