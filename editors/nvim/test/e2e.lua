@@ -5,7 +5,7 @@
 --
 -- Opens every draft of the demo workspace through the plugin (FileType autocmd -> root detection ->
 -- client), then checks: diagnostics arrive with source "verbatim", a known code, the default severity
--- and a range covering the quoted words between the quote marks; a drift quote has a hover, a
+-- and a range covering the quoted words between the quote marks (plus `drift-word` hints inside drifts); a drift quote has a hover, a
 -- definition in sources/, and a "Replace with source wording" action that makes it verify; "Ignore this
 -- quote" silences a quote. Works on Neovim 0.7 (Debian 12) and later.
 
@@ -168,6 +168,14 @@ local function find_action(actions, pattern)
   return nil
 end
 
+local function before_or_at(a, b)
+  return a.line < b.line or (a.line == b.line and a.character <= b.character)
+end
+
+local function within(inner, outer)
+  return before_or_at(outer.start, inner.start) and before_or_at(inner["end"], outer["end"])
+end
+
 local function same_start(a, b)
   return a.start.line == b.start.line and a.start.character == b.start.character
 end
@@ -205,7 +213,8 @@ local function main()
 
   -- Open every draft; the plugin attaches it and the server publishes its diagnostics.
   local opened, by_code, all = {}, { verified = 0, drift = 0, unsourced = 0 }, {}
-  local bad_source, bad_code, bad_severity, bad_range, bad_related = {}, {}, {}, {}, {}
+  local bad_source, bad_code, bad_severity, bad_range, bad_related, bad_word = {}, {}, {}, {}, {}, {}
+  local words_marked, total = 0, 0
   for i, path in ipairs(drafts) do
     vim.cmd("edit " .. vim.fn.fnameescape(path))
     local bufnr = vim.api.nvim_get_current_buf()
@@ -221,15 +230,25 @@ local function main()
     local got = wait_for_publish(uri, 0, i == 1 and first_timeout or 15000)
     require_that(got, "diagnostics published for " .. name)
     opened[#opened + 1] = { bufnr = bufnr, uri = uri, name = name }
-    for _, d in ipairs(published[uri].diagnostics) do
+    local diagnostics = published[uri].diagnostics
+    for _, d in ipairs(diagnostics) do
       local text, before, after = range_text(bufnr, d.range)
-      local entry = { bufnr = bufnr, uri = uri, name = name, diagnostic = d, text = text }
-      all[#all + 1] = entry
       local where = string.format("%s:%d:%d %q", name, d.range.start.line + 1, d.range.start.character + 1, text)
       if d.source ~= "verbatim" then table.insert(bad_source, where) end
-      if by_code[d.code] == nil then
+      if d.code == "drift-word" then
+        -- A sub-diagnostic marking one differing run of words: a hint inside a drift quote's range.
+        words_marked = words_marked + 1
+        local inside_drift = false
+        for _, q in ipairs(diagnostics) do
+          if q.code == "drift" and within(d.range, q.range) then inside_drift = true end
+        end
+        if d.severity ~= 4 or not inside_drift then
+          table.insert(bad_word, where .. " severity=" .. tostring(d.severity) .. " inside a drift=" .. tostring(inside_drift))
+        end
+      elseif by_code[d.code] == nil then
         table.insert(bad_code, where .. " code=" .. tostring(d.code))
       else
+        all[#all + 1] = { bufnr = bufnr, uri = uri, name = name, diagnostic = d, text = text }
         by_code[d.code] = by_code[d.code] + 1
         if d.severity ~= SEVERITY[d.code] then
           table.insert(bad_severity, where .. " " .. d.code .. " severity=" .. tostring(d.severity))
@@ -241,19 +260,20 @@ local function main()
             table.insert(bad_related, where .. " " .. d.code)
           end
         end
+        -- The range is the quoted words: non-empty, not starting or ending with a space, and (outside
+        -- block quotes) the quote marks sit right outside it.
+        local line = vim.api.nvim_buf_get_lines(bufnr, d.range.start.line, d.range.start.line + 1, false)[1] or ""
+        local block = line:match("^%s*>") ~= nil
+        local words = select(2, text:gsub("%w+", ""))
+        local trimmed = not text:match("^%s") and not text:match("%s$")
+        -- Punctuation just inside the closing mark may be left out of the range (“…words,” he said).
+        local after_punct = after:gsub("^…", ""):gsub("^[%.,;:!?]+", "")
+        local marked = block or (ends_with_any(before, OPENING) and starts_with_any(after_punct, CLOSING))
+        if words == 0 or not trimmed or not marked then
+          table.insert(bad_range, where .. " before=" .. vim.inspect(before:sub(-4)) .. " after=" .. vim.inspect(after:sub(1, 4)))
+        end
       end
-      -- The range is the quoted words: non-empty, not starting or ending with a mark or a space, and
-      -- (outside block quotes) the quote marks sit right outside it.
-      local line = vim.api.nvim_buf_get_lines(bufnr, d.range.start.line, d.range.start.line + 1, false)[1] or ""
-      local block = line:match("^%s*>") ~= nil
-      local words = select(2, text:gsub("%w+", ""))
-      local trimmed = not text:match("^%s") and not text:match("%s$")
-      -- Punctuation just inside the closing mark may be left out of the range (“…words,” he said).
-      local after_punct = after:gsub("^…", ""):gsub("^[%.,;:!?]+", "")
-      local marked = block or (ends_with_any(before, OPENING) and starts_with_any(after_punct, CLOSING))
-      if words == 0 or not trimmed or not marked then
-        table.insert(bad_range, where .. " before=" .. vim.inspect(before:sub(-4)) .. " after=" .. vim.inspect(after:sub(1, 4)))
-      end
+      total = total + 1
     end
   end
 
@@ -263,15 +283,17 @@ local function main()
   check(#bad_severity == 0, "severities are the defaults (verified hint, drift warning, unsourced information)", bad_severity)
   check(#bad_range == 0, "every range covers the quoted words between the quote marks", bad_range)
   check(#bad_related == 0, "verified and drift diagnostics point at a passage under sources/ (relatedInformation, data.source_uri)", bad_related)
+  check(#bad_word == 0, "drift-word hints lie inside a drift quote", bad_word)
   check(by_code.verified > 0, "the demo has verified quotes", by_code)
   check(by_code.drift > 0, "the demo has drifted quotes", by_code)
   check(by_code.unsourced > 0, "the demo has unsourced quotes", by_code)
-  say(string.format("# verdicts: %d verified, %d drift, %d unsourced", by_code.verified, by_code.drift, by_code.unsourced))
+  say(string.format("# verdicts: %d verified, %d drift, %d unsourced; %d drift-word hints",
+    by_code.verified, by_code.drift, by_code.unsourced, words_marked))
 
   -- Neovim's own diagnostics agree with what was published.
   local shown = 0
   for _, o in ipairs(opened) do shown = shown + #vim.diagnostic.get(o.bufnr) end
-  check(shown == #all, "vim.diagnostic.get() shows every published diagnostic", { shown = shown, published = #all })
+  check(shown == total, "vim.diagnostic.get() shows every published diagnostic", { shown = shown, published = total })
 
   local drift
   for _, e in ipairs(all) do

@@ -34,6 +34,17 @@ M.defaults = {
 
 M.options = vim.deepcopy(M.defaults)
 
+-- Client methods take `self` from Neovim 0.11 on (client:stop()); before that they are closures
+-- (client.stop()), where a `self` argument would be taken for the `force` flag.
+local has_method_clients = vim.fn.has("nvim-0.11") == 1
+
+local function client_call(client, method, ...)
+  if has_method_clients then
+    return client[method](client, ...)
+  end
+  return client[method](...)
+end
+
 -- root directory -> client id (Neovim 0.7 has no vim.lsp.start, so clients are reused by hand).
 local clients_by_root = {}
 
@@ -156,17 +167,6 @@ function M.attach(bufnr)
   end
   vim.lsp.buf_attach_client(bufnr, id)
   return id
-end
-
--- Client methods take `self` from Neovim 0.11 on (client:stop()); before that they are closures
--- (client.stop()), where a `self` argument would be taken for the `force` flag.
-local has_method_clients = vim.fn.has("nvim-0.11") == 1
-
-local function client_call(client, method, ...)
-  if has_method_clients then
-    return client[method](client, ...)
-  end
-  return client[method](...)
 end
 
 --- The running verbatim clients, all or those attached to `bufnr`.
