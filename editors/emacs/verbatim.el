@@ -50,7 +50,15 @@ workspace/configuration requests for the \"verbatim\" section.  After
 changing it in a running session, call `verbatim-send-settings'."
   :type 'plist)
 
-(defcustom verbatim-modes '(markdown-mode gfm-mode markdown-ts-mode text-mode)
+(define-derived-mode verbatim-markdown-mode text-mode "Markdown"
+  "Plain `text-mode' for Markdown files when no Markdown mode is installed.
+Its buffers are sent to the server as Markdown (languageId \"markdown\"),
+so it reads them as Markdown: code spans, HTML comments and link targets
+hold no quotes."
+  (setq-local comment-start "<!-- ")
+  (setq-local comment-end " -->"))
+
+(defcustom verbatim-modes '(markdown-mode gfm-mode markdown-ts-mode verbatim-markdown-mode text-mode)
   "Major modes of the buffers to check.
 A buffer is checked when its major mode is one of these (exactly, not a
 mode derived from one, so `org-mode' and `latex-mode' are left alone) and
@@ -63,7 +71,7 @@ For each marker in turn, the nearest folder above the file that holds it
 is the root.  \"sources\" must be a folder; other markers may be files."
   :type '(repeat string))
 
-(defcustom verbatim-markdown-fallback-mode 'text-mode
+(defcustom verbatim-markdown-fallback-mode 'verbatim-markdown-mode
   "Major mode for .md and .markdown files when no Markdown mode is installed.
 `verbatim-setup' adds it to `auto-mode-alist' only if `markdown-mode' is
 not available.  nil leaves `auto-mode-alist' alone."
@@ -99,6 +107,7 @@ not available.  nil leaves `auto-mode-alist' alone."
   (cons '((markdown-mode :language-id "markdown")
           (gfm-mode :language-id "markdown")
           (markdown-ts-mode :language-id "markdown")
+          (verbatim-markdown-mode :language-id "markdown")
           (text-mode :language-id "plaintext"))
         (lambda (&rest _)
           (list verbatim-program "lsp"

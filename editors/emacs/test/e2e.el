@@ -41,7 +41,10 @@
                       emacs-version (or (bound-and-true-p eglot-version)
                                         (and (fboundp 'package-get-version) "builtin"))
                       verbatim-test--passed verbatim-test--failed)
-  (ignore-errors (eglot-shutdown-all))
+  (let ((inhibit-message t))
+    (dolist (server (ignore-errors (cl-loop for servers being the hash-values of eglot--servers-by-project
+                                            append servers)))
+      (ignore-errors (eglot-shutdown server nil 5))))
   (kill-emacs (if (and (zerop verbatim-test--failed) (> verbatim-test--passed 0)) 0 1)))
 
 (cl-defmethod eglot-handle-notification :before
@@ -83,6 +86,14 @@ Batch mode is never idle, and Eglot sends didChange from an idle timer."
             (buffer-substring-no-properties (max (point-min) (- beg 3)) beg)
             (buffer-substring-no-properties end (min (point-max) (+ end 3)))))))
 
+(defun verbatim-test--before-or-at (a b)
+  (let ((al (plist-get a :line)) (bl (plist-get b :line)))
+    (or (< al bl) (and (= al bl) (<= (plist-get a :character) (plist-get b :character))))))
+
+(defun verbatim-test--within (inner outer)
+  (and (verbatim-test--before-or-at (plist-get outer :start) (plist-get inner :start))
+       (verbatim-test--before-or-at (plist-get inner :end) (plist-get outer :end))))
+
 (defun verbatim-test--same-start (a b)
   (equal (plist-get a :start) (plist-get b :start)))
 
@@ -114,7 +125,8 @@ Batch mode is never idle, and Eglot sends didChange from an idle timer."
                        #'string<))
          (all nil)
          (by-code (list (cons "verified" 0) (cons "drift" 0) (cons "unsourced" 0)))
-         bad-source bad-code bad-severity bad-range bad-related)
+         (total 0) (words-marked 0)
+         bad-source bad-code bad-severity bad-range bad-related bad-word)
     (setq verbatim-program bin
           eglot-confirm-server-edits nil
           eglot-sync-connect 10
@@ -163,29 +175,41 @@ Batch mode is never idle, and Eglot sends didChange from an idle timer."
               (text (nth 0 parts)) (before (nth 1 parts)) (after (nth 2 parts))
               (where (format "%s:%d:%d %S" name (1+ (plist-get (plist-get range :start) :line))
                              (1+ (plist-get (plist-get range :start) :character)) text)))
-         (push (list :buffer buffer :uri uri :diagnostic d :text text) all)
+         (cl-incf total)
          (unless (equal (plist-get d :source) "verbatim") (push where bad-source))
-         (if (not (assoc code by-code))
-             (push (format "%s code=%S" where code) bad-code)
+         (cond
+          ((equal code "drift-word")
+           ;; A sub-diagnostic marking one differing run of words: a hint inside a drift quote.
+           (cl-incf words-marked)
+           (let ((inside (cl-some (lambda (q) (and (equal (plist-get q :code) "drift")
+                                                   (verbatim-test--within range (plist-get q :range))))
+                                  (verbatim-test--diagnostics uri))))
+             (unless (and inside (eql (plist-get d :severity) 4))
+               (push (format "%s severity=%S inside a drift=%S" where (plist-get d :severity) inside) bad-word))))
+          ((not (assoc code by-code))
+           (push (format "%s code=%S" where code) bad-code))
+          (t
+           (push (list :buffer buffer :uri uri :diagnostic d :text text) all)
            (cl-incf (cdr (assoc code by-code)))
            (unless (eql (plist-get d :severity) (cdr (assoc code verbatim-test--severity)))
              (push (format "%s %s severity=%S" where code (plist-get d :severity)) bad-severity))
            (unless (equal code "unsourced")
              (let ((rel (and (plist-get d :relatedInformation) (aref (plist-get d :relatedInformation) 0))))
-               (unless (and rel (string-match-p "/sources/" (plist-get (plist-get rel :location) :uri))
-                            (plist-get (plist-get d :data) :source_uri))
-                 (push where bad-related)))))
-         ;; The range is the quoted words: the quote marks sit right outside it (punctuation may
-         ;; stay outside too), except in block quotes.
-         (let ((block (with-current-buffer buffer
-                        (save-excursion (goto-char (car (eglot-range-region range)))
-                                        (beginning-of-line) (looking-at-p "[ \t]*>")))))
-           (unless (and (string-match-p "[[:alnum:]]" text)
-                        (not (string-match-p "\\`[[:space:]]\\|[[:space:]]\\'" text))
-                        (or block
-                            (and (string-match-p "[\"“‘'«„‹]\\'" before)
-                                 (string-match-p "\\`[.,;:!?…]*[\"”’'»“›]" after))))
-             (push (format "%s before=%S after=%S" where before after) bad-range))))))
+               ;; Eglot does not announce relatedInformation support, so the server may leave it out.
+               (unless (and (or (null rel) (string-match-p "/sources/" (plist-get (plist-get rel :location) :uri)))
+                            (string-match-p "/sources/" (or (plist-get (plist-get d :data) :source_uri) "")))
+                 (push where bad-related))))
+           ;; The range is the quoted words: the quote marks sit right outside it (punctuation may
+           ;; stay outside too), except in block quotes.
+           (let ((block (with-current-buffer buffer
+                          (save-excursion (goto-char (car (eglot-range-region range)))
+                                          (beginning-of-line) (looking-at-p "[ \t]*>")))))
+             (unless (and (string-match-p "[[:alnum:]]" text)
+                          (not (string-match-p "\\`[[:space:]]\\|[[:space:]]\\'" text))
+                          (or block
+                              (and (string-match-p "[\"“‘'«„‹]\\'" before)
+                                   (string-match-p "\\`[.,;:!?…]*[\"”’'»“›]" after))))
+               (push (format "%s before=%S after=%S" where before after) bad-range))))))))
 
     (setq all (nreverse all))
     (verbatim-test--check all "the demo drafts have diagnostics")
@@ -195,22 +219,24 @@ Batch mode is never idle, and Eglot sends didChange from an idle timer."
                           "severities are the defaults (verified hint, drift warning, unsourced information)" bad-severity)
     (verbatim-test--check (null bad-range) "every range covers the quoted words between the quote marks" bad-range)
     (verbatim-test--check (null bad-related)
-                          "verified and drift diagnostics point at a passage under sources/ (relatedInformation, data.source_uri)"
+                          "verified and drift diagnostics point at a source under sources/ (data.source_uri)"
                           bad-related)
+    (verbatim-test--check (null bad-word) "drift-word hints lie inside a drift quote" bad-word)
     (dolist (code '("verified" "drift" "unsourced"))
       (verbatim-test--check (> (cdr (assoc code by-code)) 0) (format "the demo has %s quotes" code) by-code))
-    (verbatim-test--say "# verdicts: %S" by-code)
+    (verbatim-test--say "# verdicts: %S; %d drift-word hints" by-code words-marked)
 
     ;; Flymake shows them (Eglot's backend reports once Flymake has started it).
     (let ((shown 0) (buffers (delete-dups (mapcar (lambda (e) (plist-get e :buffer)) all))))
+      (ignore total)
       (dolist (b buffers) (with-current-buffer b (flymake-start)))
       (verbatim-test--wait
        (lambda ()
          (setq shown (cl-loop for b in buffers sum (with-current-buffer b (length (flymake-diagnostics)))))
-         (= shown (length all)))
+         (= shown total))
        10)
-      (verbatim-test--check (= shown (length all)) "Flymake shows every published diagnostic"
-                            (list :shown shown :published (length all))))
+      (verbatim-test--check (= shown total) "Flymake shows every published diagnostic"
+                            (list :shown shown :published total)))
 
     (let* ((drift (cl-find-if (lambda (e) (equal (plist-get (plist-get e :diagnostic) :code) "drift")) all))
            (_ (verbatim-test--require drift "a drift quote to work on"))
