@@ -19,31 +19,58 @@ async fn initialize_progress_then_diagnostics() {
     assert_eq!(caps["hoverProvider"], true);
     assert_eq!(caps["definitionProvider"], true);
     assert!(caps["codeActionProvider"].is_object());
-    assert!(caps["codeLensProvider"].is_object(), "the client has textDocument.codeLens");
-    assert!(caps.get("diagnosticProvider").is_none(), "the client does not pull diagnostics");
+    assert!(
+        caps["codeLensProvider"].is_object(),
+        "the client has textDocument.codeLens"
+    );
+    assert!(
+        caps.get("diagnosticProvider").is_none(),
+        "the client does not pull diagnostics"
+    );
     assert_eq!(client.initialize_result["serverInfo"]["name"], "verbatim");
 
     // Opened while the sources are still being indexed.
     client.open(&ws.draft_uri, "markdown", 1, &ws.draft);
 
-    let create = client.wait_for("workDoneProgress/create", |m| m["method"] == "window/workDoneProgress/create").await;
+    let create = client
+        .wait_for("workDoneProgress/create", |m| {
+            m["method"] == "window/workDoneProgress/create"
+        })
+        .await;
     let token = create["params"]["token"].clone();
     let begin = client
-        .wait_for("progress begin", |m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "begin")
+        .wait_for("progress begin", |m| {
+            m["method"] == "$/progress" && m["params"]["value"]["kind"] == "begin"
+        })
         .await;
     assert_eq!(begin["params"]["token"], token);
-    assert!(begin["params"]["value"]["title"].as_str().unwrap().contains("Indexing"));
+    assert!(begin["params"]["value"]["title"]
+        .as_str()
+        .unwrap()
+        .contains("Indexing"));
     let end = client
-        .wait_for("progress end", |m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end")
+        .wait_for("progress end", |m| {
+            m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+        })
         .await;
     assert_eq!(end["params"]["token"], token);
-    assert!(end["params"]["value"]["message"].as_str().unwrap().starts_with("2 sources"));
+    assert!(end["params"]["value"]["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("2 sources"));
 
     let diagnostics = client.diagnostics_after(0, &ws.draft_uri, Some(1)).await;
     let history = client.history();
-    let end_at = position_of(&history, |m| m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end");
-    let diagnostics_at = position_of(&history, |m| m["method"] == "textDocument/publishDiagnostics");
-    assert!(end_at < diagnostics_at, "diagnostics come once the index is ready");
+    let end_at = position_of(&history, |m| {
+        m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+    });
+    let diagnostics_at = position_of(&history, |m| {
+        m["method"] == "textDocument/publishDiagnostics"
+    });
+    assert!(
+        end_at < diagnostics_at,
+        "diagnostics come once the index is ready"
+    );
 
     let verified = find_diagnostic(&diagnostics, &ws.draft, "verified", VERIFIED);
     assert_eq!(verified["severity"], 4, "verified is a hint by default");
@@ -55,14 +82,22 @@ async fn initialize_progress_then_diagnostics() {
     let drift = find_diagnostic(&diagnostics, &ws.draft, "drift", DRIFT);
     assert_eq!(drift["severity"], 2, "drift is a warning by default");
     let message = drift["message"].as_str().unwrap();
-    assert!(message.contains("build") && message.contains("deepen"), "names the differing words: {message}");
+    assert!(
+        message.contains("build") && message.contains("deepen"),
+        "names the differing words: {message}"
+    );
     assert_eq!(drift["data"]["source_uri"], ws.source_uri);
     let word = find_diagnostic(&diagnostics, &ws.draft, "drift-word", "build");
     assert_eq!(word["severity"], 4);
 
     let unsourced = find_diagnostic(&diagnostics, &ws.draft, "unsourced", UNSOURCED);
-    assert_eq!(unsourced["severity"], 3, "unsourced is information by default");
-    assert!(unsourced.get("relatedInformation").is_none_or(Value::is_null));
+    assert_eq!(
+        unsourced["severity"], 3,
+        "unsourced is information by default"
+    );
+    assert!(unsourced
+        .get("relatedInformation")
+        .is_none_or(Value::is_null));
 
     // The client watches the source globs and verbatim.toml for the server.
     let registration = client
@@ -71,10 +106,18 @@ async fn initialize_progress_then_diagnostics() {
                 && m["params"]["registrations"][0]["method"] == "workspace/didChangeWatchedFiles"
         })
         .await;
-    let watchers = registration["params"]["registrations"][0]["registerOptions"]["watchers"].as_array().unwrap();
+    let watchers = registration["params"]["registrations"][0]["registerOptions"]["watchers"]
+        .as_array()
+        .unwrap();
     let patterns: Vec<&Value> = watchers.iter().map(|w| &w["globPattern"]).collect();
-    assert!(patterns.iter().any(|p| p["pattern"] == "verbatim.toml"), "{patterns:?}");
-    assert!(patterns.iter().all(|p| p["baseUri"] == file_uri(&ws.root)), "{patterns:?}");
+    assert!(
+        patterns.iter().any(|p| p["pattern"] == "verbatim.toml"),
+        "{patterns:?}"
+    );
+    assert!(
+        patterns.iter().all(|p| p["baseUri"] == file_uri(&ws.root)),
+        "{patterns:?}"
+    );
     client.shutdown().await;
 }
 
@@ -89,8 +132,13 @@ async fn bare_client_gets_only_what_it_declared() {
     client.open(&ws.draft_uri, "markdown", 1, &ws.draft);
     let diagnostics = client.diagnostics_after(0, &ws.draft_uri, None).await;
     let drift = find_diagnostic(&diagnostics, &ws.draft, "drift", DRIFT);
-    assert!(drift.get("relatedInformation").is_none(), "no relatedInformation without the capability");
-    let hover = client.hover(&ws.draft_uri, find_pos(&ws.draft, "build")).await;
+    assert!(
+        drift.get("relatedInformation").is_none(),
+        "no relatedInformation without the capability"
+    );
+    let hover = client
+        .hover(&ws.draft_uri, find_pos(&ws.draft, "build"))
+        .await;
     assert_eq!(hover["contents"]["kind"], "plaintext");
     let definition = client
         .request(
@@ -98,12 +146,20 @@ async fn bare_client_gets_only_what_it_declared() {
             json!({ "textDocument": { "uri": ws.draft_uri }, "position": find_pos(&ws.draft, "build") }),
         )
         .await;
-    assert_eq!(definition["uri"], ws.source_uri, "a Location, not a LocationLink: {definition}");
+    assert_eq!(
+        definition["uri"], ws.source_uri,
+        "a Location, not a LocationLink: {definition}"
+    );
     for message in client.history() {
         let method = message["method"].as_str().unwrap_or_default();
         assert!(
-            !["$/progress", "window/workDoneProgress/create", "client/registerCapability", "workspace/configuration"]
-                .contains(&method),
+            ![
+                "$/progress",
+                "window/workDoneProgress/create",
+                "client/registerCapability",
+                "workspace/configuration"
+            ]
+            .contains(&method),
             "sent {method} to a client that did not declare it"
         );
     }
@@ -116,13 +172,23 @@ async fn utf8_positions_when_offered() {
     let mut capabilities = full_capabilities();
     capabilities["general"]["positionEncodings"] = json!(["utf-16", "utf-8"]);
     let client = TestClient::start(capabilities, Some(&ws.root), Value::Null).await;
-    assert_eq!(client.initialize_result["capabilities"]["positionEncoding"], "utf-8");
+    assert_eq!(
+        client.initialize_result["capabilities"]["positionEncoding"],
+        "utf-8"
+    );
     client.open(&ws.draft_uri, "markdown", 1, &ws.draft);
     let diagnostics = client.diagnostics_after(0, &ws.draft_uri, Some(1)).await;
-    let drift = diagnostics.iter().find(|d| d["code"] == "drift").expect("a drift");
+    let drift = diagnostics
+        .iter()
+        .find(|d| d["code"] == "drift")
+        .expect("a drift");
     let start = ws.draft.find(DRIFT).unwrap();
     let line_start = ws.draft[..start].rfind('\n').unwrap() + 1;
-    assert_eq!(drift["range"]["start"]["character"], start - line_start, "byte columns");
+    assert_eq!(
+        drift["range"]["start"]["character"],
+        start - line_start,
+        "byte columns"
+    );
     client.shutdown().await;
 }
 
@@ -142,7 +208,9 @@ async fn untitled_draft_is_checked_against_the_first_folder() {
     let ws = Basic::new();
     let client = TestClient::start(full_capabilities(), Some(&ws.root), Value::Null).await;
     client.open("untitled:Untitled-1", "markdown", 1, &ws.draft);
-    let diagnostics = client.diagnostics_after(0, "untitled:Untitled-1", Some(1)).await;
+    let diagnostics = client
+        .diagnostics_after(0, "untitled:Untitled-1", Some(1))
+        .await;
     find_diagnostic(&diagnostics, &ws.draft, "verified", VERIFIED);
     client.shutdown().await;
 }
@@ -153,17 +221,22 @@ async fn each_root_of_a_multi_root_workspace_has_its_own_sources() {
     let second = Basic::new();
     // In the second root, the source has the draft's wording: the quote that drifts in the first verifies.
     let source = second.root.join("sources/statement.md");
-    let text = std::fs::read_to_string(&source).unwrap().replace("deepen mutual", "build mutual");
+    let text = std::fs::read_to_string(&source)
+        .unwrap()
+        .replace("deepen mutual", "build mutual");
     std::fs::write(&source, text).unwrap();
     let folders = vec![
         json!({ "uri": file_uri(&first.root), "name": "first" }),
         json!({ "uri": file_uri(&second.root), "name": "second" }),
     ];
-    let client = TestClient::start_with_folders(full_capabilities(), Some(folders), Value::Null).await;
+    let client =
+        TestClient::start_with_folders(full_capabilities(), Some(folders), Value::Null).await;
     client.open(&first.draft_uri, "markdown", 1, &first.draft);
     client.open(&second.draft_uri, "markdown", 1, &second.draft);
     let one = client.diagnostics_after(0, &first.draft_uri, Some(1)).await;
-    let two = client.diagnostics_after(0, &second.draft_uri, Some(1)).await;
+    let two = client
+        .diagnostics_after(0, &second.draft_uri, Some(1))
+        .await;
     find_diagnostic(&one, &first.draft, "drift", DRIFT);
     let verified = find_diagnostic(&two, &second.draft, "verified", DRIFT);
     assert_eq!(verified["data"]["source_uri"], second.source_uri);

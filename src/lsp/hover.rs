@@ -7,7 +7,7 @@ use std::path::Path;
 use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind};
 
 use super::capabilities::ClientCaps;
-use super::diagnostics::{describe_edit, message};
+use super::diagnostics::message;
 use super::document::Analysis;
 use super::position::{range_to_lsp, TextPositions};
 use crate::engine::{Corpus, Finding, Passage, Verdict};
@@ -204,12 +204,10 @@ fn render(finding: &Finding, corpus: &Corpus, workspace: &Workspace, markdown: b
             format!("Source: {shown}")
         });
         if finding.verdict == Verdict::Drift && !finding.edits.is_empty() {
-            let changes: Vec<String> = finding.edits.iter().map(describe_edit).collect();
             parts.push(format!(
                 "Differences: {}",
                 diff(finding, text, passage, markdown)
             ));
-            parts.push(escape(&changes.join("; "), markdown));
         }
         let title = if source.metadata.title.is_empty() {
             "(untitled)"

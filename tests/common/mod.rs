@@ -461,7 +461,10 @@ pub fn action_edits(action: &Value, uri: &str) -> Vec<Value> {
             .flat_map(|c| c["edits"].as_array().cloned().unwrap_or_default())
             .collect();
     }
-    action["edit"]["changes"][uri].as_array().cloned().unwrap_or_default()
+    action["edit"]["changes"][uri]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
 }
 
 /// A copy of `fixtures/lsp/basic` with the URI and text of its draft.
@@ -489,13 +492,19 @@ impl Basic {
 }
 
 /// The quotes of `fixtures/lsp/basic/drafts/draft.md`, between their marks.
-pub const VERIFIED: &str = "The parties oppose the further expansion of NATO and call for the North Atlantic \
+pub const VERIFIED: &str =
+    "The parties oppose the further expansion of NATO and call for the North Atlantic \
                             Alliance to refrain from ideological approaches.";
 pub const DRIFT: &str = "strengthen dialogue and build mutual trust between all nations";
 pub const UNSOURCED: &str = "the moon is made of green cheese and always has been";
 
 /// The diagnostic with this code whose range covers `quoted`.
-pub fn find_diagnostic<'a>(diagnostics: &'a [Value], text: &str, code: &str, quoted: &str) -> &'a Value {
+pub fn find_diagnostic<'a>(
+    diagnostics: &'a [Value],
+    text: &str,
+    code: &str,
+    quoted: &str,
+) -> &'a Value {
     diagnostics
         .iter()
         .find(|d| d["code"] == code && text_in(text, &d["range"]) == quoted)
