@@ -289,6 +289,20 @@ Batch mode is never idle, and Eglot sends didChange from an idle timer."
             (verbatim-test--check (not (equal (car (verbatim-test--range-text buffer range)) (plist-get drift :text)))
                                   "the quote's wording changed")))))
 
+;; Settings pass through: severity.verified = "error" reaches the server and verified quotes come
+    ;; back as errors.
+    (let* ((first (car all)) (uri (plist-get first :uri)) (count (verbatim-test--count uri)))
+      (setq verbatim-settings '(:severity (:verified "error")))
+      (with-current-buffer (plist-get first :buffer) (verbatim-send-settings))
+      (verbatim-test--check
+       (verbatim-test--wait
+        (lambda () (and (> (verbatim-test--count uri) count)
+                        (cl-some (lambda (nd) (and (equal (plist-get nd :code) "verified")
+                                                   (eql (plist-get nd :severity) 1)))
+                                 (verbatim-test--diagnostics uri))))
+        15)
+       "settings pass through: severity.verified = \"error\" turns verified quotes into errors"))
+
     ;; "Ignore this quote" on an unsourced quote.
     (let ((unsourced (cl-find-if (lambda (e) (equal (plist-get (plist-get e :diagnostic) :code) "unsourced")) all)))
       (when unsourced

@@ -194,6 +194,12 @@ local function main()
   check(vim.bo.filetype == "help" and vim.fn.expand("%:t") == "verbatim.txt", ":help verbatim-settings resolves")
   vim.cmd("silent! only | enew")
 
+  -- lsp/verbatim.lua (the nvim-lspconfig / vim.lsp.config shape) loads and has the expected fields.
+  local ok_cfg, cfg = pcall(dofile, plugin_dir .. "/lsp/verbatim.lua")
+  check(ok_cfg and type(cfg) == "table" and cfg.cmd[1] == "verbatim" and cfg.cmd[2] == "lsp"
+    and vim.tbl_contains(cfg.filetypes, "markdown") and vim.tbl_contains(cfg.filetypes, "text")
+    and cfg.root_markers[1] == "verbatim.toml", "lsp/verbatim.lua returns a vim.lsp.config table", cfg)
+
   local verbatim = require("verbatim")
   verbatim.setup({ cmd = { bin, "lsp" } })
 
@@ -399,6 +405,21 @@ local function main()
       end
     end
   end
+
+  -- Settings pass through: severity.verified = "error" reaches the server (didChangeConfiguration /
+  -- workspace/configuration) and verified quotes come back as errors.
+  local first = opened[1]
+  local count_before = published[first.uri].count
+  verbatim.set_settings({ severity = { verified = "error" } })
+  local as_errors = vim.wait(15000, function()
+    local p = published[first.uri]
+    if p.count == count_before then return false end
+    for _, nd in ipairs(p.diagnostics) do
+      if nd.code == "verified" and nd.severity == 1 then return true end
+    end
+    return false
+  end, 50)
+  check(as_errors, "settings pass through: severity.verified = \"error\" turns verified quotes into errors")
 
   say(string.format("# elapsed %d ms", math.floor((uv.hrtime() - t0) / 1e6)))
 end
