@@ -29,6 +29,7 @@ npx --no-install tsc --noEmit -p . || fail "type check (tsc --noEmit)"
 echo "vscode build: esbuild bundle"
 npm run -s bundle >/dev/null || fail "esbuild bundle"
 [ -s dist/extension.js ] || fail "dist/extension.js missing after bundling"
+node test/load-smoke.js dist/extension.js >/dev/null || fail "dist/extension.js does not load (test/load-smoke.js)"
 
 rm -rf server
 if [ "${BUNDLE_SERVER:-0}" = 1 ]; then

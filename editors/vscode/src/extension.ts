@@ -159,6 +159,14 @@ function findServer(context: vscode.ExtensionContext): string | undefined {
     output?.appendLine(`verbatim: verbatim.server.path = ${configured} is not an executable file; trying others`);
   }
   const bundled = path.join(context.extensionPath, "server", exe);
+  if (fs.existsSync(bundled) && !isExecutable(bundled) && process.platform !== "win32") {
+    // Unpacking a .vsix may drop the executable bit.
+    try {
+      fs.chmodSync(bundled, 0o755);
+    } catch (error) {
+      output?.appendLine(`verbatim: cannot make ${bundled} executable: ${String(error)}`);
+    }
+  }
   if (isExecutable(bundled)) {
     return bundled;
   }
