@@ -216,7 +216,9 @@ end
 function M.set_settings(settings)
   M.options.settings = settings or {}
   for _, client in ipairs(M.clients()) do
+    -- Neovim >= 0.10 answers workspace/configuration from client.settings, 0.7-0.9 from client.config.settings.
     client.config.settings = { verbatim = as_object(M.options.settings) }
+    client.settings = client.config.settings
     client_call(client, "notify", "workspace/didChangeConfiguration", { settings = client.config.settings })
   end
 end
