@@ -209,8 +209,10 @@ const NO_TERM: u32 = u32::MAX;
 /// Cold War" is one substitution and three missing words, not a substitution and two added words); a
 /// substitution costs less than an added plus a missing word.
 pub const MISSING_COST: u32 = 1;
-pub const ADDED_COST: u32 = 3;
+pub const ADDED_COST: u32 = 4;
 pub const SUBSTITUTE_COST: u32 = 3;
+/// Larger than any number of matched words in one alignment.
+const SCALE: i32 = 1 << 12;
 
 /// Aligns quote items (as term ids: `quote_terms[i]` for word items, ignored for others) with source window
 /// terms. `bracket_max_words` bounds what one insertion may stand for.
@@ -223,16 +225,16 @@ pub fn align(
     let rows = items.len() + 1;
     let columns = window.len() + 1;
     // cost[i * columns + j]: best cost of aligning the first i items so that they end at source word j.
-    let mut cost = vec![u32::MAX / 4; rows * columns];
+    // Scores are costs scaled by SCALE, less one per matched word: among alignments of equal cost, the one
+    // matching more of the quote's words wins.
+    let mut cost = vec![i32::MAX / 4; rows * columns];
     let mut back = vec![0u8; rows * columns];
     const FROM_DIAGONAL: u8 = 1;
     const FROM_UP: u8 = 2; // the quote item consumes no source word (added word, empty skip)
     const FROM_LEFT: u8 = 3; // a source word is missing
     const FROM_EDITORIAL: u8 = 4; // skip or insertion covering source words (start stored separately)
     let mut editorial_start = vec![0u32; rows * columns];
-    for j in 0..columns {
-        cost[j] = 0;
-    }
+    cost[..columns].fill(0);
     for i in 1..rows {
         let row = i * columns;
         let previous = (i - 1) * columns;
@@ -240,17 +242,21 @@ pub fn align(
             Item::Word { .. } => {
                 let term = quote_terms.get(i - 1).copied().unwrap_or(NO_TERM);
                 for j in 0..columns {
-                    let mut best = cost[previous + j] + ADDED_COST;
+                    let mut best = cost[previous + j] + ADDED_COST as i32 * SCALE;
                     let mut from = FROM_UP;
                     if j > 0 {
                         let same = term != NO_TERM && window[j - 1] == term;
-                        let diagonal =
-                            cost[previous + j - 1] + if same { 0 } else { SUBSTITUTE_COST };
+                        let diagonal = cost[previous + j - 1]
+                            + if same {
+                                -1
+                            } else {
+                                SUBSTITUTE_COST as i32 * SCALE
+                            };
                         if diagonal < best || (diagonal == best && same) {
                             best = diagonal;
                             from = FROM_DIAGONAL;
                         }
-                        let left = cost[row + j - 1] + MISSING_COST;
+                        let left = cost[row + j - 1] + MISSING_COST as i32 * SCALE;
                         if left < best {
                             best = left;
                             from = FROM_LEFT;
@@ -302,7 +308,6 @@ pub fn align(
             end = j;
         }
     }
-    let total = cost[last + end];
     let mut steps = Vec::new();
     let (mut i, mut j) = (rows - 1, end);
     while i > 0 {
@@ -378,22 +383,17 @@ pub fn align(
     let last_quote_source = steps
         .iter()
         .rposition(|s| matches!(s, Step::Match { .. } | Step::Substitute { .. }));
-    let (steps, cost) = match (first_quote_source, last_quote_source) {
+    let steps = match (first_quote_source, last_quote_source) {
         (Some(first), Some(last)) => {
-            let trimmed_cost = steps[..first]
-                .iter()
-                .chain(&steps[last + 1..])
-                .filter(|s| matches!(s, Step::Missing { .. }))
-                .count();
             let kept: Vec<Step> = steps
                 .iter()
                 .enumerate()
                 .filter(|(k, s)| !(matches!(s, Step::Missing { .. }) && (*k < first || *k > last)))
                 .map(|(_, s)| s.clone())
                 .collect();
-            (kept, total - trimmed_cost as u32 * MISSING_COST)
+            kept
         }
-        _ => (steps, total),
+        _ => steps,
     };
     let source_span = match (
         steps.iter().find_map(source_of),
@@ -402,6 +402,15 @@ pub fn align(
         (Some(first), Some(last)) => first..last + 1,
         _ => source_span,
     };
+    let cost = steps
+        .iter()
+        .map(|step| match step {
+            Step::Substitute { .. } => SUBSTITUTE_COST,
+            Step::Added { .. } => ADDED_COST,
+            Step::Missing { .. } => MISSING_COST,
+            _ => 0,
+        })
+        .sum();
     Alignment {
         cost,
         matched,
@@ -443,7 +452,7 @@ mod tests {
     fn run(quote: &str, source: &str) -> Alignment {
         let mut dictionary = Vec::new();
         let window = terms(source, &mut dictionary);
-        let items = quote_items(quote, &[0..quote.len()]);
+        let items = quote_items(quote, std::slice::from_ref(&(0..quote.len())));
         let quote_terms: Vec<u32> = items
             .iter()
             .map(|item| match item {
@@ -501,7 +510,7 @@ mod tests {
     #[test]
     fn items_recognise_marks() {
         let text = "a ... b . . . c […] d [the bloc] e [sic] f (..) g…";
-        let kinds: Vec<&str> = quote_items(text, &[0..text.len()])
+        let kinds: Vec<&str> = quote_items(text, std::slice::from_ref(&(0..text.len())))
             .iter()
             .map(|i| match i {
                 Item::Word { .. } => "w",

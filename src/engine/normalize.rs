@@ -24,12 +24,42 @@ pub fn for_each_word(text: &str, range: Range<usize>, mut found: impl FnMut(Rang
         ascii_words(slice, range.start, &mut found);
         return;
     }
+    // A word broken only by invisible characters (a zero-width space pasted from the web) is one word.
+    let mut pending: Option<Range<usize>> = None;
     for (offset, piece) in slice.split_word_bound_indices() {
         if piece.chars().any(char::is_alphanumeric) {
             let start = range.start + offset;
-            found(start..start + piece.len());
+            let word = start..start + piece.len();
+            match pending.take() {
+                Some(previous)
+                    if previous.end < start
+                        && text[previous.end..start].chars().all(is_invisible) =>
+                {
+                    pending = Some(previous.start..word.end);
+                }
+                Some(previous) => {
+                    found(previous);
+                    pending = Some(word);
+                }
+                None => pending = Some(word),
+            }
+        } else if !piece.chars().all(is_invisible) {
+            if let Some(previous) = pending.take() {
+                found(previous);
+            }
         }
     }
+    if let Some(previous) = pending {
+        found(previous);
+    }
+}
+
+/// Characters that take no room and join nothing: zero-width space, word joiner, BOM, soft hyphen, ZWJ/ZWNJ.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' | '\u{200C}' | '\u{200D}'
+    )
 }
 
 /// The same segmentation as UAX #29 restricted to ASCII, without the table look-ups: letters and digits, with
@@ -176,6 +206,7 @@ mod tests {
             ["large", "scale", "Cold", "War"]
         );
         assert_eq!(texts("北约东扩"), ["北", "约", "东", "扩"]);
+        assert_eq!(texts("mini\u{200B}mize it"), ["mini\u{200B}mize", "it"]);
     }
 
     #[test]

@@ -171,6 +171,10 @@ impl Finding {
     }
 }
 
+/// A run of consecutive differences: quote item indices, absolute source word indices, and the quote item
+/// and source word just before the run.
+type Run = (Vec<usize>, Vec<usize>, Option<usize>, Option<usize>);
+
 /// One aligned candidate.
 struct Candidate {
     source: SourceId,
@@ -312,8 +316,13 @@ impl Corpus {
                 (similarity > 0.0).then_some(title.as_str()),
             );
         }
-        let passage = self.passage(best);
+        let mut passage = self.passage(best);
         let edits = self.edits(text, &items, &quote_terms, best);
+        // Words moved from just outside the aligned stretch belong to the passage (a repair restores them).
+        for edit in edits.iter().filter(|e| e.kind == EditKind::Reordered) {
+            passage.range = passage.range.start.min(edit.source_range.start)
+                ..passage.range.end.max(edit.source_range.end);
+        }
         notes.extend(self.editorial_notes(text, &items, best));
         let also_in: Vec<Passage> = candidates
             .iter()
@@ -458,7 +467,7 @@ impl Corpus {
         let terms = self.terms(candidate.source);
         let absolute = |window_index: usize| candidate.window_start + window_index;
         // Runs of consecutive differences: (quote item indices, absolute source word indices).
-        let mut runs: Vec<(Vec<usize>, Vec<usize>, Option<usize>, Option<usize>)> = Vec::new();
+        let mut runs: Vec<Run> = Vec::new();
         let mut open = false;
         let mut last_quote: Option<usize> = None;
         let mut last_source: Option<usize> = None;
@@ -586,6 +595,37 @@ impl Corpus {
                     } else {
                         quote_range = quote_span(&runs[b].0, runs[b].2);
                     }
+                    kind = EditKind::Reordered;
+                } else if kind == EditKind::Added {
+                    // Words moved from just outside the aligned passage ("coinciding and similar" for
+                    // "similar and coinciding": the alignment matches one word and adds the others).
+                    let wanted = quote_terms_of(quote_indices);
+                    let length = wanted.len();
+                    let span = &candidate.alignment.source_span;
+                    let low = absolute(span.start).saturating_sub(length + 12);
+                    let high = (absolute(span.end) + 12).min(terms.len());
+                    let found = (low..high.saturating_sub(length).max(low))
+                        .filter(|&p| p + length <= absolute(span.start) || p >= absolute(span.end))
+                        .find(|&p| multiset(terms[p..p + length].to_vec()) == wanted);
+                    if let Some(position) = found {
+                        let moved: Vec<usize> = (position..position + length).collect();
+                        source_range = source_span(&moved, None);
+                        kind = EditKind::Reordered;
+                    }
+                }
+            } else {
+                // Two substitutions that swap words ("A and B" for "B and A") are one reordering.
+                let partner = (a + 1..runs.len()).find(|&b| {
+                    !consumed[b]
+                        && !runs[b].0.is_empty()
+                        && !runs[b].1.is_empty()
+                        && quote_terms_of(&runs[b].0) == source_terms_of(source_indices)
+                        && source_terms_of(&runs[b].1) == quote_terms_of(quote_indices)
+                });
+                if let Some(b) = partner {
+                    consumed[b] = true;
+                    quote_range = quote_range.start..quote_span(&runs[b].0, runs[b].2).end;
+                    source_range = source_range.start..source_span(&runs[b].1, runs[b].3).end;
                     kind = EditKind::Reordered;
                 }
             }
@@ -745,12 +785,10 @@ pub fn sentence_start(text: &str, at: usize) -> usize {
     let at = floor_boundary(text, at);
     let before = &text[..at];
     let mut start = 0;
-    let mut chars = before.char_indices().rev().peekable();
     let mut next_char: Option<char> = None;
-    while let Some((index, c)) = chars.next() {
-        if c == '\n' && before[..index].ends_with('\n')
-            || c == '\n' && before[..index].ends_with("\n\r")
-        {
+    for (index, c) in before.char_indices().rev() {
+        // A blank line (LF or CRLF) ends a paragraph.
+        if c == '\n' && (before[..index].ends_with('\n') || before[..index].ends_with("\n\r")) {
             start = index + 1;
             break;
         }
