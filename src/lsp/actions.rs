@@ -170,18 +170,20 @@ fn attribution_edits(
                 .strip_prefix('(')
                 .and_then(|n| n.strip_suffix(')'))
                 .unwrap_or(note);
-            let separator = if text.ends_with("\n\n") {
-                ""
-            } else if text.ends_with('\n') {
-                "\n"
+            let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+            let blank = format!("{eol}{eol}");
+            let separator = if text.ends_with(&blank) {
+                String::new()
+            } else if text.ends_with(eol) {
+                eol.to_string()
             } else {
-                "\n\n"
+                blank
             };
             vec![
                 (end..end, format!("[^{label}]")),
                 (
                     text.len()..text.len(),
-                    format!("{separator}[^{label}]: {note}\n"),
+                    format!("{separator}[^{label}]: {note}{eol}"),
                 ),
             ]
         }

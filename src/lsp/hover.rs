@@ -62,6 +62,11 @@ fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// `text[range]`, or "" when the range is not on character boundaries (never panics).
+fn slice(text: &str, range: Range<usize>) -> &str {
+    text.get(range).unwrap_or_default()
+}
+
 fn floor_boundary(text: &str, mut i: usize) -> usize {
     i = i.min(text.len());
     while !text.is_char_boundary(i) {
@@ -109,10 +114,12 @@ fn sentences(text: &str, window: Range<usize>) -> Vec<Range<usize>> {
 fn context(text: &str, sentence: &Range<usize>) -> (Option<Range<usize>>, Option<Range<usize>>) {
     let lo = floor_boundary(text, sentence.start.saturating_sub(CONTEXT_WINDOW));
     let hi = floor_boundary(text, sentence.end.saturating_add(CONTEXT_WINDOW));
-    let before = sentences(text, lo..sentence.start.min(text.len())).pop();
-    let after = sentences(text, sentence.end.min(text.len())..hi)
-        .into_iter()
-        .next();
+    let (start, end) = (
+        floor_boundary(text, sentence.start),
+        floor_boundary(text, sentence.end),
+    );
+    let before = sentences(text, lo..start.max(lo)).pop();
+    let after = sentences(text, end..hi.max(end)).into_iter().next();
     (before, after)
 }
 
@@ -132,7 +139,7 @@ fn diff(finding: &Finding, text: &str, passage: &Passage, markdown: bool) -> Str
     let mut at = start;
     for edit in edits {
         let from = edit.source_range.start.clamp(at, end.max(at));
-        out.push_str(&escape(&collapse(&text[at..from]), markdown));
+        out.push_str(&escape(&collapse(slice(text, at..from)), markdown));
         out.push(' ');
         let removed = edit.source_words.trim();
         let added = edit.quote_words.trim();
@@ -156,7 +163,7 @@ fn diff(finding: &Finding, text: &str, passage: &Passage, markdown: bool) -> Str
         }
         at = edit.source_range.end.clamp(at, end.max(at));
     }
-    out.push_str(&escape(&collapse(&text[at..end.max(at)]), markdown));
+    out.push_str(&escape(&collapse(slice(text, at..end.max(at))), markdown));
     collapse(&out)
 }
 
@@ -189,14 +196,14 @@ fn render(finding: &Finding, corpus: &Corpus, workspace: &Workspace, markdown: b
         let (before, after) = context(text, &sentence);
         let mut shown = String::new();
         if let Some(before) = before {
-            shown.push_str(&escape(&collapse(&text[before]), markdown));
+            shown.push_str(&escape(&collapse(slice(text, before)), markdown));
             shown.push(' ');
         }
-        let core = escape(&collapse(&text[sentence.clone()]), markdown);
+        let core = escape(&collapse(slice(text, sentence.clone())), markdown);
         shown.push_str(&if markdown { format!("*{core}*") } else { core });
         if let Some(after) = after {
             shown.push(' ');
-            shown.push_str(&escape(&collapse(&text[after]), markdown));
+            shown.push_str(&escape(&collapse(slice(text, after)), markdown));
         }
         parts.push(if markdown {
             format!("> {shown}")

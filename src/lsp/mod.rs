@@ -71,5 +71,7 @@ pub fn run_stdio() -> ExitCode {
         }
     };
     runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // The thread reading stdin may be blocked forever (clients need not close it after `exit`).
+    runtime.shutdown_timeout(std::time::Duration::from_millis(200));
     ExitCode::SUCCESS
 }

@@ -205,13 +205,17 @@ impl LanguageServer for Backend {
         match self.server.role(&uri) {
             Role::Draft(_) => self.server.schedule_check(uri, DEBOUNCE),
             Role::Source(folder, _) => {
-                tokio::time::sleep(DEBOUNCE).await;
-                if self.server.docs.version(&uri) == Some(version)
-                    && folder.is_ready()
-                    && self.server.upsert_source_buffer(&uri).is_some()
-                {
-                    self.server.recheck(Some(&folder)).await;
-                }
+                // Debounced on its own task: a handler must not sit on one of the four concurrency slots.
+                let server = self.server.clone();
+                tokio::spawn(async move {
+                    tokio::time::sleep(DEBOUNCE).await;
+                    if server.docs.version(&uri) == Some(version)
+                        && folder.is_ready()
+                        && server.upsert_source_buffer(&uri).is_some()
+                    {
+                        server.recheck(Some(&folder)).await;
+                    }
+                });
             }
             Role::Other => {}
         }
