@@ -324,3 +324,51 @@ async fn pull_diagnostics_for_clients_that_prefer_them() {
     );
     client.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn hover_lists_other_sources_with_the_quote() {
+    let ws = Basic::new();
+    std::fs::write(
+        ws.root.join("sources/copy.md"),
+        "---\ntitle: \"A copy of the statement\"\n---\n\nIt said: The parties oppose the further expansion of NATO \
+         and call for the North Atlantic Alliance to refrain from ideological approaches.\n",
+    )
+    .unwrap();
+    let client = TestClient::start(full_capabilities(), Some(&ws.root), Value::Null).await;
+    client.open(&ws.draft_uri, "markdown", 1, &ws.draft);
+    client.diagnostics_after(0, &ws.draft_uri, Some(1)).await;
+    let hover = client
+        .hover(&ws.draft_uri, find_pos(&ws.draft, "NATO"))
+        .await;
+    let value = hover["contents"]["value"].as_str().unwrap();
+    assert!(value.contains("verified"), "{value}");
+    assert!(value.contains("Also in:"), "{value}");
+    assert!(
+        value.contains("sources/copy.md") && value.contains("sources/statement.md"),
+        "{value}"
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn excluded_files_and_sources_are_not_checked_as_drafts() {
+    let (ws, client) = ready(full_capabilities(), Value::Null).await;
+    let readme = file_uri(&ws.root.join("README.md"));
+    client.open(&readme, "markdown", 1, &ws.draft);
+    let source = std::fs::read_to_string(ws.root.join("sources/statement.md")).unwrap();
+    client.open(&ws.source_uri, "markdown", 1, &source);
+    // A request on each answers nothing, and no diagnostics are published for them.
+    assert!(client
+        .hover(&readme, find_pos(&ws.draft, "NATO"))
+        .await
+        .is_null());
+    assert!(client.hover(&ws.source_uri, pos(8, 10)).await.is_null());
+    client.replace_all(&ws.draft_uri, 2, &ws.draft);
+    client.diagnostics_after(0, &ws.draft_uri, Some(2)).await;
+    assert!(client
+        .history()
+        .iter()
+        .filter(|m| m["method"] == "textDocument/publishDiagnostics")
+        .all(|m| m["params"]["uri"] == ws.draft_uri));
+    client.shutdown().await;
+}
