@@ -101,6 +101,6 @@ fn binary_serves_lsp_on_stdio() {
         std::thread::sleep(Duration::from_millis(20));
     };
     assert!(status.success(), "exit status {status}");
-    drop(send);
+    drop(stdin);
     reader.join().unwrap();
 }
