@@ -385,26 +385,35 @@ fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> io::Result<
                     )?;
                 }
             }
-            let width = finding
+            // Side by side: what the draft says, what the source says (the matched word before a
+            // substitution is shown on both sides, so “on” for “for” reads “call on” / “call for”).
+            let sides: Vec<(String, String)> = finding
                 .edits
                 .iter()
-                .map(|e| e.quote_words.chars().count().min(40))
+                .map(|edit| {
+                    let with_context = |words: &str| match (edit.kind, edit.context.is_empty()) {
+                        (_, _) if words.is_empty() => "—".to_string(),
+                        (EditKind::Substituted, false) => {
+                            excerpt(&format!("{} {words}", edit.context), 50)
+                        }
+                        _ => excerpt(words, 50),
+                    };
+                    (
+                        with_context(&edit.quote_words),
+                        with_context(&edit.source_words),
+                    )
+                })
+                .collect();
+            let width = sides
+                .iter()
+                .map(|(draft_side, _)| draft_side.chars().count())
                 .max()
                 .unwrap_or(0);
-            for edit in &finding.edits {
-                let quote_words = if edit.quote_words.is_empty() {
-                    "—".to_string()
-                } else {
-                    excerpt(&edit.quote_words, 40)
-                };
-                let source_words = if edit.source_words.is_empty() {
-                    "—".to_string()
-                } else {
-                    excerpt(&edit.source_words, 60)
-                };
+            for (edit, (draft_side, source_side)) in finding.edits.iter().zip(&sides) {
+                let padding = " ".repeat(width.saturating_sub(draft_side.chars().count()));
                 writeln!(
                     out,
-                    "    {dim}{:<11}{dim:#} {added}{quote_words:<width$}{added:#}  {dim}source:{dim:#} {removed}{source_words}{removed:#}",
+                    "    {dim}{:<11}{dim:#} {removed}{draft_side}{removed:#}{padding}  {dim}source:{dim:#} {added}{source_side}{added:#}",
                     edit.kind.name(),
                 )?;
             }

@@ -32,7 +32,7 @@ struct ExpectedFinding {
 }
 
 /// A finding as the cases see it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq)]
 struct Seen {
     draft: String,
     quote: String,
@@ -40,6 +40,7 @@ struct Seen {
     source: String,
     message: String,
     also_in: Vec<String>,
+    similarity: f32,
 }
 
 /// The quote text as cases write it: `>` markers at line starts dropped, whitespace collapsed.
@@ -87,13 +88,14 @@ fn seen_findings(report: &Report) -> Vec<Seen> {
                     .iter()
                     .map(|p| source_path(p.source))
                     .collect(),
+                similarity: finding.similarity,
             });
         }
     }
     seen
 }
 
-fn run_case(root: &Path) -> Result<(), Failed> {
+fn load(root: &Path) -> Result<(Expected, Report), Failed> {
     let expected_text = std::fs::read_to_string(root.join("expected.toml"))
         .map_err(|e| format!("{}: cannot read expected.toml: {e}", root.display()))?;
     let expected: Expected =
@@ -107,6 +109,11 @@ fn run_case(root: &Path) -> Result<(), Failed> {
         color: ColorChoice::Never,
     };
     let report = check(&args).map_err(|e| format!("check failed: {e}"))?;
+    Ok((expected, report))
+}
+
+fn run_case(root: &Path) -> Result<(), Failed> {
+    let (expected, report) = load(root)?;
     let mut unmatched = seen_findings(&report);
     let mut problems = Vec::new();
     for want in &expected.finding {
@@ -187,11 +194,62 @@ fn case_roots() -> BTreeMap<String, PathBuf> {
     roots
 }
 
+/// The drift/unsourced boundary: the similarity (share of a quote's words aligned in order with its closest
+/// passage) of every quote the cases call drift or unsourced. The default `drift_threshold` must separate
+/// them; run with `--nocapture` to see the margin (README "Thresholds" quotes these figures).
+fn thresholds() -> Result<(), Failed> {
+    let mut drift = Vec::new();
+    let mut unsourced = Vec::new();
+    for root in case_roots().values() {
+        let (expected, report) = load(root)?;
+        let seen = seen_findings(&report);
+        for want in &expected.finding {
+            let quote = comparable(&want.quote);
+            if let Some(got) = seen
+                .iter()
+                .find(|s| s.draft == want.draft && s.quote == quote)
+            {
+                match want.code.as_str() {
+                    "drift" => drift.push((got.similarity, quote)),
+                    "unsourced" => unsourced.push((got.similarity, quote)),
+                    _ => {}
+                }
+            }
+        }
+    }
+    drift.sort_by(|a, b| a.0.total_cmp(&b.0));
+    unsourced.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let lowest_drift = drift.first().map_or(1.0, |d| d.0);
+    let highest_unsourced = unsourced.last().map_or(0.0, |u| u.0);
+    let default = verbatim::engine::EngineSettings::default().drift_threshold;
+    println!(
+        "thresholds: {} drift quotes, similarity {:.2}–{:.2} (lowest: “{}”); {} unsourced quotes, similarity \
+         {:.2}–{:.2} (highest: “{}”); any drift_threshold in ({:.2}, {:.2}] separates them; default {:.2}",
+        drift.len(),
+        lowest_drift,
+        drift.last().map_or(0.0, |d| d.0),
+        drift.first().map_or("", |d| d.1.as_str()),
+        unsourced.len(),
+        unsourced.first().map_or(0.0, |u| u.0),
+        highest_unsourced,
+        unsourced.last().map_or("", |u| u.1.as_str()),
+        highest_unsourced,
+        lowest_drift,
+        default
+    );
+    if highest_unsourced < default && default <= lowest_drift {
+        Ok(())
+    } else {
+        Err(format!("default drift_threshold {default} does not separate drift ({lowest_drift}) from unsourced ({highest_unsourced})").into())
+    }
+}
+
 fn main() {
     let arguments = Arguments::from_args();
-    let trials = case_roots()
+    let mut trials: Vec<Trial> = case_roots()
         .into_iter()
         .map(|(name, root)| Trial::test(name, move || run_case(&root)))
         .collect();
+    trials.push(Trial::test("thresholds", thresholds));
     libtest_mimic::run(&arguments, trials).exit();
 }
