@@ -242,3 +242,38 @@ async fn each_root_of_a_multi_root_workspace_has_its_own_sources() {
     assert_eq!(verified["data"]["source_uri"], second.source_uri);
     client.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn workspace_folders_added_later_are_indexed() {
+    let first = Basic::new();
+    let second = Basic::new();
+    let client = TestClient::start(full_capabilities(), Some(&first.root), Value::Null).await;
+    client.notify(
+        "workspace/didChangeWorkspaceFolders",
+        json!({ "event": { "added": [{ "uri": file_uri(&second.root), "name": "second" }], "removed": [] } }),
+    );
+    client.open(&second.draft_uri, "markdown", 1, &second.draft);
+    let diagnostics = client
+        .diagnostics_after(0, &second.draft_uri, Some(1))
+        .await;
+    let drift = find_diagnostic(&diagnostics, &second.draft, "drift", DRIFT);
+    assert_eq!(
+        drift["data"]["source_uri"], second.source_uri,
+        "checked against its own folder's sources"
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn plain_text_drafts_are_checked() {
+    let ws = Basic::new();
+    let path = ws.root.join("drafts/script.txt");
+    let text = format!("HOST: They urged states to \"{DRIFT}\".\n");
+    std::fs::write(&path, &text).unwrap();
+    let client = TestClient::start(full_capabilities(), Some(&ws.root), Value::Null).await;
+    let uri = file_uri(&path);
+    client.open(&uri, "plaintext", 1, &text);
+    let diagnostics = client.diagnostics_after(0, &uri, Some(1)).await;
+    find_diagnostic(&diagnostics, &text, "drift", DRIFT);
+    client.shutdown().await;
+}
