@@ -146,3 +146,45 @@ async fn stale_versions_are_ignored() {
     );
     client.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn bad_input_gets_answers_not_panics() {
+    let ws = Basic::new();
+    let client = TestClient::start(full_capabilities(), Some(&ws.root), Value::Null).await;
+    client.open(&ws.draft_uri, "markdown", 1, &ws.draft);
+    client.diagnostics_after(0, &ws.draft_uri, Some(1)).await;
+    // A change to a document that is not open, a hover on one, positions far past the end.
+    client.change("file:///nowhere/ghost.md", 2, range((0, 0), (0, 1)), "x");
+    assert!(client
+        .hover("file:///nowhere/ghost.md", pos(0, 0))
+        .await
+        .is_null());
+    assert!(client.hover(&ws.draft_uri, pos(9999, 9999)).await.is_null());
+    // An inverted range and a range past the end are clamped, not refused.
+    let mut text = ws.draft.clone();
+    client.change(&ws.draft_uri, 2, range((4, 55), (4, 50)), "deepen");
+    text.replace_range(
+        text.find("build").unwrap()..text.find("build").unwrap() + 5,
+        "deepen",
+    );
+    client.change(&ws.draft_uri, 3, range((999, 0), (999, 5)), "\nThe end.");
+    text.push_str("\nThe end.");
+    let diagnostics = client.diagnostics_after(0, &ws.draft_uri, Some(3)).await;
+    find_diagnostic(
+        &diagnostics,
+        &text,
+        "verified",
+        &DRIFT.replace("build", "deepen"),
+    );
+    // Malformed parameters get a JSON-RPC error, and the server keeps serving.
+    let response = client
+        .request_raw("textDocument/hover", json!({ "textDocument": 7 }))
+        .await;
+    assert_eq!(response["error"]["code"], -32602, "{response}");
+    let hover = client.hover(&ws.draft_uri, find_pos(&text, "deepen")).await;
+    assert!(hover["contents"]["value"]
+        .as_str()
+        .unwrap()
+        .contains("verified"));
+    client.shutdown().await;
+}
