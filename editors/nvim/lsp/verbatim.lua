@@ -15,6 +15,13 @@ return {
   init_options = { verbatim = vim.empty_dict() },
   settings = { verbatim = vim.empty_dict() },
   before_init = function(params, config)
+    -- Neovim cannot be told to pull diagnostics again (no workspace/diagnostic/refresh support), so
+    -- ask the server to push them: they then follow indexing, source and settings changes.
+    local caps = params.capabilities
+    local ws = caps and caps.workspace and caps.workspace.diagnostics
+    if caps and caps.textDocument and caps.textDocument.diagnostic and not (type(ws) == "table" and ws.refreshSupport) then
+      caps.textDocument.diagnostic = nil
+    end
     -- Send the settings given through vim.lsp.config(...) as initializationOptions too.
     local settings = config.settings and config.settings.verbatim
     if settings ~= nil and next(settings) ~= nil then

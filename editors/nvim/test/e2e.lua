@@ -11,6 +11,8 @@
 
 local uv = vim.uv or vim.loop
 local passed, failed = 0, 0
+-- "setup": require("verbatim").setup(); "lspconfig": vim.lsp.enable("verbatim") with lsp/verbatim.lua.
+local mode = os.getenv("VERBATIM_NVIM_MODE") or "setup"
 local t0 = uv.hrtime()
 
 local function say(line)
@@ -19,8 +21,8 @@ local function say(line)
 end
 
 local function finish()
-  say(string.format("nvim e2e (Neovim %s): %d passed, %d failed",
-    tostring(vim.version().major .. "." .. vim.version().minor .. "." .. vim.version().patch), passed, failed))
+  say(string.format("nvim e2e (Neovim %s, %s): %d passed, %d failed",
+    tostring(vim.version().major .. "." .. vim.version().minor .. "." .. vim.version().patch), mode, passed, failed))
   pcall(function()
     require("verbatim").stop()
     vim.wait(2000, function() return #require("verbatim").clients() == 0 end, 20)
@@ -58,18 +60,30 @@ end
 local bin, demo, plugin_dir = env("VERBATIM_BIN"), env("VERBATIM_DEMO"), env("VERBATIM_PLUGIN")
 local first_timeout = tonumber(os.getenv("VERBATIM_TIMEOUT_MS") or "") or 60000
 
--- Record every raw publishDiagnostics (UTF-16 ranges, codes, data) before Neovim converts them.
-local published = {} -- uri -> { version = n, diagnostics = {...}, count = number of publishes }
+-- Record every raw diagnostic report (UTF-16 ranges, codes, data) before Neovim converts it: pushed
+-- (textDocument/publishDiagnostics, Neovim 0.7-0.9 and servers that push) or pulled
+-- (textDocument/diagnostic, which Neovim >= 0.10 requests when the server offers it).
+local published = {} -- uri -> { diagnostics = {...}, count = number of reports }
+local function record(uri, diagnostics)
+  local previous = published[uri]
+  published[uri] = { diagnostics = diagnostics or {}, count = (previous and previous.count or 0) + 1 }
+end
 local original_publish = vim.lsp.handlers["textDocument/publishDiagnostics"]
 vim.lsp.handlers["textDocument/publishDiagnostics"] = function(err, result, ctx, config)
   if result and result.uri then
-    local previous = published[result.uri]
-    published[result.uri] = {
-      diagnostics = result.diagnostics or {},
-      count = (previous and previous.count or 0) + 1,
-    }
+    record(result.uri, result.diagnostics)
   end
   return original_publish(err, result, ctx, config)
+end
+local original_pull = vim.lsp.handlers["textDocument/diagnostic"]
+if original_pull then
+  vim.lsp.handlers["textDocument/diagnostic"] = function(err, result, ctx, config)
+    local uri = ctx and ctx.params and ctx.params.textDocument and ctx.params.textDocument.uri
+    if uri and result and result.kind == "full" then
+      record(uri, result.items)
+    end
+    return original_pull(err, result, ctx, config)
+  end
 end
 
 local SEVERITY = { verified = 4, drift = 2, unsourced = 3 } -- the server's defaults: hint, warning, information
@@ -94,13 +108,24 @@ local function starts_with_any(s, list)
   return false
 end
 
--- LSP position (UTF-16) -> 0-based byte column.
+-- The position encoding the server chose ("utf-16" on Neovim 0.7; Neovim >= 0.10 also offers utf-8).
+local encoding = "utf-16"
+
+-- LSP position -> 0-based byte column.
 local function byte_col(bufnr, pos)
   local line = vim.api.nvim_buf_get_lines(bufnr, pos.line, pos.line + 1, false)[1] or ""
   if pos.character == 0 then
     return 0
   end
-  local ok, col = pcall(vim.str_byteindex, line, pos.character, true)
+  if encoding == "utf-8" then
+    return math.min(pos.character, #line)
+  end
+  local ok, col
+  if vim.fn.has("nvim-0.11") == 1 then
+    ok, col = pcall(vim.str_byteindex, line, encoding, pos.character, false)
+  else
+    ok, col = pcall(vim.str_byteindex, line, pos.character, encoding == "utf-16")
+  end
   return ok and col or #line
 end
 
@@ -201,7 +226,14 @@ local function main()
     and cfg.root_markers[1] == "verbatim.toml", "lsp/verbatim.lua returns a vim.lsp.config table", cfg)
 
   local verbatim = require("verbatim")
-  verbatim.setup({ cmd = { bin, "lsp" } })
+  if mode == "lspconfig" then
+    -- Neovim >= 0.11: the lsp/verbatim.lua config through vim.lsp.config / vim.lsp.enable, no setup().
+    require_that(vim.lsp.config ~= nil and vim.lsp.enable ~= nil, "vim.lsp.config and vim.lsp.enable exist")
+    vim.lsp.config("verbatim", { cmd = { bin, "lsp" } })
+    vim.lsp.enable("verbatim")
+  else
+    verbatim.setup({ cmd = { bin, "lsp" } })
+  end
 
   -- Root detection: a draft's root is the demo folder (it has sources/), a folder without either marker has none.
   check(verbatim.find_root(demo .. "/drafts") == demo, "root detection: a sources/ folder marks the root",
@@ -230,11 +262,17 @@ local function main()
     require_that(attached, "plugin attached a verbatim client to " .. name .. " (filetype " .. vim.bo.filetype .. ")")
     if i == 1 then
       local client = verbatim.clients()[1]
+      encoding = client and client.offset_encoding or encoding
+      say("# position encoding: " .. encoding)
       check(client and client.config.root_dir == demo, "the client's root is the demo workspace",
         client and client.config.root_dir)
     end
-    local got = wait_for_publish(uri, 0, i == 1 and first_timeout or 15000)
-    require_that(got, "diagnostics published for " .. name)
+    -- Every demo draft has quotes: wait for a report that is not empty (one sent before indexing
+    -- ended may be).
+    local got = vim.wait(i == 1 and first_timeout or 15000, function()
+      return published[uri] ~= nil and #published[uri].diagnostics > 0
+    end, 20)
+    require_that(got, "diagnostics reported for " .. name, published[uri])
     opened[#opened + 1] = { bufnr = bufnr, uri = uri, name = name }
     local diagnostics = published[uri].diagnostics
     for _, d in ipairs(diagnostics) do
@@ -420,6 +458,11 @@ local function main()
     return false
   end, 50)
   check(as_errors, "settings pass through: severity.verified = \"error\" turns verified quotes into errors")
+
+  -- No deprecation warnings (Neovim >= 0.10 reports uses of deprecated LSP functions in :messages).
+  local messages = vim.api.nvim_exec2 and vim.api.nvim_exec2("messages", { output = true }).output
+    or vim.api.nvim_exec("messages", true)
+  check(not messages:lower():find("deprecat", 1, true), "no deprecation warnings in :messages", messages)
 
   say(string.format("# elapsed %d ms", math.floor((uv.hrtime() - t0) / 1e6)))
 end

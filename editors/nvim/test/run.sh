@@ -26,18 +26,29 @@ demo_src="${VERBATIM_DEMO_SRC:-$root/fixtures/demo}"
 
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT
-cp -R "$demo_src" "$tmp/demo"
 cp -R "$root/editors/nvim" "$tmp/nvim"
 rm -f "$tmp/nvim/doc/tags"
 
-echo "nvim test: $("$nvim" --version | head -1), server $bin"
-status=0
-VERBATIM_BIN="$bin" VERBATIM_DEMO="$tmp/demo" VERBATIM_PLUGIN="$tmp/nvim" HOME="$tmp" XDG_STATE_HOME="$tmp/state" \
-  timeout 300 "$nvim" --headless --clean --cmd "set rtp^=$tmp/nvim" \
-    -c "luafile $here/e2e.lua" -c 'cquit 2' </dev/null || status=$?
-if [ "$status" -ne 0 ]; then
-  log="$(ls "$tmp"/state/nvim/lsp.log "$tmp"/.cache/nvim/lsp.log 2>/dev/null | head -1 || true)"
-  if [ -n "$log" ]; then echo "--- last lines of the Neovim LSP log:" >&2; tail -20 "$log" >&2; fi
-  fail "the headless Neovim test exited with status $status"
+version="$("$nvim" --version | head -1)"
+modes="setup"
+# Neovim >= 0.11 also loads lsp/verbatim.lua through vim.lsp.config / vim.lsp.enable.
+if "$nvim" --headless --clean -c 'lua io.stdout:write(vim.fn.has("nvim-0.11"))' -c 'qall!' </dev/null 2>/dev/null | grep -q 1; then
+  modes="setup lspconfig"
 fi
+
+for mode in $modes; do
+  echo "nvim test: $version ($mode), server $bin"
+  rm -rf "$tmp/demo" "$tmp/state"
+  cp -R "$demo_src" "$tmp/demo"
+  status=0
+  VERBATIM_BIN="$bin" VERBATIM_DEMO="$tmp/demo" VERBATIM_PLUGIN="$tmp/nvim" VERBATIM_NVIM_MODE="$mode" \
+    HOME="$tmp" XDG_STATE_HOME="$tmp/state" \
+    timeout 300 "$nvim" --headless --clean --cmd "set rtp^=$tmp/nvim" \
+      -c "luafile $here/e2e.lua" -c 'cquit 2' </dev/null || status=$?
+  if [ "$status" -ne 0 ]; then
+    log="$(ls "$tmp"/state/nvim/lsp.log "$tmp"/.cache/nvim/lsp.log 2>/dev/null | head -1 || true)"
+    if [ -n "$log" ]; then echo "--- last lines of the Neovim LSP log:" >&2; tail -20 "$log" >&2; fi
+    fail "the headless Neovim test ($mode) exited with status $status"
+  fi
+done
 echo "nvim test: ok"

@@ -27,6 +27,7 @@ M.defaults = {
   on_attach = nil,
   capabilities = nil,
   handlers = nil,
+  before_init = nil,
   -- Attach buffers that have no root (no verbatim.toml or sources/ above them); the server then runs
   -- with the buffer's folder as its root. Off by default: without sources there is nothing to check.
   single_file_support = false,
@@ -107,6 +108,21 @@ local function as_object(settings)
   return settings
 end
 
+--- Withdraws the pull-diagnostics capability from InitializeParams when the client cannot be told to
+--- pull again (no workspace.diagnostics.refreshSupport, true of Neovim up to at least 0.12): the server
+--- then pushes, so diagnostics appear once indexing ends and follow source and settings changes
+--- without an edit to the draft.
+function M.prefer_push_diagnostics(params)
+  local caps = params and params.capabilities
+  if not caps or not caps.textDocument or not caps.textDocument.diagnostic then
+    return
+  end
+  local workspace_diagnostics = caps.workspace and caps.workspace.diagnostics
+  if not (type(workspace_diagnostics) == "table" and workspace_diagnostics.refreshSupport) then
+    caps.textDocument.diagnostic = nil
+  end
+end
+
 --- The client configuration for a workspace root (the table given to vim.lsp.start / start_client).
 function M.client_config(root)
   local settings = as_object(M.options.settings)
@@ -123,6 +139,12 @@ function M.client_config(root)
     capabilities = M.options.capabilities,
     handlers = M.options.handlers,
     flags = { debounce_text_changes = 150 },
+    before_init = function(params, config)
+      M.prefer_push_diagnostics(params)
+      if M.options.before_init then
+        M.options.before_init(params, config)
+      end
+    end,
   }
 end
 
