@@ -227,10 +227,7 @@ pub async fn files_changed(server: &Arc<Server>, changes: Vec<(PathBuf, FileEven
         let Some(folder) = server.folders.for_path(&path) else {
             continue;
         };
-        if folder.workspace().is_config_file(&path)
-            || path.file_name().is_some_and(|n| n == CONFIG_FILE)
-                && path.parent() == Some(&folder.root)
-        {
+        if folder.workspace().is_config_file(&path) {
             if !reconfigured.iter().any(|f| Arc::ptr_eq(f, &folder)) {
                 reconfigured.push(folder);
             }
@@ -383,6 +380,13 @@ fn start_fallback_watcher(server: &Arc<Server>, folders: &[Arc<Folder>]) {
     }
     if let Some(watcher) = slot.as_mut() {
         for folder in folders {
+            // A folder made up for a lone file may be a home directory: watch it only when it looks like a
+            // verbatim workspace.
+            let marked =
+                folder.root.join(CONFIG_FILE).is_file() || folder.root.join("sources").is_dir();
+            if folder.implicit && !marked {
+                continue;
+            }
             if let Err(error) = watcher.watch(&folder.root) {
                 tracing::warn!("cannot watch {}: {error}", folder.root.display());
             }
