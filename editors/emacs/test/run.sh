@@ -37,6 +37,11 @@ trap 'rm -rf "$tmp"' EXIT
 cp -R "$demo_src" "$tmp/demo"
 
 echo "emacs test: $("$emacs" --version | head -1), server $bin"
+# verbatim.el byte-compiles without warnings (in a copy: no .elc lands in the repo).
+mkdir "$tmp/elc" && cp "$root/editors/emacs/verbatim.el" "$tmp/elc/"
+HOME="$tmp" "$emacs" --batch -Q -L "$tmp/elc" --eval '(setq byte-compile-error-on-warn t)' \
+  -f batch-byte-compile "$tmp/elc/verbatim.el" || fail "verbatim.el does not byte-compile cleanly"
+echo "ok - verbatim.el byte-compiles without warnings"
 status=0
 VERBATIM_BIN="$bin" VERBATIM_DEMO="$tmp/demo" HOME="$tmp" \
   timeout 360 "$emacs" --batch -Q -L "$root/editors/emacs" -l verbatim -l "$here/e2e.el" </dev/null || status=$?
