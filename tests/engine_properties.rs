@@ -200,3 +200,24 @@ proptest! {
         prop_assert_eq!(findings[0].verdict, Verdict::Drift, "{}\n{}", draft, findings[0].message);
     }
 }
+
+proptest! {
+    /// The fast word segmentation (ASCII runs, white-space chunks) gives the same words as plain UAX #29.
+    #[test]
+    fn fast_words_equal_uax29(pieces in prop::collection::vec(prop::sample::select(&[
+        "a", "Z", "9", "é", "’", "'", ".", ",", ":", ";", "-", " ", "\n", "\t", "“", "”", "北", "😀", "e\u{301}",
+        "don't", "1,000", "U.S.", "x:y", "\u{a0}", "!", "?", "(", ")",
+    ][..]), 0..60)) {
+        use unicode_segmentation::UnicodeSegmentation;
+        let text = pieces.concat();
+        let fast: Vec<&str> = verbatim::engine::normalize::words(&text, 0..text.len())
+            .into_iter()
+            .map(|r| &text[r])
+            .collect();
+        let reference: Vec<&str> = text
+            .split_word_bounds()
+            .filter(|w| w.chars().any(char::is_alphanumeric))
+            .collect();
+        prop_assert_eq!(fast, reference, "{:?}", text);
+    }
+}

@@ -24,6 +24,34 @@ pub fn for_each_word(text: &str, range: Range<usize>, mut found: impl FnMut(Rang
         ascii_words(slice, range.start, &mut found);
         return;
     }
+    // Words never span ASCII white space, so each white-space-free run is segmented on its own: the
+    // (common) ASCII runs of mostly-English text take the fast path, the rest the full UAX #29 rules.
+    let bytes = slice.as_bytes();
+    let mut start = 0;
+    while start < bytes.len() {
+        while start < bytes.len() && bytes[start].is_ascii_whitespace() {
+            start += 1;
+        }
+        let mut end = start;
+        let mut ascii = true;
+        while end < bytes.len() && !bytes[end].is_ascii_whitespace() {
+            ascii &= bytes[end].is_ascii();
+            end += 1;
+        }
+        if start < end {
+            if ascii {
+                ascii_words(&slice[start..end], range.start + start, &mut found);
+            } else {
+                unicode_words(text, range.start + start..range.start + end, &mut found);
+            }
+        }
+        start = end;
+    }
+}
+
+/// UAX #29 words of a range that holds no ASCII white space.
+fn unicode_words(text: &str, range: Range<usize>, found: &mut impl FnMut(Range<usize>)) {
+    let slice = &text[range.clone()];
     // A word broken only by invisible characters (a zero-width space pasted from the web) is one word.
     let mut pending: Option<Range<usize>> = None;
     for (offset, piece) in slice.split_word_bound_indices() {
