@@ -372,3 +372,18 @@ async fn excluded_files_and_sources_are_not_checked_as_drafts() {
         .all(|m| m["params"]["uri"] == ws.draft_uri));
     client.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pull_capable_client_without_refresh_gets_pushed_diagnostics() {
+    let ws = Basic::new();
+    let mut capabilities = full_capabilities();
+    capabilities["textDocument"]["diagnostic"] = json!({ "dynamicRegistration": false });
+    let client = TestClient::start(capabilities, Some(&ws.root), Value::Null).await;
+    assert!(client.initialize_result["capabilities"]
+        .get("diagnosticProvider")
+        .is_none());
+    client.open(&ws.draft_uri, "markdown", 1, &ws.draft);
+    let diagnostics = client.diagnostics_after(0, &ws.draft_uri, Some(1)).await;
+    find_diagnostic(&diagnostics, &ws.draft, "drift", DRIFT);
+    client.shutdown().await;
+}

@@ -99,9 +99,15 @@ impl ClientCaps {
         }
     }
 
-    /// Diagnostics are pushed unless the client pulls them (then pushing too would show each one twice).
+    /// Diagnostics are pulled when the client can pull them and can be told to pull again
+    /// (`workspace/diagnostic/refresh`, needed when indexing ends or a source changes); else they are pushed.
+    /// Never both: an editor would show each one twice.
+    pub fn pulls_diagnostics(&self) -> bool {
+        self.pull_diagnostics && self.diagnostic_refresh
+    }
+
     pub fn push_diagnostics(&self) -> bool {
-        !self.pull_diagnostics
+        !self.pulls_diagnostics()
     }
 
     /// The markup of hovers.
@@ -135,7 +141,7 @@ pub fn server_capabilities(client: &ClientCaps) -> ServerCapabilities {
         code_lens_provider: client.code_lens.then_some(CodeLensOptions {
             resolve_provider: Some(false),
         }),
-        diagnostic_provider: client.pull_diagnostics.then(|| {
+        diagnostic_provider: client.pulls_diagnostics().then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some("verbatim".to_string()),
                 inter_file_dependencies: true,
@@ -200,6 +206,13 @@ mod tests {
         assert!(client.document_changes && client.definition_links && client.related_information);
         assert!(client.code_lens && client.pull_diagnostics && client.diagnostic_refresh);
         assert!(!client.push_diagnostics());
+        // Without refresh support, the client could not be told when indexing ends: push instead.
+        let mut no_refresh = client.clone();
+        no_refresh.diagnostic_refresh = false;
+        assert!(no_refresh.push_diagnostics());
+        assert!(server_capabilities(&no_refresh)
+            .diagnostic_provider
+            .is_none());
         let server = serde_json::to_value(server_capabilities(&client)).unwrap();
         assert_eq!(server["positionEncoding"], "utf-8");
         assert!(server.get("codeLensProvider").is_some());

@@ -225,7 +225,7 @@ impl Server {
             }
         }
         let caps = self.caps();
-        if caps.pull_diagnostics && caps.diagnostic_refresh {
+        if caps.pulls_diagnostics() {
             let _ = self.client.workspace_diagnostic_refresh().await;
         }
         if caps.code_lens && caps.code_lens_refresh {
