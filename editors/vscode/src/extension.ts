@@ -9,6 +9,7 @@ import * as path from "path";
 import * as vscode from "vscode";
 import {
   DefinitionRequest,
+  DidChangeConfigurationNotification,
   FeatureState,
   LanguageClient,
   LanguageClientOptions,
@@ -46,6 +47,14 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.commands.registerCommand("verbatim.showOutput", () => output?.show(true)),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
+      if (!event.affectsConfiguration(SECTION)) {
+        return;
+      }
+      if (client?.isRunning()) {
+        await client
+          .sendNotification(DidChangeConfigurationNotification.type, { settings: { [SECTION]: serverSettings() } })
+          .catch((error) => output?.appendLine(`verbatim: could not send the settings: ${String(error)}`));
+      }
       if (event.affectsConfiguration(`${SECTION}.server`)) {
         const choice = await vscode.window.showInformationMessage(
           "verbatim: the server settings changed. Restart the server now?",
@@ -111,8 +120,8 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
         },
       },
     },
+    // Settings changes are sent by hand (see `activate`), without the client-only keys.
     synchronize: {
-      configurationSection: SECTION,
       fileEvents: [
         vscode.workspace.createFileSystemWatcher("**/verbatim.toml"),
         vscode.workspace.createFileSystemWatcher("**/*.{md,markdown,txt}"),
