@@ -182,7 +182,7 @@ fn draft_paths(workspace: &Workspace, paths: &[PathBuf]) -> Result<Vec<PathBuf>,
 
 /// Runs `verbatim check` and prints its report; the exit code is 0, 1 (findings) or 2 (errors).
 pub fn run(args: &CheckArgs) -> ExitCode {
-    let report = match check(args) {
+    let mut report = match check(args) {
         Ok(report) => report,
         Err(error) => {
             eprintln!("verbatim: {error}");
@@ -209,6 +209,10 @@ pub fn run(args: &CheckArgs) -> ExitCode {
             eprintln!("verbatim: cannot write the report: {error}");
             return ExitCode::from(2);
         }
+    }
+    // A large workspace keeps a snapshot of its index so the next run starts warm.
+    if let Err(error) = report.workspace.save_cache(&mut report.corpus) {
+        eprintln!("verbatim: warning: cannot write the index cache: {error}");
     }
     let threshold = match args.fail_on {
         FailOn::Verified => Some(0),

@@ -40,25 +40,27 @@ pub struct PreparedSource {
     starts: Vec<u32>,
 }
 
-struct Entry {
-    source: Source,
-    terms: Vec<u32>,
-    starts: Vec<u32>,
+pub(super) struct Entry {
+    pub(super) source: Source,
+    pub(super) terms: Vec<u32>,
+    pub(super) starts: Vec<u32>,
 }
 
-type FastMap<K, V> = HashMap<K, V, FixedState>;
+pub(super) type FastMap<K, V> = HashMap<K, V, FixedState>;
 
 /// All sources of a workspace, indexed for quote look-up.
 #[derive(Default)]
 pub struct Corpus {
-    entries: Vec<Option<Entry>>,
-    by_key: FastMap<String, SourceId>,
-    term_ids: FastMap<TermHash, u32>,
-    document_frequency: Vec<u32>,
-    postings: Vec<Vec<SourceId>>,
-    live: usize,
-    dead: usize,
-    generation: u64,
+    pub(super) entries: Vec<Option<Entry>>,
+    pub(super) by_key: FastMap<String, SourceId>,
+    pub(super) term_ids: FastMap<TermHash, u32>,
+    pub(super) document_frequency: Vec<u32>,
+    pub(super) postings: Vec<Vec<SourceId>>,
+    pub(super) live: usize,
+    pub(super) dead: usize,
+    pub(super) generation: u64,
+    /// The generation last written to (or read from) a snapshot, if any.
+    pub(super) saved_generation: Option<u64>,
 }
 
 impl Corpus {
@@ -301,7 +303,7 @@ impl Corpus {
 }
 
 /// The distinct values of a slice, sorted.
-fn distinct(terms: &[u32]) -> Vec<u32> {
+pub(super) fn distinct(terms: &[u32]) -> Vec<u32> {
     let mut sorted = terms.to_vec();
     sorted.sort_unstable();
     sorted.dedup();

@@ -11,6 +11,7 @@ pub mod normalize;
 pub mod prose;
 pub mod quotes;
 pub mod repair;
+pub mod snapshot;
 pub mod verdict;
 
 pub use index::{Corpus, Source, SourceId};

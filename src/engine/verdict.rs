@@ -269,7 +269,8 @@ impl Corpus {
                 .cost
                 .cmp(&b.alignment.cost)
                 .then(b.alignment.matched.cmp(&a.alignment.matched))
-                .then(a.source.cmp(&b.source))
+                // Ties go to the source whose key (path) sorts first: stable however the corpus was loaded.
+                .then_with(|| self.source_key(a.source).cmp(self.source_key(b.source)))
         });
         let unsourced =
             |quote: Quote, notes: Vec<String>, similarity: f32, closest: Option<&str>| {
@@ -371,6 +372,10 @@ impl Corpus {
             also_in,
             message,
         }
+    }
+
+    fn source_key(&self, id: SourceId) -> &str {
+        self.source(id).map_or("", |s| s.key.as_str())
     }
 
     /// Aligns the quote with the best windows of its best candidate sources.

@@ -5,9 +5,11 @@
 
 pub mod watch;
 
+use std::collections::HashMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
@@ -53,23 +55,40 @@ impl Workspace {
     }
 
     /// A workspace with an already checked configuration.
-    pub fn with_config(root: PathBuf, config: Config, file_settings: RawSettings, warnings: Vec<String>) -> Workspace {
+    pub fn with_config(
+        root: PathBuf,
+        config: Config,
+        file_settings: RawSettings,
+        warnings: Vec<String>,
+    ) -> Workspace {
         let sources = glob_set(&config.sources);
         let drafts = glob_set(&config.drafts);
         let exclude = glob_set(&config.exclude);
-        Workspace { root, config, file_settings, warnings, sources, drafts, exclude }
+        Workspace {
+            root,
+            config,
+            file_settings,
+            warnings,
+            sources,
+            drafts,
+            exclude,
+        }
     }
 
     /// The path relative to the root, with `/` separators; `None` outside the root.
     pub fn relative(&self, path: &Path) -> Option<String> {
         let relative = path.strip_prefix(&self.root).ok()?;
-        let parts: Vec<String> = relative.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let parts: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
         Some(parts.join("/"))
     }
 
     /// The path relative to the root when inside it, else the path as given.
     pub fn display(&self, path: &Path) -> String {
-        self.relative(path).unwrap_or_else(|| path.display().to_string())
+        self.relative(path)
+            .unwrap_or_else(|| path.display().to_string())
     }
 
     fn is_excluded(&self, relative: &str) -> bool {
@@ -78,7 +97,8 @@ impl Workspace {
 
     /// Whether the file is a source (matches the source globs and no exclude glob).
     pub fn is_source(&self, path: &Path) -> bool {
-        self.relative(path).is_some_and(|rel| self.sources.is_match(&rel) && !self.is_excluded(&rel))
+        self.relative(path)
+            .is_some_and(|rel| self.sources.is_match(&rel) && !self.is_excluded(&rel))
     }
 
     /// Whether the file is a draft: matches the draft globs, is not a source, is not excluded.
@@ -110,7 +130,9 @@ impl Workspace {
             .filter_entry(|entry| {
                 entry.depth() == 0
                     || !entry.file_type().is_dir()
-                    || self.relative(entry.path()).is_none_or(|rel| !self.is_excluded(&format!("{rel}/")))
+                    || self
+                        .relative(entry.path())
+                        .is_none_or(|rel| !self.is_excluded(&format!("{rel}/")))
             })
             .filter_map(Result::ok)
             .filter(|entry| entry.file_type().is_file() || entry.path_is_symlink())
@@ -131,6 +153,9 @@ impl Workspace {
 
     /// Reads every source into `corpus` (in parallel), calling `progress(done, total)` as files are read.
     /// Returns one message per file that could not be read or was decoded lossily.
+    ///
+    /// When `corpus` is empty and a snapshot of this workspace's index is in the cache directory (see
+    /// [`cache_file`]), unchanged sources are restored from it and only new or changed ones are indexed.
     pub fn load_sources(
         &self,
         corpus: &mut Corpus,
@@ -138,34 +163,142 @@ impl Workspace {
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Vec<String> {
         let total = paths.len();
-        let done = std::sync::atomic::AtomicUsize::new(0);
-        let prepared: Vec<_> = paths
+        let done = AtomicUsize::new(0);
+        let tick = || progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+        let snapshot = match (corpus.is_empty(), cache_file(&self.root)) {
+            (true, Some(file)) => fs::read(file).ok(),
+            _ => None,
+        };
+        let mut messages = Vec::new();
+        let Some(snapshot) = snapshot else {
+            let prepared: Vec<_> = paths
+                .par_iter()
+                .map(|path| {
+                    let result = read_text(path).map(|(text, warning)| {
+                        let key = source_key(path);
+                        let format = TextFormat::from_path(&key);
+                        (Corpus::prepare_source(&key, text, format), warning)
+                    });
+                    tick();
+                    (path, result)
+                })
+                .collect();
+            for (path, result) in prepared {
+                match result {
+                    Ok((source, warning)) => {
+                        corpus.insert_prepared(source);
+                        messages.extend(warning.map(|w| format!("{}: {w}", self.display(path))));
+                    }
+                    Err(error) => messages.push(format!("{}: {error}", self.display(path))),
+                }
+            }
+            return messages;
+        };
+        // Warm start: read every source (cheap), restore what the snapshot still describes, index the rest.
+        let read: Vec<_> = paths
             .par_iter()
             .map(|path| {
-                let result = read_text(path).map(|(text, warning)| {
-                    let key = path.to_string_lossy().into_owned();
-                    let format = TextFormat::from_path(&key);
-                    (Corpus::prepare_source(&key, text, format), warning)
-                });
-                let count = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                progress(count, total);
+                let result = read_text(path);
+                tick();
                 (path, result)
             })
             .collect();
-        let mut messages = Vec::new();
-        for (path, result) in prepared {
+        let mut texts = HashMap::new();
+        for (path, result) in read {
             match result {
-                Ok((source, warning)) => {
-                    corpus.insert_prepared(source);
-                    if let Some(warning) = warning {
-                        messages.push(format!("{}: {warning}", self.display(path)));
-                    }
+                Ok((text, warning)) => {
+                    messages.extend(warning.map(|w| format!("{}: {w}", self.display(path))));
+                    let key = source_key(path);
+                    let format = TextFormat::from_path(&key);
+                    texts.insert(key, (text, format));
                 }
                 Err(error) => messages.push(format!("{}: {error}", self.display(path))),
             }
         }
+        if let Some(restored) = Corpus::restore(&snapshot, &mut texts) {
+            *corpus = restored;
+        }
+        let mut remaining: Vec<(String, (String, TextFormat))> = texts.into_iter().collect();
+        remaining.sort_by(|a, b| a.0.cmp(&b.0));
+        let prepared: Vec<_> = remaining
+            .into_par_iter()
+            .map(|(key, (text, format))| Corpus::prepare_source(&key, text, format))
+            .collect();
+        for source in prepared {
+            corpus.insert_prepared(source);
+        }
         messages
     }
+
+    /// Writes a snapshot of the corpus to the cache directory when it is large enough to be worth it and
+    /// changed since it was last saved or restored. Returns whether a snapshot was written.
+    pub fn save_cache(&self, corpus: &mut Corpus) -> io::Result<bool> {
+        let Some(file) = cache_file(&self.root) else {
+            return Ok(false);
+        };
+        let bytes: usize = corpus.sources().map(|(_, s)| s.text.len()).sum();
+        if corpus.is_saved() || bytes < cache_min_bytes() {
+            return Ok(false);
+        }
+        if let Some(folder) = file.parent() {
+            fs::create_dir_all(folder)?;
+        }
+        // Written aside, then renamed: a reader never sees half a snapshot.
+        let temporary = file.with_extension(format!("tmp{}", std::process::id()));
+        fs::write(&temporary, corpus.snapshot())?;
+        fs::rename(&temporary, &file)?;
+        corpus.mark_saved();
+        Ok(true)
+    }
+}
+
+/// The key of a source in the corpus: its path as a string.
+pub fn source_key(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// Workspaces whose sources hold fewer bytes than this are not worth a snapshot (`VERBATIM_CACHE_MIN_BYTES`
+/// overrides it).
+pub const CACHE_MIN_BYTES: usize = 8 * 1024 * 1024;
+
+fn cache_min_bytes() -> usize {
+    std::env::var("VERBATIM_CACHE_MIN_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(CACHE_MIN_BYTES)
+}
+
+/// The cache directory: `$VERBATIM_CACHE_DIR` (`off` disables the cache), else `$XDG_CACHE_HOME/verbatim`,
+/// else `~/.cache/verbatim`. It lies outside the workspace.
+pub fn cache_directory() -> Option<PathBuf> {
+    match std::env::var_os("VERBATIM_CACHE_DIR") {
+        Some(value) if value == "off" || value.is_empty() => None,
+        Some(value) => Some(PathBuf::from(value)),
+        None => std::env::var_os("XDG_CACHE_HOME")
+            .filter(|v| !v.is_empty())
+            .map(|v| PathBuf::from(v).join("verbatim"))
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .map(|home| PathBuf::from(home).join(".cache").join("verbatim"))
+            }),
+    }
+}
+
+/// The snapshot file of a workspace root: named after a hash of the root's path and the engine's version.
+pub fn cache_file(root: &Path) -> Option<PathBuf> {
+    let directory = cache_directory()?;
+    let name = format!("{}|{}", root.display(), env!("CARGO_PKG_VERSION"));
+    let hash = crate::engine::snapshot::content_hash(&name);
+    let folder = root
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let folder: String = folder
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
+        .take(40)
+        .collect();
+    Some(directory.join(format!("index-{folder}-{hash:016x}.bin")))
 }
 
 fn glob_set(globs: &[String]) -> GlobSet {
@@ -185,10 +318,20 @@ pub fn read_settings(root: &Path) -> (RawSettings, Vec<String>) {
     match fs::read(&path) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => RawSettings::from_toml_str(&text),
-            Err(_) => (RawSettings::default(), vec![format!("{CONFIG_FILE} is not UTF-8; using the defaults")]),
+            Err(_) => (
+                RawSettings::default(),
+                vec![format!("{CONFIG_FILE} is not UTF-8; using the defaults")],
+            ),
         },
-        Err(error) if error.kind() == io::ErrorKind::NotFound => (RawSettings::default(), Vec::new()),
-        Err(error) => (RawSettings::default(), vec![format!("cannot read {CONFIG_FILE}: {error}; using the defaults")]),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            (RawSettings::default(), Vec::new())
+        }
+        Err(error) => (
+            RawSettings::default(),
+            vec![format!(
+                "cannot read {CONFIG_FILE}: {error}; using the defaults"
+            )],
+        ),
     }
 }
 
@@ -199,7 +342,11 @@ pub fn read_text(path: &Path) -> io::Result<(String, Option<String>)> {
     if metadata.len() > MAX_SOURCE_BYTES {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
-            format!("skipped: {} MB is over the {} MB limit", metadata.len() >> 20, MAX_SOURCE_BYTES >> 20),
+            format!(
+                "skipped: {} MB is over the {} MB limit",
+                metadata.len() >> 20,
+                MAX_SOURCE_BYTES >> 20
+            ),
         ));
     }
     decode_text(fs::read(path)?)
@@ -215,7 +362,10 @@ pub fn decode_text(bytes: Vec<u8>) -> io::Result<(String, Option<String>)> {
     }
     let head = &bytes[..bytes.len().min(8192)];
     if head.contains(&0) {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, "skipped: binary file (contains NUL bytes)"));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "skipped: binary file (contains NUL bytes)",
+        ));
     }
     let bytes = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
         Some(rest) => rest.to_vec(),
@@ -225,7 +375,10 @@ pub fn decode_text(bytes: Vec<u8>) -> io::Result<(String, Option<String>)> {
         Ok(text) => Ok((text, None)),
         Err(error) => {
             let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            Ok((text, Some("not valid UTF-8; undecodable bytes were replaced with U+FFFD".to_string())))
+            Ok((
+                text,
+                Some("not valid UTF-8; undecodable bytes were replaced with U+FFFD".to_string()),
+            ))
         }
     }
 }
@@ -241,7 +394,8 @@ fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> (String, Option<Strin
             })
         })
         .collect();
-    let warning = lossy.then(|| "invalid UTF-16; undecodable units were replaced with U+FFFD".to_string());
+    let warning =
+        lossy.then(|| "invalid UTF-16; undecodable units were replaced with U+FFFD".to_string());
     (text, warning)
 }
 
