@@ -482,34 +482,33 @@ fn sarif_region(positions: &TextPositions, text: &str, range: &std::ops::Range<u
     })
 }
 
-/// A file URI for an absolute path (percent-encoding what URIs do not allow).
+/// A file URI for an absolute path.
 pub fn file_uri(path: &Path) -> String {
     let text = path.to_string_lossy().replace('\\', "/");
-    let mut uri = String::from(if text.starts_with('/') {
+    let scheme = if text.starts_with('/') {
         "file://"
     } else {
         "file:///"
-    });
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || b"/-._~:@!$&'()*+,;=".contains(&byte) {
-            uri.push(byte as char);
-        } else {
-            uri.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    uri
+    };
+    format!("{scheme}{}", percent_encode(&text, b"/-._~:@!$&'()*+,;="))
 }
 
+/// A relative URI reference for a relative path (`:` is escaped so the first segment is not a scheme).
 fn relative_uri(path: &str) -> String {
-    let mut uri = String::new();
-    for byte in path.bytes() {
-        if byte.is_ascii_alphanumeric() || b"/-._~@!$&'()*+,;=".contains(&byte) {
-            uri.push(byte as char);
+    percent_encode(path, b"/-._~@!$&'()*+,;=")
+}
+
+/// Percent-encodes every byte that is not alphanumeric or in `allowed`.
+fn percent_encode(text: &str, allowed: &[u8]) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || allowed.contains(&byte) {
+            encoded.push(byte as char);
         } else {
-            uri.push_str(&format!("%{byte:02X}"));
+            encoded.push_str(&format!("%{byte:02X}"));
         }
     }
-    uri
+    encoded
 }
 
 fn write_sarif(out: &mut dyn Write, report: &Report) -> io::Result<()> {

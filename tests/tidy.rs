@@ -51,14 +51,21 @@ fn every_module_starts_with_a_doc_line() {
     }
 }
 
+/// Asserts that no file selected by `scope` uses any of `forbidden` outside its tests.
+fn assert_none_use(scope: impl Fn(&str) -> bool, forbidden: &[&str], rule: &str) {
+    for (path, text) in source_files().into_iter().filter(|(p, _)| scope(p)) {
+        let code = non_test_code(&text);
+        for word in forbidden {
+            assert!(!code.contains(word), "{path} uses {word}: {rule}");
+        }
+    }
+}
+
 #[test]
 fn the_engine_is_pure() {
-    for (path, text) in source_files()
-        .into_iter()
-        .filter(|(p, _)| p.starts_with("src/engine/"))
-    {
-        let code = non_test_code(&text);
-        for forbidden in [
+    assert_none_use(
+        |p| p.starts_with("src/engine/"),
+        &[
             "tower_lsp",
             "tokio",
             "dashmap",
@@ -67,43 +74,25 @@ fn the_engine_is_pure() {
             "std::net",
             "std::process",
             "File::",
-        ] {
-            assert!(
-                !code.contains(forbidden),
-                "{path} uses {forbidden}: the engine must stay pure"
-            );
-        }
-    }
+        ],
+        "the engine must stay pure",
+    );
 }
 
 #[test]
 fn protocol_types_live_in_lsp() {
-    for (path, text) in source_files()
-        .into_iter()
-        .filter(|(p, _)| !p.starts_with("src/lsp/"))
-    {
-        let code = non_test_code(&text);
-        for forbidden in ["tower_lsp_server", "ls_types"] {
-            assert!(
-                !code.contains(forbidden),
-                "{path} uses {forbidden}: protocol types belong in src/lsp/"
-            );
-        }
-    }
+    assert_none_use(
+        |p| !p.starts_with("src/lsp/"),
+        &["tower_lsp_server", "ls_types"],
+        "protocol types belong in src/lsp/",
+    );
 }
 
 #[test]
 fn only_the_workspace_reads_files() {
-    for (path, text) in source_files()
-        .into_iter()
-        .filter(|(p, _)| !p.starts_with("src/workspace/"))
-    {
-        let code = non_test_code(&text);
-        for forbidden in ["std::fs", "fs::read", "File::open", "read_dir", "walkdir"] {
-            assert!(
-                !code.contains(forbidden),
-                "{path} uses {forbidden}: only src/workspace/ touches the filesystem"
-            );
-        }
-    }
+    assert_none_use(
+        |p| !p.starts_with("src/workspace/"),
+        &["std::fs", "fs::read", "File::open", "read_dir", "walkdir"],
+        "only src/workspace/ touches the filesystem",
+    );
 }
