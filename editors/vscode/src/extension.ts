@@ -138,7 +138,7 @@ async function startClient(context: vscode.ExtensionContext): Promise<void> {
     output?.appendLine(`verbatim: the server failed to start: ${String(error)}`);
     throw error;
   }
-  status?.refresh();
+  status?.setError(undefined);
 }
 
 async function stopClient(): Promise<void> {
@@ -302,7 +302,8 @@ class StatusItem implements vscode.Disposable {
     this.refresh();
   }
 
-  setError(message: string): void {
+  /** Shows an error instead of the counts; `undefined` clears it. */
+  setError(message: string | undefined): void {
     this.error = message;
     this.refresh();
   }
