@@ -21,6 +21,23 @@
 //! so only quotes whose text changed are checked again. Its diagnostics are published with the version they
 //! were computed for. Requests (hover, code actions, definition, code lens, pull diagnostics) never wait for
 //! the pause: they analyze the current version on demand, reusing the analysis when it is still current.
+//!
+//! # What is sent to whom
+//! Only what the client declared in `initialize` ([`capabilities::ClientCaps`]):
+//! - positions in UTF-8 when `general.positionEncodings` offers it, else UTF-32 when offered, else UTF-16;
+//! - `$/progress` only with `window.workDoneProgress`, after `window/workDoneProgress/create` succeeded;
+//! - `client/registerCapability` for `workspace/didChangeWatchedFiles` (source globs + `verbatim.toml`, as
+//!   relative patterns when `relativePatternSupport`) only with `dynamicRegistration`; otherwise the server
+//!   watches the folders itself ([`crate::workspace::watch`]); same for `workspace/didChangeConfiguration`;
+//! - `workspace/configuration` only with `workspace.configuration` (else settings pushed in
+//!   `didChangeConfiguration` are read);
+//! - code action edits as versioned `documentChanges` with `workspace.workspaceEdit.documentChanges`, else
+//!   `changes`; hovers in Markdown when `hover.contentFormat` lists it; `LocationLink`s with
+//!   `definition.linkSupport`; `relatedInformation` with `publishDiagnostics.relatedInformation`; the
+//!   diagnostics' `version` with `publishDiagnostics.versionSupport`; a code lens provider only with
+//!   `textDocument.codeLens`;
+//! - diagnostics are pulled (`diagnosticProvider`) when the client has `textDocument.diagnostic` and
+//!   `workspace.diagnostics.refreshSupport`, pushed otherwise; never both (an editor would show them twice).
 pub mod actions;
 pub mod capabilities;
 pub mod definition;
