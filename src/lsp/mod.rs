@@ -28,7 +28,8 @@
 //! - `$/progress` only with `window.workDoneProgress`, after `window/workDoneProgress/create` succeeded;
 //! - `client/registerCapability` for `workspace/didChangeWatchedFiles` (source globs + `verbatim.toml`, as
 //!   relative patterns when `relativePatternSupport`) only with `dynamicRegistration`; otherwise the server
-//!   watches the folders itself ([`crate::workspace::watch`]); same for `workspace/didChangeConfiguration`;
+//!   watches the folders itself ([`crate::workspace::watch`]); `workspace/didChangeConfiguration` is
+//!   registered only with its own `dynamicRegistration`;
 //! - `workspace/configuration` only with `workspace.configuration` (else settings pushed in
 //!   `didChangeConfiguration` are read);
 //! - code action edits as versioned `documentChanges` with `workspace.workspaceEdit.documentChanges`, else
