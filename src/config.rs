@@ -225,7 +225,10 @@ impl RawSettings {
         match toml::from_str::<toml::Table>(text) {
             Ok(table) => match serde_json::to_value(table) {
                 Ok(value) => RawSettings::from_json(&value),
-                Err(error) => (RawSettings::default(), vec![format!("verbatim.toml: {error}")]),
+                Err(error) => (
+                    RawSettings::default(),
+                    vec![format!("verbatim.toml: {error}")],
+                ),
             },
             Err(error) => {
                 let message = error.message().to_string();
@@ -238,7 +241,9 @@ impl RawSettings {
                     .unwrap_or_default();
                 (
                     RawSettings::default(),
-                    vec![format!("verbatim.toml is not valid TOML{place}: {message}; using the defaults")],
+                    vec![format!(
+                        "verbatim.toml is not valid TOML{place}: {message}; using the defaults"
+                    )],
                 )
             }
         }
@@ -256,7 +261,10 @@ impl RawSettings {
         match value {
             Value::Object(map) => flatten("", map, &mut raw.values),
             Value::Null => {}
-            other => warnings.push(format!("settings must be an object, not {}; using the defaults", kind_of(other))),
+            other => warnings.push(format!(
+                "settings must be an object, not {}; using the defaults",
+                kind_of(other)
+            )),
         }
         (raw, warnings)
     }
@@ -281,9 +289,15 @@ impl RawSettings {
 /// Flattens nested tables into dotted keys, except where a key is itself a setting whose value is a table.
 fn flatten(prefix: &str, map: &Map<String, Value>, out: &mut Map<String, Value>) {
     for (key, value) in map {
-        let dotted = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        let dotted = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
         match value {
-            Value::Object(inner) if !SETTINGS.iter().any(|s| s.key == dotted) => flatten(&dotted, inner, out),
+            Value::Object(inner) if !SETTINGS.iter().any(|s| s.key == dotted) => {
+                flatten(&dotted, inner, out)
+            }
             _ => {
                 out.insert(dotted, value.clone());
             }
@@ -309,7 +323,12 @@ fn check(setting: &Setting, value: &Value) -> Result<Value, String> {
             let items: Vec<&Value> = match value {
                 Value::Array(items) => items.iter().collect(),
                 Value::String(_) => vec![value],
-                other => return Err(format!("expected a list of globs, found {}", kind_of(other))),
+                other => {
+                    return Err(format!(
+                        "expected a list of globs, found {}",
+                        kind_of(other)
+                    ))
+                }
             };
             let mut globs = Vec::new();
             for item in items {
@@ -326,10 +345,15 @@ fn check(setting: &Setting, value: &Value) -> Result<Value, String> {
         Kind::Integer { minimum, maximum } => match value.as_i64() {
             Some(number) if (minimum..=maximum).contains(&number) => Ok(json!(number)),
             Some(number) => Err(format!("{number} is outside {minimum}..={maximum}")),
-            None => Err(format!("expected a whole number, found {}", describe(value))),
+            None => Err(format!(
+                "expected a whole number, found {}",
+                describe(value)
+            )),
         },
         Kind::Number { minimum, maximum } => match value.as_f64() {
-            Some(number) if number.is_finite() && number >= minimum && number <= maximum => Ok(json!(number)),
+            Some(number) if number.is_finite() && number >= minimum && number <= maximum => {
+                Ok(json!(number))
+            }
             Some(number) => Err(format!("{number} is outside {minimum}..={maximum}")),
             None => Err(format!("expected a number, found {}", describe(value))),
         },
@@ -343,10 +367,16 @@ fn check(setting: &Setting, value: &Value) -> Result<Value, String> {
         },
         Kind::Choice(choices) => match value.as_str().map(str::to_ascii_lowercase) {
             Some(text) if choices.contains(&text.as_str()) => Ok(json!(text)),
-            Some(text) if setting.key.starts_with("severity.") && Severity::parse(&text).is_some() => {
+            Some(text)
+                if setting.key.starts_with("severity.") && Severity::parse(&text).is_some() =>
+            {
                 Ok(json!(Severity::parse(&text).map(Severity::name)))
             }
-            _ => Err(format!("expected one of {}, found {}", choices.join(", "), describe(value))),
+            _ => Err(format!(
+                "expected one of {}, found {}",
+                choices.join(", "),
+                describe(value)
+            )),
         },
     }
 }
@@ -375,12 +405,17 @@ impl Config {
             }
         }
         let value = |key: &str, warnings: &mut Vec<String>| -> Value {
-            let setting = SETTINGS.iter().find(|s| s.key == key).expect("every key read below is in SETTINGS");
+            let setting = SETTINGS
+                .iter()
+                .find(|s| s.key == key)
+                .expect("every key read below is in SETTINGS");
             match raw.values.get(key) {
                 None => (setting.default)(),
                 Some(given) => check(setting, given).unwrap_or_else(|why| {
                     let default = (setting.default)();
-                    warnings.push(format!("setting `{key}`: {why}; using the default {default}"));
+                    warnings.push(format!(
+                        "setting `{key}`: {why}; using the default {default}"
+                    ));
                     default
                 }),
             }
@@ -388,16 +423,28 @@ impl Config {
         let globs = |key: &str, warnings: &mut Vec<String>| -> Vec<String> {
             value(key, warnings)
                 .as_array()
-                .map(|items| items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default()
         };
-        let integer = |key: &str, warnings: &mut Vec<String>| value(key, warnings).as_i64().unwrap_or(0) as usize;
+        let integer = |key: &str, warnings: &mut Vec<String>| {
+            value(key, warnings).as_i64().unwrap_or(0) as usize
+        };
         let severity = |key: &str, warnings: &mut Vec<String>| {
-            value(key, warnings).as_str().and_then(Severity::parse).unwrap_or(Severity::Information)
+            value(key, warnings)
+                .as_str()
+                .and_then(Severity::parse)
+                .unwrap_or(Severity::Information)
         };
         let engine = EngineSettings {
             min_words: integer("min_words", &mut warnings),
-            drift_threshold: value("drift_threshold", &mut warnings).as_f64().unwrap_or(0.5) as f32,
+            drift_threshold: value("drift_threshold", &mut warnings)
+                .as_f64()
+                .unwrap_or(0.5) as f32,
             drift_min_matched_words: integer("drift_min_matched_words", &mut warnings),
             bracket_max_words: integer("bracket_max_words", &mut warnings),
             ..EngineSettings::default()
@@ -418,7 +465,10 @@ impl Config {
                 unsourced: severity("severity.unsourced", &mut warnings),
             },
             attribution: Attribution {
-                template: value("attribution.template", &mut warnings).as_str().unwrap_or_default().to_string(),
+                template: value("attribution.template", &mut warnings)
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
                 style,
             },
             code_lens: value("code_lens", &mut warnings).as_bool().unwrap_or(true),
@@ -500,8 +550,11 @@ mod tests {
 
     #[test]
     fn json_layers_overlay_toml() {
-        let (mut raw, _) = RawSettings::from_toml_str("min_words = 3\n[severity]\nverified = \"off\"\n");
-        let (options, _) = RawSettings::from_json(&json!({"verbatim": {"min_words": 6, "severity.drift": "error"}}));
+        let (mut raw, _) =
+            RawSettings::from_toml_str("min_words = 3\n[severity]\nverified = \"off\"\n");
+        let (options, _) = RawSettings::from_json(
+            &json!({"verbatim": {"min_words": 6, "severity.drift": "error"}}),
+        );
         raw.overlay(&options);
         let (config, warnings) = Config::from_raw(&raw);
         assert!(warnings.is_empty(), "{warnings:?}");
@@ -514,6 +567,9 @@ mod tests {
     fn schema_lists_every_setting() {
         let schema = settings_schema();
         assert_eq!(schema.as_object().map(Map::len), Some(SETTINGS.len()));
-        assert_eq!(schema["verbatim.severity.drift"]["default"], json!("warning"));
+        assert_eq!(
+            schema["verbatim.severity.drift"]["default"],
+            json!("warning")
+        );
     }
 }

@@ -15,14 +15,20 @@ const CLIENT_ONLY_PREFIXES: &[&str] = &["verbatim.server.", "verbatim.trace."];
 
 fn package_json_properties() -> Map<String, Value> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/vscode/package.json");
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    let manifest: Value =
-        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not valid JSON: {e}", path.display()));
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+    let manifest: Value = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not valid JSON: {e}", path.display()));
     manifest
         .pointer("/contributes/configuration/properties")
         .and_then(Value::as_object)
         .cloned()
-        .unwrap_or_else(|| panic!("{} has no contributes.configuration.properties object", path.display()))
+        .unwrap_or_else(|| {
+            panic!(
+                "{} has no contributes.configuration.properties object",
+                path.display()
+            )
+        })
 }
 
 fn server_properties() -> Map<String, Value> {
@@ -36,23 +42,31 @@ fn server_properties() -> Map<String, Value> {
 fn same_json(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Number(x), Value::Number(y)) => x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_json(a, b)),
+        (Value::Array(x), Value::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same_json(a, b))
+        }
         (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, v)| y.get(k).is_some_and(|w| same_json(v, w)))
         }
         _ => a == b,
     }
 }
 
 fn is_client_only(key: &str) -> bool {
-    CLIENT_ONLY_PREFIXES.iter().any(|prefix| key.starts_with(prefix))
+    CLIENT_ONLY_PREFIXES
+        .iter()
+        .any(|prefix| key.starts_with(prefix))
 }
 
 #[test]
 fn vscode_settings_match_server_settings() {
     let server = server_properties();
-    let extension: Map<String, Value> =
-        package_json_properties().into_iter().filter(|(key, _)| !is_client_only(key)).collect();
+    let extension: Map<String, Value> = package_json_properties()
+        .into_iter()
+        .filter(|(key, _)| !is_client_only(key))
+        .collect();
 
     let mut problems = Vec::new();
     for key in server.keys().filter(|key| !extension.contains_key(*key)) {
@@ -62,7 +76,9 @@ fn vscode_settings_match_server_settings() {
         problems.push(format!("{key}: package.json has it, the server does not"));
     }
     for (key, server_schema) in &server {
-        let Some(extension_schema) = extension.get(key) else { continue };
+        let Some(extension_schema) = extension.get(key) else {
+            continue;
+        };
         for field in COMPARED_FIELDS {
             let (ours, theirs) = (server_schema.get(*field), extension_schema.get(*field));
             let same = match (ours, theirs) {
@@ -71,8 +87,13 @@ fn vscode_settings_match_server_settings() {
                 _ => false,
             };
             if !same {
-                let show = |v: Option<&Value>| v.map_or_else(|| "(absent)".to_string(), Value::to_string);
-                problems.push(format!("{key}.{field}: server {} ≠ package.json {}", show(ours), show(theirs)));
+                let show =
+                    |v: Option<&Value>| v.map_or_else(|| "(absent)".to_string(), Value::to_string);
+                problems.push(format!(
+                    "{key}.{field}: server {} ≠ package.json {}",
+                    show(ours),
+                    show(theirs)
+                ));
             }
         }
     }
@@ -83,7 +104,9 @@ fn vscode_settings_match_server_settings() {
             .map(|(key, schema)| {
                 let mut schema = schema.clone();
                 if let Some(object) = schema.as_object_mut() {
-                    object.retain(|field, _| COMPARED_FIELDS.contains(&field.as_str()) || field == "description");
+                    object.retain(|field, _| {
+                        COMPARED_FIELDS.contains(&field.as_str()) || field == "description"
+                    });
                 }
                 (key.clone(), schema)
             })
@@ -102,7 +125,10 @@ fn vscode_settings_match_server_settings() {
 fn client_only_settings_are_present() {
     let extension = package_json_properties();
     for key in ["verbatim.server.path", "verbatim.trace.server"] {
-        assert!(extension.contains_key(key), "package.json lacks the client setting {key}");
+        assert!(
+            extension.contains_key(key),
+            "package.json lacks the client setting {key}"
+        );
     }
     assert!(
         !server_properties().keys().any(|key| is_client_only(key)),

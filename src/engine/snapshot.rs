@@ -23,9 +23,11 @@ impl Corpus {
         self.saved_generation == Some(self.generation)
     }
 
-    /// Records that the current state is what the last snapshot holds.
-    pub fn mark_saved(&mut self) {
-        self.saved_generation = Some(self.generation);
+    /// Records that the snapshot taken at `generation` was saved (ignored if the corpus changed since).
+    pub fn mark_saved_at(&mut self, generation: u64) {
+        if self.generation == generation {
+            self.saved_generation = Some(generation);
+        }
     }
 
     /// The corpus as bytes (see the module docs); source texts are not included.

@@ -144,11 +144,6 @@ pub fn path_to_uri(path: &Path) -> Option<Uri> {
     Uri::from_file_path(path)
 }
 
-/// The key of a source file in a corpus (as `Workspace::load_sources` names it).
-pub fn source_key(path: &Path) -> String {
-    path.to_string_lossy().into_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

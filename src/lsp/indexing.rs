@@ -12,12 +12,12 @@ use tower_lsp_server::ls_types::{
     MessageType, NumberOrString, OneOf, Registration, RelativePattern, Unregistration,
 };
 
-use super::folders::{canonical, source_key, Folder};
+use super::folders::{canonical, Folder};
 use super::state::{Role, Server};
 use crate::config::RawSettings;
 use crate::engine::{Corpus, TextFormat};
 use crate::workspace::watch::{FileEvent, FileWatcher};
-use crate::workspace::{read_text, Workspace, CONFIG_FILE};
+use crate::workspace::{read_text, source_key, Workspace, CONFIG_FILE};
 
 const WATCH_REGISTRATION: &str = "verbatim/watch-sources";
 const CONFIGURATION_REGISTRATION: &str = "verbatim/configuration";
@@ -94,6 +94,10 @@ pub async fn index_folder(server: Arc<Server>, folder: Arc<Folder>) {
             .finish_with_message(format!("{count} sources"))
             .await;
     }
+    // A large workspace keeps a snapshot of its index for the next start (written off the handlers, after
+    // the index is in use; the snapshot is taken under a read lock, written without one).
+    let saving = folder.clone();
+    tokio::task::spawn_blocking(move || save_snapshot(&saving));
     for message in messages {
         server
             .client
@@ -102,6 +106,23 @@ pub async fn index_folder(server: Arc<Server>, folder: Arc<Folder>) {
     }
     tracing::info!("indexed {count} sources in {}", folder.root.display());
     server.recheck(Some(&folder)).await;
+}
+
+/// Writes the folder's index snapshot to the cache directory when it is worth it (see
+/// `Workspace::cache_snapshot`). The snapshot is taken under the read lock and written without any lock, so
+/// requests never wait on the disk. Failures are logged, never shown: the cache is an optimisation.
+fn save_snapshot(folder: &Folder) {
+    let workspace = folder.workspace();
+    let Some((snapshot, generation)) = workspace.cache_snapshot(&folder.corpus()) else {
+        return;
+    };
+    match workspace.write_cache(&snapshot) {
+        Ok(()) => {
+            folder.corpus_mut().mark_saved_at(generation);
+            tracing::info!("index snapshot written for {}", folder.root.display());
+        }
+        Err(error) => tracing::warn!("cannot write the index snapshot: {error}"),
+    }
 }
 
 type Ongoing =

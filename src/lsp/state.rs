@@ -16,9 +16,10 @@ use tower_lsp_server::Client;
 use super::capabilities::ClientCaps;
 use super::diagnostics;
 use super::document::{Analysis, DocumentStore};
-use super::folders::{source_key, uri_to_path, Folder, Folders};
+use super::folders::{uri_to_path, Folder, Folders};
 use super::settings::EditorSettings;
 use crate::engine::{Finding, TextFormat};
+use crate::workspace::source_key;
 use crate::workspace::watch::FileWatcher;
 
 /// How long typing must pause before a draft is re-checked (requests never wait for it: they check at once).

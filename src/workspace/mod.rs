@@ -230,24 +230,39 @@ impl Workspace {
         messages
     }
 
-    /// Writes a snapshot of the corpus to the cache directory when it is large enough to be worth it and
-    /// changed since it was last saved or restored. Returns whether a snapshot was written.
-    pub fn save_cache(&self, corpus: &mut Corpus) -> io::Result<bool> {
-        let Some(file) = cache_file(&self.root) else {
-            return Ok(false);
-        };
+    /// The snapshot to write, with the corpus generation it describes, when the corpus is large enough to be
+    /// worth caching and changed since it was last saved or restored.
+    pub fn cache_snapshot(&self, corpus: &Corpus) -> Option<(Vec<u8>, u64)> {
+        cache_file(&self.root)?;
         let bytes: usize = corpus.sources().map(|(_, s)| s.text.len()).sum();
         if corpus.is_saved() || bytes < cache_min_bytes() {
-            return Ok(false);
+            return None;
         }
+        Some((corpus.snapshot(), corpus.generation()))
+    }
+
+    /// Writes snapshot bytes to this workspace's cache file (aside, then renamed: a reader never sees half a
+    /// snapshot).
+    pub fn write_cache(&self, snapshot: &[u8]) -> io::Result<()> {
+        let Some(file) = cache_file(&self.root) else {
+            return Ok(());
+        };
         if let Some(folder) = file.parent() {
             fs::create_dir_all(folder)?;
         }
-        // Written aside, then renamed: a reader never sees half a snapshot.
         let temporary = file.with_extension(format!("tmp{}", std::process::id()));
-        fs::write(&temporary, corpus.snapshot())?;
-        fs::rename(&temporary, &file)?;
-        corpus.mark_saved();
+        fs::write(&temporary, snapshot)?;
+        fs::rename(&temporary, &file)
+    }
+
+    /// [`Workspace::cache_snapshot`] and [`Workspace::write_cache`] in one; returns whether a snapshot was
+    /// written.
+    pub fn save_cache(&self, corpus: &mut Corpus) -> io::Result<bool> {
+        let Some((snapshot, generation)) = self.cache_snapshot(corpus) else {
+            return Ok(false);
+        };
+        self.write_cache(&snapshot)?;
+        corpus.mark_saved_at(generation);
         Ok(true)
     }
 }
