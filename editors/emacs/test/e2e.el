@@ -37,10 +37,8 @@
     (throw 'verbatim-test--abort nil)))
 
 (defun verbatim-test--finish ()
-  (verbatim-test--say "emacs e2e (Emacs %s, eglot %s): %d passed, %d failed"
-                      emacs-version (or (bound-and-true-p eglot-version)
-                                        (and (fboundp 'package-get-version) "builtin"))
-                      verbatim-test--passed verbatim-test--failed)
+  (verbatim-test--say "# emacs e2e: Emacs %s, built-in Eglot" emacs-version)
+  (verbatim-test--say "emacs: %d passed, %d failed" verbatim-test--passed verbatim-test--failed)
   (let ((inhibit-message t))
     (dolist (server (ignore-errors (cl-loop for servers being the hash-values of eglot--servers-by-project
                                             append servers)))

@@ -21,8 +21,9 @@ local function say(line)
 end
 
 local function finish()
-  say(string.format("nvim e2e (Neovim %s, %s): %d passed, %d failed",
-    tostring(vim.version().major .. "." .. vim.version().minor .. "." .. vim.version().patch), mode, passed, failed))
+  say(string.format("# nvim e2e: Neovim %s, %s",
+    tostring(vim.version().major .. "." .. vim.version().minor .. "." .. vim.version().patch), mode))
+  say(string.format("nvim: %d passed, %d failed", passed, failed))
   pcall(function()
     require("verbatim").stop()
     vim.wait(2000, function() return #require("verbatim").clients() == 0 end, 20)

@@ -161,6 +161,7 @@ main()
     if (!(error instanceof Abort)) check(false, "exception", String(error && error.stack ? error.stack : error));
   })
   .finally(() => {
-    console.log(`vscode e2e (extension bundle, fake VS Code API): ${passed} passed, ${failed} failed`);
+    console.log("# vscode e2e: extension bundle, stand-in VS Code API");
+    console.log(`vscode: ${passed} passed, ${failed} failed`);
     process.exit(failed === 0 && passed > 0 ? 0 : 1);
   });
