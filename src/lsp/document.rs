@@ -55,12 +55,13 @@ pub enum ChangeOutcome {
     Unknown,
 }
 
-/// The format of a document from its language id, else from its name.
+/// The format of a document: a Markdown file name (`.md`, `.markdown`, `.mdx`) is Markdown whatever the
+/// language id (editors without a Markdown mode send `plaintext`, and code spans would then read as prose);
+/// otherwise the `markdown` language id makes it Markdown, and anything else is plain text.
 pub fn format_of(uri: &Uri, language_id: &str) -> TextFormat {
-    match language_id {
-        "markdown" | "mdx" => TextFormat::Markdown,
-        "plaintext" | "text" => TextFormat::PlainText,
-        _ => TextFormat::from_path(uri.path().as_str()),
+    match (TextFormat::from_path(uri.path().as_str()), language_id) {
+        (TextFormat::Markdown, _) | (_, "markdown" | "mdx") => TextFormat::Markdown,
+        _ => TextFormat::PlainText,
     }
 }
 
@@ -283,6 +284,7 @@ mod tests {
         assert_eq!(format_of(&txt, "plaintext"), TextFormat::PlainText);
         assert_eq!(format_of(&txt, "markdown"), TextFormat::Markdown);
         assert_eq!(format_of(&uri(), "whatever"), TextFormat::Markdown);
+        assert_eq!(format_of(&uri(), "plaintext"), TextFormat::Markdown, "a .md file stays Markdown");
     }
 
     fn text_strategy() -> impl Strategy<Value = String> {
