@@ -284,7 +284,11 @@ mod tests {
         assert_eq!(format_of(&txt, "plaintext"), TextFormat::PlainText);
         assert_eq!(format_of(&txt, "markdown"), TextFormat::Markdown);
         assert_eq!(format_of(&uri(), "whatever"), TextFormat::Markdown);
-        assert_eq!(format_of(&uri(), "plaintext"), TextFormat::Markdown, "a .md file stays Markdown");
+        assert_eq!(
+            format_of(&uri(), "plaintext"),
+            TextFormat::Markdown,
+            "a .md file stays Markdown"
+        );
     }
 
     fn text_strategy() -> impl Strategy<Value = String> {
