@@ -111,6 +111,7 @@ use super::align::{align, quote_items, Alignment, Item, Step};
 use super::index::{Corpus, NO_TERM};
 use super::normalize::{is_negation, normalize_word};
 use super::quotes::{find_quotes, shift_range};
+use super::sentence::sentence_around;
 use super::{EngineSettings, TextFormat};
 
 /// Sources aligned per quote (the best by shared rare terms; near-duplicates that tie are added).
@@ -778,100 +779,6 @@ fn densest_windows(
     windows.into_iter().map(|(_, w)| w).collect()
 }
 
-/// The sentence(s) around `range`: back to the previous sentence end or paragraph break, forward to the next.
-pub fn sentence_around(text: &str, range: &Range<usize>) -> Range<usize> {
-    let start = sentence_start(text, range.start);
-    let end = sentence_end(text, range.end);
-    start..end.max(start)
-}
-
-/// How far a sentence is searched for on each side of a passage: a source without punctuation (one huge line)
-/// cannot make a hover or a message large or slow.
-const SENTENCE_REACH: usize = 1500;
-
-fn is_terminator(c: char) -> bool {
-    matches!(c, '.' | '!' | '?' | '。' | '！' | '？')
-}
-
-fn is_closing_mark(c: char) -> bool {
-    matches!(c, '"' | '”' | '’' | '\'' | '»' | '」' | '』' | ')')
-}
-
-/// The start of the sentence holding byte `at`.
-pub fn sentence_start(text: &str, at: usize) -> usize {
-    let at = floor_boundary(text, at);
-    let limit = floor_boundary(text, at.saturating_sub(SENTENCE_REACH));
-    let before = &text[limit..at];
-    // The reach ran out mid-sentence: start at a word.
-    let mut start = if limit == 0 {
-        0
-    } else {
-        limit + before.find(char::is_whitespace).unwrap_or(0)
-    };
-    // The first character after the current one that is not a closing mark.
-    let mut following: Option<char> = None;
-    for (index, c) in before.char_indices().rev() {
-        // A blank line (LF or CRLF) ends a paragraph.
-        if c == '\n' && (before[..index].ends_with('\n') || before[..index].ends_with("\n\r")) {
-            start = limit + index + 1;
-            break;
-        }
-        if is_terminator(c) && following.is_some_and(char::is_whitespace) {
-            start = limit + index + c.len_utf8();
-            break;
-        }
-        if !is_closing_mark(c) {
-            following = Some(c);
-        }
-    }
-    let rest = &text[start..at];
-    start
-        + (rest.len()
-            - rest
-                .trim_start_matches(|c: char| c.is_whitespace() || is_closing_mark(c))
-                .len())
-}
-
-/// The end of the sentence holding byte `at` (just after its final punctuation and closing marks).
-pub fn sentence_end(text: &str, at: usize) -> usize {
-    let at = floor_boundary(text, at);
-    let limit = floor_boundary(text, at.saturating_add(SENTENCE_REACH));
-    let rest = &text[at..limit];
-    let mut iterator = rest.char_indices().peekable();
-    while let Some((index, c)) = iterator.next() {
-        if c == '\n' && rest[index + 1..].starts_with(['\n', '\r']) {
-            return at + index;
-        }
-        if is_terminator(c) {
-            let mut end = index + c.len_utf8();
-            while let Some(&(next_index, next)) = iterator.peek() {
-                if is_closing_mark(next) {
-                    end = next_index + next.len_utf8();
-                    iterator.next();
-                } else {
-                    break;
-                }
-            }
-            if rest[end..].chars().next().is_none_or(char::is_whitespace) {
-                return at + end;
-            }
-        }
-    }
-    if limit < text.len() {
-        // The reach ran out mid-sentence: end after a word.
-        return at + rest.rfind(char::is_whitespace).unwrap_or(rest.len());
-    }
-    text.trim_end().len().max(at)
-}
-
-fn floor_boundary(text: &str, at: usize) -> usize {
-    let mut at = at.min(text.len());
-    while !text.is_char_boundary(at) {
-        at -= 1;
-    }
-    at
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -943,17 +850,5 @@ mod tests {
             corpus.check_draft(&edited, TextFormat::Markdown, &settings)
         );
         assert_eq!(second[0].quote.range.start, first[0].quote.range.start + 14);
-    }
-
-    #[test]
-    fn sentences() {
-        let text = "One. Two “three.” Four";
-        assert_eq!(&text[sentence_around(text, &(10..15))], "Two “three.”");
-        let text = "“One two.” Three four. Five";
-        assert_eq!(&text[sentence_around(text, &(15..20))], "Three four.");
-        let long = "word ".repeat(10_000);
-        let sentence = sentence_around(&long, &(25_000..25_004));
-        assert!(sentence.len() <= 2 * SENTENCE_REACH + 4, "{sentence:?}");
-        assert!(long[sentence].starts_with("word"));
     }
 }

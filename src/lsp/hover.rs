@@ -10,11 +10,9 @@ use super::capabilities::ClientCaps;
 use super::diagnostics::message;
 use super::document::Analysis;
 use super::position::{range_to_lsp, TextPositions};
+use crate::engine::sentence::{next_sentence, previous_sentence};
 use crate::engine::{Corpus, Finding, Passage, Verdict};
 use crate::workspace::Workspace;
-
-/// How far around a passage to look for its neighbouring sentences.
-const CONTEXT_WINDOW: usize = 3000;
 
 /// The hover for the quote at byte `offset`, if there is one.
 pub fn hover(
@@ -67,60 +65,12 @@ fn slice(text: &str, range: Range<usize>) -> &str {
     text.get(range).unwrap_or_default()
 }
 
-fn floor_boundary(text: &str, mut i: usize) -> usize {
-    i = i.min(text.len());
-    while !text.is_char_boundary(i) {
-        i -= 1;
-    }
-    i
-}
-
-/// Sentences of `text` within `window`: split after `.`, `!`, `?` or `…` (and any closing marks) followed by
-/// whitespace, and at blank lines.
-fn sentences(text: &str, window: Range<usize>) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut start = window.start;
-    let mut chars = text[window.clone()]
-        .char_indices()
-        .map(|(i, c)| (i + window.start, c))
-        .peekable();
-    let mut after_terminator = false;
-    let mut newline = false;
-    while let Some((i, c)) = chars.next() {
-        let next_is_space = chars.peek().is_none_or(|&(_, n)| n.is_whitespace());
-        if matches!(c, '.' | '!' | '?' | '…') {
-            after_terminator = true;
-        } else if !matches!(c, '"' | '\'' | '”' | '’' | '»' | ')' | ']') {
-            after_terminator = false;
-        }
-        let blank_line = c == '\n' && newline;
-        newline = c == '\n' || (newline && c.is_whitespace());
-        if (after_terminator && next_is_space) || blank_line {
-            let end = i + c.len_utf8();
-            if !text[start..end].trim().is_empty() {
-                out.push(start..end);
-            }
-            start = end;
-            after_terminator = false;
-        }
-    }
-    if !text[start..window.end].trim().is_empty() {
-        out.push(start..window.end);
-    }
-    out
-}
-
 /// The sentence before and the sentence after `sentence` in `text`.
 fn context(text: &str, sentence: &Range<usize>) -> (Option<Range<usize>>, Option<Range<usize>>) {
-    let lo = floor_boundary(text, sentence.start.saturating_sub(CONTEXT_WINDOW));
-    let hi = floor_boundary(text, sentence.end.saturating_add(CONTEXT_WINDOW));
-    let (start, end) = (
-        floor_boundary(text, sentence.start),
-        floor_boundary(text, sentence.end),
-    );
-    let before = sentences(text, lo..start.max(lo)).pop();
-    let after = sentences(text, end..hi.max(end)).into_iter().next();
-    (before, after)
+    (
+        previous_sentence(text, sentence),
+        next_sentence(text, sentence),
+    )
 }
 
 /// The passage with the differences inline.
