@@ -567,20 +567,26 @@ fn drive_lsp(ws: &Workspace, keystrokes: usize, opens: usize) -> LspResult {
             "textDocument/didChange",
             json!({"textDocument": {"uri": draft_uri, "version": version}, "contentChanges": [{"range": range, "text": insert}]}),
         );
-        let pulled = lsp.request(
-            "textDocument/diagnostic",
-            json!({"textDocument": {"uri": draft_uri}}),
-            Duration::from_secs(60),
-        );
-        if let Some((at, _)) = pulled {
-            result.pull_ms.push((at - sent).as_secs_f64() * 1e3);
+        // First half: pushed diagnostics only (what an editor shows). Second half: a pull request right
+        // after the change (the server-side re-check, no debounce); its push then comes from the same analysis.
+        let pull_phase = k >= keystrokes / 2;
+        if pull_phase {
+            let pulled = lsp.request(
+                "textDocument/diagnostic",
+                json!({"textDocument": {"uri": draft_uri}}),
+                Duration::from_secs(60),
+            );
+            if let Some((at, _)) = pulled {
+                result.pull_ms.push((at - sent).as_secs_f64() * 1e3);
+            }
         }
         let v = version;
         let pushed = lsp.wait(Duration::from_secs(60), |m| {
             is_diagnostics_for(m, &draft_uri) && m["params"]["version"] == json!(v)
         });
         match pushed {
-            Some((at, _)) => result.push_ms.push((at - sent).as_secs_f64() * 1e3),
+            Some((at, _)) if !pull_phase => result.push_ms.push((at - sent).as_secs_f64() * 1e3),
+            Some(_) => {}
             None => {
                 result
                     .notes
@@ -782,6 +788,34 @@ fn run_check(ws: &Workspace, drafts: usize, out: &Path) -> CheckResult {
         confusion,
         by_kind,
     }
+}
+
+/// verbatim's verdicts on the first `quotes` labels only (to compare with a peer run on a subset).
+fn subset_confusion(ws: &Workspace, output: &Path, quotes: usize) -> Confusion {
+    let labels: Vec<LabelRow> = read_labels(&ws.root, quotes.div_ceil(60))
+        .into_iter()
+        .take(quotes)
+        .collect();
+    let mut found: HashMap<(String, u64, u64), String> = HashMap::new();
+    for line in fs::read_to_string(output).unwrap_or_default().lines() {
+        let Ok(v) = serde_json::from_str::<Value>(line) else {
+            continue;
+        };
+        let key = (
+            v["path"].as_str().unwrap_or("").to_string(),
+            v["range"]["start"]["line"].as_u64().unwrap_or(0),
+            v["range"]["start"]["character"].as_u64().unwrap_or(0),
+        );
+        found.insert(key, v["code"].as_str().unwrap_or("").to_string());
+    }
+    let mut confusion = Confusion::default();
+    for label in &labels {
+        match found.get(&(label.draft.clone(), label.line as u64, label.character as u64)) {
+            Some(code) => confusion.add(&label.verdict, code),
+            None => confusion.missing += 1,
+        }
+    }
+    confusion
 }
 
 /// The quotes as a writer would search them: one line each.
@@ -1076,7 +1110,7 @@ fn run(options: &Options) {
         let p = |v: &[f64], q| percentile(&sorted(v.to_vec()), q);
         let server_full = p(&lsp.open_ms, 50.0);
         rows.push(format!(
-            "| {articles} | {:.0} | {:.2} | {} | {:.1} / {:.1} / {:.1} | {:.1} / {:.1} / {:.1} | {:.1} | {:.0} ({:.2}×) | {:.0} | {:.2} s ({:.2}) | {:.2} | {} | {} |",
+            "| {articles} | {:.0} | {:.2} | {} | {:.1} / {:.1} / {:.1} | {:.1} / {:.1} / {:.1} | {:.1} | {:.0} ({:.2}×) | {:.0} | {:.2} s | {:.1} | {:.2} | {} | {} |",
             ws.source_bytes as f64 / 1e6,
             lsp.cold_start,
             lsp.index_done.map_or("—".into(), |d| format!("{d:.2}")),
@@ -1126,6 +1160,19 @@ fn run(options: &Options) {
             let _ = writeln!(peers, "- {articles} articles, ripgrep: {}", rg.note);
         }
         if let Some(rf) = &rf {
+            let same = subset_confusion(
+                &ws,
+                &scratch.join(format!("check-{articles}.jsonl")),
+                rf.quotes,
+            );
+            let _ = writeln!(
+                accuracy,
+                "{}",
+                same.row(&format!(
+                    "verbatim, {articles} articles (the same {} quotes)",
+                    rf.quotes
+                ))
+            );
             let _ = writeln!(
                 accuracy,
                 "{}",
