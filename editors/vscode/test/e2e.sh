@@ -21,6 +21,7 @@
 #   VERBATIM_E2E_TIMEOUT    overall bound in seconds (default 1800; a cold install takes ~5 minutes)
 #   VERBATIM_E2E_CACHE      cache folder (default target/vscode-e2e)
 #   VERBATIM_TEST_VERBOSE=1 more output from the driver
+#   VERBATIM_E2E_KEEP=1     keep the temporary folder (workspace, settings, logs)
 #   CODE_SERVER_VERSION, NODE24_VERSION, PLAYWRIGHT_CORE_VERSION, CHROMIUM: pinned versions / paths
 # The screenshot is written to target/vscode-e2e/vscode-drift-hover.png; a failing run leaves
 # target/vscode-e2e/failure.png and the code-server log there.
@@ -66,7 +67,9 @@ cleanup() {
     for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 "$cs_pid" 2>/dev/null || break; sleep 0.5; done
     kill -KILL -- "-$cs_pid" 2>/dev/null || true
   fi
-  if [ -n "$tmp" ] && [ -d "$tmp" ]; then
+  if [ -n "$tmp" ] && [ -d "$tmp" ] && [ "${VERBATIM_E2E_KEEP:-0}" = 1 ]; then
+    say "kept $tmp (VERBATIM_E2E_KEEP=1)"
+  elif [ -n "$tmp" ] && [ -d "$tmp" ]; then
     [ -f "$tmp/code-server.log" ] && cp "$tmp/code-server.log" "$cache/code-server.log" 2>/dev/null
     rm -rf "$tmp"
   fi
@@ -210,6 +213,11 @@ export XDG_CONFIG_HOME="$tmp/xdg-config" XDG_DATA_HOME="$tmp/xdg-data"
     "editor.hover.delay": 200,
   }, null, 2));
 ' "$tmp/user-data/User/settings.json" "$bin"
+# code-server's extension host is a remote one: settings of machine scope (verbatim.server.path is
+# machine-overridable) are read from the remote's Machine settings, so put it there too.
+mkdir -p "$tmp/user-data/Machine"
+"$node24" -e 'require("fs").writeFileSync(process.argv[1], JSON.stringify({ "verbatim.server.path": process.argv[2] }, null, 2))' \
+  "$tmp/user-data/Machine/settings.json" "$bin"
 
 for ext in "$vsix" "$probe_vsix"; do
   out="$(PATH="$node24_pkg/bin:$PATH" timeout 120 "$node24" "$cs_entry" --user-data-dir "$tmp/user-data" \
