@@ -33,7 +33,9 @@ if [ -z "${VERBATIM_E2E_INNER:-}" ]; then
   export VERBATIM_E2E_INNER=1
   status=0
   timeout -k 20 "${VERBATIM_E2E_TIMEOUT:-1800}" bash "$0" "$@" || status=$?
-  if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+  # On the bound, the inner script gets SIGTERM and closes with its own summary line; only if it
+  # had to be killed (status 137) is the summary left to this one.
+  if [ "$status" -eq 137 ]; then
     echo "not ok - the VS Code e2e test finished within ${VERBATIM_E2E_TIMEOUT:-1800} s (VERBATIM_E2E_TIMEOUT)"
     echo "vscode-e2e: 0 passed, 1 failed"
   fi
@@ -78,7 +80,8 @@ cleanup() {
   exit "$status"
 }
 trap cleanup EXIT
-trap 'not_ok "interrupted"; exit 130' INT TERM
+trap 'not_ok "interrupted (SIGINT)"; exit 130' INT
+trap 'not_ok "stopped by SIGTERM (the overall bound is VERBATIM_E2E_TIMEOUT=${VERBATIM_E2E_TIMEOUT:-1800} s)"; exit 124' TERM
 
 # A step that must work for the rest to make sense.
 need() {
