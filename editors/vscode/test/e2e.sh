@@ -103,7 +103,7 @@ apt_install() { # packages...
     timeout 300 apt-get update -qq >/dev/null 2>&1 || true
     apt_updated=1
   fi
-  timeout 600 apt-get install -y -qq --no-install-recommends "$@" >"$cache/apt.log" 2>&1 || { tail -5 "$cache/apt.log"; return 1; }
+  timeout 600 apt-get install -y -qq "$@" >"$cache/apt.log" 2>&1 || { tail -5 "$cache/apt.log"; return 1; }
 }
 missing=()
 [ -x "$CHROMIUM" ] || missing+=(chromium)
