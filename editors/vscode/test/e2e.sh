@@ -18,7 +18,8 @@
 # Environment:
 #   VERBATIM_BIN            server binary (default target/debug/verbatim); set as verbatim.server.path
 #   VERBATIM_E2E_DOCS=1     also copy the screenshot to docs/vscode-drift-hover.png
-#   VERBATIM_E2E_TIMEOUT    overall bound in seconds (default 1800; a cold install takes ~5 minutes)
+#   VERBATIM_E2E_TIMEOUT    overall bound in seconds (default 900; a cold install takes 2-3 minutes,
+#                           a warm run about 20 s)
 #   VERBATIM_E2E_CACHE      cache folder (default target/vscode-e2e)
 #   VERBATIM_TEST_VERBOSE=1 more output from the driver
 #   VERBATIM_E2E_KEEP=1     keep the temporary folder (workspace, settings, logs)
@@ -32,11 +33,11 @@ set -euo pipefail
 if [ -z "${VERBATIM_E2E_INNER:-}" ]; then
   export VERBATIM_E2E_INNER=1
   status=0
-  timeout -k 20 "${VERBATIM_E2E_TIMEOUT:-1800}" bash "$0" "$@" || status=$?
+  timeout -k 20 "${VERBATIM_E2E_TIMEOUT:-900}" bash "$0" "$@" || status=$?
   # On the bound, the inner script gets SIGTERM and closes with its own summary line; only if it
   # had to be killed (status 137) is the summary left to this one.
   if [ "$status" -eq 137 ]; then
-    echo "not ok - the VS Code e2e test finished within ${VERBATIM_E2E_TIMEOUT:-1800} s (VERBATIM_E2E_TIMEOUT)"
+    echo "not ok - the VS Code e2e test finished within ${VERBATIM_E2E_TIMEOUT:-900} s (VERBATIM_E2E_TIMEOUT)"
     echo "vscode-e2e: 0 passed, 1 failed"
   fi
   exit "$status"
@@ -81,7 +82,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'not_ok "interrupted (SIGINT)"; exit 130' INT
-trap 'not_ok "stopped by SIGTERM (the overall bound is VERBATIM_E2E_TIMEOUT=${VERBATIM_E2E_TIMEOUT:-1800} s)"; exit 124' TERM
+trap 'not_ok "stopped by SIGTERM (the overall bound is VERBATIM_E2E_TIMEOUT=${VERBATIM_E2E_TIMEOUT:-900} s)"; exit 124' TERM
 
 # A step that must work for the rest to make sense.
 need() {
