@@ -1,0 +1,334 @@
+//! The small LSP client of the robustness tests (included with `#[path]` by `robustness_lsp.rs` and
+//! `robustness_soak.rs`; compiled on its own it has no tests): the real `verbatim lsp` binary over stdio with
+//! Content-Length framing, a reader thread that checks stdout carries nothing but framed JSON and answers the
+//! server's requests, and helpers for the usual messages.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde_json::{json, Value};
+
+pub const WAIT: Duration = Duration::from_secs(20);
+
+pub const SOURCE: &str = "---\ntitle: Statement\n---\n\nThe parties oppose the further expansion of NATO and call for the \
+North Atlantic Alliance to refrain from ideological approaches from the time of the Cold War.\n";
+pub const VERIFIED: &str = "oppose the further expansion of NATO and call for the North Atlantic Alliance";
+pub const DRIFTED: &str = "oppose the further expansion of NATO and call on the North Atlantic Alliance";
+
+pub fn frame(body: &[u8]) -> Vec<u8> {
+    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    out.extend_from_slice(body);
+    out
+}
+
+/// A workspace with one source and one draft.
+pub struct Workspace {
+    pub _dir: tempfile::TempDir,
+    pub root: PathBuf,
+    pub draft: PathBuf,
+}
+
+impl Workspace {
+    pub fn new() -> Workspace {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        std::fs::create_dir_all(root.join("sources")).unwrap();
+        std::fs::write(root.join("sources/statement.md"), SOURCE).unwrap();
+        let draft = root.join("draft.md");
+        std::fs::write(&draft, "").unwrap();
+        Workspace { _dir: dir, root, draft }
+    }
+}
+
+pub fn uri(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// The fake editor: the server's stdin, a thread reading its stdout (checking that only framed JSON appears
+/// there) and answering its requests, and everything received so far.
+pub struct Client {
+    pub child: Child,
+    pub stdin: Arc<Mutex<ChildStdin>>,
+    pub received: mpsc::Receiver<Value>,
+    pub history: Vec<Value>,
+    pub next_id: i64,
+    /// Whether `workspace/configuration` is answered.
+    pub answer_configuration: Arc<AtomicBool>,
+    /// Set by the reader when stdout carries anything but framed JSON.
+    pub garbage: Arc<Mutex<Option<String>>>,
+}
+
+impl Client {
+    pub fn start() -> Client {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_verbatim"))
+            .arg("lsp")
+            .env("VERBATIM_LOG", "warn")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary starts");
+        let stdin = Arc::new(Mutex::new(child.stdin.take().unwrap()));
+        let stdout = child.stdout.take().unwrap();
+        let (tx, received) = mpsc::channel();
+        let answer_configuration = Arc::new(AtomicBool::new(true));
+        let garbage = Arc::new(Mutex::new(None));
+        {
+            let stdin = stdin.clone();
+            let answer_configuration = answer_configuration.clone();
+            let garbage = garbage.clone();
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stdout);
+                loop {
+                    let mut length = None;
+                    loop {
+                        let mut line = String::new();
+                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                            return;
+                        }
+                        let line = line.trim_end();
+                        if line.is_empty() {
+                            break;
+                        }
+                        match line.split_once(':') {
+                            Some((name, value)) if name.eq_ignore_ascii_case("content-length") => {
+                                length = value.trim().parse::<usize>().ok()
+                            }
+                            Some((name, _)) if name.eq_ignore_ascii_case("content-type") => {}
+                            _ => *garbage.lock().unwrap() = Some(line.to_string()),
+                        }
+                    }
+                    let Some(length) = length else {
+                        *garbage.lock().unwrap() = Some("a message without Content-Length".into());
+                        return;
+                    };
+                    let mut body = vec![0; length];
+                    if reader.read_exact(&mut body).is_err() {
+                        return;
+                    }
+                    let Ok(message) = serde_json::from_slice::<Value>(&body) else {
+                        *garbage.lock().unwrap() = Some(String::from_utf8_lossy(&body).into_owned());
+                        return;
+                    };
+                    if let (Some(method), Some(id)) = (message["method"].as_str(), message.get("id")) {
+                        let result = match method {
+                            "workspace/configuration" if !answer_configuration.load(Ordering::SeqCst) => None,
+                            "workspace/configuration" => {
+                                let items = message["params"]["items"].as_array().map_or(0, Vec::len);
+                                Some(Value::Array(vec![json!({}); items]))
+                            }
+                            "workspace/applyEdit" => Some(json!({ "applied": false })),
+                            _ => Some(Value::Null),
+                        };
+                        if let Some(result) = result {
+                            let reply = json!({ "jsonrpc": "2.0", "id": id, "result": result });
+                            let _ = stdin.lock().unwrap().write_all(&frame(reply.to_string().as_bytes()));
+                        }
+                    }
+                    if tx.send(message).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        Client {
+            child,
+            stdin,
+            received,
+            history: Vec::new(),
+            next_id: 1,
+            answer_configuration,
+            garbage,
+        }
+    }
+
+    pub fn send_raw(&self, bytes: &[u8]) {
+        let mut stdin = self.stdin.lock().unwrap();
+        let _ = stdin.write_all(bytes).and_then(|_| stdin.flush());
+    }
+
+    pub fn notify(&self, method: &str, params: Value) {
+        let message = json!({ "jsonrpc": "2.0", "method": method, "params": params });
+        self.send_raw(&frame(message.to_string().as_bytes()));
+    }
+
+    pub fn request_async(&mut self, method: &str, params: Value) -> i64 {
+        let id = self.next_id;
+        self.next_id += 1;
+        let message = json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params });
+        self.send_raw(&frame(message.to_string().as_bytes()));
+        id
+    }
+
+    /// Waits for a message matching `matches` among those received (already or within `within`).
+    pub fn wait_within(&mut self, within: Duration, matches: impl Fn(&Value) -> bool) -> Option<Value> {
+        if let Some(found) = self.history.iter().find(|m| matches(m)) {
+            return Some(found.clone());
+        }
+        let deadline = Instant::now() + within;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = self.received.recv_timeout(left).ok()?;
+            self.history.push(message.clone());
+            if matches(&message) {
+                return Some(message);
+            }
+        }
+    }
+
+    pub fn response(&mut self, id: i64) -> Value {
+        self.wait_within(WAIT, |m| m["id"] == id && m.get("method").is_none())
+            .unwrap_or_else(|| panic!("no answer to request {id} within {WAIT:?}"))
+    }
+
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.request_async(method, params);
+        self.response(id)
+    }
+
+    /// `initialize` (with `capabilities`, the workspace as the only folder) and `initialized`.
+    pub fn initialize(&mut self, root: &Path, capabilities: Value) -> Value {
+        let result = self.request(
+            "initialize",
+            json!({ "processId": null, "rootUri": uri(root), "capabilities": capabilities,
+                    "workspaceFolders": [{ "uri": uri(root), "name": "ws" }] }),
+        );
+        self.notify("initialized", json!({}));
+        result
+    }
+
+    pub fn open(&self, path: &Path, version: i64, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({ "textDocument": { "uri": uri(path), "languageId": "markdown", "version": version, "text": text } }),
+        );
+    }
+
+    pub fn change(&self, path: &Path, version: i64, range: Option<Value>, text: &str) {
+        let change = match range {
+            Some(range) => json!({ "range": range, "text": text }),
+            None => json!({ "text": text }),
+        };
+        self.notify(
+            "textDocument/didChange",
+            json!({ "textDocument": { "uri": uri(path), "version": version }, "contentChanges": [change] }),
+        );
+    }
+
+    /// The next diagnostics published for `path` at `version` (or any version when `None`).
+    pub fn diagnostics(&mut self, path: &Path, version: Option<i64>, within: Duration) -> Option<Vec<Value>> {
+        let target = uri(path);
+        let mark = self.history.len();
+        let found = {
+            let matches = |m: &Value| {
+                m["method"] == "textDocument/publishDiagnostics"
+                    && m["params"]["uri"] == target
+                    && version.is_none_or(|v| m["params"]["version"] == v)
+            };
+            // Only diagnostics that arrive from now on, unless a matching version was already published.
+            if version.is_some() {
+                self.wait_within(within, matches)
+            } else {
+                let deadline = Instant::now() + within;
+                loop {
+                    let left = deadline.saturating_duration_since(Instant::now());
+                    let Ok(message) = self.received.recv_timeout(left) else {
+                        break None;
+                    };
+                    self.history.push(message.clone());
+                    if matches(&message) {
+                        break Some(message);
+                    }
+                }
+            }
+        };
+        let _ = mark;
+        found.map(|m| m["params"]["diagnostics"].as_array().cloned().unwrap_or_default())
+    }
+
+    /// Waits for the process to end; `None` if it is still running after `within`.
+    pub fn wait_exit(&mut self, within: Duration) -> Option<std::process::ExitStatus> {
+        let deadline = Instant::now() + within;
+        loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                return Some(status);
+            }
+            if Instant::now() > deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    pub fn is_running(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
+    }
+
+    pub fn assert_clean_stdout(&self) {
+        if let Some(garbage) = self.garbage.lock().unwrap().as_ref() {
+            panic!("the server wrote something other than framed JSON on stdout: {garbage:?}");
+        }
+    }
+
+    /// `shutdown` then `exit`; the process must end with 0.
+    pub fn shutdown(mut self) {
+        let answer = self.request("shutdown", Value::Null);
+        assert!(answer.get("error").is_none(), "{answer}");
+        self.notify("exit", Value::Null);
+        let status = self.wait_exit(Duration::from_secs(10)).expect("the server exits after `exit`");
+        assert!(status.success(), "{status}");
+        self.assert_clean_stdout();
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn capabilities() -> Value {
+    json!({
+        "workspace": { "workspaceEdit": { "documentChanges": true }, "configuration": false },
+        "textDocument": {
+            "publishDiagnostics": { "versionSupport": true },
+            "codeAction": { "codeActionLiteralSupport": { "codeActionKind": { "valueSet": ["quickfix"] } } }
+        }
+    })
+}
+
+/// The text a diagnostic's range covers (UTF-16 positions; the drafts here are ASCII and “”).
+pub fn covered<'a>(text: &'a str, range: &Value) -> &'a str {
+    let offset = |position: &Value| {
+        let line = position["line"].as_u64().unwrap() as usize;
+        let character = position["character"].as_u64().unwrap() as usize;
+        let start: usize = text.split_inclusive('\n').take(line).map(str::len).sum();
+        let mut units = 0;
+        for (i, c) in text[start..].char_indices() {
+            if units >= character {
+                return start + i;
+            }
+            units += c.len_utf16();
+        }
+        text.len()
+    };
+    &text[offset(&range["start"])..offset(&range["end"])]
+}
+
+pub fn codes(diagnostics: &[Value]) -> Vec<String> {
+    let mut codes: Vec<String> = diagnostics
+        .iter()
+        .filter_map(|d| d["code"].as_str().map(str::to_string))
+        .filter(|c| c != "drift-word")
+        .collect();
+    codes.sort();
+    codes
+}
+
