@@ -4,61 +4,83 @@
 #[path = "../fuzz/harness.rs"]
 mod harness;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-/// Feeds every file of the target's corpus and regressions to `run`; returns how many ran.
-fn replay(target: &str, run: fn(&[u8])) -> usize {
+/// The corpus and regression files of a target, sorted; the corpus sampled evenly down to `limit` files unless
+/// `VERBATIM_FUZZ_REPLAY_ALL` is set (regressions always all run).
+fn inputs(target: &str, limit: usize) -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz");
-    let mut count = 0;
+    let mut all = Vec::new();
     for folder in ["corpus", "regressions"] {
         let Ok(entries) = std::fs::read_dir(root.join(folder).join(target)) else {
             continue;
         };
-        let mut files: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        let mut files: Vec<PathBuf> = entries
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+            .collect();
         files.sort();
-        for file in files {
-            if file.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')) {
-                continue;
-            }
-            let data = std::fs::read(&file).unwrap();
-            let started = Instant::now();
-            let outcome = std::panic::catch_unwind(|| run(&data));
-            assert!(outcome.is_ok(), "fuzz input {} fails", file.display());
-            assert!(
-                started.elapsed().as_secs() < 30,
-                "fuzz input {} took {:?}",
-                file.display(),
-                started.elapsed()
-            );
-            count += 1;
+        if folder == "corpus" && files.len() > limit && std::env::var_os("VERBATIM_FUZZ_REPLAY_ALL").is_none() {
+            let step = files.len() as f64 / limit as f64;
+            files = (0..limit).map(|i| files[(i as f64 * step) as usize].clone()).collect();
         }
+        all.extend(files);
     }
-    count
+    all
+}
+
+/// Feeds the target's inputs to `run` on `threads` threads; returns how many ran.
+fn replay(target: &str, run: fn(&[u8]), limit: usize, threads: usize) -> usize {
+    let files = inputs(target, limit);
+    let chunks: Vec<Vec<PathBuf>> = (0..threads)
+        .map(|t| files.iter().skip(t).step_by(threads).cloned().collect())
+        .collect();
+    std::thread::scope(|scope| {
+        for chunk in &chunks {
+            scope.spawn(move || {
+                for file in chunk {
+                    let data = std::fs::read(file).unwrap();
+                    let started = Instant::now();
+                    let outcome = std::panic::catch_unwind(|| run(&data));
+                    assert!(outcome.is_ok(), "fuzz input {} fails", file.display());
+                    assert!(
+                        started.elapsed().as_secs() < 45,
+                        "fuzz input {} took {:?}",
+                        file.display(),
+                        started.elapsed()
+                    );
+                }
+            });
+        }
+    });
+    files.len()
 }
 
 #[test]
 fn quotes_corpus() {
-    assert!(replay("quotes", harness::quotes) > 0);
+    assert!(replay("quotes", harness::quotes, usize::MAX, 2) > 0);
 }
 
 #[test]
 fn align_corpus() {
-    assert!(replay("align", harness::align) > 0);
+    assert!(replay("align", harness::align, usize::MAX, 2) > 0);
 }
 
 #[test]
 fn edits_corpus() {
-    assert!(replay("edits", harness::edits) > 0);
+    assert!(replay("edits", harness::edits, usize::MAX, 2) > 0);
 }
 
 #[test]
 fn config_corpus() {
-    assert!(replay("config", harness::config) > 0);
+    assert!(replay("config", harness::config, usize::MAX, 2) > 0);
 }
 
-/// The LSP message loop is slower per input (a server per input): a sample of the corpus plus every regression.
+/// The LSP message loop is slower per input (a server per input, mostly waiting): an even sample of the
+/// corpus plus every regression, eight sessions at a time.
 #[test]
 fn lsp_corpus() {
-    assert!(replay("lsp", harness::lsp) > 0);
+    assert!(replay("lsp", harness::lsp, 120, 8) > 0);
 }
