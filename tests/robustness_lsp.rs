@@ -393,8 +393,21 @@ fn code_actions_are_versioned_and_never_applied_by_the_server() {
             assert_eq!(change["textDocument"]["version"], 3, "{action}");
         }
     }
-    // The draft on disk was never written.
+    // The draft on disk was never written, and nothing else appeared in the workspace.
     assert_eq!(std::fs::read_to_string(&ws.draft).unwrap(), "");
+    let mut files: Vec<String> = Vec::new();
+    let mut folders = vec![ws.root.clone()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).unwrap().flatten() {
+            if entry.file_type().unwrap().is_dir() {
+                folders.push(entry.path());
+            } else {
+                files.push(entry.path().strip_prefix(&ws.root).unwrap().display().to_string());
+            }
+        }
+    }
+    files.sort();
+    assert_eq!(files, ["draft.md", "sources/statement.md"]);
     let _ = client.wait_within(Duration::from_millis(500), |_| false);
     assert!(
         client.history.iter().all(|m| m["method"] != "workspace/applyEdit"),
