@@ -33,13 +33,95 @@ pub struct Reader<'a> {
 /// Pieces that fuzzed texts are made of: every quote mark the engine knows, editorial marks, Markdown syntax,
 /// line endings, emoji, combining marks, right-to-left text, control characters and words of the source.
 pub const PIECES: &[&str] = &[
-    "\"", "“", "”", "‘", "’", "'", "«", "»", "„", "‚", "「", "」", "『", "』", "‹", "›", "〝", "〞", "＂",
-    "…", "...", ". . .", "[", "]", "(", ")", "[sic]", "[...]", "[the bloc]", "> ", ">", "`", "```", "    ", "*",
-    "**", "_", "#", "- ", "1. ", "---\n", "<!--", "-->", "<!-- verbatim-ignore -->", "\n", "\r\n", "\r", "\n\n",
-    " ", "\u{a0}", "\t", "—", "–", "-", "😀", "👩\u{200d}💻", "e\u{301}", "\u{301}", "שלום", "مرحبا", "\u{202e}",
-    "\u{200b}", "\u{feff}", "北约", "\u{0}", "\u{7}", "\u{1b}", "\u{fffd}", "the", "parties", "oppose", "further",
-    "expansion", "of", "NATO", "and", "call", "for", "North", "Atlantic", "Cold", "War", "don’t", "it's", "1,000",
-    "[link](http://y.org)", "|", "<b>", "&amp;",
+    "\"",
+    "“",
+    "”",
+    "‘",
+    "’",
+    "'",
+    "«",
+    "»",
+    "„",
+    "‚",
+    "「",
+    "」",
+    "『",
+    "』",
+    "‹",
+    "›",
+    "〝",
+    "〞",
+    "＂",
+    "…",
+    "...",
+    ". . .",
+    "[",
+    "]",
+    "(",
+    ")",
+    "[sic]",
+    "[...]",
+    "[the bloc]",
+    "> ",
+    ">",
+    "`",
+    "```",
+    "    ",
+    "*",
+    "**",
+    "_",
+    "#",
+    "- ",
+    "1. ",
+    "---\n",
+    "<!--",
+    "-->",
+    "<!-- verbatim-ignore -->",
+    "\n",
+    "\r\n",
+    "\r",
+    "\n\n",
+    " ",
+    "\u{a0}",
+    "\t",
+    "—",
+    "–",
+    "-",
+    "😀",
+    "👩\u{200d}💻",
+    "e\u{301}",
+    "\u{301}",
+    "שלום",
+    "مرحبا",
+    "\u{202e}",
+    "\u{200b}",
+    "\u{feff}",
+    "北约",
+    "\u{0}",
+    "\u{7}",
+    "\u{1b}",
+    "\u{fffd}",
+    "the",
+    "parties",
+    "oppose",
+    "further",
+    "expansion",
+    "of",
+    "NATO",
+    "and",
+    "call",
+    "for",
+    "North",
+    "Atlantic",
+    "Cold",
+    "War",
+    "don’t",
+    "it's",
+    "1,000",
+    "[link](http://y.org)",
+    "|",
+    "<b>",
+    "&amp;",
 ];
 
 impl<'a> Reader<'a> {
@@ -118,8 +200,16 @@ fn sample_corpus() -> &'static Corpus {
     static CORPUS: OnceLock<Corpus> = OnceLock::new();
     CORPUS.get_or_init(|| {
         let mut corpus = Corpus::new();
-        corpus.upsert_source("sources/statement.md", SOURCE.to_string(), TextFormat::Markdown);
-        corpus.upsert_source("sources/copy.txt", SOURCE.replace('“', "\""), TextFormat::PlainText);
+        corpus.upsert_source(
+            "sources/statement.md",
+            SOURCE.to_string(),
+            TextFormat::Markdown,
+        );
+        corpus.upsert_source(
+            "sources/copy.txt",
+            SOURCE.replace('“', "\""),
+            TextFormat::PlainText,
+        );
         corpus
     })
 }
@@ -133,7 +223,9 @@ fn check_findings(corpus: &Corpus, draft: &str, format: TextFormat, settings: &E
             assert_range(draft, &edit.quote_range, "edit in the draft");
         }
         for passage in finding.passage.iter().chain(&finding.also_in) {
-            let source = corpus.source(passage.source).expect("a passage names a live source");
+            let source = corpus
+                .source(passage.source)
+                .expect("a passage names a live source");
             assert_range(&source.text, &passage.range, "passage");
             assert_range(&source.text, &passage.sentence, "sentence");
             for edit in &finding.edits {
@@ -153,21 +245,32 @@ fn check_findings(corpus: &Corpus, draft: &str, format: TextFormat, settings: &E
 /// Target `quotes`: quote extraction on any draft, Markdown or plain text, then verdicts against a fixed corpus.
 pub fn quotes(data: &[u8]) {
     let mut r = Reader::new(data);
-    let format = if r.byte() & 1 == 0 { TextFormat::Markdown } else { TextFormat::PlainText };
+    let format = if r.byte() & 1 == 0 {
+        TextFormat::Markdown
+    } else {
+        TextFormat::PlainText
+    };
     let settings = EngineSettings {
         min_words: 1 + r.below(4),
         max_quote_words: [400, 3, 40][r.below(3)],
         ..EngineSettings::default()
     };
     // Either structured pieces or the raw bytes.
-    let draft = if r.byte() & 1 == 0 { r.text(200) } else { r.rest() };
+    let draft = if r.byte() & 1 == 0 {
+        r.text(200)
+    } else {
+        r.rest()
+    };
     let quotes = find_quotes(&draft, format, &settings);
     let mut previous_end = 0;
     for quote in &quotes {
         assert_range(&draft, &quote.range, "quote");
         assert_range(&draft, &quote.outer, "outer");
         assert!(quote.outer.start <= quote.range.start && quote.range.end <= quote.outer.end);
-        assert!(quote.outer.start >= previous_end, "quotes overlap: {quotes:?}");
+        assert!(
+            quote.outer.start >= previous_end,
+            "quotes overlap: {quotes:?}"
+        );
         previous_end = quote.outer.end;
         for segment in &quote.segments {
             assert_range(&draft, segment, "segment");
@@ -180,7 +283,11 @@ pub fn quotes(data: &[u8]) {
 /// Target `align`: normalization and alignment with a fuzzed source as well as a fuzzed draft.
 pub fn align(data: &[u8]) {
     let mut r = Reader::new(data);
-    let source_format = if r.byte() & 1 == 0 { TextFormat::Markdown } else { TextFormat::PlainText };
+    let source_format = if r.byte() & 1 == 0 {
+        TextFormat::Markdown
+    } else {
+        TextFormat::PlainText
+    };
     let settings = EngineSettings {
         min_words: 1,
         drift_threshold: [0.5, 0.05, 1.0][r.below(3)],
@@ -209,14 +316,19 @@ pub fn align(data: &[u8]) {
     check_findings(&corpus, &draft, TextFormat::Markdown, &settings);
 }
 
-const ENCODINGS: [PositionEncoding; 3] =
-    [PositionEncoding::Utf8, PositionEncoding::Utf16, PositionEncoding::Utf32];
+const ENCODINGS: [PositionEncoding; 3] = [
+    PositionEncoding::Utf8,
+    PositionEncoding::Utf16,
+    PositionEncoding::Utf32,
+];
 
 /// Char boundaries that are not between the `\r` and `\n` of a CRLF (no LSP position points there).
 fn boundaries(text: &str) -> Vec<usize> {
     (0..=text.len())
         .filter(|&i| text.is_char_boundary(i))
-        .filter(|&i| !(i > 0 && text.as_bytes()[i - 1] == b'\r' && text.as_bytes().get(i) == Some(&b'\n')))
+        .filter(|&i| {
+            !(i > 0 && text.as_bytes()[i - 1] == b'\r' && text.as_bytes().get(i) == Some(&b'\n'))
+        })
         .collect()
 }
 
@@ -241,7 +353,11 @@ pub fn edits(data: &[u8]) {
                 let (start, end) = (a.min(b), a.max(b));
                 let range = range_to_lsp(&rope, &(start..end), encoding);
                 model.replace_range(start..end, &insert);
-                TextDocumentContentChangeEvent { range: Some(range), range_length: None, text: insert }
+                TextDocumentContentChangeEvent {
+                    range: Some(range),
+                    range_length: None,
+                    text: insert,
+                }
             }
             1 => {
                 // Any positions, past the end of lines and of the text, inverted: clamped, never a panic.
@@ -249,14 +365,25 @@ pub fn edits(data: &[u8]) {
                 let end = Position::new(r.number(), r.number());
                 let a = position_to_offset(&rope, start, encoding);
                 let b = position_to_offset(&rope, end, encoding);
-                assert!(model.is_char_boundary(a) && model.is_char_boundary(b), "{a} {b}");
+                assert!(
+                    model.is_char_boundary(a) && model.is_char_boundary(b),
+                    "{a} {b}"
+                );
                 model.replace_range(a.min(b)..a.max(b), &insert);
                 let range = tower_lsp_server::ls_types::Range::new(start, end);
-                TextDocumentContentChangeEvent { range: Some(range), range_length: Some(7), text: insert }
+                TextDocumentContentChangeEvent {
+                    range: Some(range),
+                    range_length: Some(7),
+                    text: insert,
+                }
             }
             _ => {
                 model = insert.clone();
-                TextDocumentContentChangeEvent { range: None, range_length: None, text: insert }
+                TextDocumentContentChangeEvent {
+                    range: None,
+                    range_length: None,
+                    text: insert,
+                }
             }
         };
         apply_change(&mut rope, &change, encoding);
@@ -267,12 +394,19 @@ pub fn edits(data: &[u8]) {
             let offset = bounds[r.below(bounds.len())];
             for enc in ENCODINGS {
                 let position = offset_to_position(&rope, offset, enc);
-                assert_eq!(position_to_offset(&rope, position, enc), offset, "{enc:?} {position:?}");
+                assert_eq!(
+                    position_to_offset(&rope, position, enc),
+                    offset,
+                    "{enc:?} {position:?}"
+                );
             }
             let before = &model[..offset];
             let line_start = before.rfind(['\n', '\r']).map_or(0, |i| i + 1);
             let column = before[line_start..].encode_utf16().count() as u32;
-            assert_eq!(offset_to_position(&rope, offset, PositionEncoding::Utf16).character, column);
+            assert_eq!(
+                offset_to_position(&rope, offset, PositionEncoding::Utf16).character,
+                column
+            );
         }
     }
 }
@@ -291,7 +425,12 @@ pub fn config(data: &[u8]) {
     }
     assert!(config.engine.min_words >= 1 && config.engine.min_words <= 1000);
     assert!(config.engine.drift_threshold.is_finite());
-    let workspace = Workspace::with_config(PathBuf::from("/nonexistent/ws"), config.clone(), raw, Vec::new());
+    let workspace = Workspace::with_config(
+        PathBuf::from("/nonexistent/ws"),
+        config.clone(),
+        raw,
+        Vec::new(),
+    );
     let _ = workspace.is_source(std::path::Path::new("/nonexistent/ws/sources/a.md"));
     let _ = workspace.is_draft(std::path::Path::new("/nonexistent/ws/drafts/b.md"));
     if let Ok((decoded, _)) = decode_text(data.to_vec()) {
@@ -337,8 +476,14 @@ async fn read_frame<R: tokio::io::AsyncBufRead + Unpin>(reader: &mut R) -> Optio
         if line.is_empty() {
             break;
         }
-        let (name, value) = line.split_once(':').expect("the server wrote a header line");
-        assert!(name.eq_ignore_ascii_case("Content-Length") || name.eq_ignore_ascii_case("Content-Type"), "{line}");
+        let (name, value) = line
+            .split_once(':')
+            .expect("the server wrote a header line");
+        assert!(
+            name.eq_ignore_ascii_case("Content-Length")
+                || name.eq_ignore_ascii_case("Content-Type"),
+            "{line}"
+        );
         if name.eq_ignore_ascii_case("Content-Length") {
             length = value.trim().parse::<usize>().ok();
         }
@@ -358,7 +503,11 @@ impl Ids {
         let id = self.next;
         self.next += 1;
         self.expected.push(id);
-        frame(json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }).to_string().as_bytes())
+        frame(
+            json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params })
+                .to_string()
+                .as_bytes(),
+        )
     }
 }
 
@@ -439,7 +588,10 @@ async fn lsp_session(data: &[u8]) {
         tokio::spawn(async move {
             let mut reader = tokio::io::BufReader::new(client_in);
             while let Some(message) = read_frame(&mut reader).await {
-                match (message.get("method").and_then(Value::as_str), message.get("id")) {
+                match (
+                    message.get("method").and_then(Value::as_str),
+                    message.get("id"),
+                ) {
                     (None, Some(id)) => {
                         let id = id.as_i64().unwrap_or(-1);
                         answered.lock().unwrap().insert(id);
@@ -450,14 +602,17 @@ async fn lsp_session(data: &[u8]) {
                             eprintln!("<< {message}");
                         }
                         let result = match method {
-                            "workspace/configuration" if !answer_configuration && NEVER_ANSWER_CONFIGURATION => {
+                            "workspace/configuration"
+                                if !answer_configuration && NEVER_ANSWER_CONFIGURATION =>
+                            {
                                 late.store(true, std::sync::atomic::Ordering::SeqCst);
                                 continue;
                             }
                             // Answers of the wrong shape: too few items, not objects.
                             "workspace/configuration" if !answer_configuration => json!([null, 3]),
                             "workspace/configuration" => {
-                                let items = message["params"]["items"].as_array().map_or(0, Vec::len);
+                                let items =
+                                    message["params"]["items"].as_array().map_or(0, Vec::len);
                                 Value::Array(vec![json!({ "min_words": 2 }); items])
                             }
                             "workspace/applyEdit" => json!({ "applied": false }),
@@ -492,9 +647,16 @@ async fn lsp_session(data: &[u8]) {
             out.write_all(&message).await.is_ok()
         }
     };
-    let mut ids = Ids { next: 1, expected: Vec::new() };
+    let mut ids = Ids {
+        next: 1,
+        expected: Vec::new(),
+    };
     let notify = |method: &str, params: Value| {
-        frame(json!({ "jsonrpc": "2.0", "method": method, "params": params }).to_string().as_bytes())
+        frame(
+            json!({ "jsonrpc": "2.0", "method": method, "params": params })
+                .to_string()
+                .as_bytes(),
+        )
     };
 
     let draft_path = root.join(format!("draft-{}.md", r.byte() % 4));
@@ -533,7 +695,8 @@ async fn lsp_session(data: &[u8]) {
             _ => draft_uri.clone(),
         };
         let position = json!({ "line": r.number(), "character": r.number() });
-        let range = json!({ "start": position, "end": { "line": r.number(), "character": r.number() } });
+        let range =
+            json!({ "start": position, "end": { "line": r.number(), "character": r.number() } });
         let message = match r.below(20) {
             0..=4 => {
                 version += [1, 1, 1, 0, -1, 5][r.below(6)];
@@ -597,7 +760,11 @@ async fn lsp_session(data: &[u8]) {
         send(ids.request("shutdown", Value::Null)).await;
         // Every request gets an answer in time (a cancelled one an error; after `shutdown`, an error).
         let wait = async {
-            while !ids.expected.iter().all(|id| answered.lock().unwrap().contains(id)) {
+            while !ids
+                .expected
+                .iter()
+                .all(|id| answered.lock().unwrap().contains(id))
+            {
                 if answer_rx.recv().await.is_none() {
                     break;
                 }
@@ -606,8 +773,15 @@ async fn lsp_session(data: &[u8]) {
         let _ = tokio::time::timeout(LSP_DEADLINE, wait).await;
         if !broken {
             let answered = answered.lock().unwrap();
-            let missing: Vec<&i64> = ids.expected.iter().filter(|id| !answered.contains(id)).collect();
-            assert!(missing.is_empty(), "requests not answered within {LSP_DEADLINE:?}: {missing:?}");
+            let missing: Vec<&i64> = ids
+                .expected
+                .iter()
+                .filter(|id| !answered.contains(id))
+                .collect();
+            assert!(
+                missing.is_empty(),
+                "requests not answered within {LSP_DEADLINE:?}: {missing:?}"
+            );
         }
         send(notify("exit", Value::Null)).await;
     }

@@ -2,7 +2,7 @@
 //! `robustness_soak.rs`; compiled on its own it has no tests): the real `verbatim lsp` binary over stdio with
 //! Content-Length framing, a reader thread that checks stdout carries nothing but framed JSON and answers the
 //! server's requests, and helpers for the usual messages.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::new_without_default)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -18,8 +18,10 @@ pub const WAIT: Duration = Duration::from_secs(20);
 
 pub const SOURCE: &str = "---\ntitle: Statement\n---\n\nThe parties oppose the further expansion of NATO and call for the \
 North Atlantic Alliance to refrain from ideological approaches from the time of the Cold War.\n";
-pub const VERIFIED: &str = "oppose the further expansion of NATO and call for the North Atlantic Alliance";
-pub const DRIFTED: &str = "oppose the further expansion of NATO and call on the North Atlantic Alliance";
+pub const VERIFIED: &str =
+    "oppose the further expansion of NATO and call for the North Atlantic Alliance";
+pub const DRIFTED: &str =
+    "oppose the further expansion of NATO and call on the North Atlantic Alliance";
 
 pub fn frame(body: &[u8]) -> Vec<u8> {
     let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
@@ -42,7 +44,11 @@ impl Workspace {
         std::fs::write(root.join("sources/statement.md"), SOURCE).unwrap();
         let draft = root.join("draft.md");
         std::fs::write(&draft, "").unwrap();
-        Workspace { _dir: dir, root, draft }
+        Workspace {
+            _dir: dir,
+            root,
+            draft,
+        }
     }
 }
 
@@ -113,14 +119,22 @@ impl Client {
                         return;
                     }
                     let Ok(message) = serde_json::from_slice::<Value>(&body) else {
-                        *garbage.lock().unwrap() = Some(String::from_utf8_lossy(&body).into_owned());
+                        *garbage.lock().unwrap() =
+                            Some(String::from_utf8_lossy(&body).into_owned());
                         return;
                     };
-                    if let (Some(method), Some(id)) = (message["method"].as_str(), message.get("id")) {
+                    if let (Some(method), Some(id)) =
+                        (message["method"].as_str(), message.get("id"))
+                    {
                         let result = match method {
-                            "workspace/configuration" if !answer_configuration.load(Ordering::SeqCst) => None,
+                            "workspace/configuration"
+                                if !answer_configuration.load(Ordering::SeqCst) =>
+                            {
+                                None
+                            }
                             "workspace/configuration" => {
-                                let items = message["params"]["items"].as_array().map_or(0, Vec::len);
+                                let items =
+                                    message["params"]["items"].as_array().map_or(0, Vec::len);
                                 Some(Value::Array(vec![json!({}); items]))
                             }
                             "workspace/applyEdit" => Some(json!({ "applied": false })),
@@ -128,7 +142,10 @@ impl Client {
                         };
                         if let Some(result) = result {
                             let reply = json!({ "jsonrpc": "2.0", "id": id, "result": result });
-                            let _ = stdin.lock().unwrap().write_all(&frame(reply.to_string().as_bytes()));
+                            let _ = stdin
+                                .lock()
+                                .unwrap()
+                                .write_all(&frame(reply.to_string().as_bytes()));
                         }
                     }
                     if tx.send(message).is_err() {
@@ -167,7 +184,11 @@ impl Client {
     }
 
     /// Waits for a message matching `matches` among those received (already or within `within`).
-    pub fn wait_within(&mut self, within: Duration, matches: impl Fn(&Value) -> bool) -> Option<Value> {
+    pub fn wait_within(
+        &mut self,
+        within: Duration,
+        matches: impl Fn(&Value) -> bool,
+    ) -> Option<Value> {
         if let Some(found) = self.history.iter().find(|m| matches(m)) {
             return Some(found.clone());
         }
@@ -222,7 +243,12 @@ impl Client {
     }
 
     /// The next diagnostics published for `path` at `version` (or any version when `None`).
-    pub fn diagnostics(&mut self, path: &Path, version: Option<i64>, within: Duration) -> Option<Vec<Value>> {
+    pub fn diagnostics(
+        &mut self,
+        path: &Path,
+        version: Option<i64>,
+        within: Duration,
+    ) -> Option<Vec<Value>> {
         let target = uri(path);
         let mark = self.history.len();
         let found = {
@@ -249,7 +275,12 @@ impl Client {
             }
         };
         let _ = mark;
-        found.map(|m| m["params"]["diagnostics"].as_array().cloned().unwrap_or_default())
+        found.map(|m| {
+            m["params"]["diagnostics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+        })
     }
 
     /// Waits for the process to end; `None` if it is still running after `within`.
@@ -281,7 +312,9 @@ impl Client {
         let answer = self.request("shutdown", Value::Null);
         assert!(answer.get("error").is_none(), "{answer}");
         self.notify("exit", Value::Null);
-        let status = self.wait_exit(Duration::from_secs(10)).expect("the server exits after `exit`");
+        let status = self
+            .wait_exit(Duration::from_secs(10))
+            .expect("the server exits after `exit`");
         assert!(status.success(), "{status}");
         self.assert_clean_stdout();
     }
@@ -331,4 +364,3 @@ pub fn codes(diagnostics: &[Value]) -> Vec<String> {
     codes.sort();
     codes
 }
-

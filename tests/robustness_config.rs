@@ -9,14 +9,19 @@ use verbatim::config::{Config, RawSettings};
 use verbatim::engine::Verdict;
 use verbatim::workspace::Workspace;
 
-const ARTICLE: &str = "The parties oppose the further expansion of NATO and call for the North Atlantic Alliance.\n";
+const ARTICLE: &str =
+    "The parties oppose the further expansion of NATO and call for the North Atlantic Alliance.\n";
 
 fn workspace(config: &[u8]) -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
     fs::create_dir_all(root.join("sources")).unwrap();
     fs::write(root.join("sources/a.md"), ARTICLE).unwrap();
-    fs::write(root.join("draft.md"), "“the further expansion of NATO and call”\n").unwrap();
+    fs::write(
+        root.join("draft.md"),
+        "“the further expansion of NATO and call”\n",
+    )
+    .unwrap();
     fs::write(root.join("verbatim.toml"), config).unwrap();
     (dir, root)
 }
@@ -32,7 +37,11 @@ fn run(root: &std::path::Path) -> (Vec<String>, Vec<Verdict>) {
         color: ColorChoice::Never,
     };
     let report = check(&args).expect("check runs whatever the settings");
-    let verdicts = report.drafts.iter().flat_map(|d| d.findings.iter().map(|f| f.verdict)).collect();
+    let verdicts = report
+        .drafts
+        .iter()
+        .flat_map(|d| d.findings.iter().map(|f| f.verdict))
+        .collect();
     (report.warnings, verdicts)
 }
 
@@ -49,18 +58,29 @@ fn malformed_toml_warns_with_the_line_and_uses_defaults() {
         let (_dir, root) = workspace(text.as_bytes());
         let (warnings, verdicts) = run(&root);
         assert_eq!(warnings.len(), 1, "{text:?}: {warnings:?}");
-        assert!(warnings[0].contains("not valid TOML") && warnings[0].contains(line), "{text:?}: {warnings:?}");
+        assert!(
+            warnings[0].contains("not valid TOML") && warnings[0].contains(line),
+            "{text:?}: {warnings:?}"
+        );
         assert_eq!(verdicts, [Verdict::Verified], "{text:?}");
     }
 }
 
 #[test]
 fn unknown_keys_warn_once_each_with_a_hint() {
-    let (_dir, root) = workspace(b"minwords = 3\ncolour = \"red\"\n[severity]\nverifed = \"off\"\n[future.section]\nx = 1\n");
+    let (_dir, root) = workspace(
+        b"minwords = 3\ncolour = \"red\"\n[severity]\nverifed = \"off\"\n[future.section]\nx = 1\n",
+    );
     let (warnings, verdicts) = run(&root);
     assert_eq!(warnings.len(), 4, "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.contains("`severity.verifed`")), "{warnings:?}");
-    assert!(warnings.iter().any(|w| w.contains("future.section.x")), "{warnings:?}");
+    assert!(
+        warnings.iter().any(|w| w.contains("`severity.verifed`")),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("future.section.x")),
+        "{warnings:?}"
+    );
     assert_eq!(verdicts, [Verdict::Verified]);
 }
 
@@ -73,8 +93,14 @@ fn invalid_globs_and_thresholds_fall_back_to_defaults() {
     );
     let (warnings, verdicts) = run(&root);
     assert_eq!(warnings.len(), 11, "{warnings:#?}");
-    assert!(warnings.iter().all(|w| w.contains("using the default")), "{warnings:#?}");
-    assert!(warnings.iter().any(|w| w.contains("invalid glob")), "{warnings:#?}");
+    assert!(
+        warnings.iter().all(|w| w.contains("using the default")),
+        "{warnings:#?}"
+    );
+    assert!(
+        warnings.iter().any(|w| w.contains("invalid glob")),
+        "{warnings:#?}"
+    );
     assert_eq!(verdicts, [Verdict::Verified]);
     let workspace = Workspace::open(&root);
     assert_eq!(workspace.config, Config::default());
@@ -87,7 +113,10 @@ fn special_float_values_are_refused() {
         assert!(warnings.is_empty(), "{value}: {warnings:?}");
         let (config, warnings) = Config::from_raw(&raw);
         assert!(config.engine.drift_threshold.is_finite());
-        assert!(config.engine.drift_threshold >= 0.05 && config.engine.drift_threshold <= 1.0, "{value}");
+        assert!(
+            config.engine.drift_threshold >= 0.05 && config.engine.drift_threshold <= 1.0,
+            "{value}"
+        );
         assert_eq!(warnings.len(), 1, "{value}: {warnings:?}");
     }
 }
@@ -111,7 +140,10 @@ fn settings_file_that_is_not_text_or_not_a_file() {
     for text in [&b""[..], b"\xef\xbb\xbf", b"\n\n\n", b"# only a comment\n"] {
         let (_dir, root) = workspace(text);
         let (warnings, verdicts) = run(&root);
-        assert!(warnings.is_empty() || text.starts_with(b"\xef"), "{text:?}: {warnings:?}");
+        assert!(
+            warnings.is_empty() || text.starts_with(b"\xef"),
+            "{text:?}: {warnings:?}"
+        );
         assert_eq!(verdicts, [Verdict::Verified]);
     }
 }
@@ -134,8 +166,14 @@ fn deeply_nested_and_huge_settings() {
         handle.join().expect("no stack overflow");
     }
     // A thousand globs and a 1 MB template.
-    let globs: Vec<String> = (0..1000).map(|i| format!("\"sources/{i}/**/*.md\"")).collect();
-    let text = format!("sources = [{}]\n[attribution]\ntemplate = \"{}\"\n", globs.join(","), "x".repeat(1 << 20));
+    let globs: Vec<String> = (0..1000)
+        .map(|i| format!("\"sources/{i}/**/*.md\""))
+        .collect();
+    let text = format!(
+        "sources = [{}]\n[attribution]\ntemplate = \"{}\"\n",
+        globs.join(","),
+        "x".repeat(1 << 20)
+    );
     let (raw, warnings) = RawSettings::from_toml_str(&text);
     assert!(warnings.is_empty());
     let (config, warnings) = Config::from_raw(&raw);

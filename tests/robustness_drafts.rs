@@ -14,13 +14,24 @@ const QUOTE: &str = "oppose the further expansion of NATO and call for the North
 
 fn corpus() -> Corpus {
     let mut corpus = Corpus::new();
-    corpus.upsert_source("sources/statement.md", SOURCE.to_string(), TextFormat::Markdown);
+    corpus.upsert_source(
+        "sources/statement.md",
+        SOURCE.to_string(),
+        TextFormat::Markdown,
+    );
     corpus
 }
 
 fn assert_range(text: &str, range: &Range<usize>) {
-    assert!(range.start <= range.end && range.end <= text.len(), "{range:?} of {}", text.len());
-    assert!(text.is_char_boundary(range.start) && text.is_char_boundary(range.end), "{range:?}");
+    assert!(
+        range.start <= range.end && range.end <= text.len(),
+        "{range:?} of {}",
+        text.len()
+    );
+    assert!(
+        text.is_char_boundary(range.start) && text.is_char_boundary(range.end),
+        "{range:?}"
+    );
 }
 
 /// Checks a draft in both formats; every range is valid. Returns the Markdown findings.
@@ -76,7 +87,10 @@ fn unterminated_and_unbalanced_quote_marks() {
                 .iter()
                 .any(|f| f.verdict == Verdict::Verified && &draft[f.quote.range.clone()] == QUOTE),
             "a broken mark swallowed the next paragraph's quote: {case:?} → {:?}",
-            findings.iter().map(|f| &draft[f.quote.range.clone()]).collect::<Vec<_>>()
+            findings
+                .iter()
+                .map(|f| &draft[f.quote.range.clone()])
+                .collect::<Vec<_>>()
         );
     }
 }
@@ -88,9 +102,15 @@ fn ten_thousand_quotes_in_one_draft() {
     for i in 0..10_000 {
         match i % 4 {
             0 => draft.push_str(&format!("Para {i}: “{QUOTE}”.\n\n")),
-            1 => draft.push_str(&format!("Para {i}: “oppose the further expansion of NATO and call on the North\".\n\n")),
-            2 => draft.push_str(&format!("Para {i}: “invented words number {i} never said by anyone”.\n\n")),
-            _ => draft.push_str(&format!("> Blockquote {i} of the parties oppose the further expansion\n\n")),
+            1 => draft.push_str(&format!(
+                "Para {i}: “oppose the further expansion of NATO and call on the North\".\n\n"
+            )),
+            2 => draft.push_str(&format!(
+                "Para {i}: “invented words number {i} never said by anyone”.\n\n"
+            )),
+            _ => draft.push_str(&format!(
+                "> Blockquote {i} of the parties oppose the further expansion\n\n"
+            )),
         }
     }
     let started = Instant::now();
@@ -110,7 +130,10 @@ fn ten_thousand_quotes_in_one_draft() {
     let again = corpus.check_draft_cached(&edited, TextFormat::Markdown, &settings, &mut cache);
     assert!(cache.last_hits >= 9_000, "{} cache hits", cache.last_hits);
     assert_eq!(again.len(), 10_000);
-    eprintln!("10,000 quotes, re-check after an edit: {:?}", started.elapsed());
+    eprintln!(
+        "10,000 quotes, re-check after an edit: {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -137,8 +160,19 @@ fn five_megabyte_draft() {
     let started = Instant::now();
     let findings = corpus.check_draft(&giant, TextFormat::Markdown, &EngineSettings::default());
     assert_eq!(findings.len(), 1);
-    assert!(findings[0].notes.iter().any(|n| n.contains("only the first")), "{:?}", findings[0].notes);
-    assert!(started.elapsed() < Duration::from_secs(60), "{:?}", started.elapsed());
+    assert!(
+        findings[0]
+            .notes
+            .iter()
+            .any(|n| n.contains("only the first")),
+        "{:?}",
+        findings[0].notes
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 /// Deep nesting runs on a thread with a small stack (the language server's blocking threads have 2 MiB).
@@ -158,7 +192,10 @@ fn deeply_nested_blockquotes_and_lists() {
             let corpus = corpus();
             let blockquotes = format!("{} “{QUOTE}”\n\nAfter: “{QUOTE}”.\n", ">".repeat(depth));
             let findings = check(&corpus, &blockquotes);
-            assert!(findings.iter().any(|f| f.verdict == Verdict::Verified), "depth {depth}");
+            assert!(
+                findings.iter().any(|f| f.verdict == Verdict::Verified),
+                "depth {depth}"
+            );
             let mut list = String::new();
             for level in 0..depth.min(2_000) {
                 list.push_str(&"  ".repeat(level));
@@ -166,7 +203,10 @@ fn deeply_nested_blockquotes_and_lists() {
             }
             list.push_str(&format!("\nAfter: “{QUOTE}”.\n"));
             let findings = check(&corpus, &list);
-            assert!(findings.iter().any(|f| f.verdict == Verdict::Verified), "list depth {depth}");
+            assert!(
+                findings.iter().any(|f| f.verdict == Verdict::Verified),
+                "list depth {depth}"
+            );
             let mixed = format!("{}“{QUOTE}”\n", "> - 1. ".repeat(depth.min(3_000)));
             check(&corpus, &mixed);
             let emphasis = format!("{}“{QUOTE}”{}\n", "*_".repeat(depth), "_*".repeat(depth));
@@ -180,11 +220,18 @@ fn deeply_nested_blockquotes_and_lists() {
 #[test]
 fn mixed_line_endings() {
     let corpus = corpus();
-    let wrapped = "oppose the further\r\nexpansion of NATO\rand call for the\nNorth Atlantic Alliance";
+    let wrapped =
+        "oppose the further\r\nexpansion of NATO\rand call for the\nNorth Atlantic Alliance";
     for draft in [
         format!("Line one\r\nLine two\rLine three\n“{wrapped}”\r\n"),
-        format!("“{}”\r\r\n\n\r", wrapped.replace("\r\n", "\n").replace('\n', "\r\n")),
-        format!("> “{}”\r\n\r\nsaid they\r\n", wrapped.replace("\r\n", "\r\n> ")),
+        format!(
+            "“{}”\r\r\n\n\r",
+            wrapped.replace("\r\n", "\n").replace('\n', "\r\n")
+        ),
+        format!(
+            "> “{}”\r\n\r\nsaid they\r\n",
+            wrapped.replace("\r\n", "\r\n> ")
+        ),
     ] {
         let findings = check(&corpus, &draft);
         assert_eq!(verdicts(&findings), [Verdict::Verified], "{draft:?}");
@@ -194,7 +241,10 @@ fn mixed_line_endings() {
 #[test]
 fn control_characters() {
     let corpus = corpus();
-    let mut all_controls: String = (0u32..32).chain(127..160).filter_map(char::from_u32).collect();
+    let mut all_controls: String = (0u32..32)
+        .chain(127..160)
+        .filter_map(char::from_u32)
+        .collect();
     all_controls.push('\u{2028}');
     all_controls.push('\u{2029}');
     let draft = format!("{all_controls}“{QUOTE}”{all_controls}\n\n“{all_controls}”\n");
@@ -218,7 +268,12 @@ fn right_to_left_text() {
     let findings = check(&corpus, &draft);
     assert_eq!(
         verdicts(&findings),
-        [Verdict::Verified, Verdict::Verified, Verdict::Verified, Verdict::Verified],
+        [
+            Verdict::Verified,
+            Verdict::Verified,
+            Verdict::Verified,
+            Verdict::Verified
+        ],
         "{:#?}",
         findings.iter().map(|f| &f.message).collect::<Vec<_>>()
     );
@@ -235,15 +290,29 @@ fn emoji_and_combining_marks_at_every_position() {
         assert_eq!(verdicts(&findings), [Verdict::Verified]);
         findings[0].quote.outer.clone()
     };
-    let inserts = ["😀", "👩\u{200d}👩\u{200d}👧", "🇫🇷", "\u{301}", "e\u{301}\u{302}\u{303}", "\u{fe0f}", "\u{200d}"];
-    let boundaries: Vec<usize> = (0..=draft.len()).filter(|&i| draft.is_char_boundary(i)).collect();
+    let inserts = [
+        "😀",
+        "👩\u{200d}👩\u{200d}👧",
+        "🇫🇷",
+        "\u{301}",
+        "e\u{301}\u{302}\u{303}",
+        "\u{fe0f}",
+        "\u{200d}",
+    ];
+    let boundaries: Vec<usize> = (0..=draft.len())
+        .filter(|&i| draft.is_char_boundary(i))
+        .collect();
     for insert in inserts {
         for &at in &boundaries {
             let mut edited = draft.clone();
             edited.insert_str(at, insert);
             let findings = check(&corpus, &edited);
             let outside = at < quote_outer.start || at > quote_outer.end;
-            if outside && !insert.starts_with('\u{301}') && !insert.starts_with('\u{fe0f}') && !insert.starts_with('\u{200d}') {
+            if outside
+                && !insert.starts_with('\u{301}')
+                && !insert.starts_with('\u{fe0f}')
+                && !insert.starts_with('\u{200d}')
+            {
                 assert_eq!(
                     verdicts(&findings),
                     [Verdict::Verified],
@@ -264,7 +333,9 @@ fn within(limit: Duration, what: &str, f: impl FnOnce() + Send + 'static) {
     });
     match rx.recv_timeout(limit) {
         Ok(()) => {}
-        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => panic!("{what} took more than {limit:?}"),
+        Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {
+            panic!("{what} took more than {limit:?}")
+        }
         Err(_) => panic!("{what} panicked"),
     }
 }
@@ -272,20 +343,28 @@ fn within(limit: Duration, what: &str, f: impl FnOnce() + Send + 'static) {
 #[test]
 fn possessive_lookahead_is_bounded() {
     // Marks that the scanner must look ahead from (possessive s’ followed by words), many times over.
-    within(Duration::from_secs(30), "20,000 possessives in one quote", || {
-        let draft = format!("‘{}’", "the Games’ opening ".repeat(20_000));
-        let quotes = find_quotes(&draft, TextFormat::Markdown, &EngineSettings::default());
-        assert!(quotes.len() <= 1);
-    });
+    within(
+        Duration::from_secs(30),
+        "20,000 possessives in one quote",
+        || {
+            let draft = format!("‘{}’", "the Games’ opening ".repeat(20_000));
+            let quotes = find_quotes(&draft, TextFormat::Markdown, &EngineSettings::default());
+            assert!(quotes.len() <= 1);
+        },
+    );
 }
 
 /// Opening marks that never close pile up on the scanner's stack: each mark then searches the whole stack,
 /// which is quadratic (400,000 marks took minutes).
 #[test]
 fn hundreds_of_thousands_of_unclosed_marks_are_bounded() {
-    within(Duration::from_secs(30), "400,000 unclosed quote marks", || {
-        let marks = "“‘«„‚「『‹".repeat(50_000);
-        find_quotes(&marks, TextFormat::Markdown, &EngineSettings::default());
-        corpus().check_draft(&marks, TextFormat::PlainText, &EngineSettings::default());
-    });
+    within(
+        Duration::from_secs(30),
+        "400,000 unclosed quote marks",
+        || {
+            let marks = "“‘«„‚「『‹".repeat(50_000);
+            find_quotes(&marks, TextFormat::Markdown, &EngineSettings::default());
+            corpus().check_draft(&marks, TextFormat::PlainText, &EngineSettings::default());
+        },
+    );
 }

@@ -19,12 +19,20 @@ fn inputs(target: &str, limit: usize) -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> = entries
             .flatten()
             .map(|e| e.path())
-            .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+            .filter(|p| {
+                !p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+            })
             .collect();
         files.sort();
-        if folder == "corpus" && files.len() > limit && std::env::var_os("VERBATIM_FUZZ_REPLAY_ALL").is_none() {
+        if folder == "corpus"
+            && files.len() > limit
+            && std::env::var_os("VERBATIM_FUZZ_REPLAY_ALL").is_none()
+        {
             let step = files.len() as f64 / limit as f64;
-            files = (0..limit).map(|i| files[(i as f64 * step) as usize].clone()).collect();
+            files = (0..limit)
+                .map(|i| files[(i as f64 * step) as usize].clone())
+                .collect();
         }
         all.extend(files);
     }

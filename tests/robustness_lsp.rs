@@ -21,7 +21,9 @@ fn ready_session(ws: &Workspace) -> Client {
     client.initialize(&ws.root, capabilities());
     let text = format!("They said “{VERIFIED}”.\n");
     client.open(&ws.draft, 1, &text);
-    let diagnostics = client.diagnostics(&ws.draft, Some(1), WAIT).expect("diagnostics for the draft");
+    let diagnostics = client
+        .diagnostics(&ws.draft, Some(1), WAIT)
+        .expect("diagnostics for the draft");
     assert_eq!(codes(&diagnostics), ["verified"], "{diagnostics:#?}");
     client
 }
@@ -44,10 +46,22 @@ fn malformed_json_rpc_keeps_serving() {
     let bad: Vec<(&str, Vec<u8>)> = vec![
         ("not JSON", frame(b"{not json")),
         ("JSON but not a message", frame(b"[1, 2, 3]")),
-        ("a message without a method", frame(br#"{"jsonrpc":"2.0","id":99}"#)),
-        ("a request with params of the wrong type", frame(br#"{"jsonrpc":"2.0","id":98,"method":"textDocument/hover","params":5}"#)),
-        ("not UTF-8", frame(b"{\"jsonrpc\":\"2.0\",\"method\":\"\xff\xfe\"}")),
-        ("no Content-Length", b"Content-Type: application/json\r\n\r\n{}".to_vec()),
+        (
+            "a message without a method",
+            frame(br#"{"jsonrpc":"2.0","id":99}"#),
+        ),
+        (
+            "a request with params of the wrong type",
+            frame(br#"{"jsonrpc":"2.0","id":98,"method":"textDocument/hover","params":5}"#),
+        ),
+        (
+            "not UTF-8",
+            frame(b"{\"jsonrpc\":\"2.0\",\"method\":\"\xff\xfe\"}"),
+        ),
+        (
+            "no Content-Length",
+            b"Content-Type: application/json\r\n\r\n{}".to_vec(),
+        ),
         ("garbage between messages", b"garbage\r\n\r\n".to_vec()),
         ("an empty body", frame(b"")),
         ("a truncated header", b"Content-Len".to_vec()),
@@ -79,7 +93,9 @@ fn exit_without_shutdown_ends_the_process_promptly() {
     let ws = Workspace::new();
     let mut client = ready_session(&ws);
     client.notify("exit", Value::Null);
-    let status = client.wait_exit(Duration::from_secs(10)).expect("the server exits");
+    let status = client
+        .wait_exit(Duration::from_secs(10))
+        .expect("the server exits");
     eprintln!("exit without shutdown: {status}");
     client.assert_clean_stdout();
 }
@@ -92,7 +108,9 @@ fn exit_without_shutdown_exits_with_code_1() {
     let ws = Workspace::new();
     let mut client = ready_session(&ws);
     client.notify("exit", Value::Null);
-    let status = client.wait_exit(Duration::from_secs(10)).expect("the server exits");
+    let status = client
+        .wait_exit(Duration::from_secs(10))
+        .expect("the server exits");
     assert_eq!(status.code(), Some(1));
 }
 
@@ -104,14 +122,21 @@ fn closing_stdin_ends_the_process() {
     let stdin = client.stdin.clone();
     drop(std::mem::replace(&mut *stdin.lock().unwrap(), {
         // Swap in a handle to a throwaway process so that the real pipe closes.
-        let mut cat = Command::new("cat").stdin(Stdio::piped()).stdout(Stdio::null()).spawn().unwrap();
+        let mut cat = Command::new("cat")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
         let handle = cat.stdin.take().unwrap();
         std::thread::spawn(move || {
             let _ = cat.wait();
         });
         handle
     }));
-    assert!(client.wait_exit(Duration::from_secs(10)).is_some(), "the server outlived its editor");
+    assert!(
+        client.wait_exit(Duration::from_secs(10)).is_some(),
+        "the server outlived its editor"
+    );
 }
 
 #[test]
@@ -158,9 +183,18 @@ fn requests_for_documents_never_opened() {
     ] {
         let doc = json!({ "uri": target });
         for (method, params) in [
-            ("textDocument/hover", json!({ "textDocument": doc, "position": position })),
-            ("textDocument/definition", json!({ "textDocument": doc, "position": position })),
-            ("textDocument/codeAction", json!({ "textDocument": doc, "range": range, "context": { "diagnostics": [] } })),
+            (
+                "textDocument/hover",
+                json!({ "textDocument": doc, "position": position }),
+            ),
+            (
+                "textDocument/definition",
+                json!({ "textDocument": doc, "position": position }),
+            ),
+            (
+                "textDocument/codeAction",
+                json!({ "textDocument": doc, "range": range, "context": { "diagnostics": [] } }),
+            ),
             ("textDocument/codeLens", json!({ "textDocument": doc })),
             ("textDocument/diagnostic", json!({ "textDocument": doc })),
         ] {
@@ -178,7 +212,10 @@ fn requests_for_documents_never_opened() {
         "textDocument/hover",
         json!({ "textDocument": { "uri": "::not a uri::" }, "position": position }),
     );
-    assert!(answer.get("error").is_some() || answer["result"].is_null(), "{answer}");
+    assert!(
+        answer.get("error").is_some() || answer["result"].is_null(),
+        "{answer}"
+    );
     client.shutdown();
 }
 
@@ -202,21 +239,39 @@ fn ranges_past_the_end_of_the_document() {
         assert!(answer.get("error").is_none(), "{answer}");
     }
     // An edit whose range lies past the end appends at the end (clamped), consistently with the editor.
-    let past = json!({ "start": { "line": 500, "character": 7 }, "end": { "line": 900, "character": 0 } });
+    let past =
+        json!({ "start": { "line": 500, "character": 7 }, "end": { "line": 900, "character": 0 } });
     client.change(&ws.draft, 2, Some(past), &format!("Then “{DRIFTED}”.\n"));
     let text = format!("They said “{VERIFIED}”.\nThen “{DRIFTED}”.\n");
-    let diagnostics = client.diagnostics(&ws.draft, Some(2), WAIT).expect("diagnostics for version 2");
-    assert_eq!(codes(&diagnostics), ["drift", "verified"], "{diagnostics:#?}");
+    let diagnostics = client
+        .diagnostics(&ws.draft, Some(2), WAIT)
+        .expect("diagnostics for version 2");
+    assert_eq!(
+        codes(&diagnostics),
+        ["drift", "verified"],
+        "{diagnostics:#?}"
+    );
     for diagnostic in &diagnostics {
         let quoted = covered(&text, &diagnostic["range"]);
-        assert!(quoted == VERIFIED || quoted == DRIFTED || diagnostic["code"] == "drift-word", "{quoted:?}");
+        assert!(
+            quoted == VERIFIED || quoted == DRIFTED || diagnostic["code"] == "drift-word",
+            "{quoted:?}"
+        );
     }
     // A column past the end of a line clamps to the line's end, before its line break.
-    let eol = json!({ "start": { "line": 0, "character": 999 }, "end": { "line": 0, "character": 999 } });
+    let eol =
+        json!({ "start": { "line": 0, "character": 999 }, "end": { "line": 0, "character": 999 } });
     client.change(&ws.draft, 3, Some(eol), " Indeed.");
     let text = format!("They said “{VERIFIED}”. Indeed.\nThen “{DRIFTED}”.\n");
-    let diagnostics = client.diagnostics(&ws.draft, Some(3), WAIT).expect("diagnostics for version 3");
-    assert!(diagnostics.iter().any(|d| covered(&text, &d["range"]) == DRIFTED), "{diagnostics:#?}");
+    let diagnostics = client
+        .diagnostics(&ws.draft, Some(3), WAIT)
+        .expect("diagnostics for version 3");
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| covered(&text, &d["range"]) == DRIFTED),
+        "{diagnostics:#?}"
+    );
     client.shutdown();
 }
 
@@ -224,7 +279,8 @@ fn ranges_past_the_end_of_the_document() {
 fn stale_and_repeated_versions_are_ignored() {
     let ws = Workspace::new();
     let mut client = ready_session(&ws);
-    let start = json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
+    let start =
+        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
     client.change(&ws.draft, 5, Some(start.clone()), "A. ");
     // Repeated and older versions: dropped, the text stays as at version 5.
     client.change(&ws.draft, 5, Some(start.clone()), "B. ");
@@ -232,17 +288,28 @@ fn stale_and_repeated_versions_are_ignored() {
     client.change(&ws.draft, -7, None, "D. nothing left");
     client.change(&ws.draft, 6, Some(start), &format!("“{DRIFTED}” "));
     let text = format!("“{DRIFTED}” A. They said “{VERIFIED}”.\n");
-    let diagnostics = client.diagnostics(&ws.draft, Some(6), WAIT).expect("diagnostics for version 6");
-    assert_eq!(codes(&diagnostics), ["drift", "verified"], "{diagnostics:#?}");
+    let diagnostics = client
+        .diagnostics(&ws.draft, Some(6), WAIT)
+        .expect("diagnostics for version 6");
+    assert_eq!(
+        codes(&diagnostics),
+        ["drift", "verified"],
+        "{diagnostics:#?}"
+    );
     for diagnostic in diagnostics.iter().filter(|d| d["code"] != "drift-word") {
         let quoted = covered(&text, &diagnostic["range"]);
-        assert!(quoted == VERIFIED || quoted == DRIFTED, "{quoted:?} in {text:?}");
+        assert!(
+            quoted == VERIFIED || quoted == DRIFTED,
+            "{quoted:?} in {text:?}"
+        );
     }
     // Diagnostics are never published for a version older than one already published.
     let versions: Vec<i64> = client
         .history
         .iter()
-        .filter(|m| m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri(&ws.draft))
+        .filter(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri(&ws.draft)
+        })
         .filter_map(|m| m["params"]["version"].as_i64())
         .collect();
     assert!(versions.windows(2).all(|w| w[0] <= w[1]), "{versions:?}");
@@ -270,20 +337,30 @@ fn out_of_order_notifications() {
     client.notify("initialized", json!({}));
     // Changes and closes of documents that are not open.
     client.change(&ws.draft, 2, None, "never opened");
-    client.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri(&ws.draft) } }));
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri(&ws.draft) } }),
+    );
     // Opened twice: the second open wins.
     client.open(&ws.draft, 1, "“invented words that nobody ever said”\n");
     client.open(&ws.draft, 1, &format!("“{VERIFIED}”\n"));
-    let diagnostics = client.diagnostics(&ws.draft, Some(1), WAIT).expect("diagnostics");
+    let diagnostics = client
+        .diagnostics(&ws.draft, Some(1), WAIT)
+        .expect("diagnostics");
     let latest = client
         .wait_within(Duration::from_secs(3), |_| false)
         .map_or(diagnostics.clone(), |_| diagnostics);
     assert!(!latest.is_empty());
     // Closed, then changed: dropped; reopened: checked again.
-    client.notify("textDocument/didClose", json!({ "textDocument": { "uri": uri(&ws.draft) } }));
+    client.notify(
+        "textDocument/didClose",
+        json!({ "textDocument": { "uri": uri(&ws.draft) } }),
+    );
     client.change(&ws.draft, 9, None, "after close");
     client.open(&ws.draft, 2, &format!("Now “{DRIFTED}”.\n"));
-    let diagnostics = client.diagnostics(&ws.draft, Some(2), WAIT).expect("diagnostics after reopening");
+    let diagnostics = client
+        .diagnostics(&ws.draft, Some(2), WAIT)
+        .expect("diagnostics after reopening");
     assert_eq!(codes(&diagnostics), ["drift"], "{diagnostics:#?}");
     // Notifications nobody knows, and `$/` ones, are ignored.
     client.notify("$/setTrace", json!({ "value": "verbose" }));
@@ -306,7 +383,9 @@ fn requests_after_shutdown_are_refused() {
     );
     assert_eq!(hover["error"]["code"], -32600, "{hover}");
     client.notify("exit", Value::Null);
-    assert!(client.wait_exit(Duration::from_secs(10)).is_some_and(|s| s.success()));
+    assert!(client
+        .wait_exit(Duration::from_secs(10))
+        .is_some_and(|s| s.success()));
 }
 
 /// A client that declares `workspace.configuration` but never answers it: drafts are still checked, other
@@ -323,10 +402,16 @@ fn client_never_answers_configuration() {
     let text = format!("They said “{VERIFIED}”.\n");
     client.open(&ws.draft, 1, &text);
     let diagnostics = client.diagnostics(&ws.draft, Some(1), Duration::from_secs(30));
-    assert!(diagnostics.is_some(), "the draft was never checked: indexing waits for the configuration");
+    assert!(
+        diagnostics.is_some(),
+        "the draft was never checked: indexing waits for the configuration"
+    );
     // Each settings change asks again; none of the asks may hold a handler for ever.
     for _ in 0..6 {
-        client.notify("workspace/didChangeConfiguration", json!({ "settings": null }));
+        client.notify(
+            "workspace/didChangeConfiguration",
+            json!({ "settings": null }),
+        );
     }
     let answer = client.request(
         "textDocument/hover",
@@ -347,12 +432,18 @@ fn exit_ends_the_server_while_it_waits_for_the_client() {
     let mut caps = capabilities();
     caps["workspace"]["configuration"] = json!(true);
     client.initialize(&ws.root, caps);
-    client.notify("workspace/didChangeConfiguration", json!({ "settings": null }));
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({ "settings": null }),
+    );
     client
         .wait_within(WAIT, |m| m["method"] == "workspace/configuration")
         .expect("the server asks for its settings");
     client.notify("exit", Value::Null);
-    assert!(client.wait_exit(Duration::from_secs(10)).is_some(), "the server did not exit");
+    assert!(
+        client.wait_exit(Duration::from_secs(10)).is_some(),
+        "the server did not exit"
+    );
 }
 
 /// Code actions carry the document's version (`documentChanges`), so a client rejects them once the text has
@@ -363,8 +454,14 @@ fn code_actions_are_versioned_and_never_applied_by_the_server() {
     let mut client = ready_session(&ws);
     let text = format!("Now “{DRIFTED}”.\n");
     client.change(&ws.draft, 2, None, &text);
-    let diagnostics = client.diagnostics(&ws.draft, Some(2), WAIT).expect("diagnostics");
-    let drift = diagnostics.iter().find(|d| d["code"] == "drift").expect("a drift").clone();
+    let diagnostics = client
+        .diagnostics(&ws.draft, Some(2), WAIT)
+        .expect("diagnostics");
+    let drift = diagnostics
+        .iter()
+        .find(|d| d["code"] == "drift")
+        .expect("a drift")
+        .clone();
     let answer = client.request(
         "textDocument/codeAction",
         json!({ "textDocument": { "uri": uri(&ws.draft) }, "range": drift["range"], "context": { "diagnostics": [drift] } }),
@@ -378,10 +475,20 @@ fn code_actions_are_versioned_and_never_applied_by_the_server() {
             assert_eq!(change["textDocument"]["version"], 2, "{action}");
             assert_eq!(change["textDocument"]["uri"], uri(&ws.draft));
         }
-        assert!(action.get("command").is_none_or(Value::is_null), "no server-side command: {action}");
+        assert!(
+            action.get("command").is_none_or(Value::is_null),
+            "no server-side command: {action}"
+        );
     }
     // The text moves on: an action asked for at the new version carries the new version.
-    client.change(&ws.draft, 3, Some(json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } })), "So. ");
+    client.change(
+        &ws.draft,
+        3,
+        Some(
+            json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }),
+        ),
+        "So. ",
+    );
     let answer = client.request(
         "textDocument/codeAction",
         json!({ "textDocument": { "uri": uri(&ws.draft) },
@@ -389,7 +496,11 @@ fn code_actions_are_versioned_and_never_applied_by_the_server() {
                 "context": { "diagnostics": [] } }),
     );
     for action in answer["result"].as_array().cloned().unwrap_or_default() {
-        for change in action["edit"]["documentChanges"].as_array().cloned().unwrap_or_default() {
+        for change in action["edit"]["documentChanges"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+        {
             assert_eq!(change["textDocument"]["version"], 3, "{action}");
         }
     }
@@ -402,7 +513,14 @@ fn code_actions_are_versioned_and_never_applied_by_the_server() {
             if entry.file_type().unwrap().is_dir() {
                 folders.push(entry.path());
             } else {
-                files.push(entry.path().strip_prefix(&ws.root).unwrap().display().to_string());
+                files.push(
+                    entry
+                        .path()
+                        .strip_prefix(&ws.root)
+                        .unwrap()
+                        .display()
+                        .to_string(),
+                );
             }
         }
     }
@@ -410,7 +528,10 @@ fn code_actions_are_versioned_and_never_applied_by_the_server() {
     assert_eq!(files, ["draft.md", "sources/statement.md"]);
     let _ = client.wait_within(Duration::from_millis(500), |_| false);
     assert!(
-        client.history.iter().all(|m| m["method"] != "workspace/applyEdit"),
+        client
+            .history
+            .iter()
+            .all(|m| m["method"] != "workspace/applyEdit"),
         "the server edited on its own"
     );
     client.shutdown();
@@ -426,7 +547,10 @@ fn fifo_source_change_does_not_block() {
     let fifo = ws.root.join("sources/pipe.md");
     let c_path = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
     assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o644) }, 0);
-    client.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": uri(&fifo), "type": 2 }] }));
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&fifo), "type": 2 }] }),
+    );
     let answer = client.request(
         "textDocument/hover",
         json!({ "textDocument": { "uri": uri(&ws.draft) }, "position": { "line": 0, "character": 14 } }),
@@ -461,7 +585,9 @@ fn watched_file_events_outside_the_workspace_are_ignored() {
     );
     // If the secret were read, the drifted quote would verify against it.
     client.change(&ws.draft, 2, None, &format!("Now “{DRIFTED}”.\n"));
-    let diagnostics = client.diagnostics(&ws.draft, Some(2), WAIT).expect("diagnostics");
+    let diagnostics = client
+        .diagnostics(&ws.draft, Some(2), WAIT)
+        .expect("diagnostics");
     assert_eq!(codes(&diagnostics), ["drift"], "{diagnostics:#?}");
     client.shutdown();
 }
@@ -474,19 +600,32 @@ fn big_documents_over_the_wire() {
     let mut text = String::new();
     let mut i = 0;
     while text.len() < 5 << 20 {
-        text.push_str(&format!("Paragraph {i} is prose with “a scare quote” and nothing else.\n\n"));
+        text.push_str(&format!(
+            "Paragraph {i} is prose with “a scare quote” and nothing else.\n\n"
+        ));
         i += 1;
     }
     text.push_str(&format!("Last: “{VERIFIED}”.\n"));
     let big = ws.root.join("big.md");
     let started = Instant::now();
     client.open(&big, 1, &text);
-    let diagnostics = client.diagnostics(&big, Some(1), Duration::from_secs(60)).expect("diagnostics of 5 MB");
+    let diagnostics = client
+        .diagnostics(&big, Some(1), Duration::from_secs(60))
+        .expect("diagnostics of 5 MB");
     assert_eq!(codes(&diagnostics), ["verified"]);
     eprintln!("5 MB draft over stdio: {:?}", started.elapsed());
     let line = "word ".repeat(200_000);
-    client.change(&big, 2, Some(json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } })), &line);
-    let diagnostics = client.diagnostics(&big, Some(2), Duration::from_secs(60)).expect("diagnostics after 1 MB edit");
+    client.change(
+        &big,
+        2,
+        Some(
+            json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }),
+        ),
+        &line,
+    );
+    let diagnostics = client
+        .diagnostics(&big, Some(2), Duration::from_secs(60))
+        .expect("diagnostics after 1 MB edit");
     assert_eq!(codes(&diagnostics), ["verified"]);
     client.shutdown();
 }

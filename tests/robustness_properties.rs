@@ -5,9 +5,25 @@
 use proptest::prelude::*;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 use verbatim::lsp::document::{ChangeOutcome, DocumentStore};
-use verbatim::lsp::position::{offset_to_position, position_to_offset, range_to_lsp, PositionEncoding};
+use verbatim::lsp::position::{
+    offset_to_position, position_to_offset, range_to_lsp, PositionEncoding,
+};
 
-const PIECES: &[&str] = &["a", " ", "é", "e\u{301}", "中", "😀", "👩\u{200d}💻", "\n", "\r\n", "“", "”", "\u{0}", "ש"];
+const PIECES: &[&str] = &[
+    "a",
+    " ",
+    "é",
+    "e\u{301}",
+    "中",
+    "😀",
+    "👩\u{200d}💻",
+    "\n",
+    "\r\n",
+    "“",
+    "”",
+    "\u{0}",
+    "ש",
+];
 
 fn text() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(PIECES), 0..30).prop_map(|v| v.concat())
@@ -16,12 +32,18 @@ fn text() -> impl Strategy<Value = String> {
 fn boundaries(text: &str) -> Vec<usize> {
     (0..=text.len())
         .filter(|&i| text.is_char_boundary(i))
-        .filter(|&i| !(i > 0 && text.as_bytes()[i - 1] == b'\r' && text.as_bytes().get(i) == Some(&b'\n')))
+        .filter(|&i| {
+            !(i > 0 && text.as_bytes()[i - 1] == b'\r' && text.as_bytes().get(i) == Some(&b'\n'))
+        })
         .collect()
 }
 
 fn encoding() -> impl Strategy<Value = PositionEncoding> {
-    prop::sample::select(vec![PositionEncoding::Utf8, PositionEncoding::Utf16, PositionEncoding::Utf32])
+    prop::sample::select(vec![
+        PositionEncoding::Utf8,
+        PositionEncoding::Utf16,
+        PositionEncoding::Utf32,
+    ])
 }
 
 proptest! {

@@ -44,14 +44,29 @@ const PIECES: &[&str] = &[
     "“the pipeline would be completed before the winter” ",
     "“gas would flow by March, officials said today” ",
     "“invented words nobody ever said out loud” ",
-    "word ", "and ", "😀 ", "e\u{301} ", "中文 ", "\n", "\r\n", "\n\n", "> ", "“", "”", "\"", "- ", "**",
+    "word ",
+    "and ",
+    "😀 ",
+    "e\u{301} ",
+    "中文 ",
+    "\n",
+    "\r\n",
+    "\n\n",
+    "> ",
+    "“",
+    "”",
+    "\"",
+    "- ",
+    "**",
 ];
 
 /// Char boundaries of `text` that are not between the `\r` and `\n` of a CRLF.
 fn boundaries(text: &str) -> Vec<usize> {
     (0..=text.len())
         .filter(|&i| text.is_char_boundary(i))
-        .filter(|&i| !(i > 0 && text.as_bytes()[i - 1] == b'\r' && text.as_bytes().get(i) == Some(&b'\n')))
+        .filter(|&i| {
+            !(i > 0 && text.as_bytes()[i - 1] == b'\r' && text.as_bytes().get(i) == Some(&b'\n'))
+        })
         .collect()
 }
 
@@ -68,12 +83,21 @@ fn expected(root: &Path, text: &str) -> Vec<(String, String)> {
     let mut corpus = Corpus::new();
     for name in ["a.md", "b.md"] {
         let path = root.join("sources").join(name);
-        corpus.upsert_source(&path.to_string_lossy(), std::fs::read_to_string(&path).unwrap(), TextFormat::Markdown);
+        corpus.upsert_source(
+            &path.to_string_lossy(),
+            std::fs::read_to_string(&path).unwrap(),
+            TextFormat::Markdown,
+        );
     }
     let mut found: Vec<(String, String)> = corpus
         .check_draft(text, TextFormat::Markdown, &EngineSettings::default())
         .into_iter()
-        .map(|f| (f.verdict.code().to_string(), text[f.quote.range.clone()].to_string()))
+        .map(|f| {
+            (
+                f.verdict.code().to_string(),
+                text[f.quote.range.clone()].to_string(),
+            )
+        })
         .collect();
     found.sort();
     found
@@ -83,7 +107,12 @@ fn published(text: &str, diagnostics: &[Value]) -> Vec<(String, String)> {
     let mut found: Vec<(String, String)> = diagnostics
         .iter()
         .filter(|d| d["code"] != "drift-word")
-        .map(|d| (d["code"].as_str().unwrap_or_default().to_string(), covered(text, &d["range"]).to_string()))
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap_or_default().to_string(),
+                covered(text, &d["range"]).to_string(),
+            )
+        })
         .collect();
     found.sort();
     found
@@ -100,7 +129,10 @@ fn rss_kib(pid: u32) -> u64 {
 
 #[test]
 fn ten_thousand_edits_with_sources_changing_on_disk() {
-    let edits: usize = std::env::var("VERBATIM_SOAK_EDITS").ok().and_then(|v| v.parse().ok()).unwrap_or(10_000);
+    let edits: usize = std::env::var("VERBATIM_SOAK_EDITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000);
     let ws = Workspace::new();
     std::fs::remove_file(ws.root.join("sources/statement.md")).unwrap();
     std::fs::write(ws.root.join("sources/a.md"), SOURCE_A[0]).unwrap();
@@ -110,7 +142,9 @@ fn ten_thousand_edits_with_sources_changing_on_disk() {
     let mut caps = capabilities();
     caps["workspace"]["didChangeWatchedFiles"] = json!({ "dynamicRegistration": true });
     client.initialize(&ws.root, caps);
-    let mut text = String::from("Start. “oppose the further expansion of NATO and call for the North Atlantic Alliance”\n");
+    let mut text = String::from(
+        "Start. “oppose the further expansion of NATO and call for the North Atlantic Alliance”\n",
+    );
     let mut version = 1;
     client.open(&ws.draft, version, &text);
     let mut rng = Rng(0x5EED_CAFE_F00D_1234);
@@ -132,7 +166,11 @@ fn ten_thousand_edits_with_sources_changing_on_disk() {
             a
         };
         let (start, end) = (a.min(b), a.max(b));
-        let insert = if end > start && rng.below(2) == 0 { "" } else { PIECES[rng.below(PIECES.len())] };
+        let insert = if end > start && rng.below(2) == 0 {
+            ""
+        } else {
+            PIECES[rng.below(PIECES.len())]
+        };
         let range = json!({ "start": position(&text, start), "end": position(&text, end) });
         text.replace_range(start..end, insert);
         version += 1;
@@ -141,10 +179,17 @@ fn ten_thousand_edits_with_sources_changing_on_disk() {
         if edit % 250 == 0 {
             let which = rng.below(2);
             flips[which] = 1 - flips[which];
-            let (name, content) = if which == 0 { ("a.md", SOURCE_A[flips[0]]) } else { ("b.md", SOURCE_B[flips[1]]) };
+            let (name, content) = if which == 0 {
+                ("a.md", SOURCE_A[flips[0]])
+            } else {
+                ("b.md", SOURCE_B[flips[1]])
+            };
             let path = ws.root.join("sources").join(name);
             std::fs::write(&path, content).unwrap();
-            client.notify("workspace/didChangeWatchedFiles", json!({ "changes": [{ "uri": uri(&path), "type": 2 }] }));
+            client.notify(
+                "workspace/didChangeWatchedFiles",
+                json!({ "changes": [{ "uri": uri(&path), "type": 2 }] }),
+            );
         }
         if edit % (edits / checkpoints).max(1) == 0 || edit == edits {
             // Eventually the diagnostics of the current version equal the engine's findings.
@@ -159,7 +204,10 @@ fn ten_thousand_edits_with_sources_changing_on_disk() {
                 }
                 if let Some(diagnostics) = client.diagnostics(&ws.draft, None, left) {
                     // Only the current version counts (older ones may still be in flight).
-                    let current = client.history.last().is_some_and(|m| m["params"]["version"] == version);
+                    let current = client
+                        .history
+                        .last()
+                        .is_some_and(|m| m["params"]["version"] == version);
                     if current {
                         last = published(&text, &diagnostics);
                         if last == want {
@@ -176,7 +224,11 @@ fn ten_thousand_edits_with_sources_changing_on_disk() {
             }
         }
     }
-    assert_eq!(codes_seen.len(), 3, "the session saw every verdict: {codes_seen:?}");
+    assert_eq!(
+        codes_seen.len(),
+        3,
+        "the session saw every verdict: {codes_seen:?}"
+    );
     let rss_end = *rss_samples.last().unwrap();
     eprintln!(
         "soak: {edits} edits in {:?}; server VmRSS (KiB) at checkpoints: {rss_samples:?}",

@@ -9,7 +9,8 @@ use verbatim::cli::{check, CheckArgs, ColorChoice, FailOn, Format, Report};
 use verbatim::engine::{Corpus, EngineSettings, TextFormat, Verdict};
 use verbatim::workspace::{read_text, Workspace, MAX_SOURCE_BYTES};
 
-const ARTICLE: &str = "The parties oppose the further expansion of NATO and call for the North Atlantic Alliance to \
+const ARTICLE: &str =
+    "The parties oppose the further expansion of NATO and call for the North Atlantic Alliance to \
 refrain from ideological approaches from the time of the Cold War.\n";
 const QUOTE: &str = "the further expansion of NATO and call for the North Atlantic Alliance";
 
@@ -85,7 +86,11 @@ fn invalid_utf8_is_decoded_lossily_and_said_so() {
     assert!(warning.contains("not valid UTF-8"), "{warning}");
     let (_, source) = report.corpus.sources().next().unwrap();
     assert!(source.text.contains('\u{FFFD}'));
-    assert_eq!(verdicts(&report), [Verdict::Verified], "the valid text is still a source");
+    assert_eq!(
+        verdicts(&report),
+        [Verdict::Verified],
+        "the valid text is still a source"
+    );
 }
 
 #[test]
@@ -96,7 +101,11 @@ fn utf16_with_bom_is_decoded() {
     le.extend(ARTICLE.encode_utf16().flat_map(u16::to_le_bytes));
     fs::write(root.join("sources/utf16le.md"), &le).unwrap();
     let mut be = vec![0xFE, 0xFF];
-    be.extend("Ünïcödé title\n\n".encode_utf16().flat_map(u16::to_be_bytes));
+    be.extend(
+        "Ünïcödé title\n\n"
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes),
+    );
     be.extend(ARTICLE.encode_utf16().flat_map(u16::to_be_bytes));
     fs::write(root.join("sources/utf16be.txt"), &be).unwrap();
     // An odd trailing byte and a lone surrogate: decoded with U+FFFD and a warning.
@@ -187,7 +196,9 @@ fn one_megabyte_single_line_source_and_draft() {
     let (_dir, root) = workspace();
     let mut line = prose(1 << 20, true);
     let middle = line.len() / 2;
-    let middle = (middle..line.len()).find(|&i| line.is_char_boundary(i)).unwrap();
+    let middle = (middle..line.len())
+        .find(|&i| line.is_char_boundary(i))
+        .unwrap();
     line.insert_str(middle, &ARTICLE.replace('\n', " "));
     fs::write(root.join("sources/oneline.txt"), &line).unwrap();
     fs::remove_file(root.join("sources/good.md")).unwrap();
@@ -197,7 +208,11 @@ fn one_megabyte_single_line_source_and_draft() {
     let started = Instant::now();
     let report = run_check(&root);
     assert_eq!(verdicts(&report), [Verdict::Verified]);
-    assert!(started.elapsed() < Duration::from_secs(60), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        started.elapsed()
+    );
     // Positions on a 1 MB line are right (the JSON output uses UTF-16 columns).
     let draft = &report.drafts[0];
     let positions = verbatim::lsp::position::TextPositions::new(&draft.text);
@@ -209,7 +224,9 @@ fn one_megabyte_single_line_source_and_draft() {
     assert_eq!(position.line, 0);
     assert_eq!(
         position.character as usize,
-        draft.text[..finding.quote.range.start].encode_utf16().count()
+        draft.text[..finding.quote.range.start]
+            .encode_utf16()
+            .count()
     );
 }
 
@@ -231,7 +248,11 @@ fn empty_files_are_harmless() {
 fn files_deleted_or_renamed_while_indexing() {
     let (_dir, root) = workspace();
     for i in 0..50 {
-        fs::write(root.join(format!("sources/s{i}.md")), format!("Source {i}. {ARTICLE}")).unwrap();
+        fs::write(
+            root.join(format!("sources/s{i}.md")),
+            format!("Source {i}. {ARTICLE}"),
+        )
+        .unwrap();
     }
     let workspace = Workspace::open(&root);
     let paths = workspace.discover_sources();
@@ -252,7 +273,10 @@ fn files_deleted_or_renamed_while_indexing() {
     let messages = workspace.load_sources(&mut corpus, &paths, &|_, _| {});
     assert_eq!(corpus.len(), 26);
     assert_eq!(messages.len(), 25, "{messages:?}");
-    assert!(messages.iter().all(|m| m.contains("sources/s")), "{messages:?}");
+    assert!(
+        messages.iter().all(|m| m.contains("sources/s")),
+        "{messages:?}"
+    );
     // Deleted from under a running indexer (files vanish while it reads): never a panic.
     let (_dir2, root2) = workspace_with_many(400);
     let workspace2 = Workspace::open(&root2);
@@ -356,7 +380,11 @@ fn symlinks_pointing_outside_the_workspace_are_not_followed() {
     fs::create_dir_all(outside.path().join("folder")).unwrap();
     fs::write(outside.path().join("folder/other.md"), ARTICLE).unwrap();
     symlink(&secret, root.join("sources/secret.md")).unwrap();
-    symlink(outside.path().join("folder"), root.join("sources/linked-folder")).unwrap();
+    symlink(
+        outside.path().join("folder"),
+        root.join("sources/linked-folder"),
+    )
+    .unwrap();
     symlink("/etc/passwd", root.join("sources/passwd.txt")).unwrap();
     // Inside the workspace, a link to a file inside it is fine.
     fs::create_dir_all(root.join("archive")).unwrap();
@@ -422,8 +450,16 @@ fn read_text_refuses_special_files() {
 fn discovery_stays_inside_the_root() {
     let (_dir, root) = workspace();
     let workspace = Workspace::open(&root);
-    for path in workspace.discover_sources().iter().chain(&workspace.discover_drafts()) {
-        assert!(path.canonicalize().unwrap().starts_with(&root), "{}", path.display());
+    for path in workspace
+        .discover_sources()
+        .iter()
+        .chain(&workspace.discover_drafts())
+    {
+        assert!(
+            path.canonicalize().unwrap().starts_with(&root),
+            "{}",
+            path.display()
+        );
     }
 }
 
@@ -443,7 +479,11 @@ fn sources_with_pathological_words() {
     );
     let started = Instant::now();
     let findings = corpus.check_draft(&draft, TextFormat::Markdown, &settings);
-    assert!(started.elapsed() < Duration::from_secs(20), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
     assert_eq!(findings[0].verdict, Verdict::Verified);
     assert_eq!(findings.len(), 2, "a one-word quote is below min_words");
 }
