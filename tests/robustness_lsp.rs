@@ -629,3 +629,57 @@ fn big_documents_over_the_wire() {
     assert_eq!(codes(&diagnostics), ["verified"]);
     client.shutdown();
 }
+
+/// A broken `verbatim.toml`, at start and after a change on disk: one `window/showMessage` each, defaults in
+/// force, drafts still checked.
+#[test]
+fn malformed_settings_are_shown_and_checking_goes_on() {
+    let ws = Workspace::new();
+    std::fs::write(
+        ws.root.join("verbatim.toml"),
+        "min_words = 3\nthis is not toml\n",
+    )
+    .unwrap();
+    let mut client = Client::start();
+    let mut caps = capabilities();
+    caps["workspace"]["didChangeWatchedFiles"] = json!({ "dynamicRegistration": true });
+    client.initialize(&ws.root, caps);
+    let shown = client
+        .wait_within(WAIT, |m| m["method"] == "window/showMessage")
+        .expect("the broken settings are shown");
+    let message = shown["params"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(message.contains("line 2"), "{message}");
+    client.open(&ws.draft, 1, &format!("They said “{VERIFIED}”.\n"));
+    let diagnostics = client
+        .diagnostics(&ws.draft, Some(1), WAIT)
+        .expect("diagnostics");
+    assert_eq!(codes(&diagnostics), ["verified"]);
+    // Broken differently while running.
+    std::fs::write(
+        ws.root.join("verbatim.toml"),
+        "min_words = \"many\"\nunknown_thing = 1\n",
+    )
+    .unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": uri(&ws.root.join("verbatim.toml")), "type": 2 }] }),
+    );
+    let shown = client
+        .wait_within(WAIT, |m| {
+            m["method"] == "window/showMessage"
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|t| t.contains("min_words"))
+        })
+        .expect("the new problems are shown");
+    assert_eq!(shown["params"]["type"], 2, "a warning");
+    let answer = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri(&ws.draft) }, "position": { "line": 0, "character": 14 } }),
+    );
+    assert!(answer.get("result").is_some(), "{answer}");
+    client.shutdown();
+}
