@@ -1351,9 +1351,10 @@ fn main() {
                 keystrokes: value("--keystrokes")
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(if quick { 40 } else { 200 }),
+                // Quotes per 10k articles (×10 at 1k, ÷6 at 100k); the quick mode keeps RapidFuzz short.
                 rapidfuzz_quotes: value("--rapidfuzz-quotes")
                     .and_then(|v| v.parse().ok())
-                    .unwrap_or(60),
+                    .unwrap_or(if quick { 6 } else { 60 }),
             };
             run(&options);
         }
