@@ -293,6 +293,8 @@ struct Lsp {
     started: Instant,
     /// Every notification seen, with its arrival time.
     seen: Vec<(Instant, Value)>,
+    /// Requests sent during indexing and how long their answers took (ms).
+    probes: Vec<(String, f64)>,
 }
 
 fn frame(value: &Value) -> Vec<u8> {
@@ -363,6 +365,7 @@ impl Lsp {
             }
         });
         Lsp {
+            probes: Vec::new(),
             child,
             stdin,
             inbox,
@@ -465,6 +468,7 @@ struct LspResult {
     peak_rss_kb: u64,
     warm_start: Option<f64>,
     warm_peak_rss_kb: u64,
+    probes: Vec<(String, f64)>,
     cache_bytes: u64,
     notes: Vec<String>,
 }
@@ -497,12 +501,32 @@ fn start_and_open(root: &Path, draft_uri: &str, text: &str) -> Result<(Lsp, f64,
     }
     lsp.notify("initialized", json!({}));
     lsp.notify("textDocument/didOpen", json!({"textDocument": {"uri": draft_uri, "languageId": "markdown", "version": 1, "text": text}}));
-    let first = lsp.wait(Duration::from_secs(600), |m| {
-        is_diagnostics_for(m, draft_uri)
-            && m["params"]["diagnostics"]
-                .as_array()
-                .is_some_and(|d| !d.is_empty())
-    });
+    // Requests while the sources are being indexed must not wait for the index: probe with a hover and a
+    // diagnostics pull right away, and time their answers.
+    let probe_sent = Instant::now();
+    let hover = lsp.request_async(
+        "textDocument/hover",
+        json!({"textDocument": {"uri": draft_uri}, "position": {"line": 4, "character": 0}}),
+    );
+    let pull = lsp.request_async("textDocument/diagnostic", json!({"textDocument": {"uri": draft_uri}}));
+    let mut probes = Vec::new();
+    let first = loop {
+        let got = lsp.wait(Duration::from_secs(600), |m| {
+            (m.get("method").is_none() && (m["id"] == json!(hover) || m["id"] == json!(pull)))
+                || (is_diagnostics_for(m, draft_uri)
+                    && m["params"]["diagnostics"]
+                        .as_array()
+                        .is_some_and(|d| !d.is_empty()))
+        });
+        match got {
+            Some((at, m)) if m.get("method").is_none() => {
+                let name = if m["id"] == json!(hover) { "hover" } else { "diagnostic pull" };
+                probes.push((name.to_string(), (at - probe_sent).as_secs_f64() * 1e3));
+            }
+            other => break other,
+        }
+    };
+    lsp.probes = probes;
     match first {
         Some((at, message)) => Ok((lsp, (at - started).as_secs_f64(), message)),
         None => Err((lsp, "no diagnostics within 600 s of start".into())),
@@ -543,6 +567,7 @@ fn drive_lsp(ws: &Workspace, keystrokes: usize, opens: usize) -> LspResult {
     };
     let started = lsp.started;
     let at = started + Duration::from_secs_f64(cold);
+    result.probes = lsp.probes.clone();
     result.cold_start = (at - started).as_secs_f64();
     result.first_diagnostics = message["params"]["diagnostics"]
         .as_array()
@@ -1189,11 +1214,12 @@ fn run(options: &Options) {
         ));
         let _ = writeln!(
             report,
-            "- {articles} articles: {} drafts for accuracy/throughput; load before LSP {load_lsp}, before check {load_check}; $/progress reports: {} ({:?}…); first diagnostics: {}; RSS after cold start {:.0} MB; index snapshot {:.0} MB, peak RSS after a warm start {:.0} MB; keystrokes {} (push raw p50 {:.1} ms incl. {DEBOUNCE_MS} ms debounce); full checks via didOpen: {}; check of {} drafts: {:.2} s wall, {:.2} s user+sys, peak RSS {:.0} MB, exit {}{}",
+            "- {articles} articles: {} drafts for accuracy/throughput; load before LSP {load_lsp}, before check {load_check}; $/progress reports: {} ({:?}…); first diagnostics: {}; requests during indexing answered in {}; RSS after cold start {:.0} MB; index snapshot {:.0} MB, peak RSS after a warm start {:.0} MB; keystrokes {} (push raw p50 {:.1} ms incl. {DEBOUNCE_MS} ms debounce); full checks via didOpen: {}; check of {} drafts: {:.2} s wall, {:.2} s user+sys, peak RSS {:.0} MB, exit {}{}",
             check.drafts,
             lsp.progress_reports,
             lsp.progress_percentages.iter().take(12).collect::<Vec<_>>(),
             lsp.first_diagnostics,
+            lsp.probes.iter().map(|(n, ms)| format!("{ms:.1} ms ({n})")).collect::<Vec<_>>().join(", "),
             lsp.rss_after_start_kb as f64 / 1024.0,
             lsp.cache_bytes as f64 / 1e6,
             lsp.warm_peak_rss_kb as f64 / 1024.0,
