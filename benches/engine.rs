@@ -70,7 +70,15 @@ fn engine(c: &mut Criterion) {
             group.bench_function(BenchmarkId::new("build", articles), |b| b.iter(|| build(&fx.sources)));
         }
         let mut corpus = build(&fx.sources);
-        eprintln!("  corpus heap: {:.1} MB ({:.2}× the text)", corpus.heap_bytes() as f64 / 1e6, corpus.heap_bytes() as f64 / bytes as f64);
+        let words = corpus.word_count();
+        eprintln!(
+            "  corpus heap: {:.1} MB ({:.2}× the text); {} words, {:.2} bytes of text per word, so 4-byte term ids and 4-byte word starts are {:.2}× the text each",
+            corpus.heap_bytes() as f64 / 1e6,
+            corpus.heap_bytes() as f64 / bytes as f64,
+            words,
+            bytes as f64 / words as f64,
+            4.0 * words as f64 / bytes as f64
+        );
         let (key, text) = fx.sources[fx.articles / 2].clone();
         let mut flip = false;
         group.bench_function(BenchmarkId::new("upsert_one", articles), |b| {
