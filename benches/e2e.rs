@@ -140,7 +140,6 @@ struct LabelRow {
     line: usize,
     character: usize,
     start: usize,
-    end: usize,
     verdict: String,
     kind: String,
     source: Option<String>,
@@ -157,7 +156,6 @@ fn read_labels(root: &Path, drafts: usize) -> Vec<LabelRow> {
             line: v["line"].as_u64().unwrap() as usize,
             character: v["character"].as_u64().unwrap() as usize,
             start: v["start"].as_u64().unwrap() as usize,
-            end: v["end"].as_u64().unwrap() as usize,
             verdict: v["verdict"].as_str().unwrap().to_string(),
             kind: v["kind"].as_str().unwrap().to_string(),
             source: v["source"].as_str().map(str::to_string),
@@ -475,7 +473,12 @@ struct LspResult {
 
 /// Starts the server, initializes it as an editor does and opens the draft; returns the server, the time from
 /// spawn to the draft's first non-empty diagnostics, and that message.
-fn start_and_open(root: &Path, draft_uri: &str, text: &str) -> Result<(Lsp, f64, Value), (Lsp, String)> {
+#[allow(clippy::result_large_err)] // the server comes back with the error, to be stopped
+fn start_and_open(
+    root: &Path,
+    draft_uri: &str,
+    text: &str,
+) -> Result<(Lsp, f64, Value), (Lsp, String)> {
     let mut lsp = Lsp::start(root);
     let started = lsp.started;
     let capabilities = json!({
@@ -508,7 +511,10 @@ fn start_and_open(root: &Path, draft_uri: &str, text: &str) -> Result<(Lsp, f64,
         "textDocument/hover",
         json!({"textDocument": {"uri": draft_uri}, "position": {"line": 4, "character": 0}}),
     );
-    let pull = lsp.request_async("textDocument/diagnostic", json!({"textDocument": {"uri": draft_uri}}));
+    let pull = lsp.request_async(
+        "textDocument/diagnostic",
+        json!({"textDocument": {"uri": draft_uri}}),
+    );
     let mut probes = Vec::new();
     let first = loop {
         let got = lsp.wait(Duration::from_secs(600), |m| {
@@ -520,7 +526,11 @@ fn start_and_open(root: &Path, draft_uri: &str, text: &str) -> Result<(Lsp, f64,
         });
         match got {
             Some((at, m)) if m.get("method").is_none() => {
-                let name = if m["id"] == json!(hover) { "hover" } else { "diagnostic pull" };
+                let name = if m["id"] == json!(hover) {
+                    "hover"
+                } else {
+                    "diagnostic pull"
+                };
                 probes.push((name.to_string(), (at - probe_sent).as_secs_f64() * 1e3));
             }
             other => break other,
@@ -705,7 +715,11 @@ fn drive_lsp(ws: &Workspace, keystrokes: usize, opens: usize) -> LspResult {
     while cache_files().is_empty() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(100));
     }
-    result.cache_bytes = cache_files().iter().filter_map(|f| fs::metadata(f).ok()).map(|m| m.len()).sum();
+    result.cache_bytes = cache_files()
+        .iter()
+        .filter_map(|f| fs::metadata(f).ok())
+        .map(|m| m.len())
+        .sum();
     lsp.stop();
     if result.cache_bytes > 0 {
         let text = fs::read_to_string(&draft_path).unwrap();
@@ -721,7 +735,9 @@ fn drive_lsp(ws: &Workspace, keystrokes: usize, opens: usize) -> LspResult {
             }
         }
     } else {
-        result.notes.push("no index snapshot (none is written under 8 MiB of sources)".into());
+        result
+            .notes
+            .push("no index snapshot (none is written under 8 MiB of sources)".into());
     }
     result
 }
@@ -893,7 +909,11 @@ fn subset_confusion(ws: &Workspace, output: &Path, quotes: usize) -> Confusion {
     }
     let mut confusion = Confusion::default();
     for label in &labels {
-        match found.get(&(label.draft.clone(), label.line as u64, label.character as u64)) {
+        match found.get(&(
+            label.draft.clone(),
+            label.line as u64,
+            label.character as u64,
+        )) {
             Some(code) => confusion.add(&label.verdict, code),
             None => confusion.missing += 1,
         }
@@ -1173,12 +1193,18 @@ fn run(options: &Options) {
             false,
         );
         eprintln!(
-            "   check of {} drafts: {:.2} s wall, {:.2} s cpu",
+            "   check of {} drafts: {} findings, {:.2} s wall, {:.2} s cpu",
             check.drafts,
+            check.findings,
             check.usage.wall,
             check.usage.user + check.usage.system
         );
-        let single = run_check(&ws, 1, &scratch.join(format!("check1-{articles}.jsonl")), true);
+        let single = run_check(
+            &ws,
+            1,
+            &scratch.join(format!("check1-{articles}.jsonl")),
+            true,
+        );
         eprintln!("   peers …");
         let rg = run_ripgrep(&ws, 1, drafts.min(60), &scratch);
         // RapidFuzz is slow: more quotes on the small corpus (for accuracy), fewer on the big one.

@@ -32,10 +32,19 @@ fn fixture(articles: usize) -> Fixture {
     let language = Language::new(spec.seed);
     let sources = (0..articles)
         .into_par_iter()
-        .map(|i| (spec.source_path(i), corpus::render_article(&language, &corpus::article(&language, &spec, i))))
+        .map(|i| {
+            (
+                spec.source_path(i),
+                corpus::render_article(&language, &corpus::article(&language, &spec, i)),
+            )
+        })
         .collect();
     let drafts = (0..4).map(|d| corpus::draft(&language, &spec, d)).collect();
-    Fixture { articles, sources, drafts }
+    Fixture {
+        articles,
+        sources,
+        drafts,
+    }
 }
 
 fn build(sources: &[(String, String)]) -> Corpus {
@@ -65,9 +74,13 @@ fn engine(c: &mut Criterion) {
         eprintln!("{articles} articles: {:.1} MB", bytes as f64 / 1e6);
 
         let mut group = c.benchmark_group("index");
-        group.sample_size(10).measurement_time(Duration::from_secs(if articles >= 10_000 { 20 } else { 5 }));
+        group
+            .sample_size(10)
+            .measurement_time(Duration::from_secs(if articles >= 10_000 { 20 } else { 5 }));
         if articles <= 10_000 {
-            group.bench_function(BenchmarkId::new("build", articles), |b| b.iter(|| build(&fx.sources)));
+            group.bench_function(BenchmarkId::new("build", articles), |b| {
+                b.iter(|| build(&fx.sources))
+            });
         }
         let mut corpus = build(&fx.sources);
         let words = corpus.word_count();
@@ -84,20 +97,30 @@ fn engine(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("upsert_one", articles), |b| {
             b.iter(|| {
                 flip = !flip;
-                let edited = if flip { format!("{text}\nEdited.\n") } else { text.clone() };
+                let edited = if flip {
+                    format!("{text}\nEdited.\n")
+                } else {
+                    text.clone()
+                };
                 corpus.upsert_source(&key, edited, TextFormat::Markdown)
             })
         });
         group.finish();
 
         let mut group = c.benchmark_group("check");
-        group.sample_size(20).measurement_time(Duration::from_secs(5));
+        group
+            .sample_size(20)
+            .measurement_time(Duration::from_secs(5));
         let draft = &fx.drafts[0];
         group.bench_function(BenchmarkId::new("full_draft", articles), |b| {
             b.iter(|| corpus.check_draft(&draft.text, TextFormat::Markdown, &settings))
         });
         // A keystroke inside a verified quote: two versions that differ by one letter, alternately.
-        let label = draft.labels.iter().find(|l| l.kind == "exact").expect("an exact quote");
+        let label = draft
+            .labels
+            .iter()
+            .find(|l| l.kind == "exact")
+            .expect("an exact quote");
         let at = label.range.start + label.text.find(' ').unwrap_or(1);
         let mut typed = draft.text.clone();
         typed.insert(at, 'x');
@@ -108,7 +131,12 @@ fn engine(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("keystroke", articles), |b| {
             b.iter(|| {
                 k += 1;
-                corpus.check_draft_cached(&versions[k % 2], TextFormat::Markdown, &settings, &mut cache)
+                corpus.check_draft_cached(
+                    &versions[k % 2],
+                    TextFormat::Markdown,
+                    &settings,
+                    &mut cache,
+                )
             })
         });
         group.bench_function(BenchmarkId::new("find_quotes", articles), |b| {
@@ -116,7 +144,12 @@ fn engine(c: &mut Criterion) {
         });
         let quotes = find_quotes(&draft.text, TextFormat::Markdown, &settings);
         for kind in ["exact", "ellipsis", "substitute", "invented"] {
-            let Some(label) = fx.drafts.iter().flat_map(|d| d.labels.iter().map(move |l| (d, l))).find(|(_, l)| l.kind == kind) else {
+            let Some(label) = fx
+                .drafts
+                .iter()
+                .flat_map(|d| d.labels.iter().map(move |l| (d, l)))
+                .find(|(_, l)| l.kind == kind)
+            else {
                 continue;
             };
             let (d, label) = label;
@@ -124,9 +157,10 @@ fn engine(c: &mut Criterion) {
             let Some(quote) = dq.into_iter().find(|q| q.range.start == label.range.start) else {
                 continue;
             };
-            group.bench_function(BenchmarkId::new(format!("one_quote/{kind}"), articles), |b| {
-                b.iter(|| corpus.check_quote(&d.text, quote.clone(), &settings))
-            });
+            group.bench_function(
+                BenchmarkId::new(format!("one_quote/{kind}"), articles),
+                |b| b.iter(|| corpus.check_quote(&d.text, quote.clone(), &settings)),
+            );
         }
         let _ = quotes;
         group.finish();

@@ -51,7 +51,7 @@ impl Rng {
 
     /// Uniform in `0..n` (n > 0).
     pub fn below(&mut self, n: usize) -> usize {
-        ((self.next_u64() >> 11) as u128 * n as u128 >> 53) as usize
+        (((self.next_u64() >> 11) as u128 * n as u128) >> 53) as usize
     }
 
     /// Uniform in `low..=high`.
@@ -268,9 +268,11 @@ fn pseudo_word(rng: &mut Rng, syllables: usize) -> String {
         } else {
             onset
         });
-        word.push_str(*rng.pick(VOWELS));
+        let vowel = *rng.pick(VOWELS);
+        word.push_str(vowel);
         if s + 1 == syllables || rng.chance(0.3) {
-            word.push_str(*rng.pick(CODAS));
+            let coda = *rng.pick(CODAS);
+            word.push_str(coda);
         }
     }
     word
