@@ -90,5 +90,5 @@ fn config_corpus() {
 /// corpus plus every regression, eight sessions at a time.
 #[test]
 fn lsp_corpus() {
-    assert!(replay("lsp", harness::lsp, 120, 8) > 0);
+    assert!(replay("lsp", harness::lsp, 80, 8) > 0);
 }
