@@ -357,7 +357,6 @@ fn possessive_lookahead_is_bounded() {
 /// Opening marks that never close pile up on the scanner's stack: each mark then searches the whole stack,
 /// which is quadratic (400,000 marks took minutes).
 #[test]
-#[ignore = "bug: engine::quotes::scan_block is quadratic in unclosed marks (each mark searches the whole stack)"]
 fn hundreds_of_thousands_of_unclosed_marks_are_bounded() {
     within(
         Duration::from_secs(30),

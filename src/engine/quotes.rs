@@ -192,6 +192,9 @@ fn is_symmetric(mark: char) -> bool {
     matches!(mark, '"' | '\'' | '”' | '’' | '＂')
 }
 
+/// Most quote marks held open at once (real nesting is two or three deep).
+const MAX_OPEN: usize = 32;
+
 #[derive(Clone, Debug)]
 struct Open {
     mark: char,
@@ -308,7 +311,8 @@ fn scan_block(
         let can_open =
             !closers(mark).is_empty() && (!is_symmetric(mark) || (word_after && !word_before));
         let apostrophe_like = matches!(mark, '’' | '\'') && letter_before;
-        if can_open && !apostrophe_like && !matches!(mark, '’') {
+        // Bounded nesting: thousands of marks that never close cannot make the scan quadratic.
+        if can_open && !apostrophe_like && !matches!(mark, '’') && stack.len() < MAX_OPEN {
             stack.push(Open {
                 mark,
                 at,

@@ -354,6 +354,13 @@ pub fn read_settings(root: &Path) -> (RawSettings, Vec<String>) {
 /// Binary files (a NUL byte early on, no UTF-16 BOM) and files over [`MAX_SOURCE_BYTES`] are refused.
 pub fn read_text(path: &Path) -> io::Result<(String, Option<String>)> {
     let metadata = fs::metadata(path)?;
+    // FIFOs and devices would block or never end.
+    if !metadata.is_file() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "skipped: not a regular file",
+        ));
+    }
     if metadata.len() > MAX_SOURCE_BYTES {
         return Err(io::Error::new(
             io::ErrorKind::InvalidData,
@@ -364,7 +371,19 @@ pub fn read_text(path: &Path) -> io::Result<(String, Option<String>)> {
             ),
         ));
     }
-    decode_text(fs::read(path)?)
+    // Capped even if the file grows after the size check.
+    let mut bytes = Vec::with_capacity(metadata.len() as usize);
+    io::Read::read_to_end(
+        &mut io::Read::take(fs::File::open(path)?, MAX_SOURCE_BYTES + 1),
+        &mut bytes,
+    )?;
+    if bytes.len() as u64 > MAX_SOURCE_BYTES {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            "skipped: the file grew over the size limit",
+        ));
+    }
+    decode_text(bytes)
 }
 
 /// Decodes file bytes as [`read_text`] does.
