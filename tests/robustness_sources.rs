@@ -444,7 +444,10 @@ fn read_text_refuses_special_files() {
     // Non-blocking: with no reader (the fixed behaviour) a plain open for writing would block itself.
     {
         use std::os::unix::fs::OpenOptionsExt;
-        let _ = fs::OpenOptions::new().write(true).custom_flags(libc::O_NONBLOCK).open(&fifo);
+        let _ = fs::OpenOptions::new()
+            .write(true)
+            .custom_flags(libc::O_NONBLOCK)
+            .open(&fifo);
     }
     assert_eq!(answered, 2, "read_text blocked on a FIFO");
 }
