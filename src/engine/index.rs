@@ -241,25 +241,37 @@ impl Corpus {
                     .is_some_and(|&f| f > 0)
         });
         terms.sort_by_key(|&t| self.document_frequency[t as usize]);
-        let mut scores: FastMap<SourceId, f32> = FastMap::default();
+        // Dense scores + a touched list (no hashing); partial selection before sorting
+        let mut scores = vec![0f32; self.entries.len()];
+        let mut touched: Vec<SourceId> = Vec::new();
         let mut volume = 0usize;
         for (rank, &term) in terms.iter().enumerate() {
             let list = &self.postings[term as usize];
-            // The rarest terms always vote; common ones only while the work stays small.
             if rank >= 4 && volume + list.len() > 400_000 {
                 break;
             }
             volume += list.len();
             let weight = self.weight(term);
             for &id in list {
-                *scores.entry(id).or_insert(0.0) += weight;
+                let score = &mut scores[id as usize];
+                if *score == 0.0 {
+                    touched.push(id);
+                }
+                *score += weight;
             }
         }
-        let mut ranked: Vec<(SourceId, f32)> = scores
+        let mut ranked: Vec<(SourceId, f32)> = touched
             .into_iter()
-            .filter(|(id, _)| self.entries[*id as usize].is_some())
+            .filter(|id| self.entries[*id as usize].is_some())
+            .map(|id| (id, scores[id as usize]))
             .collect();
-        ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        let order =
+            |a: &(SourceId, f32), b: &(SourceId, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        if ranked.len() > limit * 2 {
+            ranked.select_nth_unstable_by(limit * 2 - 1, order);
+            ranked.truncate(limit * 2);
+        }
+        ranked.sort_by(order);
         if ranked.len() > limit {
             let cut = ranked[limit - 1].1;
             let keep = ranked

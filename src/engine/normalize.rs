@@ -171,6 +171,15 @@ pub fn hash_normal(normal: &str) -> TermHash {
 
 /// Normalizes and hashes one word, reusing `scratch`.
 pub fn term_hash(word: &str, scratch: &mut String) -> TermHash {
+    // ASCII words hash their lower-case bytes directly (the same value as hash_normal).
+    if word.is_ascii() {
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for byte in word.bytes() {
+            hash ^= u64::from(byte.to_ascii_lowercase());
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        return hash;
+    }
     normalize_word(word, scratch);
     hash_normal(scratch)
 }

@@ -106,6 +106,7 @@ pub struct Finding {
 }
 
 use std::collections::HashMap;
+type FastMap32<V> = HashMap<u32, V, foldhash::fast::FixedState>;
 
 use super::align::{align, quote_items, Alignment, Item, Step};
 use super::index::{Corpus, NO_TERM};
@@ -413,7 +414,7 @@ impl Corpus {
             + insertions * settings.bracket_max_words
             + if has_skip { 3 * words + 60 } else { 0 };
         let slack = words / 2 + 8;
-        let mut weights: HashMap<u32, f32> = HashMap::new();
+        let mut weights: FastMap32<f32> = FastMap32::default();
         for &term in &known {
             weights.entry(term).or_insert_with(|| self.weight(term));
         }
@@ -731,7 +732,7 @@ pub fn collapse(text: &str) -> String {
 /// terms they contain, best first. Each window runs from its first hit to its last (word indices).
 fn densest_windows(
     terms: &[u32],
-    weights: &HashMap<u32, f32>,
+    weights: &FastMap32<f32>,
     span: usize,
     count: usize,
 ) -> Vec<Range<usize>> {
@@ -742,7 +743,7 @@ fn densest_windows(
         .map(|(i, &t)| (i, t))
         .collect();
     let mut windows: Vec<(f32, Range<usize>)> = Vec::new();
-    let mut counts: HashMap<u32, u32> = HashMap::new();
+    let mut counts: FastMap32<u32> = FastMap32::default();
     let mut score = 0.0f32;
     let mut low = 0;
     let mut scored: Vec<(f32, usize, usize)> = Vec::with_capacity(hits.len());
@@ -766,14 +767,20 @@ fn densest_windows(
         }
         scored.push((score, hits[low].0, position + 1));
     }
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
-    for (score, start, end) in scored {
-        if windows.len() >= count {
-            break;
+    // `count` linear passes (the best window not overlapping those taken) instead of a full sort.
+    while windows.len() < count {
+        let mut best: Option<(f32, usize, usize)> = None;
+        for &(score, start, end) in &scored {
+            if score <= 0.0 || windows.iter().any(|(_, w)| start < w.end && w.start < end) {
+                continue;
+            }
+            if best.is_none_or(|(s, b, _)| score > s || (score == s && start < b)) {
+                best = Some((score, start, end));
+            }
         }
-        let overlaps = windows.iter().any(|(_, w)| start < w.end && w.start < end);
-        if !overlaps && score > 0.0 {
-            windows.push((score, start..end));
+        match best {
+            Some((score, start, end)) => windows.push((score, start..end)),
+            None => break,
         }
     }
     windows.into_iter().map(|(_, w)| w).collect()

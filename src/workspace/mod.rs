@@ -136,8 +136,11 @@ impl Workspace {
             })
             .filter_map(Result::ok)
             .filter(|entry| entry.file_type().is_file() || entry.path_is_symlink())
+            // The walk does not follow links, so only a link can lead outside the root.
+            .filter(|entry| {
+                keep(entry.path()) && (!entry.path_is_symlink() || self.is_inside(entry.path()))
+            })
             .map(walkdir::DirEntry::into_path)
-            .filter(|path| keep(path) && self.is_inside(path))
             .collect();
         found.sort();
         found
@@ -171,27 +174,50 @@ impl Workspace {
         };
         let mut messages = Vec::new();
         let Some(snapshot) = snapshot else {
-            let prepared: Vec<_> = paths
-                .par_iter()
-                .map(|path| {
-                    let result = read_text(path).map(|(text, warning)| {
-                        let key = source_key(path);
-                        let format = TextFormat::from_path(&key);
-                        (Corpus::prepare_source(&key, text, format), warning)
-                    });
-                    tick();
-                    (path, result)
-                })
-                .collect();
-            for (path, result) in prepared {
-                match result {
-                    Ok((source, warning)) => {
-                        corpus.insert_prepared(source);
-                        messages.extend(warning.map(|w| format!("{}: {w}", self.display(path))));
+            // Prepare chunk k+1 in parallel while chunk k is inserted (same order, so same ids).
+            type Prepared = Vec<(
+                usize,
+                io::Result<(crate::engine::index::PreparedSource, Option<String>)>,
+            )>;
+            let prepare = |range: std::ops::Range<usize>| -> Prepared {
+                range
+                    .into_par_iter()
+                    .map(|i| {
+                        let path = &paths[i];
+                        let result = read_text(path).map(|(text, warning)| {
+                            let key = source_key(path);
+                            let format = TextFormat::from_path(&key);
+                            (Corpus::prepare_source(&key, text, format), warning)
+                        });
+                        tick();
+                        (i, result)
+                    })
+                    .collect()
+            };
+            let insert = |corpus: &mut Corpus, messages: &mut Vec<String>, prepared: Prepared| {
+                for (i, result) in prepared {
+                    let path = &paths[i];
+                    match result {
+                        Ok((source, warning)) => {
+                            corpus.insert_prepared(source);
+                            messages
+                                .extend(warning.map(|w| format!("{}: {w}", self.display(path))));
+                        }
+                        Err(error) => messages.push(format!("{}: {error}", self.display(path))),
                     }
-                    Err(error) => messages.push(format!("{}: {error}", self.display(path))),
                 }
+            };
+            const CHUNK: usize = 1024;
+            let mut pending = prepare(0..paths.len().min(CHUNK));
+            let mut start = CHUNK;
+            while start < paths.len() {
+                let range = start..(start + CHUNK).min(paths.len());
+                let ((), next) =
+                    rayon::join(|| insert(corpus, &mut messages, pending), || prepare(range));
+                pending = next;
+                start += CHUNK;
             }
+            insert(corpus, &mut messages, pending);
             return messages;
         };
         // Warm start: read every source (cheap), restore what the snapshot still describes, index the rest.
