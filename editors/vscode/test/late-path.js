@@ -9,27 +9,8 @@ const fake = require("./fake-vscode.js");
 const here = path.resolve(__dirname, "..");
 const bin = process.env.VERBATIM_BIN;
 const demo = process.env.VERBATIM_DEMO;
-let passed = 0;
-let failed = 0;
-function check(ok, what, detail) {
-  if (ok) {
-    passed += 1;
-    console.log(`ok - ${what}`);
-  } else {
-    failed += 1;
-    console.log(`not ok - ${what}${detail === undefined ? "" : ` (${JSON.stringify(detail)})`}`);
-  }
-  return ok;
-}
-async function waitFor(predicate, ms) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await predicate();
-    if (value) return value;
-    if (Date.now() > deadline) return undefined;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const { tally, waitFor } = require("./tap");
+const { counts, check } = tally();
 
 // No verbatim on PATH and a server.path that does not exist: activation finds no server.
 process.env.PATH = "/nonexistent-bin";
@@ -67,6 +48,6 @@ main()
   .catch((error) => check(false, "exception", String(error && error.stack ? error.stack : error)))
   .finally(() => {
     clearTimeout(watchdog);
-    console.log(`vscode late server.path: ${passed} passed, ${failed} failed`);
-    process.exit(failed === 0 && passed > 0 ? 0 : 1);
+    console.log(`vscode late server.path: ${counts.passed} passed, ${counts.failed} failed`);
+    process.exit(counts.failed === 0 && counts.passed > 0 ? 0 : 1);
   });
