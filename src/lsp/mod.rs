@@ -13,6 +13,9 @@
 //! - [`folders`]: workspace folders with their settings, corpus and readiness; `file:` URIs ⇄ paths.
 //! - [`indexing`]: background indexing with `$/progress`, file watching, source updates, settings changes.
 //! - [`settings`]: the editor's settings layers and showing each warning once.
+//! - [`transport`]: the framing filter in front of `tower-lsp-server` (malformed messages are answered or
+//!   dropped, never passed on; one writer for all output).
+//! - [`session`]: `shutdown`/`exit` bookkeeping (exit code, grace period) and per-handler panic isolation.
 //! - Features: [`diagnostics`], [`hover`], [`actions`] (code actions), [`definition`], [`lens`] (code lens).
 //!
 //! # Life of an edit
@@ -39,6 +42,9 @@
 //!   `textDocument.codeLens`;
 //! - diagnostics are pulled (`diagnosticProvider`) when the client has `textDocument.diagnostic` and
 //!   `workspace.diagnostics.refreshSupport`, pushed otherwise; never both (an editor would show them twice).
+//!
+//! Every request to the client waits at most [`state::CLIENT_TIMEOUT`] for its answer, then the server goes on
+//! without it (settings already known, its own file watcher, no progress).
 pub mod actions;
 pub mod capabilities;
 pub mod definition;
