@@ -72,9 +72,15 @@ pub struct Client {
 
 impl Client {
     pub fn start() -> Client {
+        Client::start_with_env(&[])
+    }
+
+    /// Starts the server with extra environment variables (e.g. the test hooks).
+    pub fn start_with_env(variables: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_verbatim"))
             .arg("lsp")
             .env("VERBATIM_LOG", "warn")
+            .envs(variables.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
