@@ -71,9 +71,9 @@ pub(super) struct Entry {
     pub(super) terms: Stored<u32>,
     pub(super) positions: Positions,
     pub(super) stamp: Option<FileStamp>,
-    /// Restored from a snapshot: the content hash and the checksum of the words recorded there, checked
-    /// against the file and the mapped bytes by [`Corpus::stale_sources`].
-    pub(super) recorded: Option<(u64, u64)>,
+    /// Restored from a snapshot: the content hash recorded there, checked against the file by
+    /// [`Corpus::stale_sources`].
+    pub(super) recorded: Option<u64>,
 }
 
 pub(super) type FastMap<K, V> = HashMap<K, V, FixedState>;
@@ -135,8 +135,8 @@ pub struct Corpus {
     pub(super) generation: u64,
     /// The generation last written to (or read from) a snapshot, if any.
     pub(super) saved_generation: Option<u64>,
-    /// The checksum of the flat postings recorded in the snapshot they are mapped from.
-    pub(super) recorded_postings: Option<u64>,
+    /// Where the bytes borrowed from a snapshot lie in it, with their recorded checksum.
+    pub(super) snapshot_data: Option<super::snapshot::DataChecksum>,
 }
 
 impl Corpus {
@@ -279,7 +279,6 @@ impl Corpus {
             ids: Stored::Owned(ids),
             extra: FastMap::default(),
         };
-        self.recorded_postings = None;
         self.dead = 0;
     }
 

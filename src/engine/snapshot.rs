@@ -1,18 +1,20 @@
 //! Snapshots of a corpus as bytes, so a large workspace starts warm: term table, postings and every source's
 //! text, words and positions, laid out as aligned flat arrays that are borrowed in place from a memory map
-//! (restoring copies only the term table, the frequencies and the keys and titles). Pure: the caller writes
+//! (restoring copies only the term table, the frequencies, the keys and the titles). Pure: the caller writes
 //! the bytes where it likes and hands back shared bytes to restore.
 //!
 //! Layout (little-endian, sections 8-byte aligned): a 128-byte header (magic, layout, counts, section
-//! offsets, checksums); the *tables* (term hashes, document frequencies, posting offsets, one fixed record per
-//! source, a blob of keys and titles) covered by a checksum checked on restore; the posting ids and every
-//! source's data (text, term ids, positions), covered by checksums checked later ([`Corpus::stale_sources`],
-//! [`Corpus::postings_intact`]) so that a warm start does not read them all. A source is restored when the
-//! caller's [`FileStamp`] of its file (size, modification time) equals the recorded one; its content hash is
-//! verified afterwards.
+//! offsets); the *tables* (term hashes, document frequencies, posting offsets, one fixed record per source, a
+//! blob of keys and titles), checked on restore; the *data* (posting ids, then every source's text, term ids
+//! and positions); a trailer with the checksums of the tables and of the data. The data's checksum is not
+//! checked on restore, which would read it all: the caller checks it later, off the critical path, by reading
+//! the file ([`Corpus::snapshot_data`], [`checksum`]), without touching the memory map. A source is restored
+//! when the caller's [`FileStamp`] of its file (size, modification time) equals the recorded one; its content
+//! hash is checked later too ([`Corpus::stale_sources`]).
 
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::io::{self, Read, Write};
+use std::ops::Range;
 
 use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
@@ -28,19 +30,45 @@ const HEADER: usize = 128;
 /// u64 fields per source record (see `Record`).
 const RECORD: usize = 25;
 const NONE: u64 = u64::MAX;
+const TRAILER: usize = 16;
+
+/// Where a snapshot's data lies in it and the checksum it must have (see the module docs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataChecksum {
+    pub range: Range<usize>,
+    pub checksum: u64,
+}
+
+/// The checksum of `length` bytes read from `input` (as recorded for a snapshot's data).
+pub fn checksum(input: &mut impl Read, length: usize) -> io::Result<u64> {
+    let mut hasher = Xxh3::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut left = length;
+    while left > 0 {
+        let chunk = left.min(buffer.len());
+        input.read_exact(&mut buffer[..chunk])?;
+        hasher.update(&buffer[..chunk]);
+        left -= chunk;
+    }
+    Ok(hasher.digest())
+}
+
+/// Writes through, hashing what passes.
+struct Hashing<'a, W: Write> {
+    out: &'a mut W,
+    hasher: Xxh3,
+}
+
+impl<W: Write> Hashing<'_, W> {
+    fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.hasher.update(bytes);
+        self.out.write_all(bytes)
+    }
+}
 
 /// The hash that tells whether a source changed since its snapshot (xxHash3, 64 bits).
 pub fn content_hash(text: &str) -> u64 {
     xxh3_64(text.as_bytes())
-}
-
-fn words_hash(terms: &[u32], positions: &Positions) -> u64 {
-    let mut hasher = Xxh3::new();
-    hasher.update(bytemuck::cast_slice(terms));
-    hasher.update(bytemuck::cast_slice(positions.checkpoints.as_slice()));
-    hasher.update(bytemuck::cast_slice(positions.far.as_slice()));
-    hasher.update(positions.deltas.as_slice());
-    hasher.digest()
 }
 
 fn pad(length: usize) -> usize {
@@ -179,31 +207,18 @@ impl Corpus {
                 stamp[0],
                 stamp[1],
                 xxh3_64(source.text.raw()),
-                words_hash(entry.terms.as_slice(), &entry.positions),
+                0,
             ]);
             places.push(place);
         }
         let postings_start = strings_start + pad(strings.len());
         let data_start = postings_start + pad(total * 4);
-        let file_length = data_start + at + 8;
+        let file_length = data_start + at + TRAILER;
         for record in records.chunks_exact_mut(RECORD) {
             for field in [11, 13, 15, 17, 19] {
                 record[field] += data_start as u64;
             }
         }
-        // The tables, checksummed.
-        let mut tables: Vec<u8> = Vec::with_capacity(postings_start - tables_start);
-        tables.extend_from_slice(bytemuck::cast_slice(&hashes));
-        drop(hashes);
-        let frequency: Vec<u32> = (0..terms).map(|t| offsets[t + 1] - offsets[t]).collect();
-        tables.extend_from_slice(bytemuck::cast_slice(&frequency));
-        tables.resize(offsets_start - tables_start, 0);
-        tables.extend_from_slice(bytemuck::cast_slice(&offsets));
-        tables.resize(records_start - tables_start, 0);
-        tables.extend_from_slice(bytemuck::cast_slice(&records));
-        drop(records);
-        tables.extend_from_slice(&strings);
-        tables.resize(postings_start - tables_start, 0);
         let mut header = Vec::with_capacity(HEADER);
         header.extend_from_slice(MAGIC);
         header.extend_from_slice(&LAYOUT.to_le_bytes());
@@ -222,38 +237,56 @@ impl Corpus {
         ] {
             header.extend_from_slice(&(value as u64).to_le_bytes());
         }
-        header.extend_from_slice(&xxh3_64(&tables).to_le_bytes());
         header.resize(HEADER, 0);
         out.write_all(&header)?;
-        out.write_all(&tables)?;
-        drop(tables);
-        // Posting ids (checksummed in the trailer), then each source's data.
-        let mut postings_hash = Xxh3::new();
+        // The tables.
+        let mut tables = Hashing {
+            out,
+            hasher: Xxh3::new(),
+        };
+        tables.put(bytemuck::cast_slice(&hashes))?;
+        drop(hashes);
+        let frequency: Vec<u32> = offsets.windows(2).map(|w| w[1] - w[0]).collect();
+        tables.put(bytemuck::cast_slice(&frequency))?;
+        drop(frequency);
+        let zeros = [0u8; 8];
+        tables.put(&zeros[..pad(terms * 4) - terms * 4])?;
+        tables.put(bytemuck::cast_slice(&offsets))?;
+        tables.put(&zeros[..pad((terms + 1) * 4) - (terms + 1) * 4])?;
+        tables.put(bytemuck::cast_slice(&records))?;
+        drop(records);
+        tables.put(&strings)?;
+        tables.put(&zeros[..pad(strings.len()) - strings.len()])?;
+        let tables_hash = tables.hasher.digest();
+        // The data: posting ids, then each source's text, words and positions.
+        let mut data = Hashing {
+            out,
+            hasher: Xxh3::new(),
+        };
         let mut buffer: Vec<u32> = Vec::new();
         for term in 0..terms as u32 {
             buffer.extend(list(term));
             if buffer.len() >= 1 << 16 {
-                postings_hash.update(bytemuck::cast_slice(&buffer));
-                out.write_all(bytemuck::cast_slice(&buffer))?;
+                data.put(bytemuck::cast_slice(&buffer))?;
                 buffer.clear();
             }
         }
-        postings_hash.update(bytemuck::cast_slice(&buffer));
-        out.write_all(bytemuck::cast_slice(&buffer))?;
-        out.write_all(&vec![0u8; pad(total * 4) - total * 4])?;
-        let zeros = [0u8; 8];
+        data.put(bytemuck::cast_slice(&buffer))?;
+        data.put(&zeros[..pad(total * 4) - total * 4])?;
         for ((_, entry), place) in live.iter().zip(&places) {
             let text = entry.source.text.raw();
-            out.write_all(text)?;
-            out.write_all(&zeros[..place.terms - place.text - text.len()])?;
-            out.write_all(bytemuck::cast_slice(entry.terms.as_slice()))?;
-            out.write_all(bytemuck::cast_slice(entry.positions.checkpoints.as_slice()))?;
-            out.write_all(bytemuck::cast_slice(entry.positions.far.as_slice()))?;
+            data.put(text)?;
+            data.put(&zeros[..place.terms - place.text - text.len()])?;
+            data.put(bytemuck::cast_slice(entry.terms.as_slice()))?;
+            data.put(bytemuck::cast_slice(entry.positions.checkpoints.as_slice()))?;
+            data.put(bytemuck::cast_slice(entry.positions.far.as_slice()))?;
             let deltas = entry.positions.deltas.as_slice();
-            out.write_all(deltas)?;
-            out.write_all(&zeros[..place.end - place.deltas - deltas.len()])?;
+            data.put(deltas)?;
+            data.put(&zeros[..place.end - place.deltas - deltas.len()])?;
         }
-        out.write_all(&postings_hash.digest().to_le_bytes())?;
+        let data_hash = data.hasher.digest();
+        out.write_all(&tables_hash.to_le_bytes())?;
+        out.write_all(&data_hash.to_le_bytes())?;
         Ok(file_length as u64)
     }
 
@@ -317,12 +350,12 @@ impl Corpus {
                     .map(|n| records_start + n)
             && strings_start <= postings_start
             && Some(data_start) == total.checked_mul(4).map(|n| postings_start + pad(n))
-            && data_start <= file_length - 8;
+            && data_start <= file_length - TRAILER;
         if !consistent {
             return Err("inconsistent section table".into());
         }
         let tables = &raw[HEADER..postings_start];
-        if xxh3_64(tables) != word(24 + 10 * 8) {
+        if xxh3_64(tables) != word(file_length - TRAILER) {
             return Err("damaged (checksum of the tables)".into());
         }
         let hashes: &[u64] = bytemuck::try_cast_slice(&raw[HEADER..frequency_start])
@@ -343,7 +376,10 @@ impl Corpus {
         }
         let ids =
             Stored::<u32>::shared(&bytes, postings_start, total).ok_or("misaligned postings")?;
-        let trailer = word(file_length - 8);
+        let data = DataChecksum {
+            range: postings_start..file_length - TRAILER,
+            checksum: word(file_length - 8),
+        };
 
         let mut term_ids: FastMap<u64, u32> = FastMap::default();
         term_ids.reserve(terms);
@@ -362,7 +398,7 @@ impl Corpus {
                 ids,
                 extra: FastMap::default(),
             },
-            recorded_postings: Some(trailer),
+            snapshot_data: Some(data),
             ..Corpus::default()
         };
         corpus.entries.reserve(entry_count);
@@ -441,7 +477,7 @@ impl Corpus {
                 terms,
                 positions,
                 stamp: Some(stamp),
-                recorded: Some((record[23], record[24])),
+                recorded: Some(record[23]),
             }));
             corpus.live += 1;
         }
@@ -453,39 +489,32 @@ impl Corpus {
     }
 
     /// The sources restored from a snapshot that must be indexed again: `hashes` gives, per key, the content
-    /// hash ([`content_hash`]) of the source's file as read now (`None`: unreadable or gone). A source is stale
-    /// when that hash differs from the one recorded, or when its borrowed text or words do not match their
-    /// checksums (a damaged snapshot). Sources indexed in this session (from a file or an open buffer) are never
-    /// stale.
-    pub fn stale_sources(&self, hashes: &[(String, Option<u64>)]) -> Vec<String> {
+    /// hash ([`content_hash`]) of the source's file as read now (`None`: unreadable or gone); a source is
+    /// stale when it differs from the hash recorded in the snapshot. When `data_intact` is false (the
+    /// snapshot's data failed its checksum, see [`Corpus::snapshot_data`]) every restored source is stale.
+    /// Sources indexed in this session (from a file or an open buffer) are never stale.
+    pub fn stale_sources(
+        &self,
+        hashes: &[(String, Option<u64>)],
+        data_intact: bool,
+    ) -> Vec<String> {
         hashes
             .iter()
             .filter(|(key, hash)| {
-                let Some(entry) = self.source_id(key).and_then(|id| self.entry_ref(id)) else {
-                    return false;
-                };
-                // Indexed in this session (from its file or an open buffer): nothing to check.
-                let Some((content, words)) = entry.recorded else {
-                    return false;
-                };
-                let text = xxh3_64(entry.source.text.raw());
-                let intact = text == content
-                    && words_hash(entry.terms.as_slice(), &entry.positions) == words;
-                !intact || *hash != Some(text)
+                let recorded = self
+                    .source_id(key)
+                    .and_then(|id| self.entry_ref(id))
+                    .and_then(|entry| entry.recorded);
+                recorded.is_some_and(|recorded| !data_intact || *hash != Some(recorded))
             })
             .map(|(key, _)| key.clone())
             .collect()
     }
 
-    /// False when the postings borrowed from a snapshot do not match their checksum (then call
-    /// [`Corpus::rebuild_postings`]).
-    pub fn postings_intact(&self) -> bool {
-        match (self.recorded_postings, &self.postings.ids) {
-            (Some(recorded), Stored::Shared { .. }) => {
-                xxh3_64(bytemuck::cast_slice(self.postings.ids.as_slice())) == recorded
-            }
-            _ => true,
-        }
+    /// Where the data borrowed from a snapshot lies in the snapshot's bytes and the checksum it must have
+    /// (`None` when nothing was restored from a snapshot).
+    pub fn snapshot_data(&self) -> Option<DataChecksum> {
+        self.snapshot_data.clone()
     }
 
     fn entry_ref(&self, id: SourceId) -> Option<&Entry> {
@@ -564,7 +593,11 @@ mod tests {
         let restored = Corpus::restore(shared(bytes.clone()), &mut current).expect("a snapshot");
         assert!(current.is_empty());
         assert!(restored.is_saved());
-        assert!(restored.postings_intact());
+        let data = restored.snapshot_data().expect("restored from a snapshot");
+        assert_eq!(
+            checksum(&mut &bytes[data.range.clone()], data.range.len()).unwrap(),
+            data.checksum
+        );
         assert_eq!(
             restored.check_draft(draft, TextFormat::Markdown, &settings),
             before
@@ -573,9 +606,10 @@ mod tests {
             .iter()
             .map(|(k, t)| (k.to_string(), Some(content_hash(t))))
             .collect();
-        assert!(restored.stale_sources(&hashes).is_empty());
+        assert!(restored.stale_sources(&hashes, true).is_empty());
+        assert_eq!(restored.stale_sources(&hashes, false).len(), 2);
         let changed = [hashes[0].clone(), ("b.txt".to_string(), Some(7))];
-        assert_eq!(restored.stale_sources(&changed), ["b.txt"]);
+        assert_eq!(restored.stale_sources(&changed, true), ["b.txt"]);
 
         let mut current = stamps(&["a.md"]);
         current.insert(
@@ -638,13 +672,17 @@ mod tests {
             let mut damaged = bytes.clone();
             damaged[at] ^= 0x5A;
             let mut current = stamps(&["a.md", "b.txt"]);
-            if let Ok(corpus) = Corpus::restore(shared(damaged), &mut current) {
+            if let Ok(corpus) = Corpus::restore(shared(damaged.clone()), &mut current) {
                 let findings = corpus.check_draft(draft, TextFormat::Markdown, &settings);
                 let hashes: Vec<(String, Option<u64>)> = SOURCES[..2]
                     .iter()
                     .map(|(k, t)| (k.to_string(), Some(content_hash(t))))
                     .collect();
-                let intact = corpus.stale_sources(&hashes).is_empty() && corpus.postings_intact();
+                let data = corpus.snapshot_data().expect("restored");
+                let data_intact = checksum(&mut &damaged[data.range.clone()], data.range.len())
+                    .unwrap()
+                    == data.checksum;
+                let intact = corpus.stale_sources(&hashes, data_intact).is_empty();
                 // Damage that goes unnoticed (padding, unused header bytes) changes nothing.
                 assert!(!intact || findings == expected, "byte {at}");
             }

@@ -113,6 +113,18 @@ impl SourceText {
         }
     }
 
+    /// Length in bytes (without the UTF-8 check of a borrowed text, so without reading it).
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            Text::Owned(text) => text.len(),
+            Text::Shared { len, .. } => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// The raw bytes (for hashing without the UTF-8 check).
     pub(crate) fn raw(&self) -> &[u8] {
         match &self.0 {

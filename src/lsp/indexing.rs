@@ -94,9 +94,17 @@ pub async fn index_folder(server: Arc<Server>, folder: Arc<Folder>) {
             .finish_with_message(format!("{count} sources"))
             .await;
     }
+    for message in messages {
+        server
+            .client
+            .log_message(MessageType::WARNING, format!("verbatim: {message}"))
+            .await;
+    }
+    tracing::info!("indexed {count} sources in {}", folder.root.display());
+    server.recheck(Some(&folder)).await;
     // Sources restored from the snapshot on trust (size, mtime) are checked against their content hashes
     // in the background; then a large workspace keeps a snapshot of its index for the next start.
-    let (checking, checker) = (folder.clone(), server.clone());
+    let (checking, checker) = (folder, server);
     tokio::spawn(async move {
         let verify = checking.clone();
         let changed = tokio::task::spawn_blocking(move || verify_restored(&verify, &restored))
@@ -108,14 +116,6 @@ pub async fn index_folder(server: Arc<Server>, folder: Arc<Folder>) {
         }
         tokio::task::spawn_blocking(move || save_snapshot(&checking));
     });
-    for message in messages {
-        server
-            .client
-            .log_message(MessageType::WARNING, format!("verbatim: {message}"))
-            .await;
-    }
-    tracing::info!("indexed {count} sources in {}", folder.root.display());
-    server.recheck(Some(&folder)).await;
 }
 
 /// Checks the sources restored from a snapshot against their files' content hashes (files read without any
@@ -125,21 +125,17 @@ fn verify_restored(folder: &Folder, restored: &crate::workspace::Restored) -> bo
         return false;
     }
     let workspace = folder.workspace();
-    let hashes = workspace.hash_restored(restored);
-    let (stale, postings_intact) = {
-        let corpus = folder.corpus();
-        (corpus.stale_sources(&hashes), corpus.postings_intact())
+    // On one thread: the other core stays free for the editor's requests meanwhile.
+    let (hashes, intact) = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+        Ok(pool) => pool.install(|| workspace.hash_restored(restored)),
+        Err(_) => workspace.hash_restored(restored),
     };
+    let stale = folder.corpus().stale_sources(&hashes, intact);
     let reloaded = workspace.reload_sources(&stale);
-    let mut corpus = folder.corpus_mut();
-    if !postings_intact {
-        tracing::warn!("the index snapshot's postings are damaged; rebuilding them");
-        corpus.rebuild_postings();
-    }
-    for message in crate::workspace::apply_reloaded(&mut corpus, reloaded) {
+    for message in crate::workspace::apply_reloaded(&mut folder.corpus_mut(), reloaded) {
         tracing::warn!("{message}");
     }
-    !stale.is_empty() || !postings_intact
+    !stale.is_empty()
 }
 
 /// Writes the folder's index snapshot to the cache directory when it is worth it (see

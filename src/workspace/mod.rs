@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::config::{Config, RawSettings};
 use crate::engine::index::{PreparedSource, SharedBytes};
-use crate::engine::snapshot::content_hash;
+use crate::engine::snapshot::{checksum, content_hash, DataChecksum};
 use crate::engine::{Corpus, FileStamp, TextFormat};
 
 /// The name of the per-workspace settings file.
@@ -191,7 +191,7 @@ impl Workspace {
             (true, Some(file)) => map_snapshot(&file),
             _ => None,
         };
-        let Some(snapshot) = snapshot else {
+        let Some((snapshot, handle)) = snapshot else {
             corpus.begin_bulk_load();
             self.index_paths(corpus, paths, &mut messages, &done, total, progress);
             corpus.finish_bulk_load();
@@ -217,6 +217,7 @@ impl Workspace {
         match Corpus::restore(snapshot, &mut current) {
             Ok(snapshot) => {
                 *corpus = snapshot;
+                restored.snapshot = corpus.snapshot_data().map(|data| (Arc::new(handle), data));
                 restored.sources = corpus
                     .sources()
                     .filter_map(|(_, s)| path_of.get(&s.key).map(|p| (s.key.clone(), (*p).clone())))
@@ -310,17 +311,38 @@ impl Workspace {
         insert(corpus, messages, pending);
     }
 
-    /// Reads the files of restored sources again and hashes their content (slow: every file is read; call it
-    /// off the critical path, without holding the corpus). `None` for a file that can no longer be read.
-    pub fn hash_restored(&self, restored: &Restored) -> Vec<(String, Option<u64>)> {
-        restored
-            .sources
-            .par_iter()
-            .map(|(key, path)| {
-                let hash = read_text(path).ok().map(|(text, _)| content_hash(&text));
-                (key.clone(), hash)
+    /// Reads the files of restored sources again and hashes their content, and checks the snapshot's data
+    /// against its checksum by reading the file (not the memory map, so the check does not make the data
+    /// resident). Slow: every file is read; call it off the critical path, without holding the corpus.
+    /// Returns the hashes (`None` for a file that can no longer be read) and whether the data is intact.
+    pub fn hash_restored(&self, restored: &Restored) -> (Vec<(String, Option<u64>)>, bool) {
+        let hashes = || {
+            restored
+                .sources
+                .par_iter()
+                .map(|(key, path)| {
+                    let hash = read_text(path).ok().map(|(text, _)| content_hash(&text));
+                    (key.clone(), hash)
+                })
+                .collect()
+        };
+        let intact = || {
+            restored.snapshot.as_ref().is_none_or(|(file, data)| {
+                let mut file: &fs::File = file;
+                let sum = io::Seek::seek(&mut file, io::SeekFrom::Start(data.range.start as u64))
+                    .and_then(|_| checksum(&mut file, data.range.len()));
+                let intact = sum.as_ref().ok() == Some(&data.checksum);
+                if !intact {
+                    tracing::warn!(
+                        "the index snapshot of {} is damaged; indexing every source again",
+                        self.root.display()
+                    );
+                }
+                intact
             })
-            .collect()
+        };
+        let (hashes, intact) = rayon::join(hashes, intact);
+        (hashes, intact)
     }
 
     /// Reads sources again (keys are paths): their text and format, or `None` when unreadable or gone.
@@ -343,12 +365,8 @@ impl Workspace {
         if restored.sources.is_empty() {
             return Vec::new();
         }
-        let hashes = self.hash_restored(restored);
-        let stale = corpus.stale_sources(&hashes);
-        if !corpus.postings_intact() {
-            tracing::warn!("the index snapshot's postings are damaged; rebuilding them");
-            corpus.rebuild_postings();
-        }
+        let (hashes, intact) = self.hash_restored(restored);
+        let stale = corpus.stale_sources(&hashes, intact);
         apply_reloaded(corpus, self.reload_sources(&stale))
     }
 
@@ -360,8 +378,11 @@ impl Workspace {
         let Some(file) = cache_file(&self.root) else {
             return Ok(None);
         };
+        if corpus.is_saved() {
+            return Ok(None);
+        }
         let bytes: usize = corpus.sources().map(|(_, s)| s.text.len()).sum();
-        if corpus.is_saved() || bytes < cache_min_bytes() {
+        if bytes < cache_min_bytes() {
             return Ok(None);
         }
         if let Some(folder) = file.parent() {
@@ -391,10 +412,12 @@ impl Workspace {
 }
 
 /// Sources restored from a snapshot on trust (by size and modification time), to be checked against their
-/// content hashes: (key, path).
+/// content hashes, and the snapshot file with the checksum of its data.
 #[derive(Clone, Debug, Default)]
 pub struct Restored {
+    /// (key, path) of each restored source.
     pub sources: Vec<(String, PathBuf)>,
+    snapshot: Option<(Arc<fs::File>, DataChecksum)>,
 }
 
 /// Applies sources read again: upserts those read, removes those gone. Returns a message per source.
@@ -431,14 +454,14 @@ pub fn file_stamp(metadata: &fs::Metadata) -> FileStamp {
     }
 }
 
-/// Maps the snapshot file read-only (`None` when there is none or it cannot be mapped).
-fn map_snapshot(file: &Path) -> Option<SharedBytes> {
+/// Maps the snapshot file read-only (`None` when there is none or it cannot be mapped); with the open file.
+fn map_snapshot(file: &Path) -> Option<(SharedBytes, fs::File)> {
     let handle = fs::File::open(file).ok()?;
     // SAFETY: the file lives in verbatim's private cache directory and is only ever replaced by renaming a
     // new file over it (`write_snapshot`), never truncated or written in place, so the mapped bytes do not
     // change under the map. Their content is not trusted: restore checks every bound and checksum.
     let map = unsafe { memmap2::Mmap::map(&handle) }.ok()?;
-    Some(Arc::new(map))
+    Some((Arc::new(map), handle))
 }
 
 /// The key of a source in the corpus: its path as a string.
