@@ -53,9 +53,11 @@ fn build(sources: &[(String, String)]) -> Corpus {
         .map(|(key, text)| Corpus::prepare_source(key, text.clone(), TextFormat::Markdown))
         .collect();
     let mut corpus = Corpus::new();
+    corpus.begin_bulk_load();
     for p in prepared {
         corpus.insert_prepared(p);
     }
+    corpus.finish_bulk_load();
     corpus
 }
 
@@ -85,12 +87,13 @@ fn engine(c: &mut Criterion) {
         let mut corpus = build(&fx.sources);
         let words = corpus.word_count();
         eprintln!(
-            "  corpus heap: {:.1} MB ({:.2}× the text); {} words, {:.2} bytes of text per word, so 4-byte term ids and 4-byte word starts are {:.2}× the text each",
+            "  corpus heap: {:.1} MB ({:.2}× the text); {} words, {:.2} bytes of text per word, so 4-byte term ids are {:.2}× the text; snapshot {:.1} MB",
             corpus.heap_bytes() as f64 / 1e6,
             corpus.heap_bytes() as f64 / bytes as f64,
             words,
             bytes as f64 / words as f64,
-            4.0 * words as f64 / bytes as f64
+            4.0 * words as f64 / bytes as f64,
+            corpus.snapshot().len() as f64 / 1e6
         );
         let (key, text) = fx.sources[fx.articles / 2].clone();
         let mut flip = false;

@@ -2,15 +2,19 @@
 //! indexes only what changed, with the same findings as a fresh load.
 
 use std::fs;
+use std::sync::Mutex;
 
 use verbatim::engine::{Corpus, TextFormat, Verdict};
 use verbatim::workspace::{cache_file, Workspace};
+
+/// The cache directory comes from the environment: tests that set it take turns.
+static ENVIRONMENT: Mutex<()> = Mutex::new(());
 
 #[test]
 fn warm_start_restores_unchanged_sources_and_reindexes_changed_ones() {
     let cache = tempfile::tempdir().unwrap();
     let root = tempfile::tempdir().unwrap();
-    // This test binary holds only this test, so setting the environment cannot race with another test.
+    let _environment = ENVIRONMENT.lock().unwrap_or_else(|p| p.into_inner());
     std::env::set_var("VERBATIM_CACHE_DIR", cache.path());
     std::env::set_var("VERBATIM_CACHE_MIN_BYTES", "0");
     fs::create_dir_all(root.path().join("sources")).unwrap();
@@ -80,4 +84,112 @@ fn warm_start_restores_unchanged_sources_and_reindexes_changed_ones() {
         [Verdict::Verified, Verdict::Verified],
         "a broken cache is ignored"
     );
+}
+
+/// Damaged snapshots, touched files and files changed behind the stamps' back.
+#[test]
+fn damaged_snapshots_and_changed_files_are_caught() {
+    let _environment = ENVIRONMENT.lock().unwrap_or_else(|p| p.into_inner());
+    let cache = tempfile::tempdir().unwrap();
+    let root = tempfile::tempdir().unwrap();
+    std::env::set_var("VERBATIM_CACHE_DIR", cache.path());
+    std::env::set_var("VERBATIM_CACHE_MIN_BYTES", "0");
+    fs::create_dir_all(root.path().join("sources")).unwrap();
+    let a = root.path().join("sources/a.md");
+    let b = root.path().join("sources/b.txt");
+    fs::write(
+        &a,
+        "---\ntitle: A\n---\n\nThe parties oppose the further expansion of NATO.\n",
+    )
+    .unwrap();
+    fs::write(
+        &b,
+        "Moscow has consistently denied that it has any aggressive intentions.\n",
+    )
+    .unwrap();
+    let draft = "“The parties oppose the further expansion of NATO” and “Moscow has consistently denied that it has any aggressive intentions”";
+    let verdicts = |corpus: &Corpus| -> Vec<Verdict> {
+        let settings = verbatim::engine::EngineSettings::default();
+        corpus
+            .check_draft(draft, TextFormat::Markdown, &settings)
+            .iter()
+            .map(|f| f.verdict)
+            .collect()
+    };
+    let workspace = Workspace::open(root.path());
+    let paths = workspace.discover_sources();
+    let trusting = || {
+        let mut corpus = Corpus::new();
+        let (messages, restored) = workspace.load_sources_trusting(&mut corpus, &paths, &|_, _| {});
+        assert!(messages.is_empty(), "{messages:?}");
+        (corpus, restored)
+    };
+    let (mut corpus, restored) = trusting();
+    assert!(restored.sources.is_empty(), "no snapshot yet");
+    assert!(workspace.save_cache(&mut corpus).unwrap());
+    let expected = verdicts(&corpus);
+    assert_eq!(expected, [Verdict::Verified, Verdict::Verified]);
+    let file = cache_file(&workspace.root).unwrap();
+    let good = fs::read(&file).unwrap();
+
+    // Truncated, and bytes flipped here and there: ignored or caught, same verdicts, no panic.
+    let mut damaged = vec![
+        good[..good.len() / 2].to_vec(),
+        good[..good.len() - 1].to_vec(),
+    ];
+    for at in [
+        20,
+        40,
+        130,
+        good.len() / 3,
+        good.len() / 2,
+        good.len() - 40,
+        good.len() - 3,
+    ] {
+        let mut bytes = good.clone();
+        bytes[at] ^= 0xFF;
+        damaged.push(bytes);
+    }
+    for bytes in damaged {
+        fs::write(&file, &bytes).unwrap();
+        let (mut corpus, restored) = trusting();
+        workspace.verify_restored(&mut corpus, &restored);
+        assert_eq!(verdicts(&corpus), expected);
+    }
+    fs::write(&file, &good).unwrap();
+
+    // Touched (new mtime, same content): indexed again, same verdicts.
+    let touched = fs::metadata(&b).unwrap().modified().unwrap() + std::time::Duration::from_secs(5);
+    fs::File::options()
+        .write(true)
+        .open(&b)
+        .unwrap()
+        .set_modified(touched)
+        .unwrap();
+    let (corpus, restored) = trusting();
+    assert_eq!(restored.sources.len(), 1, "only a.md is trusted");
+    assert!(!corpus.is_saved());
+    assert_eq!(verdicts(&corpus), expected);
+
+    // Same size and mtime, other content: trusted at first, fixed by the content check.
+    fs::write(&file, &good).unwrap();
+    let (mut corpus, _) = trusting();
+    assert!(workspace.save_cache(&mut corpus).unwrap());
+    let stamp = fs::metadata(&b).unwrap().modified().unwrap();
+    fs::write(
+        &b,
+        "Moscow has consistently backed that it has any aggressive intentions.\n",
+    )
+    .unwrap();
+    fs::File::options()
+        .write(true)
+        .open(&b)
+        .unwrap()
+        .set_modified(stamp)
+        .unwrap();
+    let (mut corpus, restored) = trusting();
+    assert_eq!(restored.sources.len(), 2, "both trusted by their stamps");
+    assert_eq!(verdicts(&corpus), expected, "not checked yet");
+    workspace.verify_restored(&mut corpus, &restored);
+    assert_eq!(verdicts(&corpus), [Verdict::Verified, Verdict::Drift]);
 }

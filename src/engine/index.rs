@@ -1,10 +1,12 @@
 //! The sources and their term index: each source's words as term ids, and postings from terms to sources.
 //!
-//! Terms are interned to `u32` ids; each source keeps its term array and the byte start of every word, so a
-//! passage's words are found without re-reading the source. Postings are per source (not per position): a
-//! quote's rarest terms vote for sources, and the few best are scanned for the densest window of the quote's
-//! terms. Removing a source leaves a tombstone that queries skip; postings are compacted when tombstones
-//! outnumber live sources.
+//! Terms are interned to `u32` ids; each source keeps its term array and compact word positions (about one
+//! byte per word, see [`Positions`]), so a passage's words are found without re-reading the source. Postings
+//! are per source (not per position): a quote's rarest terms vote for sources, and the few best are scanned
+//! for the densest window of the quote's terms. After a bulk load postings are one flat array with per-term
+//! offsets (built by counting, exact size); sources upserted later add to a small map beside it. Texts, term
+//! arrays and positions are owned, or borrowed from a memory-mapped snapshot ([`super::snapshot`]). Removing a
+//! source leaves a tombstone that queries skip; postings are rebuilt when tombstones outnumber live sources.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -14,7 +16,10 @@ use foldhash::fast::FixedState;
 use super::metadata::{parse_metadata, SourceMetadata};
 use super::normalize::{for_each_word, term_hash, TermHash};
 use super::prose::prose;
+use super::store::{Positions, PositionsBuilder, Stored};
 use super::TextFormat;
+
+pub use super::store::{SharedBytes, SourceText};
 
 /// A source's number in a [`Corpus`]; stable while the source is in it.
 pub type SourceId = u32;
@@ -27,26 +32,91 @@ pub const NO_TERM: u32 = u32::MAX;
 pub struct Source {
     /// The caller's stable name for it (a path or URI).
     pub key: String,
-    pub text: String,
+    pub text: SourceText,
     pub format: TextFormat,
     pub metadata: SourceMetadata,
 }
 
+/// What identifies a file's version without reading it: its size and modification time (nanoseconds since
+/// the Unix epoch). A snapshot trusts a source whose stamp is unchanged, until its content hash is checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FileStamp {
+    pub size: u64,
+    pub modified: u64,
+}
+
 /// A source tokenized and hashed, ready to be inserted (made in parallel, inserted in order).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct PreparedSource {
     source: Source,
     hashes: Vec<TermHash>,
-    starts: Vec<u32>,
+    positions: Positions,
+    stamp: Option<FileStamp>,
+}
+
+impl PreparedSource {
+    /// Records the stamp of the file the text was read from (saved in snapshots).
+    pub fn with_stamp(mut self, stamp: FileStamp) -> PreparedSource {
+        self.stamp = Some(stamp);
+        self
+    }
+
+    pub fn key(&self) -> &str {
+        &self.source.key
+    }
 }
 
 pub(super) struct Entry {
     pub(super) source: Source,
-    pub(super) terms: Vec<u32>,
-    pub(super) starts: Vec<u32>,
+    pub(super) terms: Stored<u32>,
+    pub(super) positions: Positions,
+    pub(super) stamp: Option<FileStamp>,
+    /// Restored from a snapshot: the content hash recorded there, checked against the file by
+    /// [`Corpus::stale_sources`].
+    pub(super) recorded: Option<u64>,
 }
 
 pub(super) type FastMap<K, V> = HashMap<K, V, FixedState>;
+
+/// Term → sources: a flat array with per-term offsets (built in bulk or restored), plus the sources inserted
+/// since, per term.
+#[derive(Default)]
+pub(super) struct Postings {
+    pub(super) offsets: Stored<u32>,
+    pub(super) ids: Stored<u32>,
+    pub(super) extra: FastMap<u32, Vec<SourceId>>,
+}
+
+impl Postings {
+    /// The sources of a term: the flat part and the part added since.
+    pub(super) fn lists(&self, term: u32) -> (&[SourceId], &[SourceId]) {
+        let offsets = self.offsets.as_slice();
+        let term = term as usize;
+        let base = match (offsets.get(term), offsets.get(term + 1)) {
+            (Some(&from), Some(&to)) => self
+                .ids
+                .as_slice()
+                .get(from as usize..to as usize)
+                .unwrap_or_default(),
+            _ => &[],
+        };
+        let extra = self
+            .extra
+            .get(&(term as u32))
+            .map_or(&[][..], Vec::as_slice);
+        (base, extra)
+    }
+
+    fn heap_bytes(&self) -> usize {
+        self.offsets.heap_bytes()
+            + self.ids.heap_bytes()
+            + self
+                .extra
+                .values()
+                .map(|list| list.capacity() * 4 + 32)
+                .sum::<usize>()
+    }
+}
 
 /// All sources of a workspace, indexed for quote look-up.
 #[derive(Default)]
@@ -55,12 +125,18 @@ pub struct Corpus {
     pub(super) by_key: FastMap<String, SourceId>,
     pub(super) term_ids: FastMap<TermHash, u32>,
     pub(super) document_frequency: Vec<u32>,
-    pub(super) postings: Vec<Vec<SourceId>>,
+    pub(super) postings: Postings,
+    /// Per term, the last source that counted it (a distinct without sorting).
+    pub(super) seen: Vec<u32>,
+    /// Between [`Corpus::begin_bulk_load`] and [`Corpus::finish_bulk_load`]: postings are built at the end.
+    pub(super) bulk: bool,
     pub(super) live: usize,
     pub(super) dead: usize,
     pub(super) generation: u64,
     /// The generation last written to (or read from) a snapshot, if any.
     pub(super) saved_generation: Option<u64>,
+    /// Where the bytes borrowed from a snapshot lie in it, with their recorded checksum.
+    pub(super) snapshot_data: Option<super::snapshot::DataChecksum>,
 }
 
 impl Corpus {
@@ -71,16 +147,19 @@ impl Corpus {
     /// Tokenizes a source (pure; call it from many threads, then [`Corpus::insert_prepared`]).
     pub fn prepare_source(key: &str, text: String, format: TextFormat) -> PreparedSource {
         let metadata = parse_metadata(&text, format);
-        let mut hashes = Vec::with_capacity(text.len() / 6);
-        let mut starts = Vec::with_capacity(text.len() / 6);
+        let mut hashes = Vec::new();
+        let mut positions = PositionsBuilder::default();
         let mut scratch = String::new();
         // Sources over 4 GiB cannot be addressed by u32 offsets; workspace refuses them long before that.
         if text.len() < u32::MAX as usize {
+            // ~6 bytes of text per word in English prose: one allocation for most sources.
+            hashes.reserve(text.len() / 5);
+            positions = PositionsBuilder::with_capacity(text.len() / 5);
             for block in prose(&text, format).blocks {
                 for segment in block.segments {
                     for_each_word(&text, segment, |range| {
                         hashes.push(term_hash(&text[range.clone()], &mut scratch));
-                        starts.push(range.start as u32);
+                        positions.push(range.start as u32);
                     });
                 }
             }
@@ -88,12 +167,13 @@ impl Corpus {
         PreparedSource {
             source: Source {
                 key: key.to_string(),
-                text,
+                text: text.into(),
                 format,
                 metadata,
             },
             hashes,
-            starts,
+            positions: positions.finish(),
+            stamp: None,
         }
     }
 
@@ -107,23 +187,99 @@ impl Corpus {
             let term = *self.term_ids.entry(*hash).or_insert(next);
             if term == next {
                 self.document_frequency.push(0);
-                self.postings.push(Vec::new());
+                self.seen.push(NO_TERM);
             }
             terms.push(term);
         }
-        for term in distinct(&terms) {
-            self.document_frequency[term as usize] += 1;
-            self.postings[term as usize].push(id);
+        // In a bulk load, frequencies and postings are counted once at the end.
+        if !self.bulk {
+            for &term in &terms {
+                let seen = &mut self.seen[term as usize];
+                if *seen != id {
+                    *seen = id;
+                    self.document_frequency[term as usize] += 1;
+                    self.postings.extra.entry(term).or_default().push(id);
+                }
+            }
         }
         self.by_key.insert(prepared.source.key.clone(), id);
         self.entries.push(Some(Entry {
             source: prepared.source,
-            terms,
-            starts: prepared.starts,
+            terms: Stored::Owned(terms),
+            positions: prepared.positions,
+            stamp: prepared.stamp,
+            recorded: None,
         }));
         self.live += 1;
         self.generation += 1;
         id
+    }
+
+    /// Starts a bulk load: sources inserted until [`Corpus::finish_bulk_load`] are not searchable before it,
+    /// which then builds the postings in one pass, exactly sized.
+    pub fn begin_bulk_load(&mut self) {
+        self.bulk = true;
+    }
+
+    /// Ends a bulk load (see [`Corpus::begin_bulk_load`]).
+    pub fn finish_bulk_load(&mut self) {
+        if std::mem::take(&mut self.bulk) {
+            self.rebuild_postings();
+        }
+    }
+
+    /// Counts document frequencies and lays the postings of every live source out flat (dropping
+    /// tombstones): one counting pass, one filling pass, no sorting.
+    pub fn rebuild_postings(&mut self) {
+        let terms = self.term_ids.len();
+        let mut mark = vec![NO_TERM; terms];
+        let mut frequency = vec![0u32; terms];
+        let live = || {
+            self.entries
+                .iter()
+                .enumerate()
+                .filter_map(|(id, e)| e.as_ref().map(|e| (id as u32, e.terms.as_slice())))
+        };
+        for (id, words) in live() {
+            for &term in words {
+                if let Some(seen) = mark.get_mut(term as usize) {
+                    if *seen != id {
+                        *seen = id;
+                        frequency[term as usize] += 1;
+                    }
+                }
+            }
+        }
+        let mut offsets = Vec::with_capacity(terms + 1);
+        let mut total = 0u32;
+        offsets.push(0);
+        for &count in &frequency {
+            total = total.saturating_add(count);
+            offsets.push(total);
+        }
+        let mut cursor: Vec<u32> = offsets[..terms].to_vec();
+        let mut ids = vec![0u32; total as usize];
+        mark.fill(NO_TERM);
+        for (id, words) in live() {
+            for &term in words {
+                let term = term as usize;
+                if let Some(seen) = mark.get_mut(term) {
+                    if *seen != id && cursor[term] < offsets[term + 1] {
+                        *seen = id;
+                        ids[cursor[term] as usize] = id;
+                        cursor[term] += 1;
+                    }
+                }
+            }
+        }
+        self.document_frequency = frequency;
+        self.seen = mark;
+        self.postings = Postings {
+            offsets: Stored::Owned(offsets),
+            ids: Stored::Owned(ids),
+            extra: FastMap::default(),
+        };
+        self.dead = 0;
     }
 
     /// Adds a source or replaces the one with the same key; returns its id.
@@ -137,27 +293,21 @@ impl Corpus {
             return false;
         };
         if let Some(entry) = self.entries.get_mut(id as usize).and_then(Option::take) {
-            for term in distinct(&entry.terms) {
-                let frequency = &mut self.document_frequency[term as usize];
-                *frequency = frequency.saturating_sub(1);
+            if !self.bulk {
+                for term in distinct(entry.terms.as_slice()) {
+                    if let Some(frequency) = self.document_frequency.get_mut(term as usize) {
+                        *frequency = frequency.saturating_sub(1);
+                    }
+                }
             }
         }
         self.live -= 1;
         self.dead += 1;
         self.generation += 1;
-        if self.dead > 64 && self.dead > self.live {
-            self.compact();
+        if !self.bulk && self.dead > 64 && self.dead > self.live {
+            self.rebuild_postings();
         }
         true
-    }
-
-    /// Drops removed sources from the postings.
-    fn compact(&mut self) {
-        let entries = &self.entries;
-        for list in &mut self.postings {
-            list.retain(|&id| entries[id as usize].is_some());
-        }
-        self.dead = 0;
     }
 
     pub fn source(&self, id: SourceId) -> Option<&Source> {
@@ -196,24 +346,34 @@ impl Corpus {
 
     /// Total words over all sources.
     pub fn word_count(&self) -> usize {
-        self.entries.iter().flatten().map(|e| e.terms.len()).sum()
+        self.entries
+            .iter()
+            .flatten()
+            .map(|e| e.terms.as_slice().len())
+            .sum()
     }
 
-    /// Approximate heap bytes held by the corpus (text, term arrays, postings, term table).
+    /// Approximate heap bytes held by the corpus (texts, term arrays, positions, postings, term table); what
+    /// is borrowed from a mapped snapshot is not counted.
     pub fn heap_bytes(&self) -> usize {
         let entries: usize = self
             .entries
             .iter()
             .flatten()
             .map(|e| {
-                e.source.text.capacity()
-                    + e.terms.capacity() * 4
-                    + e.starts.capacity() * 4
+                e.source.text.heap_bytes()
+                    + e.terms.heap_bytes()
+                    + e.positions.heap_bytes()
                     + e.source.key.len()
+                    + size_of::<Entry>()
             })
             .sum();
-        let postings: usize = self.postings.iter().map(|p| p.capacity() * 4 + 24).sum();
-        entries + postings + self.term_ids.capacity() * 16 + self.document_frequency.capacity() * 4
+        entries
+            + self.postings.heap_bytes()
+            + self.term_ids.capacity() * 16
+            + self.document_frequency.capacity() * 4
+            + self.seen.capacity() * 4
+            + self.by_key.capacity() * 32
     }
 
     /// The term id of a hash (`NO_TERM` when no source has the word).
@@ -246,14 +406,17 @@ impl Corpus {
         let mut touched: Vec<SourceId> = Vec::new();
         let mut volume = 0usize;
         for (rank, &term) in terms.iter().enumerate() {
-            let list = &self.postings[term as usize];
-            if rank >= 4 && volume + list.len() > 400_000 {
+            let (base, extra) = self.postings.lists(term);
+            let length = base.len() + extra.len();
+            if rank >= 4 && volume + length > 400_000 {
                 break;
             }
-            volume += list.len();
+            volume += length;
             let weight = self.weight(term);
-            for &id in list {
-                let score = &mut scores[id as usize];
+            for &id in base.iter().chain(extra) {
+                let Some(score) = scores.get_mut(id as usize) else {
+                    continue;
+                };
                 if *score == 0.0 {
                     touched.push(id);
                 }
@@ -286,7 +449,7 @@ impl Corpus {
 
     /// A source's term ids.
     pub(crate) fn terms(&self, id: SourceId) -> &[u32] {
-        self.entry(id).map_or(&[], |e| &e.terms)
+        self.entry(id).map_or(&[], |e| e.terms.as_slice())
     }
 
     /// The byte range of a source's word `index`.
@@ -294,11 +457,11 @@ impl Corpus {
         let Some(entry) = self.entry(id) else {
             return 0..0;
         };
-        let Some(&start) = entry.starts.get(index) else {
-            return entry.source.text.len()..entry.source.text.len();
+        let text = entry.source.text.as_str();
+        let start = match entry.positions.get(index) {
+            Some(start) if text.is_char_boundary(start as usize) => start as usize,
+            _ => return text.len()..text.len(),
         };
-        let start = start as usize;
-        let text = &entry.source.text;
         // The word's end: the first word found from its start (the same segmentation as when indexing).
         let limit = (start + 256).min(text.len());
         let limit = (limit..=text.len())
@@ -356,7 +519,7 @@ mod tests {
             "Russia’s “Cold War” mentality".into(),
             TextFormat::PlainText,
         );
-        let text = &corpus.source(id).unwrap().text;
+        let text = corpus.source(id).unwrap().text.as_str();
         let words: Vec<&str> = (0..4).map(|i| &text[corpus.word_range(id, i)]).collect();
         assert_eq!(words, ["Russia’s", "Cold", "War", "mentality"]);
     }

@@ -13,9 +13,10 @@ pub mod quotes;
 pub mod repair;
 pub mod sentence;
 pub mod snapshot;
+pub mod store;
 pub mod verdict;
 
-pub use index::{Corpus, Source, SourceId};
+pub use index::{Corpus, FileStamp, Source, SourceId, SourceText};
 pub use metadata::SourceMetadata;
 pub use quotes::{find_quotes, Quote, QuoteKind};
 pub use repair::{apply_edits, attribution_text, human_date, repair_edits, TextEdit};

@@ -1,20 +1,105 @@
 //! Snapshots of a corpus as bytes, so a large workspace starts warm: term table, postings and every source's
-//! words, without the texts (the caller re-reads them; a source whose content hash changed is dropped and
-//! indexed again). Pure: the caller decides where the bytes live.
+//! text, words and positions, laid out as aligned flat arrays that are borrowed in place from a memory map
+//! (restoring copies only the term table, the frequencies, the keys and the titles). Pure: the caller writes
+//! the bytes where it likes and hands back shared bytes to restore.
+//!
+//! Layout (little-endian, sections 8-byte aligned): a 128-byte header (magic, layout, counts, section
+//! offsets); the *tables* (term hashes, document frequencies, posting offsets, one fixed record per source, a
+//! blob of keys and titles), checked on restore; the *data* (posting ids, then every source's text, term ids
+//! and positions); a trailer with the checksums of the tables and of the data. The data's checksum is not
+//! checked on restore, which would read it all: the caller checks it later, off the critical path, by reading
+//! the file ([`Corpus::snapshot_data`], [`checksum`]), without touching the memory map. A source is restored
+//! when the caller's [`FileStamp`] of its file (size, modification time) equals the recorded one; its content
+//! hash is checked later too ([`Corpus::stale_sources`]).
 
 use std::collections::HashMap;
+use std::io::{self, Read, Write};
+use std::ops::Range;
 
-use super::index::{distinct, Corpus, Entry, FastMap, Source};
-use super::metadata::parse_metadata;
+use xxhash_rust::xxh3::{xxh3_64, Xxh3};
+
+use super::index::{distinct, Corpus, Entry, FastMap, FileStamp, Postings, Source, SourceId};
+use super::metadata::SourceMetadata;
+use super::store::{Positions, SharedBytes, SourceText, Stored};
 use super::TextFormat;
 
 const MAGIC: &[u8; 16] = b"verbatim-index\0\0";
 /// Bump when tokenization, normalization or the layout changes: old snapshots are then ignored.
-const LAYOUT: u32 = 1;
+const LAYOUT: u32 = 2;
+const HEADER: usize = 128;
+/// u64 fields per source record (see `Record`).
+const RECORD: usize = 25;
+const NONE: u64 = u64::MAX;
+const TRAILER: usize = 16;
+
+/// Where a snapshot's data lies in it and the checksum it must have (see the module docs).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DataChecksum {
+    pub range: Range<usize>,
+    pub checksum: u64,
+}
+
+/// The checksum of `length` bytes read from `input` (as recorded for a snapshot's data).
+pub fn checksum(input: &mut impl Read, length: usize) -> io::Result<u64> {
+    let mut hasher = Xxh3::new();
+    let mut buffer = vec![0u8; 1 << 20];
+    let mut left = length;
+    while left > 0 {
+        let chunk = left.min(buffer.len());
+        input.read_exact(&mut buffer[..chunk])?;
+        hasher.update(&buffer[..chunk]);
+        left -= chunk;
+    }
+    Ok(hasher.digest())
+}
+
+/// Writes through, hashing what passes.
+struct Hashing<'a, W: Write> {
+    out: &'a mut W,
+    hasher: Xxh3,
+}
+
+impl<W: Write> Hashing<'_, W> {
+    fn put(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.hasher.update(bytes);
+        self.out.write_all(bytes)
+    }
+}
 
 /// The hash that tells whether a source changed since its snapshot (xxHash3, 64 bits).
 pub fn content_hash(text: &str) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+    xxh3_64(text.as_bytes())
+}
+
+fn pad(length: usize) -> usize {
+    length.div_ceil(8) * 8
+}
+
+/// Where one source's data lies in the file (absolute byte offsets).
+struct DataPlace {
+    text: usize,
+    terms: usize,
+    checkpoints: usize,
+    far: usize,
+    deltas: usize,
+    end: usize,
+}
+
+fn data_place(at: usize, entry: &Entry) -> DataPlace {
+    let text = at;
+    let terms = (text + entry.source.text.raw().len()).div_ceil(4) * 4;
+    let checkpoints = terms + entry.terms.as_slice().len() * 4;
+    let far = checkpoints + entry.positions.checkpoints.as_slice().len() * 4;
+    let deltas = far + entry.positions.far.as_slice().len() * 4;
+    let end = pad(deltas + entry.positions.deltas.as_slice().len());
+    DataPlace {
+        text,
+        terms,
+        checkpoints,
+        far,
+        deltas,
+        end,
+    }
 }
 
 impl Corpus {
@@ -30,226 +115,427 @@ impl Corpus {
         }
     }
 
-    /// The corpus as bytes (see the module docs); source texts are not included.
+    /// The corpus as bytes (see the module docs), in memory; [`Corpus::write_snapshot`] streams them.
     pub fn snapshot(&self) -> Vec<u8> {
-        let words: usize = self.entries.iter().flatten().map(|e| e.terms.len()).sum();
-        let postings: usize = self.postings.iter().map(Vec::len).sum();
-        let mut out = Vec::with_capacity(64 + words * 8 + postings * 4 + self.term_ids.len() * 16);
-        out.extend_from_slice(MAGIC);
-        put_u32(&mut out, LAYOUT);
-        let mut hashes = vec![0u64; self.term_ids.len()];
-        for (&hash, &id) in &self.term_ids {
-            hashes[id as usize] = hash;
-        }
-        put_u64s(&mut out, &hashes);
-        put_u32s(&mut out, &self.document_frequency);
-        let lengths: Vec<u32> = self.postings.iter().map(|p| p.len() as u32).collect();
-        put_u32s(&mut out, &lengths);
-        for list in &self.postings {
-            put_u32_values(&mut out, list);
-        }
-        put_u32(&mut out, self.entries.len() as u32);
-        for entry in &self.entries {
-            match entry {
-                None => out.push(0),
-                Some(entry) => {
-                    out.push(1);
-                    put_bytes(&mut out, entry.source.key.as_bytes());
-                    out.extend_from_slice(&content_hash(&entry.source.text).to_le_bytes());
-                    out.push(match entry.source.format {
-                        TextFormat::Markdown => 0,
-                        TextFormat::PlainText => 1,
-                    });
-                    put_u32s(&mut out, &entry.terms);
-                    put_u32_values(&mut out, &entry.starts);
-                }
-            }
-        }
+        let mut out = Vec::new();
+        self.write_snapshot(&mut out)
+            .expect("writing to a Vec cannot fail");
         out
     }
 
-    /// Rebuilds a corpus from a snapshot. `texts` maps source keys to their current text and format; a source
-    /// whose text is there with the same content hash and format is restored (and its text taken out of the
-    /// map), any other is dropped. What is left in `texts` is new or changed and must be indexed by the caller.
-    /// `None` when the bytes are not a snapshot of this layout (the caller indexes everything).
+    /// Writes the snapshot (see the module docs) to `out`, holding only the tables in memory; returns the
+    /// bytes written.
+    pub fn write_snapshot(&self, out: &mut impl Write) -> io::Result<u64> {
+        let live: Vec<(SourceId, &Entry)> = self
+            .entries
+            .iter()
+            .enumerate()
+            .filter_map(|(id, e)| e.as_ref().map(|e| (id as SourceId, e)))
+            .collect();
+        // Live sources are renumbered 0.. in order; postings are written without tombstones.
+        let mut renumber = vec![NONE as u32; self.entries.len()];
+        for (new, (id, _)) in live.iter().enumerate() {
+            renumber[*id as usize] = new as u32;
+        }
+        let terms = self.term_ids.len();
+        let mut hashes = vec![0u64; terms];
+        for (&hash, &id) in &self.term_ids {
+            hashes[id as usize] = hash;
+        }
+        let list = |term: u32| {
+            let (base, extra) = self.postings.lists(term);
+            base.iter()
+                .chain(extra)
+                .filter_map(|&id| renumber.get(id as usize).copied())
+                .filter(|&id| id != NONE as u32)
+        };
+        let mut offsets = Vec::with_capacity(terms + 1);
+        offsets.push(0u32);
+        let mut total = 0usize;
+        for term in 0..terms as u32 {
+            total += list(term).count();
+            offsets.push(u32::try_from(total).map_err(|_| io::ErrorKind::FileTooLarge)?);
+        }
+        let mut strings: Vec<u8> = Vec::new();
+        let mut put_string = |value: Option<&str>| -> [u64; 2] {
+            match value {
+                None => [0, NONE],
+                Some(value) => {
+                    let at = strings.len() as u64;
+                    strings.extend_from_slice(value.as_bytes());
+                    [at, value.len() as u64]
+                }
+            }
+        };
+        let tables_start = HEADER;
+        let frequency_start = tables_start + terms * 8;
+        let offsets_start = frequency_start + pad(terms * 4);
+        let records_start = offsets_start + pad((terms + 1) * 4);
+        let strings_start = records_start + live.len() * RECORD * 8;
+        let mut records: Vec<u64> = Vec::with_capacity(live.len() * RECORD);
+        let mut places = Vec::with_capacity(live.len());
+        // Data offsets depend on the strings' length: records are made with offsets relative to the data
+        // area, then shifted.
+        let mut at = 0usize;
+        for (_, entry) in &live {
+            let source = &entry.source;
+            let place = data_place(at, entry);
+            at = place.end;
+            let metadata = &source.metadata;
+            let format = match source.format {
+                TextFormat::Markdown => 0,
+                TextFormat::PlainText => 1,
+            };
+            records.push(1 | (format << 8));
+            records.extend(put_string(Some(&source.key)));
+            records.extend(put_string(Some(&metadata.title)));
+            records.extend(put_string(metadata.date.as_deref()));
+            records.extend(put_string(metadata.author.as_deref()));
+            records.extend(put_string(metadata.url.as_deref()));
+            let stamp = entry.stamp.map_or([NONE, NONE], |s| [s.size, s.modified]);
+            records.extend([
+                place.text as u64,
+                source.text.raw().len() as u64,
+                place.terms as u64,
+                entry.terms.as_slice().len() as u64,
+                place.checkpoints as u64,
+                entry.positions.checkpoints.as_slice().len() as u64,
+                place.far as u64,
+                entry.positions.far.as_slice().len() as u64,
+                place.deltas as u64,
+                entry.positions.deltas.as_slice().len() as u64,
+                stamp[0],
+                stamp[1],
+                xxh3_64(source.text.raw()),
+                0,
+            ]);
+            places.push(place);
+        }
+        let postings_start = strings_start + pad(strings.len());
+        let data_start = postings_start + pad(total * 4);
+        let file_length = data_start + at + TRAILER;
+        for record in records.chunks_exact_mut(RECORD) {
+            for field in [11, 13, 15, 17, 19] {
+                record[field] += data_start as u64;
+            }
+        }
+        let mut header = Vec::with_capacity(HEADER);
+        header.extend_from_slice(MAGIC);
+        header.extend_from_slice(&LAYOUT.to_le_bytes());
+        header.extend_from_slice(&0x0102_0304u32.to_le_bytes());
+        for value in [
+            terms,
+            live.len(),
+            total,
+            frequency_start,
+            offsets_start,
+            records_start,
+            strings_start,
+            postings_start,
+            data_start,
+            file_length,
+        ] {
+            header.extend_from_slice(&(value as u64).to_le_bytes());
+        }
+        header.resize(HEADER, 0);
+        out.write_all(&header)?;
+        // The tables.
+        let mut tables = Hashing {
+            out,
+            hasher: Xxh3::new(),
+        };
+        tables.put(bytemuck::cast_slice(&hashes))?;
+        drop(hashes);
+        let frequency: Vec<u32> = offsets.windows(2).map(|w| w[1] - w[0]).collect();
+        tables.put(bytemuck::cast_slice(&frequency))?;
+        drop(frequency);
+        let zeros = [0u8; 8];
+        tables.put(&zeros[..pad(terms * 4) - terms * 4])?;
+        tables.put(bytemuck::cast_slice(&offsets))?;
+        tables.put(&zeros[..pad((terms + 1) * 4) - (terms + 1) * 4])?;
+        tables.put(bytemuck::cast_slice(&records))?;
+        drop(records);
+        tables.put(&strings)?;
+        tables.put(&zeros[..pad(strings.len()) - strings.len()])?;
+        let tables_hash = tables.hasher.digest();
+        // The data: posting ids, then each source's text, words and positions.
+        let mut data = Hashing {
+            out,
+            hasher: Xxh3::new(),
+        };
+        let mut buffer: Vec<u32> = Vec::new();
+        for term in 0..terms as u32 {
+            buffer.extend(list(term));
+            if buffer.len() >= 1 << 16 {
+                data.put(bytemuck::cast_slice(&buffer))?;
+                buffer.clear();
+            }
+        }
+        data.put(bytemuck::cast_slice(&buffer))?;
+        data.put(&zeros[..pad(total * 4) - total * 4])?;
+        for ((_, entry), place) in live.iter().zip(&places) {
+            let text = entry.source.text.raw();
+            data.put(text)?;
+            data.put(&zeros[..place.terms - place.text - text.len()])?;
+            data.put(bytemuck::cast_slice(entry.terms.as_slice()))?;
+            data.put(bytemuck::cast_slice(entry.positions.checkpoints.as_slice()))?;
+            data.put(bytemuck::cast_slice(entry.positions.far.as_slice()))?;
+            let deltas = entry.positions.deltas.as_slice();
+            data.put(deltas)?;
+            data.put(&zeros[..place.end - place.deltas - deltas.len()])?;
+        }
+        let data_hash = data.hasher.digest();
+        out.write_all(&tables_hash.to_le_bytes())?;
+        out.write_all(&data_hash.to_le_bytes())?;
+        Ok(file_length as u64)
+    }
+
+    /// Rebuilds a corpus from a snapshot, borrowing its arrays from `bytes` (which should be 8-byte aligned,
+    /// as a memory map is; other bytes are copied once). `current` maps the keys of the caller's sources to
+    /// the stamps of their files: a source recorded with the same stamp (and format) is restored and its key
+    /// taken out of the map; any other is dropped. What is left in `current` is new or changed and must be
+    /// indexed by the caller. Restored sources are trusted until [`Corpus::stale_sources`] checks them.
+    /// `Err` says why the bytes are not a usable snapshot (the caller then indexes everything).
     pub fn restore(
-        bytes: &[u8],
-        texts: &mut HashMap<String, (String, TextFormat)>,
-    ) -> Option<Corpus> {
-        let mut reader = Reader { bytes, at: 0 };
-        if reader.take(MAGIC.len())? != MAGIC || reader.u32()? != LAYOUT {
-            return None;
+        bytes: SharedBytes,
+        current: &mut HashMap<String, FileStamp>,
+    ) -> Result<Corpus, String> {
+        let bytes: SharedBytes = if AsRef::<[u8]>::as_ref(&*bytes).as_ptr() as usize % 8 == 0 {
+            bytes
+        } else {
+            std::sync::Arc::new(Aligned::copy(AsRef::<[u8]>::as_ref(&*bytes)))
+        };
+        let raw = AsRef::<[u8]>::as_ref(&*bytes);
+        if raw.len() < HEADER || &raw[..16] != MAGIC {
+            return Err("not a verbatim index snapshot".into());
         }
-        let hashes = reader.u64s()?;
-        let document_frequency = reader.u32s()?;
-        let lengths = reader.u32s()?;
-        if document_frequency.len() != hashes.len() || lengths.len() != hashes.len() {
-            return None;
+        let word = |at: usize| u64::from_le_bytes(raw[at..at + 8].try_into().unwrap_or_default());
+        if u32::from_le_bytes([raw[16], raw[17], raw[18], raw[19]]) != LAYOUT {
+            return Err("a snapshot of another version".into());
         }
-        let mut postings = Vec::with_capacity(lengths.len());
-        for &length in &lengths {
-            postings.push(reader.u32_values(length as usize)?);
+        if raw[20..24] != 0x0102_0304u32.to_le_bytes() {
+            return Err("a snapshot of another byte order".into());
         }
+        let field = |index: usize| usize::try_from(word(24 + index * 8)).unwrap_or(usize::MAX);
+        let (terms, entry_count, total) = (field(0), field(1), field(2));
+        let (frequency_start, offsets_start, records_start, strings_start) =
+            (field(3), field(4), field(5), field(6));
+        let (postings_start, data_start, file_length) = (field(7), field(8), field(9));
+        if file_length != raw.len() {
+            return Err(format!(
+                "truncated or extended ({} bytes, {file_length} expected)",
+                raw.len()
+            ));
+        }
+        let bounded = [
+            frequency_start,
+            offsets_start,
+            records_start,
+            strings_start,
+            postings_start,
+            data_start,
+        ]
+        .iter()
+        .all(|&start| start <= file_length);
+        let consistent = bounded
+            && terms < u32::MAX as usize
+            && total < u32::MAX as usize
+            && entry_count < u32::MAX as usize
+            && Some(frequency_start) == terms.checked_mul(8).map(|n| n + HEADER)
+            && Some(offsets_start) == terms.checked_mul(4).map(|n| frequency_start + pad(n))
+            && Some(records_start) == (terms + 1).checked_mul(4).map(|n| offsets_start + pad(n))
+            && Some(strings_start)
+                == entry_count
+                    .checked_mul(RECORD * 8)
+                    .map(|n| records_start + n)
+            && strings_start <= postings_start
+            && Some(data_start) == total.checked_mul(4).map(|n| postings_start + pad(n))
+            && data_start <= file_length - TRAILER;
+        if !consistent {
+            return Err("inconsistent section table".into());
+        }
+        let tables = &raw[HEADER..postings_start];
+        if xxh3_64(tables) != word(file_length - TRAILER) {
+            return Err("damaged (checksum of the tables)".into());
+        }
+        let hashes: &[u64] = bytemuck::try_cast_slice(&raw[HEADER..frequency_start])
+            .map_err(|_| "misaligned term table".to_string())?;
+        let frequency: &[u32] =
+            bytemuck::try_cast_slice(&raw[frequency_start..frequency_start + terms * 4])
+                .map_err(|_| "misaligned frequencies".to_string())?;
+        let records: &[u64] = bytemuck::try_cast_slice(&raw[records_start..strings_start])
+            .map_err(|_| "misaligned records".to_string())?;
+        let strings = &raw[strings_start..postings_start];
+        let offsets = Stored::<u32>::shared(&bytes, offsets_start, terms + 1)
+            .ok_or("misaligned posting offsets")?;
+        let offsets_valid = offsets.as_slice().first() == Some(&0)
+            && offsets.as_slice().windows(2).all(|w| w[0] <= w[1])
+            && offsets.as_slice().last() == Some(&(total as u32));
+        if !offsets_valid {
+            return Err("inconsistent posting offsets".into());
+        }
+        let ids =
+            Stored::<u32>::shared(&bytes, postings_start, total).ok_or("misaligned postings")?;
+        let data = DataChecksum {
+            range: postings_start..file_length - TRAILER,
+            checksum: word(file_length - 8),
+        };
+
         let mut term_ids: FastMap<u64, u32> = FastMap::default();
-        term_ids.reserve(hashes.len());
-        for (id, hash) in hashes.into_iter().enumerate() {
+        term_ids.reserve(terms);
+        for (id, &hash) in hashes.iter().enumerate() {
             term_ids.insert(hash, id as u32);
         }
-        let entry_count = reader.u32()? as usize;
+        if term_ids.len() != terms {
+            return Err("duplicate terms".into());
+        }
         let mut corpus = Corpus {
             term_ids,
-            document_frequency,
-            postings,
+            document_frequency: frequency.to_vec(),
+            seen: vec![super::index::NO_TERM; terms],
+            postings: Postings {
+                offsets,
+                ids,
+                extra: FastMap::default(),
+            },
+            snapshot_data: Some(data),
             ..Corpus::default()
         };
         corpus.entries.reserve(entry_count);
-        let mut dropped = 0;
-        for id in 0..entry_count {
-            if reader.u8()? == 0 {
-                corpus.entries.push(None);
-                corpus.dead += 1;
-                continue;
+        corpus.by_key.reserve(entry_count);
+        let string = |offset: u64, length: u64| -> Result<Option<String>, String> {
+            if length == NONE {
+                return Ok(None);
             }
-            let key = String::from_utf8(reader.bytes()?.to_vec()).ok()?;
-            let hash = reader.u64()?;
-            let format = if reader.u8()? == 0 {
+            let from = usize::try_from(offset).map_err(|e| e.to_string())?;
+            let to = from
+                .checked_add(usize::try_from(length).map_err(|e| e.to_string())?)
+                .ok_or("bad string")?;
+            let slice = strings.get(from..to).ok_or("string out of bounds")?;
+            Ok(Some(
+                std::str::from_utf8(slice)
+                    .map_err(|_| "a string is not UTF-8")?
+                    .to_string(),
+            ))
+        };
+        let size = |value: u64| usize::try_from(value).unwrap_or(usize::MAX);
+        let mut dropped = 0;
+        for (id, record) in records.chunks_exact(RECORD).enumerate() {
+            let key = string(record[1], record[2])?.ok_or("a source without key")?;
+            let format = if record[0] >> 8 == 0 {
                 TextFormat::Markdown
             } else {
                 TextFormat::PlainText
             };
-            let terms = reader.u32s()?;
-            let starts = reader.u32_values(terms.len())?;
-            if terms.iter().any(|&t| t as usize >= corpus.postings.len()) {
-                return None;
-            }
-            let current = texts
-                .get(&key)
-                .filter(|(text, f)| *f == format && content_hash(text) == hash);
-            if current.is_some() {
-                let (text, format) = texts.remove(&key)?;
-                let metadata = parse_metadata(&text, format);
-                corpus.by_key.insert(key.clone(), id as u32);
-                corpus.entries.push(Some(Entry {
-                    source: Source {
-                        key,
-                        text,
-                        format,
-                        metadata,
-                    },
-                    terms,
-                    starts,
-                }));
-                corpus.live += 1;
-            } else {
+            let stamp = FileStamp {
+                size: record[21],
+                modified: record[22],
+            };
+            let trusted = record[21] != NONE
+                && current.get(&key) == Some(&stamp)
+                && TextFormat::from_path(&key) == format
+                && !corpus.by_key.contains_key(&key);
+            let terms = Stored::<u32>::shared(&bytes, size(record[13]), size(record[14]))
+                .ok_or("term ids out of bounds")?;
+            if !trusted {
                 // Gone or changed since the snapshot: its postings become tombstones.
-                for term in distinct(&terms) {
-                    let frequency = &mut corpus.document_frequency[term as usize];
-                    *frequency = frequency.saturating_sub(1);
+                for term in distinct(terms.as_slice()) {
+                    if let Some(frequency) = corpus.document_frequency.get_mut(term as usize) {
+                        *frequency = frequency.saturating_sub(1);
+                    }
                 }
                 corpus.entries.push(None);
                 corpus.dead += 1;
                 dropped += 1;
+                continue;
             }
-        }
-        if reader.at != bytes.len()
-            || corpus
-                .postings
-                .iter()
-                .flatten()
-                .any(|&id| id as usize >= entry_count)
-        {
-            return None;
+            current.remove(&key);
+            let text = SourceText::shared(&bytes, size(record[11]), size(record[12]))
+                .ok_or("text out of bounds")?;
+            let positions = Positions {
+                checkpoints: Stored::shared(&bytes, size(record[15]), size(record[16]))
+                    .ok_or("positions out of bounds")?,
+                far: Stored::shared(&bytes, size(record[17]), size(record[18]))
+                    .ok_or("positions out of bounds")?,
+                deltas: Stored::shared(&bytes, size(record[19]), size(record[20]))
+                    .ok_or("positions out of bounds")?,
+            };
+            let metadata = SourceMetadata {
+                title: string(record[3], record[4])?.unwrap_or_default(),
+                date: string(record[5], record[6])?,
+                author: string(record[7], record[8])?,
+                url: string(record[9], record[10])?,
+            };
+            corpus.by_key.insert(key.clone(), id as u32);
+            corpus.entries.push(Some(Entry {
+                source: Source {
+                    key,
+                    text,
+                    format,
+                    metadata,
+                },
+                terms,
+                positions,
+                stamp: Some(stamp),
+                recorded: Some(record[23]),
+            }));
+            corpus.live += 1;
         }
         corpus.generation = 1;
         if dropped == 0 {
             corpus.saved_generation = Some(corpus.generation);
         }
-        Some(corpus)
+        Ok(corpus)
+    }
+
+    /// The sources restored from a snapshot that must be indexed again: `hashes` gives, per key, the content
+    /// hash ([`content_hash`]) of the source's file as read now (`None`: unreadable or gone); a source is
+    /// stale when it differs from the hash recorded in the snapshot. When `data_intact` is false (the
+    /// snapshot's data failed its checksum, see [`Corpus::snapshot_data`]) every restored source is stale.
+    /// Sources indexed in this session (from a file or an open buffer) are never stale.
+    pub fn stale_sources(
+        &self,
+        hashes: &[(String, Option<u64>)],
+        data_intact: bool,
+    ) -> Vec<String> {
+        hashes
+            .iter()
+            .filter(|(key, hash)| {
+                let recorded = self
+                    .source_id(key)
+                    .and_then(|id| self.entry_ref(id))
+                    .and_then(|entry| entry.recorded);
+                recorded.is_some_and(|recorded| !data_intact || *hash != Some(recorded))
+            })
+            .map(|(key, _)| key.clone())
+            .collect()
+    }
+
+    /// Where the data borrowed from a snapshot lies in the snapshot's bytes and the checksum it must have
+    /// (`None` when nothing was restored from a snapshot).
+    pub fn snapshot_data(&self) -> Option<DataChecksum> {
+        self.snapshot_data.clone()
+    }
+
+    fn entry_ref(&self, id: SourceId) -> Option<&Entry> {
+        self.entries.get(id as usize).and_then(Option::as_ref)
     }
 }
 
-fn put_u32(out: &mut Vec<u8>, value: u32) {
-    out.extend_from_slice(&value.to_le_bytes());
-}
+/// Bytes copied into 8-byte-aligned storage.
+struct Aligned(Vec<u64>, usize);
 
-fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
-    put_u32(out, bytes.len() as u32);
-    out.extend_from_slice(bytes);
-}
-
-fn put_u32_values(out: &mut Vec<u8>, values: &[u32]) {
-    out.reserve(values.len() * 4);
-    for value in values {
-        out.extend_from_slice(&value.to_le_bytes());
+impl Aligned {
+    fn copy(bytes: &[u8]) -> Aligned {
+        let mut words = vec![0u64; bytes.len().div_ceil(8)];
+        bytemuck::cast_slice_mut::<u64, u8>(&mut words)[..bytes.len()].copy_from_slice(bytes);
+        Aligned(words, bytes.len())
     }
 }
 
-fn put_u32s(out: &mut Vec<u8>, values: &[u32]) {
-    put_u32(out, values.len() as u32);
-    put_u32_values(out, values);
-}
-
-fn put_u64s(out: &mut Vec<u8>, values: &[u64]) {
-    put_u32(out, values.len() as u32);
-    out.reserve(values.len() * 8);
-    for value in values {
-        out.extend_from_slice(&value.to_le_bytes());
-    }
-}
-
-/// Reads little-endian values; every method returns `None` past the end.
-struct Reader<'a> {
-    bytes: &'a [u8],
-    at: usize,
-}
-
-impl<'a> Reader<'a> {
-    fn take(&mut self, length: usize) -> Option<&'a [u8]> {
-        let end = self.at.checked_add(length)?;
-        let slice = self.bytes.get(self.at..end)?;
-        self.at = end;
-        Some(slice)
-    }
-
-    fn u8(&mut self) -> Option<u8> {
-        Some(self.take(1)?[0])
-    }
-
-    fn u32(&mut self) -> Option<u32> {
-        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
-    }
-
-    fn u64(&mut self) -> Option<u64> {
-        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
-    }
-
-    fn bytes(&mut self) -> Option<&'a [u8]> {
-        let length = self.u32()? as usize;
-        self.take(length)
-    }
-
-    fn u32_values(&mut self, count: usize) -> Option<Vec<u32>> {
-        let raw = self.take(count.checked_mul(4)?)?;
-        Some(
-            raw.chunks_exact(4)
-                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect(),
-        )
-    }
-
-    fn u32s(&mut self) -> Option<Vec<u32>> {
-        let count = self.u32()? as usize;
-        self.u32_values(count)
-    }
-
-    fn u64s(&mut self) -> Option<Vec<u64>> {
-        let count = self.u32()? as usize;
-        let raw = self.take(count.checked_mul(8)?)?;
-        Some(
-            raw.chunks_exact(8)
-                .map(|c| u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]))
-                .collect(),
-        )
+impl AsRef<[u8]> for Aligned {
+    fn as_ref(&self) -> &[u8] {
+        &bytemuck::cast_slice(&self.0)[..self.1]
     }
 }
 
@@ -257,73 +543,149 @@ impl<'a> Reader<'a> {
 mod tests {
     use super::*;
     use crate::engine::EngineSettings;
+    use std::sync::Arc;
 
-    fn texts(pairs: &[(&str, &str)]) -> HashMap<String, (String, TextFormat)> {
-        pairs
-            .iter()
-            .map(|(k, t)| (k.to_string(), (t.to_string(), TextFormat::from_path(k))))
-            .collect()
+    const STAMP: FileStamp = FileStamp {
+        size: 1,
+        modified: 2,
+    };
+
+    fn stamps(keys: &[&str]) -> HashMap<String, FileStamp> {
+        keys.iter().map(|k| (k.to_string(), STAMP)).collect()
+    }
+
+    fn shared(bytes: Vec<u8>) -> SharedBytes {
+        Arc::new(bytes)
+    }
+
+    const SOURCES: [(&str, &str); 3] = [
+        ("a.md", "The parties oppose the further expansion of NATO."),
+        (
+            "b.txt",
+            "Moscow has consistently denied any aggressive intentions.",
+        ),
+        (
+            "c.md",
+            "A third source about the Winter Olympics in Beijing.",
+        ),
+    ];
+
+    fn corpus() -> Corpus {
+        let mut corpus = Corpus::new();
+        for (key, text) in SOURCES {
+            let prepared =
+                Corpus::prepare_source(key, text.to_string(), TextFormat::from_path(key));
+            corpus.insert_prepared(prepared.with_stamp(STAMP));
+        }
+        corpus.remove_source("c.md");
+        corpus
     }
 
     #[test]
     fn restores_unchanged_sources_and_drops_changed_ones() {
-        let sources = [
-            ("a.md", "The parties oppose the further expansion of NATO."),
-            (
-                "b.txt",
-                "Moscow has consistently denied any aggressive intentions.",
-            ),
-            (
-                "c.md",
-                "A third source about the Winter Olympics in Beijing.",
-            ),
-        ];
-        let mut corpus = Corpus::new();
-        for (key, text) in sources {
-            corpus.upsert_source(key, text.to_string(), TextFormat::from_path(key));
-        }
-        corpus.remove_source("c.md");
+        let corpus = corpus();
         let bytes = corpus.snapshot();
         let draft = "“The parties oppose the further expansion” and “has consistently denied any aggressive intentions”";
         let settings = EngineSettings::default();
         let before = corpus.check_draft(draft, TextFormat::Markdown, &settings);
 
-        let mut current = texts(&sources[..2]);
-        let restored = Corpus::restore(&bytes, &mut current).expect("a valid snapshot");
+        let mut current = stamps(&["a.md", "b.txt"]);
+        let restored = Corpus::restore(shared(bytes.clone()), &mut current).expect("a snapshot");
         assert!(current.is_empty());
         assert!(restored.is_saved());
+        let data = restored.snapshot_data().expect("restored from a snapshot");
+        assert_eq!(
+            checksum(&mut &bytes[data.range.clone()], data.range.len()).unwrap(),
+            data.checksum
+        );
         assert_eq!(
             restored.check_draft(draft, TextFormat::Markdown, &settings),
             before
         );
+        let hashes: Vec<(String, Option<u64>)> = SOURCES[..2]
+            .iter()
+            .map(|(k, t)| (k.to_string(), Some(content_hash(t))))
+            .collect();
+        assert!(restored.stale_sources(&hashes, true).is_empty());
+        assert_eq!(restored.stale_sources(&hashes, false).len(), 2);
+        let changed = [hashes[0].clone(), ("b.txt".to_string(), Some(7))];
+        assert_eq!(restored.stale_sources(&changed, true), ["b.txt"]);
 
-        let mut changed = texts(&[sources[0], ("b.txt", "Moscow denied it.")]);
-        let mut restored = Corpus::restore(&bytes, &mut changed).expect("a valid snapshot");
+        let mut current = stamps(&["a.md"]);
+        current.insert(
+            "b.txt".into(),
+            FileStamp {
+                size: 1,
+                modified: 3,
+            },
+        );
+        let mut restored = Corpus::restore(shared(bytes), &mut current).expect("a snapshot");
         assert_eq!(
-            changed.len(),
+            current.len(),
             1,
             "the changed source is left to index again"
         );
         assert_eq!(restored.len(), 1);
-        for (key, (text, format)) in changed {
-            restored.upsert_source(&key, text, format);
-        }
+        restored.upsert_source("b.txt", "Moscow denied it.".into(), TextFormat::PlainText);
         let after = restored.check_draft(draft, TextFormat::Markdown, &settings);
         assert_eq!(after[0].verdict, before[0].verdict);
         assert_ne!(after[1].verdict, before[1].verdict);
     }
 
     #[test]
-    fn garbage_is_not_a_snapshot() {
-        let mut none = HashMap::new();
-        assert!(Corpus::restore(b"nonsense", &mut none).is_none());
-        let mut corpus = Corpus::new();
-        corpus.upsert_source("a.md", "one two three".into(), TextFormat::Markdown);
-        let bytes = corpus.snapshot();
-        for cut in [17, bytes.len() / 2, bytes.len() - 1] {
+    fn a_restored_corpus_takes_new_sources_and_round_trips() {
+        let mut current = stamps(&["a.md", "b.txt"]);
+        let mut restored =
+            Corpus::restore(shared(corpus().snapshot()), &mut current).expect("a snapshot");
+        restored.upsert_source(
+            "d.md",
+            "Fresh words about expansion.".into(),
+            TextFormat::Markdown,
+        );
+        let mut current = stamps(&["a.md", "b.txt"]);
+        let again = Corpus::restore(shared(restored.snapshot()), &mut current).expect("a snapshot");
+        assert_eq!(again.len(), 2, "d.md has no stamp: not trusted");
+        assert_eq!(
+            again
+                .source(again.source_id("a.md").unwrap())
+                .unwrap()
+                .text
+                .as_str(),
+            SOURCES[0].1
+        );
+    }
+
+    #[test]
+    fn damaged_bytes_are_refused_or_caught_never_a_panic() {
+        assert!(Corpus::restore(shared(b"nonsense".to_vec()), &mut HashMap::new()).is_err());
+        let bytes = corpus().snapshot();
+        for cut in [17, HEADER, bytes.len() / 2, bytes.len() - 1] {
             assert!(
-                Corpus::restore(&bytes[..cut], &mut texts(&[("a.md", "one two three")])).is_none()
+                Corpus::restore(shared(bytes[..cut].to_vec()), &mut stamps(&["a.md"])).is_err()
             );
+        }
+        let settings = EngineSettings::default();
+        let draft = "“The parties oppose the further expansion of NATO”";
+        let expected = corpus().check_draft(draft, TextFormat::Markdown, &settings);
+        // Flip every byte in turn: the tables are refused, damaged data is caught by the checks.
+        for at in 0..bytes.len() {
+            let mut damaged = bytes.clone();
+            damaged[at] ^= 0x5A;
+            let mut current = stamps(&["a.md", "b.txt"]);
+            if let Ok(corpus) = Corpus::restore(shared(damaged.clone()), &mut current) {
+                let findings = corpus.check_draft(draft, TextFormat::Markdown, &settings);
+                let hashes: Vec<(String, Option<u64>)> = SOURCES[..2]
+                    .iter()
+                    .map(|(k, t)| (k.to_string(), Some(content_hash(t))))
+                    .collect();
+                let data = corpus.snapshot_data().expect("restored");
+                let data_intact = checksum(&mut &damaged[data.range.clone()], data.range.len())
+                    .unwrap()
+                    == data.checksum;
+                let intact = corpus.stale_sources(&hashes, data_intact).is_empty();
+                // Damage that goes unnoticed (padding, unused header bytes) changes nothing.
+                assert!(!intact || findings == expected, "byte {at}");
+            }
         }
     }
 }

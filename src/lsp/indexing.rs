@@ -39,8 +39,8 @@ pub async fn index_folder(server: Arc<Server>, folder: Arc<Folder>) {
         let report = |done: usize, total: usize| {
             let _ = tx.send((done, total));
         };
-        let messages = workspace.load_sources(&mut corpus, &paths, &report);
-        (corpus, messages, paths.len())
+        let (messages, restored) = workspace.load_sources_trusting(&mut corpus, &paths, &report);
+        (corpus, messages, paths.len(), restored)
     });
     let mut last_percent = None;
     while let Some((done, total)) = rx.recv().await {
@@ -56,7 +56,7 @@ pub async fn index_folder(server: Arc<Server>, folder: Arc<Folder>) {
     }
     let outcome = task.await;
     let superseded = folder.index_run.load(std::sync::atomic::Ordering::SeqCst) != run;
-    let Ok((mut corpus, messages, count)) = outcome else {
+    let Ok((mut corpus, messages, count, restored)) = outcome else {
         if let Some(progress) = progress {
             progress.finish_with_message("indexing failed").await;
         }
@@ -94,10 +94,6 @@ pub async fn index_folder(server: Arc<Server>, folder: Arc<Folder>) {
             .finish_with_message(format!("{count} sources"))
             .await;
     }
-    // A large workspace keeps a snapshot of its index for the next start (written off the handlers, after
-    // the index is in use; the snapshot is taken under a read lock, written without one).
-    let saving = folder.clone();
-    tokio::task::spawn_blocking(move || save_snapshot(&saving));
     for message in messages {
         server
             .client
@@ -106,21 +102,54 @@ pub async fn index_folder(server: Arc<Server>, folder: Arc<Folder>) {
     }
     tracing::info!("indexed {count} sources in {}", folder.root.display());
     server.recheck(Some(&folder));
+    // Sources restored from the snapshot on trust (size, mtime) are checked against their content hashes
+    // in the background; then a large workspace keeps a snapshot of its index for the next start.
+    let (checking, checker) = (folder, server);
+    tokio::spawn(async move {
+        let verify = checking.clone();
+        let changed = tokio::task::spawn_blocking(move || verify_restored(&verify, &restored))
+            .await
+            .unwrap_or(false);
+        if changed {
+            checker.bump_epoch();
+            checker.recheck(Some(&checking));
+        }
+        tokio::task::spawn_blocking(move || save_snapshot(&checking));
+    });
+}
+
+/// Checks the sources restored from a snapshot against their files' content hashes (files read without any
+/// lock) and indexes again those that changed; true when any did.
+fn verify_restored(folder: &Folder, restored: &crate::workspace::Restored) -> bool {
+    if restored.sources.is_empty() {
+        return false;
+    }
+    let workspace = folder.workspace();
+    // On one thread: the other core stays free for the editor's requests meanwhile.
+    let (hashes, intact) = match rayon::ThreadPoolBuilder::new().num_threads(1).build() {
+        Ok(pool) => pool.install(|| workspace.hash_restored(restored)),
+        Err(_) => workspace.hash_restored(restored),
+    };
+    let stale = folder.corpus().stale_sources(&hashes, intact);
+    let reloaded = workspace.reload_sources(&stale);
+    for message in crate::workspace::apply_reloaded(&mut folder.corpus_mut(), reloaded) {
+        tracing::warn!("{message}");
+    }
+    !stale.is_empty()
 }
 
 /// Writes the folder's index snapshot to the cache directory when it is worth it (see
-/// `Workspace::cache_snapshot`). The snapshot is taken under the read lock and written without any lock, so
-/// requests never wait on the disk. Failures are logged, never shown: the cache is an optimisation.
+/// `Workspace::write_snapshot`). The snapshot is streamed under the read lock (requests only read; a source
+/// change waits for it). Failures are logged, never shown: the cache is an optimisation.
 fn save_snapshot(folder: &Folder) {
     let workspace = folder.workspace();
-    let Some((snapshot, generation)) = workspace.cache_snapshot(&folder.corpus()) else {
-        return;
-    };
-    match workspace.write_cache(&snapshot) {
-        Ok(()) => {
+    let written = workspace.write_snapshot(&folder.corpus());
+    match written {
+        Ok(Some(generation)) => {
             folder.corpus_mut().mark_saved_at(generation);
             tracing::info!("index snapshot written for {}", folder.root.display());
         }
+        Ok(None) => {}
         Err(error) => tracing::warn!("cannot write the index snapshot: {error}"),
     }
 }

@@ -10,12 +10,15 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 
 use crate::config::{Config, RawSettings};
-use crate::engine::{Corpus, TextFormat};
+use crate::engine::index::{PreparedSource, SharedBytes};
+use crate::engine::snapshot::{checksum, content_hash, DataChecksum};
+use crate::engine::{Corpus, FileStamp, TextFormat};
 
 /// The name of the per-workspace settings file.
 pub const CONFIG_FILE: &str = "verbatim.toml";
@@ -158,139 +161,307 @@ impl Workspace {
     /// Returns one message per file that could not be read or was decoded lossily.
     ///
     /// When `corpus` is empty and a snapshot of this workspace's index is in the cache directory (see
-    /// [`cache_file`]), unchanged sources are restored from it and only new or changed ones are indexed.
+    /// [`cache_file`]), sources whose files kept their size and modification time are restored from it, then
+    /// checked against their content hashes before this returns; only new or changed ones are indexed.
     pub fn load_sources(
         &self,
         corpus: &mut Corpus,
         paths: &[PathBuf],
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Vec<String> {
+        let (mut messages, restored) = self.load_sources_trusting(corpus, paths, progress);
+        messages.extend(self.verify_restored(corpus, &restored));
+        messages
+    }
+
+    /// [`Workspace::load_sources`] without the content check of restored sources: they are trusted by their
+    /// files' size and modification time until [`Workspace::hash_restored`] and [`Corpus::stale_sources`]
+    /// (or [`Workspace::verify_restored`]) check them, off the critical path.
+    pub fn load_sources_trusting(
+        &self,
+        corpus: &mut Corpus,
+        paths: &[PathBuf],
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> (Vec<String>, Restored) {
         let total = paths.len();
         let done = AtomicUsize::new(0);
-        let tick = || progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+        let mut messages = Vec::new();
+        let mut restored = Restored::default();
         let snapshot = match (corpus.is_empty(), cache_file(&self.root)) {
-            (true, Some(file)) => fs::read(file).ok(),
+            (true, Some(file)) => map_snapshot(&file),
             _ => None,
         };
-        let mut messages = Vec::new();
-        let Some(snapshot) = snapshot else {
-            // Prepare chunk k+1 in parallel while chunk k is inserted (same order, so same ids).
-            type Prepared = Vec<(
-                usize,
-                io::Result<(crate::engine::index::PreparedSource, Option<String>)>,
-            )>;
-            let prepare = |range: std::ops::Range<usize>| -> Prepared {
-                range
-                    .into_par_iter()
-                    .map(|i| {
-                        let path = &paths[i];
-                        let result = read_text(path).map(|(text, warning)| {
-                            let key = source_key(path);
-                            let format = TextFormat::from_path(&key);
-                            (Corpus::prepare_source(&key, text, format), warning)
-                        });
-                        tick();
-                        (i, result)
-                    })
-                    .collect()
-            };
-            let insert = |corpus: &mut Corpus, messages: &mut Vec<String>, prepared: Prepared| {
-                for (i, result) in prepared {
-                    let path = &paths[i];
-                    match result {
-                        Ok((source, warning)) => {
-                            corpus.insert_prepared(source);
-                            messages
-                                .extend(warning.map(|w| format!("{}: {w}", self.display(path))));
-                        }
-                        Err(error) => messages.push(format!("{}: {error}", self.display(path))),
-                    }
-                }
-            };
-            const CHUNK: usize = 1024;
-            let mut pending = prepare(0..paths.len().min(CHUNK));
-            let mut start = CHUNK;
-            while start < paths.len() {
-                let range = start..(start + CHUNK).min(paths.len());
-                let ((), next) =
-                    rayon::join(|| insert(corpus, &mut messages, pending), || prepare(range));
-                pending = next;
-                start += CHUNK;
-            }
-            insert(corpus, &mut messages, pending);
-            return messages;
+        let Some((snapshot, handle)) = snapshot else {
+            corpus.begin_bulk_load();
+            self.index_paths(corpus, paths, &mut messages, &done, total, progress);
+            corpus.finish_bulk_load();
+            return (messages, restored);
         };
-        // Warm start: read every source (cheap), restore what the snapshot still describes, index the rest.
-        let read: Vec<_> = paths
+        // Warm start: stat every source (in parallel), restore those whose stamp is unchanged, index the rest.
+        let stamps: Vec<(&PathBuf, io::Result<FileStamp>)> = paths
             .par_iter()
-            .map(|path| {
-                let result = read_text(path);
-                tick();
-                (path, result)
-            })
+            .map(|path| (path, fs::metadata(path).map(|m| file_stamp(&m))))
             .collect();
-        let mut texts = HashMap::new();
-        for (path, result) in read {
-            match result {
-                Ok((text, warning)) => {
-                    messages.extend(warning.map(|w| format!("{}: {w}", self.display(path))));
+        let mut current = HashMap::with_capacity(stamps.len());
+        let mut path_of = HashMap::with_capacity(stamps.len());
+        for (path, stamp) in stamps {
+            match stamp {
+                Ok(stamp) => {
                     let key = source_key(path);
-                    let format = TextFormat::from_path(&key);
-                    texts.insert(key, (text, format));
+                    current.insert(key.clone(), stamp);
+                    path_of.insert(key, path);
                 }
                 Err(error) => messages.push(format!("{}: {error}", self.display(path))),
             }
         }
-        if let Some(restored) = Corpus::restore(&snapshot, &mut texts) {
-            *corpus = restored;
+        match Corpus::restore(snapshot, &mut current) {
+            Ok(snapshot) => {
+                *corpus = snapshot;
+                restored.snapshot = corpus.snapshot_data().map(|data| (Arc::new(handle), data));
+                restored.sources = corpus
+                    .sources()
+                    .filter_map(|(_, s)| path_of.get(&s.key).map(|p| (s.key.clone(), (*p).clone())))
+                    .collect();
+            }
+            Err(reason) => {
+                tracing::warn!(
+                    "ignoring the index snapshot of {}: {reason}",
+                    self.root.display()
+                );
+                current = path_of
+                    .keys()
+                    .map(|k| {
+                        (
+                            k.clone(),
+                            FileStamp {
+                                size: 0,
+                                modified: 0,
+                            },
+                        )
+                    })
+                    .collect();
+            }
         }
-        let mut remaining: Vec<(String, (String, TextFormat))> = texts.into_iter().collect();
-        remaining.sort_by(|a, b| a.0.cmp(&b.0));
-        let prepared: Vec<_> = remaining
-            .into_par_iter()
-            .map(|(key, (text, format))| Corpus::prepare_source(&key, text, format))
+        done.store(restored.sources.len(), Ordering::Relaxed);
+        progress(restored.sources.len(), total);
+        let mut remaining: Vec<PathBuf> = current
+            .keys()
+            .filter_map(|key| path_of.get(key).map(|p| (*p).clone()))
             .collect();
-        for source in prepared {
-            corpus.insert_prepared(source);
+        remaining.sort();
+        // Many new sources (or no usable snapshot): index them in bulk, else one by one beside the snapshot.
+        let bulk = remaining.len() * 4 > total;
+        if bulk {
+            corpus.begin_bulk_load();
         }
-        messages
+        self.index_paths(corpus, &remaining, &mut messages, &done, total, progress);
+        corpus.finish_bulk_load();
+        (messages, restored)
     }
 
-    /// The snapshot to write, with the corpus generation it describes, when the corpus is large enough to be
-    /// worth caching and changed since it was last saved or restored.
-    pub fn cache_snapshot(&self, corpus: &Corpus) -> Option<(Vec<u8>, u64)> {
-        cache_file(&self.root)?;
-        let bytes: usize = corpus.sources().map(|(_, s)| s.text.len()).sum();
-        if corpus.is_saved() || bytes < cache_min_bytes() {
-            return None;
-        }
-        Some((corpus.snapshot(), corpus.generation()))
-    }
-
-    /// Writes snapshot bytes to this workspace's cache file (aside, then renamed: a reader never sees half a
-    /// snapshot).
-    pub fn write_cache(&self, snapshot: &[u8]) -> io::Result<()> {
-        let Some(file) = cache_file(&self.root) else {
-            return Ok(());
+    /// Reads and indexes files into `corpus`, in order: chunk k+1 is read and tokenized in parallel while
+    /// chunk k is inserted (so at most two chunks of prepared sources are alive).
+    fn index_paths(
+        &self,
+        corpus: &mut Corpus,
+        paths: &[PathBuf],
+        messages: &mut Vec<String>,
+        done: &AtomicUsize,
+        total: usize,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) {
+        type Prepared = Vec<(usize, io::Result<(PreparedSource, Option<String>)>)>;
+        let prepare = |range: std::ops::Range<usize>| -> Prepared {
+            range
+                .into_par_iter()
+                .map(|i| {
+                    let path = &paths[i];
+                    let result = read_text_stamped(path).map(|(text, warning, stamp)| {
+                        let key = source_key(path);
+                        let format = TextFormat::from_path(&key);
+                        let prepared = Corpus::prepare_source(&key, text, format).with_stamp(stamp);
+                        (prepared, warning)
+                    });
+                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                    (i, result)
+                })
+                .collect()
         };
+        let insert = |corpus: &mut Corpus, messages: &mut Vec<String>, prepared: Prepared| {
+            for (i, result) in prepared {
+                let path = &paths[i];
+                match result {
+                    Ok((source, warning)) => {
+                        corpus.insert_prepared(source);
+                        messages.extend(warning.map(|w| format!("{}: {w}", self.display(path))));
+                    }
+                    Err(error) => messages.push(format!("{}: {error}", self.display(path))),
+                }
+            }
+        };
+        const CHUNK: usize = 256;
+        let mut pending = prepare(0..paths.len().min(CHUNK));
+        let mut start = CHUNK;
+        while start < paths.len() {
+            let range = start..(start + CHUNK).min(paths.len());
+            let ((), next) = rayon::join(|| insert(corpus, messages, pending), || prepare(range));
+            pending = next;
+            start += CHUNK;
+        }
+        insert(corpus, messages, pending);
+    }
+
+    /// Reads the files of restored sources again and hashes their content, and checks the snapshot's data
+    /// against its checksum by reading the file (not the memory map, so the check does not make the data
+    /// resident). Slow: every file is read; call it off the critical path, without holding the corpus.
+    /// Returns the hashes (`None` for a file that can no longer be read) and whether the data is intact.
+    pub fn hash_restored(&self, restored: &Restored) -> (Vec<(String, Option<u64>)>, bool) {
+        let hashes = || {
+            restored
+                .sources
+                .par_iter()
+                .map(|(key, path)| {
+                    let hash = read_text(path).ok().map(|(text, _)| content_hash(&text));
+                    (key.clone(), hash)
+                })
+                .collect()
+        };
+        let intact = || {
+            restored.snapshot.as_ref().is_none_or(|(file, data)| {
+                let mut file: &fs::File = file;
+                let sum = io::Seek::seek(&mut file, io::SeekFrom::Start(data.range.start as u64))
+                    .and_then(|_| checksum(&mut file, data.range.len()));
+                let intact = sum.as_ref().ok() == Some(&data.checksum);
+                if !intact {
+                    tracing::warn!(
+                        "the index snapshot of {} is damaged; indexing every source again",
+                        self.root.display()
+                    );
+                }
+                intact
+            })
+        };
+        let (hashes, intact) = rayon::join(hashes, intact);
+        (hashes, intact)
+    }
+
+    /// Reads sources again (keys are paths): their text and format, or `None` when unreadable or gone.
+    pub fn reload_sources(
+        &self,
+        keys: &[String],
+    ) -> Vec<(String, io::Result<(String, TextFormat)>)> {
+        keys.par_iter()
+            .map(|key| {
+                let text =
+                    read_text(Path::new(key)).map(|(text, _)| (text, TextFormat::from_path(key)));
+                (key.clone(), text)
+            })
+            .collect()
+    }
+
+    /// Checks restored sources against the content of their files now and indexes again those that differ
+    /// (or whose snapshot data is damaged); drops those gone. Returns a message per source re-indexed.
+    pub fn verify_restored(&self, corpus: &mut Corpus, restored: &Restored) -> Vec<String> {
+        if restored.sources.is_empty() {
+            return Vec::new();
+        }
+        let (hashes, intact) = self.hash_restored(restored);
+        let stale = corpus.stale_sources(&hashes, intact);
+        apply_reloaded(corpus, self.reload_sources(&stale))
+    }
+
+    /// Writes `corpus`'s snapshot to this workspace's cache file when it is large enough to be worth caching
+    /// and changed since it was last saved or restored; returns the corpus generation written. Streams to a
+    /// file aside, then renames it (a reader, or a memory map of the previous snapshot, never sees half a
+    /// snapshot).
+    pub fn write_snapshot(&self, corpus: &Corpus) -> io::Result<Option<u64>> {
+        let Some(file) = cache_file(&self.root) else {
+            return Ok(None);
+        };
+        if corpus.is_saved() {
+            return Ok(None);
+        }
+        let bytes: usize = corpus.sources().map(|(_, s)| s.text.len()).sum();
+        if bytes < cache_min_bytes() {
+            return Ok(None);
+        }
         if let Some(folder) = file.parent() {
             fs::create_dir_all(folder)?;
         }
         let temporary = file.with_extension(format!("tmp{}", std::process::id()));
-        fs::write(&temporary, snapshot)?;
-        fs::rename(&temporary, &file)
+        let written = (|| {
+            let mut out = io::BufWriter::with_capacity(1 << 20, fs::File::create(&temporary)?);
+            corpus.write_snapshot(&mut out)?;
+            io::Write::flush(&mut out)?;
+            fs::rename(&temporary, &file)
+        })();
+        if written.is_err() {
+            let _ = fs::remove_file(&temporary);
+        }
+        written.map(|()| Some(corpus.generation()))
     }
 
-    /// [`Workspace::cache_snapshot`] and [`Workspace::write_cache`] in one; returns whether a snapshot was
-    /// written.
+    /// [`Workspace::write_snapshot`], then marks the corpus saved; returns whether a snapshot was written.
     pub fn save_cache(&self, corpus: &mut Corpus) -> io::Result<bool> {
-        let Some((snapshot, generation)) = self.cache_snapshot(corpus) else {
+        let Some(generation) = self.write_snapshot(corpus)? else {
             return Ok(false);
         };
-        self.write_cache(&snapshot)?;
         corpus.mark_saved_at(generation);
         Ok(true)
     }
+}
+
+/// Sources restored from a snapshot on trust (by size and modification time), to be checked against their
+/// content hashes, and the snapshot file with the checksum of its data.
+#[derive(Clone, Debug, Default)]
+pub struct Restored {
+    /// (key, path) of each restored source.
+    pub sources: Vec<(String, PathBuf)>,
+    snapshot: Option<(Arc<fs::File>, DataChecksum)>,
+}
+
+/// Applies sources read again: upserts those read, removes those gone. Returns a message per source.
+pub fn apply_reloaded(
+    corpus: &mut Corpus,
+    reloaded: Vec<(String, io::Result<(String, TextFormat)>)>,
+) -> Vec<String> {
+    let mut messages = Vec::new();
+    for (key, text) in reloaded {
+        match text {
+            Ok((text, format)) => {
+                corpus.upsert_source(&key, text, format);
+                tracing::info!("{key} changed since the index snapshot: indexed again");
+            }
+            Err(error) => {
+                corpus.remove_source(&key);
+                messages.push(format!("{key}: {error}"));
+            }
+        }
+    }
+    messages
+}
+
+/// The stamp of a file: size and modification time.
+pub fn file_stamp(metadata: &fs::Metadata) -> FileStamp {
+    let modified = metadata
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as u64);
+    FileStamp {
+        size: metadata.len(),
+        modified,
+    }
+}
+
+/// Maps the snapshot file read-only (`None` when there is none or it cannot be mapped); with the open file.
+fn map_snapshot(file: &Path) -> Option<(SharedBytes, fs::File)> {
+    let handle = fs::File::open(file).ok()?;
+    // SAFETY: the file lives in verbatim's private cache directory and is only ever replaced by renaming a
+    // new file over it (`write_snapshot`), never truncated or written in place, so the mapped bytes do not
+    // change under the map. Their content is not trusted: restore checks every bound and checksum.
+    let map = unsafe { memmap2::Mmap::map(&handle) }.ok()?;
+    Some((Arc::new(map), handle))
 }
 
 /// The key of a source in the corpus: its path as a string.
@@ -379,7 +550,14 @@ pub fn read_settings(root: &Path) -> (RawSettings, Vec<String>) {
 /// Reads a text file: UTF-8 (BOM dropped), UTF-16 with a BOM, or lossily decoded UTF-8 with a warning.
 /// Binary files (a NUL byte early on, no UTF-16 BOM) and files over [`MAX_SOURCE_BYTES`] are refused.
 pub fn read_text(path: &Path) -> io::Result<(String, Option<String>)> {
+    read_text_stamped(path).map(|(text, warning, _)| (text, warning))
+}
+
+/// [`read_text`], with the stamp of the file taken before reading it (a file changed while being read then
+/// has an older stamp than its content, and is read again at the next start).
+fn read_text_stamped(path: &Path) -> io::Result<(String, Option<String>, FileStamp)> {
     let metadata = fs::metadata(path)?;
+    let stamp = file_stamp(&metadata);
     // FIFOs and devices would block or never end.
     if !metadata.is_file() {
         return Err(io::Error::new(
@@ -409,7 +587,7 @@ pub fn read_text(path: &Path) -> io::Result<(String, Option<String>)> {
             "skipped: the file grew over the size limit",
         ));
     }
-    decode_text(bytes)
+    decode_text(bytes).map(|(text, warning)| (text, warning, stamp))
 }
 
 /// Decodes file bytes as [`read_text`] does.
