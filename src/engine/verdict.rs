@@ -149,6 +149,8 @@ pub struct VerdictCache {
     pub last_hits: usize,
     /// Cached quotes re-checked by the last check because a source change may have altered their verdict.
     pub last_invalidated: usize,
+    /// Of those, the quotes whose candidate sources followed from the cached ones (no new vote).
+    pub last_revoted_none: usize,
 }
 
 impl VerdictCache {
@@ -180,11 +182,25 @@ struct Dependencies {
     terms: Vec<(u32, u32)>,
     /// How many terms voted for candidate sources.
     voters: usize,
-    /// The candidate sources that were aligned.
-    candidates: Vec<SourceId>,
+    /// The candidate sources that were aligned, best first, and their vote scores.
+    candidates: Vec<(SourceId, f32)>,
+}
+
+impl Dependencies {
     /// The vote score of the `CANDIDATE_SOURCES`-th candidate; `None` when fewer sources had any vote (then any
     /// new source with a vote would be a candidate).
-    cut: Option<f32>,
+    fn cut(&self) -> Option<f32> {
+        self.candidates.get(CANDIDATE_SOURCES - 1).map(|&(_, s)| s)
+    }
+}
+
+/// Whether a cached finding survives a source change.
+enum Validity {
+    Valid,
+    /// The candidates changed only by sources replaced with equally scored ones (an edited source comes back
+    /// under a new id): re-check with these candidates, without voting again.
+    Candidates(Vec<SourceId>),
+    Recheck,
 }
 
 /// The corpus counters a cache is valid for.
@@ -201,9 +217,9 @@ struct CorpusState {
 enum Changes {
     /// Nothing: every entry is valid.
     None,
-    /// Sources were added and removed, as many of each: the sorted distinct terms of each added source still
-    /// in the corpus.
-    Sources(Vec<Vec<u32>>),
+    /// Sources were added and removed, as many of each: each added source still in the corpus, with its sorted
+    /// distinct terms.
+    Sources(Vec<(SourceId, Vec<u32>)>),
     /// Anything else: no entry can be trusted.
     All,
 }
@@ -289,22 +305,24 @@ impl Corpus {
         let mut kept = HashMap::new();
         let mut hits = 0;
         let mut invalidated = 0;
+        let mut revoted_none = 0;
         let mut findings = Vec::new();
         for quote in find_quotes(text, format, settings)
             .into_iter()
             .filter(|q| !q.ignored)
         {
             let key = cache_key(text, &quote);
-            let valid = cache.entries.get(&key).filter(|cached| {
-                let valid = match &changes {
-                    Changes::Sources(added) => self.still_valid(&cached.dependencies, added),
-                    _ => true,
-                };
-                invalidated += usize::from(!valid);
-                valid
-            });
-            let cached = match valid {
-                Some(cached) => {
+            let (validity, cached) = match (cache.entries.get(&key), &changes) {
+                (None, _) => (Validity::Recheck, None),
+                (Some(cached), Changes::Sources(added)) => {
+                    (self.validity(&cached.dependencies, added), Some(cached))
+                }
+                (Some(cached), _) => (Validity::Valid, Some(cached)),
+            };
+            invalidated += usize::from(cached.is_some() && !matches!(validity, Validity::Valid));
+            revoted_none += usize::from(matches!(validity, Validity::Candidates(_)));
+            let cached = match (validity, cached) {
+                (Validity::Valid, Some(cached)) => {
                     hits += 1;
                     let delta =
                         quote.outer.start as isize - cached.finding.quote.outer.start as isize;
@@ -313,9 +331,14 @@ impl Corpus {
                         dependencies: cached.dependencies.clone(),
                     }
                 }
-                None => {
+                (validity, _) => {
+                    let sources = match validity {
+                        Validity::Candidates(sources) => Some(sources),
+                        _ => None,
+                    };
                     let mut trace = Trace::default();
-                    let finding = self.check_quote_traced(text, quote, settings, Some(&mut trace));
+                    let finding =
+                        self.check_quote_traced(text, quote, settings, sources, Some(&mut trace));
                     Cached {
                         finding,
                         dependencies: self.dependencies(trace),
@@ -328,20 +351,23 @@ impl Corpus {
         cache.entries = kept;
         cache.last_hits = hits;
         cache.last_invalidated = invalidated;
+        cache.last_revoted_none = revoted_none;
         findings
     }
 
     /// The verdict on one quote of `text`.
     pub fn check_quote(&self, text: &str, quote: Quote, settings: &EngineSettings) -> Finding {
-        self.check_quote_traced(text, quote, settings, None)
+        self.check_quote_traced(text, quote, settings, None, None)
     }
 
-    /// As [`Corpus::check_quote`], noting in `trace` what the verdict read from the corpus.
+    /// As [`Corpus::check_quote`], with the candidate sources when they are known already, noting in `trace` what
+    /// the verdict read from the corpus.
     fn check_quote_traced(
         &self,
         text: &str,
         quote: Quote,
         settings: &EngineSettings,
+        sources: Option<Vec<SourceId>>,
         trace: Option<&mut Trace>,
     ) -> Finding {
         let mut items = quote_items(text, &quote.segments);
@@ -372,7 +398,8 @@ impl Corpus {
             .iter()
             .filter(|i| matches!(i, Item::Word { .. }))
             .count();
-        let (candidates, sources) = self.aligned_candidates(&items, &quote_terms, settings);
+        let (candidates, sources) =
+            self.aligned_candidates(&items, &quote_terms, settings, sources);
         if let Some(trace) = trace {
             for (item, &term) in items.iter().zip(&quote_terms) {
                 if let Item::Word { hash, .. } = item {
@@ -499,12 +526,14 @@ impl Corpus {
         self.source(id).map_or("", |s| s.key.as_str())
     }
 
-    /// Aligns the quote with the best windows of its best candidate sources; also returns those sources.
+    /// Aligns the quote with the best windows of its best candidate sources (voted for unless given); also
+    /// returns those sources.
     fn aligned_candidates(
         &self,
         items: &[Item],
         quote_terms: &[u32],
         settings: &EngineSettings,
+        sources: Option<Vec<SourceId>>,
     ) -> (Vec<Candidate>, Vec<SourceId>) {
         let word_terms: Vec<(usize, u32)> = items
             .iter()
@@ -538,7 +567,7 @@ impl Corpus {
             weights.entry(term).or_insert_with(|| self.weight(term));
         }
         let mut candidates = Vec::new();
-        let sources = self.candidates(&known, CANDIDATE_SOURCES);
+        let sources = sources.unwrap_or_else(|| self.candidates(&known, CANDIDATE_SOURCES));
         for &source in &sources {
             let terms = self.terms(source);
             for window in densest_windows(terms, &weights, span, WINDOWS_PER_SOURCE) {
@@ -857,10 +886,10 @@ impl Corpus {
         if removed != added || now.dead as u64 != state.dead as u64 + removed {
             return Changes::All;
         }
-        let sources: Vec<Vec<u32>> = (state.ids..now.ids)
+        let sources: Vec<(SourceId, Vec<u32>)> = (state.ids..now.ids)
             .filter(|&id| self.entries[id].is_some())
             .take(MAX_ADDED_SOURCES + 1)
-            .map(|id| distinct(self.terms(id as SourceId)))
+            .map(|id| (id as SourceId, distinct(self.terms(id as SourceId))))
             .collect();
         if sources.len() > MAX_ADDED_SOURCES {
             return Changes::All;
@@ -912,28 +941,38 @@ impl Corpus {
             })
             .collect();
         let voting = self.voting_terms(&terms);
-        let cut = trace.candidates.get(CANDIDATE_SOURCES - 1).map(|&id| {
-            let index: FastMap32<()> = voting.iter().map(|&t| (t, ())).collect();
-            let mut present: FastMap32<()> = FastMap32::default();
-            for &term in self.terms(id) {
-                if index.contains_key(&term) {
-                    present.insert(term, ());
+        let index: FastMap32<()> = voting.iter().map(|&t| (t, ())).collect();
+        let mut present: FastMap32<()> = FastMap32::default();
+        let candidates = trace
+            .candidates
+            .into_iter()
+            .map(|id| {
+                present.clear();
+                for &term in self.terms(id) {
+                    if index.contains_key(&term) {
+                        present.insert(term, ());
+                    }
                 }
-            }
-            self.vote_score(&voting, |t| present.contains_key(&t))
-        });
+                (id, self.vote_score(&voting, |t| present.contains_key(&t)))
+            })
+            .collect();
         Dependencies {
             unknown: trace.unknown,
             terms,
             voters: voting.len(),
-            candidates: trace.candidates,
-            cut,
+            candidates,
         }
     }
 
     /// Whether a finding with these dependencies is still what a full check would give, after sources were
     /// added (`added`: their sorted distinct terms) and as many removed (see [`VerdictCache`]).
-    fn still_valid(&self, dependencies: &Dependencies, added: &[Vec<u32>]) -> bool {
+    ///
+    /// With the same words, weights and voting terms, every source that was there before keeps its vote score,
+    /// so the candidates can only change through sources removed or added. A candidate removed and a source
+    /// added with exactly its score (an edited source that kept the quote's words) leave the scores above the
+    /// cut as they were, so the new candidates are the old ones with the replacement in its place (after
+    /// its ties: its id is newer), unless the list was cut at `2 * CANDIDATE_SOURCES` inside its ties.
+    fn validity(&self, dependencies: &Dependencies, added: &[(SourceId, Vec<u32>)]) -> Validity {
         let same_words = dependencies
             .unknown
             .iter()
@@ -942,23 +981,58 @@ impl Corpus {
                 .terms
                 .iter()
                 .all(|&(t, df)| self.document_frequency.get(t as usize) == Some(&df));
-        let same_candidates = || {
-            dependencies
-                .candidates
-                .iter()
-                .all(|&id| self.entries.get(id as usize).is_some_and(Option::is_some))
-        };
-        if !same_words || !same_candidates() {
-            return false;
+        if !same_words {
+            return Validity::Recheck;
         }
         let voting = self.voting_terms(&dependencies.terms);
         if voting.len() != dependencies.voters {
-            return false;
+            return Validity::Recheck;
         }
-        added.iter().all(|terms| {
+        let live = |id: SourceId| self.entries.get(id as usize).is_some_and(Option::is_some);
+        // Removed candidates, to be matched by added sources of the same score.
+        let mut removed: Vec<f32> = dependencies
+            .candidates
+            .iter()
+            .filter(|&&(id, _)| !live(id))
+            .map(|&(_, score)| score)
+            .collect();
+        let cut = dependencies.cut();
+        let mut replacements: Vec<(SourceId, f32)> = Vec::new();
+        for (id, terms) in added {
             let score = self.vote_score(&voting, |t| terms.binary_search(&t).is_ok());
-            score == 0.0 || dependencies.cut.is_some_and(|cut| score < cut * CUT_MARGIN)
-        })
+            if score == 0.0 || cut.is_some_and(|cut| score < cut * CUT_MARGIN) {
+                continue;
+            }
+            match removed.iter().position(|r| r.to_bits() == score.to_bits()) {
+                Some(at) => {
+                    removed.swap_remove(at);
+                    replacements.push((*id, score));
+                }
+                None => return Validity::Recheck,
+            }
+        }
+        if !removed.is_empty() {
+            return Validity::Recheck;
+        }
+        if replacements.is_empty() {
+            return Validity::Valid;
+        }
+        // A full list cut inside the ties of a replaced source: sources past the cut could move up.
+        let last = dependencies.candidates.last().map_or(0.0, |&(_, s)| s);
+        if dependencies.candidates.len() >= 2 * CANDIDATE_SOURCES
+            && replacements.iter().any(|&(_, score)| score <= last)
+        {
+            return Validity::Recheck;
+        }
+        let mut candidates: Vec<(SourceId, f32)> = dependencies
+            .candidates
+            .iter()
+            .copied()
+            .filter(|&(id, _)| live(id))
+            .chain(replacements)
+            .collect();
+        candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        Validity::Candidates(candidates.into_iter().map(|(id, _)| id).collect())
     }
 }
 
