@@ -109,8 +109,8 @@ use std::collections::HashMap;
 type FastMap32<V> = HashMap<u32, V, foldhash::fast::FixedState>;
 
 use super::align::{align, quote_items, Alignment, Item, Step};
-use super::index::{Corpus, NO_TERM};
-use super::normalize::{is_negation, normalize_word};
+use super::index::{distinct, Corpus, NO_TERM};
+use super::normalize::{is_negation, normalize_word, TermHash};
 use super::quotes::{find_quotes, shift_range};
 use super::sentence::sentence_around;
 use super::{EngineSettings, TextFormat};
@@ -121,14 +121,36 @@ const CANDIDATE_SOURCES: usize = 8;
 const WINDOWS_PER_SOURCE: usize = 2;
 
 /// Verdicts remembered by the quote's exact text, so that an edit re-checks only the quotes it touched.
-/// Cleared automatically when the corpus or the settings change; holds only the last check's quotes.
+///
+/// Settings changes clear it. A source change (the corpus `generation` moved) keeps each cached finding that
+/// the change cannot have altered, so editing one source re-checks only the quotes that depended on it. Each
+/// entry remembers what its verdict was computed from ([`Dependencies`]): the quote's unknown words, its
+/// known terms with their document frequencies, how many of them voted for candidate sources, the candidate
+/// sources aligned, and the vote score of the last candidate that made the cut. When the corpus moved on by
+/// adding and removing sources only (no compaction, the same number of sources, so every weight other than
+/// those of terms whose document frequency changed is the same), an entry stays valid iff
+/// - its unknown words are still unknown and its terms' document frequencies are unchanged;
+/// - the same number of its terms vote (postings lengths decide where the vote stops);
+/// - every candidate source is still there (an edited source is removed and re-added under a new id);
+/// - no source added since (ids at or above the watermark, which is how an edited source comes back) has a
+///   vote score that could reach the cut (with a 1% margin), so the candidates and their also-in lists are
+///   what a full check would find.
+///
+/// Anything else (a different number of sources, a compaction, a corpus replaced by a re-index whose history
+/// does not add up) clears it. `check_draft_cached` returns exactly what [`Corpus::check_draft`] would
+/// (`tests/verdict_cache.rs` checks it on random edits).
 #[derive(Default)]
 pub struct VerdictCache {
-    generation: u64,
+    /// The corpus every entry is valid for.
+    state: Option<CorpusState>,
     settings: Option<EngineSettings>,
-    entries: HashMap<String, Finding>,
+    entries: HashMap<String, Cached>,
     /// Quotes answered from the cache by the last check (for tests and logs).
     pub last_hits: usize,
+    /// Cached quotes re-checked by the last check because a source change may have altered their verdict.
+    pub last_invalidated: usize,
+    /// Of those, the quotes whose candidate sources followed from the cached ones (no new vote).
+    pub last_revoted_none: usize,
 }
 
 impl VerdictCache {
@@ -144,6 +166,66 @@ impl VerdictCache {
         self.entries.is_empty()
     }
 }
+
+/// A cached finding and what it was computed from.
+struct Cached {
+    finding: Finding,
+    dependencies: Dependencies,
+}
+
+/// What a quote's verdict read from the corpus (see [`VerdictCache`]).
+#[derive(Clone, Debug)]
+struct Dependencies {
+    /// Hashes of the quote's words no source contained: a new source may make them known.
+    unknown: Vec<TermHash>,
+    /// The quote's distinct known terms and their document frequencies.
+    terms: Vec<(u32, u32)>,
+    /// How many terms voted for candidate sources.
+    voters: usize,
+    /// The candidate sources that were aligned, best first, and their vote scores.
+    candidates: Vec<(SourceId, f32)>,
+}
+
+impl Dependencies {
+    /// The vote score of the `CANDIDATE_SOURCES`-th candidate; `None` when fewer sources had any vote (then any
+    /// new source with a vote would be a candidate).
+    fn cut(&self) -> Option<f32> {
+        self.candidates.get(CANDIDATE_SOURCES - 1).map(|&(_, s)| s)
+    }
+}
+
+/// Whether a cached finding survives a source change.
+enum Validity {
+    Valid,
+    /// The candidates changed only by sources replaced with equally scored ones (an edited source comes back
+    /// under a new id): re-check with these candidates, without voting again.
+    Candidates(Vec<SourceId>),
+    Recheck,
+}
+
+/// The corpus counters a cache is valid for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct CorpusState {
+    generation: u64,
+    /// Sources ever inserted: ids at or above this were added later.
+    ids: usize,
+    live: usize,
+    dead: usize,
+}
+
+/// What changed in a corpus since a cache's state.
+enum Changes {
+    /// Nothing: every entry is valid.
+    None,
+    /// Sources were added and removed, as many of each: each added source still in the corpus, with its sorted
+    /// distinct terms.
+    Sources(Vec<(SourceId, Vec<u32>)>),
+    /// Anything else: no entry can be trusted.
+    All,
+}
+
+/// Added sources beyond which a cache is cleared rather than checked entry by entry.
+const MAX_ADDED_SOURCES: usize = 256;
 
 /// The cache key of a quote: its text with marks, and where its segments lie relative to it.
 fn cache_key(text: &str, quote: &Quote) -> String {
@@ -199,7 +281,8 @@ impl Corpus {
             .collect()
     }
 
-    /// As [`Corpus::check_draft`], reusing the verdicts of quotes whose text has not changed.
+    /// As [`Corpus::check_draft`], reusing the verdicts of quotes whose text has not changed and that no
+    /// source change since can have altered (see [`VerdictCache`]).
     pub fn check_draft_cached(
         &self,
         text: &str,
@@ -207,36 +290,86 @@ impl Corpus {
         settings: &EngineSettings,
         cache: &mut VerdictCache,
     ) -> Vec<Finding> {
-        if cache.generation != self.generation() || cache.settings.as_ref() != Some(settings) {
+        let now = self.cache_state();
+        let changes = match cache.state {
+            _ if cache.settings.as_ref() != Some(settings) => Changes::All,
+            Some(state) if state == now => Changes::None,
+            Some(state) => self.changes_since(state),
+            None => Changes::All,
+        };
+        if matches!(changes, Changes::All) {
             cache.entries.clear();
-            cache.generation = self.generation();
-            cache.settings = Some(settings.clone());
         }
+        cache.state = Some(now);
+        cache.settings = Some(settings.clone());
         let mut kept = HashMap::new();
         let mut hits = 0;
+        let mut invalidated = 0;
+        let mut revoted_none = 0;
         let mut findings = Vec::new();
         for quote in find_quotes(text, format, settings)
             .into_iter()
             .filter(|q| !q.ignored)
         {
             let key = cache_key(text, &quote);
-            let finding = match cache.entries.get(&key) {
-                Some(cached) => {
-                    hits += 1;
-                    cached.shifted(quote.outer.start as isize - cached.quote.outer.start as isize)
+            let (validity, cached) = match (cache.entries.get(&key), &changes) {
+                (None, _) => (Validity::Recheck, None),
+                (Some(cached), Changes::Sources(added)) => {
+                    (self.validity(&cached.dependencies, added), Some(cached))
                 }
-                None => self.check_quote(text, quote, settings),
+                (Some(cached), _) => (Validity::Valid, Some(cached)),
             };
-            kept.insert(key, finding.clone());
-            findings.push(finding);
+            invalidated += usize::from(cached.is_some() && !matches!(validity, Validity::Valid));
+            revoted_none += usize::from(matches!(validity, Validity::Candidates(_)));
+            let cached = match (validity, cached) {
+                (Validity::Valid, Some(cached)) => {
+                    hits += 1;
+                    let delta =
+                        quote.outer.start as isize - cached.finding.quote.outer.start as isize;
+                    Cached {
+                        finding: cached.finding.shifted(delta),
+                        dependencies: cached.dependencies.clone(),
+                    }
+                }
+                (validity, _) => {
+                    let sources = match validity {
+                        Validity::Candidates(sources) => Some(sources),
+                        _ => None,
+                    };
+                    let mut trace = Trace::default();
+                    let finding =
+                        self.check_quote_traced(text, quote, settings, sources, Some(&mut trace));
+                    Cached {
+                        finding,
+                        dependencies: self.dependencies(trace),
+                    }
+                }
+            };
+            findings.push(cached.finding.clone());
+            kept.insert(key, cached);
         }
         cache.entries = kept;
         cache.last_hits = hits;
+        cache.last_invalidated = invalidated;
+        cache.last_revoted_none = revoted_none;
         findings
     }
 
     /// The verdict on one quote of `text`.
     pub fn check_quote(&self, text: &str, quote: Quote, settings: &EngineSettings) -> Finding {
+        self.check_quote_traced(text, quote, settings, None, None)
+    }
+
+    /// As [`Corpus::check_quote`], with the candidate sources when they are known already, noting in `trace` what
+    /// the verdict read from the corpus.
+    fn check_quote_traced(
+        &self,
+        text: &str,
+        quote: Quote,
+        settings: &EngineSettings,
+        sources: Option<Vec<SourceId>>,
+        trace: Option<&mut Trace>,
+    ) -> Finding {
         let mut items = quote_items(text, &quote.segments);
         let mut notes = Vec::new();
         let word_total = items
@@ -265,7 +398,20 @@ impl Corpus {
             .iter()
             .filter(|i| matches!(i, Item::Word { .. }))
             .count();
-        let candidates = self.aligned_candidates(&items, &quote_terms, settings);
+        let (candidates, sources) =
+            self.aligned_candidates(&items, &quote_terms, settings, sources);
+        if let Some(trace) = trace {
+            for (item, &term) in items.iter().zip(&quote_terms) {
+                if let Item::Word { hash, .. } = item {
+                    if term == NO_TERM {
+                        trace.unknown.push(*hash);
+                    } else {
+                        trace.known.push(term);
+                    }
+                }
+            }
+            trace.candidates = sources;
+        }
         let best = candidates.iter().min_by(|a, b| {
             a.alignment
                 .cost
@@ -380,13 +526,15 @@ impl Corpus {
         self.source(id).map_or("", |s| s.key.as_str())
     }
 
-    /// Aligns the quote with the best windows of its best candidate sources.
+    /// Aligns the quote with the best windows of its best candidate sources (voted for unless given); also
+    /// returns those sources.
     fn aligned_candidates(
         &self,
         items: &[Item],
         quote_terms: &[u32],
         settings: &EngineSettings,
-    ) -> Vec<Candidate> {
+        sources: Option<Vec<SourceId>>,
+    ) -> (Vec<Candidate>, Vec<SourceId>) {
         let word_terms: Vec<(usize, u32)> = items
             .iter()
             .enumerate()
@@ -399,7 +547,7 @@ impl Corpus {
             .filter(|&t| t != NO_TERM)
             .collect();
         if known.is_empty() {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let words = word_terms.len();
         let has_skip = items.iter().any(|i| matches!(i, Item::Skip { .. }));
@@ -419,7 +567,8 @@ impl Corpus {
             weights.entry(term).or_insert_with(|| self.weight(term));
         }
         let mut candidates = Vec::new();
-        for source in self.candidates(&known, CANDIDATE_SOURCES) {
+        let sources = sources.unwrap_or_else(|| self.candidates(&known, CANDIDATE_SOURCES));
+        for &source in &sources {
             let terms = self.terms(source);
             for window in densest_windows(terms, &weights, span, WINDOWS_PER_SOURCE) {
                 let start = window.start.saturating_sub(slack);
@@ -437,7 +586,7 @@ impl Corpus {
                 });
             }
         }
-        candidates
+        (candidates, sources)
     }
 
     /// The passage a candidate aligned with, and the sentence around it.
@@ -688,6 +837,202 @@ impl Corpus {
             });
         }
         notes
+    }
+}
+
+/// What one check of a quote read from the corpus, gathered for its [`Dependencies`].
+#[derive(Default)]
+struct Trace {
+    unknown: Vec<TermHash>,
+    known: Vec<u32>,
+    candidates: Vec<SourceId>,
+}
+
+/// Postings a quote's terms may vote with before the vote stops (past the first `ALWAYS_VOTING` terms).
+/// Mirrors `Corpus::candidates`; a change there must be made here too (the cache tests compare with a full
+/// check).
+const VOTE_VOLUME: usize = 400_000;
+/// The rarest terms vote whatever their postings.
+const ALWAYS_VOTING: usize = 4;
+
+/// Share of the cut a new source's vote score must stay under for a cached finding to stay valid (the cut
+/// itself lets ties within 0.1% in; the rest is margin).
+const CUT_MARGIN: f32 = 0.99;
+
+/// The verdict cache's view of the corpus: what changed since a cache's state, what a finding depended on.
+impl Corpus {
+    fn cache_state(&self) -> CorpusState {
+        CorpusState {
+            generation: self.generation,
+            ids: self.entries.len(),
+            live: self.live,
+            dead: self.dead,
+        }
+    }
+
+    /// What changed since `state`. Each insertion and removal bumps the generation once and a removal adds one
+    /// tombstone, so a history of `a` insertions and `r` removals without compaction satisfies the counts
+    /// below; anything else (a compaction, a replaced corpus) asks for every entry to be re-checked, as does a
+    /// change in the number of sources, which changes every term's weight.
+    fn changes_since(&self, state: CorpusState) -> Changes {
+        let now = self.cache_state();
+        if now.generation < state.generation || now.ids < state.ids || now.live != state.live {
+            return Changes::All;
+        }
+        let added = (now.ids - state.ids) as u64;
+        let Some(removed) = (now.generation - state.generation).checked_sub(added) else {
+            return Changes::All;
+        };
+        if removed != added || now.dead as u64 != state.dead as u64 + removed {
+            return Changes::All;
+        }
+        let sources: Vec<(SourceId, Vec<u32>)> = (state.ids..now.ids)
+            .filter(|&id| self.entries[id].is_some())
+            .take(MAX_ADDED_SOURCES + 1)
+            .map(|id| (id as SourceId, distinct(self.terms(id as SourceId))))
+            .collect();
+        if sources.len() > MAX_ADDED_SOURCES {
+            return Changes::All;
+        }
+        Changes::Sources(sources)
+    }
+
+    /// The terms that vote for candidate sources, in the order `Corpus::candidates` adds their weights:
+    /// rarest first (ties by term id), those no source contains left out, until the postings volume is spent.
+    fn voting_terms(&self, terms: &[(u32, u32)]) -> Vec<u32> {
+        let mut order: Vec<(u32, u32)> = terms.iter().copied().filter(|&(_, df)| df > 0).collect();
+        order.sort_by_key(|&(term, df)| (df, term));
+        let mut volume = 0usize;
+        let mut voting = Vec::with_capacity(order.len());
+        for (rank, (term, _)) in order.into_iter().enumerate() {
+            let postings = self.postings.get(term as usize).map_or(0, Vec::len);
+            if rank >= ALWAYS_VOTING && volume + postings > VOTE_VOLUME {
+                break;
+            }
+            volume += postings;
+            voting.push(term);
+        }
+        voting
+    }
+
+    /// A source's vote score as `Corpus::candidates` sums it (same order, so the same `f32`).
+    fn vote_score(&self, voting: &[u32], contains: impl Fn(u32) -> bool) -> f32 {
+        let mut score = 0f32;
+        for &term in voting {
+            if contains(term) {
+                score += self.weight(term);
+            }
+        }
+        score
+    }
+
+    /// What a checked quote depended on, from what its check read.
+    fn dependencies(&self, trace: Trace) -> Dependencies {
+        let terms: Vec<(u32, u32)> = distinct(&trace.known)
+            .into_iter()
+            .map(|t| {
+                (
+                    t,
+                    self.document_frequency
+                        .get(t as usize)
+                        .copied()
+                        .unwrap_or(0),
+                )
+            })
+            .collect();
+        let voting = self.voting_terms(&terms);
+        let index: FastMap32<()> = voting.iter().map(|&t| (t, ())).collect();
+        let mut present: FastMap32<()> = FastMap32::default();
+        let candidates = trace
+            .candidates
+            .into_iter()
+            .map(|id| {
+                present.clear();
+                for &term in self.terms(id) {
+                    if index.contains_key(&term) {
+                        present.insert(term, ());
+                    }
+                }
+                (id, self.vote_score(&voting, |t| present.contains_key(&t)))
+            })
+            .collect();
+        Dependencies {
+            unknown: trace.unknown,
+            terms,
+            voters: voting.len(),
+            candidates,
+        }
+    }
+
+    /// Whether a finding with these dependencies is still what a full check would give, after sources were
+    /// added (`added`: their sorted distinct terms) and as many removed (see [`VerdictCache`]).
+    ///
+    /// With the same words, weights and voting terms, every source that was there before keeps its vote score,
+    /// so the candidates can only change through sources removed or added. A candidate removed and a source
+    /// added with exactly its score (an edited source that kept the quote's words) leave the scores above the
+    /// cut as they were, so the new candidates are the old ones with the replacement in its place (after
+    /// its ties: its id is newer), unless the list was cut at `2 * CANDIDATE_SOURCES` inside its ties.
+    fn validity(&self, dependencies: &Dependencies, added: &[(SourceId, Vec<u32>)]) -> Validity {
+        let same_words = dependencies
+            .unknown
+            .iter()
+            .all(|&hash| self.term_id(hash) == NO_TERM)
+            && dependencies
+                .terms
+                .iter()
+                .all(|&(t, df)| self.document_frequency.get(t as usize) == Some(&df));
+        if !same_words {
+            return Validity::Recheck;
+        }
+        let voting = self.voting_terms(&dependencies.terms);
+        if voting.len() != dependencies.voters {
+            return Validity::Recheck;
+        }
+        let live = |id: SourceId| self.entries.get(id as usize).is_some_and(Option::is_some);
+        // Removed candidates, to be matched by added sources of the same score.
+        let mut removed: Vec<f32> = dependencies
+            .candidates
+            .iter()
+            .filter(|&&(id, _)| !live(id))
+            .map(|&(_, score)| score)
+            .collect();
+        let cut = dependencies.cut();
+        let mut replacements: Vec<(SourceId, f32)> = Vec::new();
+        for (id, terms) in added {
+            let score = self.vote_score(&voting, |t| terms.binary_search(&t).is_ok());
+            if score == 0.0 || cut.is_some_and(|cut| score < cut * CUT_MARGIN) {
+                continue;
+            }
+            match removed.iter().position(|r| r.to_bits() == score.to_bits()) {
+                Some(at) => {
+                    removed.swap_remove(at);
+                    replacements.push((*id, score));
+                }
+                None => return Validity::Recheck,
+            }
+        }
+        if !removed.is_empty() {
+            return Validity::Recheck;
+        }
+        if replacements.is_empty() {
+            return Validity::Valid;
+        }
+        // A full list cut inside the ties of a replaced source: sources past the cut could move up.
+        let last = dependencies.candidates.last().map_or(0.0, |&(_, s)| s);
+        if dependencies.candidates.len() >= 2 * CANDIDATE_SOURCES
+            && replacements.iter().any(|&(_, score)| score <= last)
+        {
+            return Validity::Recheck;
+        }
+        let mut candidates: Vec<(SourceId, f32)> = dependencies
+            .candidates
+            .iter()
+            .copied()
+            .filter(|&(id, _)| live(id))
+            .chain(replacements)
+            .collect();
+        candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        Validity::Candidates(candidates.into_iter().map(|(id, _)| id).collect())
     }
 }
 
