@@ -118,6 +118,12 @@ impl Postings {
     }
 }
 
+/// Postings a quote's terms may vote with in [`Corpus::candidates`] before the vote stops (past the first
+/// [`ALWAYS_VOTING`] terms). The verdict cache replays the same vote to know what a finding depended on.
+pub(super) const VOTE_VOLUME: usize = 400_000;
+/// The rarest terms vote whatever their postings.
+pub(super) const ALWAYS_VOTING: usize = 4;
+
 /// All sources of a workspace, indexed for quote look-up.
 #[derive(Default)]
 pub struct Corpus {
@@ -408,7 +414,7 @@ impl Corpus {
         for (rank, &term) in terms.iter().enumerate() {
             let (base, extra) = self.postings.lists(term);
             let length = base.len() + extra.len();
-            if rank >= 4 && volume + length > 400_000 {
+            if rank >= ALWAYS_VOTING && volume + length > VOTE_VOLUME {
                 break;
             }
             volume += length;

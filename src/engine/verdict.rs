@@ -109,7 +109,7 @@ use std::collections::HashMap;
 type FastMap32<V> = HashMap<u32, V, foldhash::fast::FixedState>;
 
 use super::align::{align, quote_items, Alignment, Item, Step};
-use super::index::{distinct, Corpus, NO_TERM};
+use super::index::{distinct, Corpus, ALWAYS_VOTING, NO_TERM, VOTE_VOLUME};
 use super::normalize::{is_negation, normalize_word, TermHash};
 use super::quotes::{find_quotes, shift_range};
 use super::sentence::sentence_around;
@@ -848,13 +848,6 @@ struct Trace {
     candidates: Vec<SourceId>,
 }
 
-/// Postings a quote's terms may vote with before the vote stops (past the first `ALWAYS_VOTING` terms).
-/// Mirrors `Corpus::candidates`; a change there must be made here too (the cache tests compare with a full
-/// check).
-const VOTE_VOLUME: usize = 400_000;
-/// The rarest terms vote whatever their postings.
-const ALWAYS_VOTING: usize = 4;
-
 /// Share of the cut a new source's vote score must stay under for a cached finding to stay valid (the cut
 /// itself lets ties within 0.1% in; the rest is margin).
 const CUT_MARGIN: f32 = 0.99;
@@ -905,7 +898,8 @@ impl Corpus {
         let mut volume = 0usize;
         let mut voting = Vec::with_capacity(order.len());
         for (rank, (term, _)) in order.into_iter().enumerate() {
-            let postings = self.postings.get(term as usize).map_or(0, Vec::len);
+            let (base, extra) = self.postings.lists(term);
+            let postings = base.len() + extra.len();
             if rank >= ALWAYS_VOTING && volume + postings > VOTE_VOLUME {
                 break;
             }
