@@ -5,9 +5,12 @@
 //! Each entry point takes arbitrary bytes and panics only when verbatim misbehaves: a panic inside verbatim,
 //! an invalid byte range, an edit that disagrees with the same edit on a `String`, or a language server that
 //! hangs (does not answer a request or does not stop after `exit`).
+//!
+//! Shared with the tests: the text pieces and the range check (`tests/support/pieces.rs`, also used by
+//! `tests/engine_properties.rs`) and the LSP wire format with a fake editor's answers (`tests/support/wire.rs`,
+//! also used by the test clients).
 #![allow(dead_code)]
 
-use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -24,105 +27,19 @@ use verbatim::lsp::position::{
 };
 use verbatim::workspace::{decode_text, Workspace};
 
+#[path = "../tests/support/pieces.rs"]
+mod pieces;
+#[path = "../tests/support/wire.rs"]
+mod wire;
+
+pub use pieces::{assert_range, PIECES};
+use wire::{frame, plain_uri as uri_of};
+
 /// Reads fuzz bytes as choices; past the end every read is 0.
 pub struct Reader<'a> {
     data: &'a [u8],
     at: usize,
 }
-
-/// Pieces that fuzzed texts are made of: every quote mark the engine knows, editorial marks, Markdown syntax,
-/// line endings, emoji, combining marks, right-to-left text, control characters and words of the source.
-pub const PIECES: &[&str] = &[
-    "\"",
-    "“",
-    "”",
-    "‘",
-    "’",
-    "'",
-    "«",
-    "»",
-    "„",
-    "‚",
-    "「",
-    "」",
-    "『",
-    "』",
-    "‹",
-    "›",
-    "〝",
-    "〞",
-    "＂",
-    "…",
-    "...",
-    ". . .",
-    "[",
-    "]",
-    "(",
-    ")",
-    "[sic]",
-    "[...]",
-    "[the bloc]",
-    "> ",
-    ">",
-    "`",
-    "```",
-    "    ",
-    "*",
-    "**",
-    "_",
-    "#",
-    "- ",
-    "1. ",
-    "---\n",
-    "<!--",
-    "-->",
-    "<!-- verbatim-ignore -->",
-    "\n",
-    "\r\n",
-    "\r",
-    "\n\n",
-    " ",
-    "\u{a0}",
-    "\t",
-    "—",
-    "–",
-    "-",
-    "😀",
-    "👩\u{200d}💻",
-    "e\u{301}",
-    "\u{301}",
-    "שלום",
-    "مرحبا",
-    "\u{202e}",
-    "\u{200b}",
-    "\u{feff}",
-    "北约",
-    "\u{0}",
-    "\u{7}",
-    "\u{1b}",
-    "\u{fffd}",
-    "the",
-    "parties",
-    "oppose",
-    "further",
-    "expansion",
-    "of",
-    "NATO",
-    "and",
-    "call",
-    "for",
-    "North",
-    "Atlantic",
-    "Cold",
-    "War",
-    "don’t",
-    "it's",
-    "1,000",
-    "[link](http://y.org)",
-    "|",
-    "<b>",
-    "&amp;",
-];
 
 impl<'a> Reader<'a> {
     pub fn new(data: &'a [u8]) -> Reader<'a> {
@@ -178,18 +95,6 @@ impl<'a> Reader<'a> {
         self.at = self.data.len();
         String::from_utf8_lossy(rest).into_owned()
     }
-}
-
-pub fn assert_range(text: &str, range: &Range<usize>, what: &str) {
-    assert!(
-        range.start <= range.end && range.end <= text.len(),
-        "{what}: {range:?} out of 0..{}",
-        text.len()
-    );
-    assert!(
-        text.is_char_boundary(range.start) && text.is_char_boundary(range.end),
-        "{what}: {range:?} splits a character"
-    );
 }
 
 pub const SOURCE: &str = "---\ntitle: Statement\ndate: 2022-02-04\n---\n\n“The parties oppose the further expansion \
@@ -453,44 +358,15 @@ pub fn lsp_workspace() -> &'static PathBuf {
     })
 }
 
-fn uri_of(path: &std::path::Path) -> String {
-    format!("file://{}", path.display())
-}
-
-fn frame(body: &[u8]) -> Vec<u8> {
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend_from_slice(body);
-    out
-}
-
 /// Reads one framed message from the server; `None` at the end of the stream.
 async fn read_frame<R: tokio::io::AsyncBufRead + Unpin>(reader: &mut R) -> Option<Value> {
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt};
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).await.ok()? == 0 {
-            return None;
+    match wire::read_frame_async(reader).await {
+        wire::Frame::Message(message) => Some(message),
+        wire::Frame::Garbage(garbage) => {
+            panic!("the server wrote something else than framed JSON: {garbage:?}")
         }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        let (name, value) = line
-            .split_once(':')
-            .expect("the server wrote a header line");
-        assert!(
-            name.eq_ignore_ascii_case("Content-Length")
-                || name.eq_ignore_ascii_case("Content-Type"),
-            "{line}"
-        );
-        if name.eq_ignore_ascii_case("Content-Length") {
-            length = value.trim().parse::<usize>().ok();
-        }
+        wire::Frame::End => None,
     }
-    let mut body = vec![0; length.expect("the server sent a Content-Length")];
-    reader.read_exact(&mut body).await.ok()?;
-    Some(serde_json::from_slice(&body).expect("the server wrote valid JSON"))
 }
 
 struct Ids {
@@ -511,8 +387,8 @@ impl Ids {
     }
 }
 
-/// Whether the fuzzed client may leave `workspace/configuration` unanswered for ever (in the sessions that do
-/// not answer it properly). The server times out its requests to the client and stops within a grace period
+/// Whether the fuzzed client may leave `workspace/configuration` unanswered for ever (in half the sessions that
+/// do not answer it properly; the other half answer with the wrong shape). The server times out its requests to the client and stops within a grace period
 /// after `exit` whatever its handlers wait for (see RELIABILITY.md), so a session must still answer every
 /// request and stop in time.
 pub const NEVER_ANSWER_CONFIGURATION: bool = true;
@@ -546,6 +422,8 @@ async fn lsp_session(data: &[u8]) {
     let flags = r.byte();
     let raw_frames = flags & 0x40 != 0;
     let answer_configuration = flags & 2 == 0;
+    // Of the sessions that do not answer `workspace/configuration` properly, half never answer it.
+    let never_answer_configuration = NEVER_ANSWER_CONFIGURATION && flags & 4 != 0;
     let capabilities = match flags % 4 {
         0 => json!({}),
         _ => json!({
@@ -594,29 +472,24 @@ async fn lsp_session(data: &[u8]) {
                         answered.lock().unwrap().insert(id);
                         let _ = answer_tx.send(id);
                     }
-                    (Some(method), Some(id)) => {
+                    (Some(_), Some(_)) => {
                         if std::env::var_os("VERBATIM_FUZZ_TRACE").is_some() {
                             eprintln!("<< {message}");
                         }
-                        let result = match method {
-                            "workspace/configuration"
-                                if !answer_configuration && NEVER_ANSWER_CONFIGURATION =>
-                            {
-                                continue;
+                        let configuration = |items| {
+                            if answer_configuration {
+                                Some(Value::Array(vec![json!({ "min_words": 2 }); items]))
+                            } else if never_answer_configuration {
+                                None
+                            } else {
+                                // An answer of the wrong shape: too few items, not objects.
+                                Some(json!([null, 3]))
                             }
-                            // Answers of the wrong shape: too few items, not objects.
-                            "workspace/configuration" if !answer_configuration => json!([null, 3]),
-                            "workspace/configuration" => {
-                                let items =
-                                    message["params"]["items"].as_array().map_or(0, Vec::len);
-                                Value::Array(vec![json!({ "min_words": 2 }); items])
-                            }
-                            "workspace/applyEdit" => json!({ "applied": false }),
-                            _ => Value::Null,
                         };
-                        let reply = json!({ "jsonrpc": "2.0", "id": id, "result": result });
-                        let mut out = writer.lock().await;
-                        let _ = out.write_all(&frame(reply.to_string().as_bytes())).await;
+                        if let Some(reply) = wire::editor_reply(&message, configuration, false) {
+                            let mut out = writer.lock().await;
+                            let _ = out.write_all(&wire::frame_message(&reply)).await;
+                        }
                     }
                     _ => {}
                 }

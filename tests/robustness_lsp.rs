@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{json, Value};
 
-#[path = "robustness_client.rs"]
+#[path = "support/process.rs"]
 mod client;
 
 use client::*;
