@@ -124,21 +124,22 @@ const WINDOWS_PER_SOURCE: usize = 2;
 ///
 /// Settings changes clear it. A source change (the corpus `generation` moved) keeps each cached finding that
 /// the change cannot have altered, so editing one source re-checks only the quotes that depended on it. Each
-/// entry remembers what its verdict was computed from ([`Dependencies`]): the quote's unknown words, its
-/// known terms with their document frequencies, how many of them voted for candidate sources, the candidate
-/// sources aligned, and the vote score of the last candidate that made the cut. When the corpus moved on by
-/// adding and removing sources only (no compaction, the same number of sources, so every weight other than
-/// those of terms whose document frequency changed is the same), an entry stays valid iff
+/// entry remembers what its verdict read from the corpus (`Dependencies`): the quote's unknown words, its
+/// known terms with their document frequencies, how many of them voted for candidate sources, and the
+/// candidate sources aligned with their vote scores (the 8th is the cut). When the corpus moved on by adding
+/// and removing sources only, as many of each (an edit is both: the source comes back under a new id, at or
+/// above the cache's id watermark; no compaction; so every term's weight depends only on its document
+/// frequency), an entry stays valid iff
 /// - its unknown words are still unknown and its terms' document frequencies are unchanged;
 /// - the same number of its terms vote (postings lengths decide where the vote stops);
-/// - every candidate source is still there (an edited source is removed and re-added under a new id);
-/// - no source added since (ids at or above the watermark, which is how an edited source comes back) has a
-///   vote score that could reach the cut (with a 1% margin), so the candidates and their also-in lists are
-///   what a full check would find.
+/// - every candidate source is still there;
+/// - no added source has a vote score within 1% of the cut (or any vote, when there was no cut),
 ///
-/// Anything else (a different number of sources, a compaction, a corpus replaced by a re-index whose history
-/// does not add up) clears it. `check_draft_cached` returns exactly what [`Corpus::check_draft`] would
-/// (`tests/verdict_cache.rs` checks it on random edits).
+/// so its candidates, best passage and also-in list are what a full check would find. When the only
+/// difference is candidates replaced by added sources of exactly their score (an edited source that kept the
+/// quote's words), the candidate list is patched and the quote re-aligned without a new vote. Anything else (a
+/// different number of sources, a compaction, a corpus whose history does not add up) clears it.
+/// `check_draft_cached` returns exactly what [`Corpus::check_draft`] would (`tests/verdict_cache.rs`).
 #[derive(Default)]
 pub struct VerdictCache {
     /// The corpus every entry is valid for.
