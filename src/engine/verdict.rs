@@ -212,6 +212,9 @@ struct CorpusState {
     ids: usize,
     live: usize,
     dead: usize,
+    /// A few live sources and the address of their text: a corpus built anew (a re-index) has other
+    /// allocations, even with the same counters.
+    witnesses: [(SourceId, usize); 3],
 }
 
 /// What changed in a corpus since a cache's state.
@@ -863,12 +866,36 @@ const CUT_MARGIN: f32 = 0.99;
 /// The verdict cache's view of the corpus: what changed since a cache's state, what a finding depended on.
 impl Corpus {
     fn cache_state(&self) -> CorpusState {
+        let mut witnesses = [(SourceId::MAX, 0); 3];
+        let live = self.entries.iter().enumerate().filter_map(|(id, e)| {
+            e.as_ref()
+                .map(|e| (id as SourceId, e.source.text.as_ptr() as usize))
+        });
+        for (slot, witness) in witnesses.iter_mut().zip(live) {
+            *slot = witness;
+        }
         CorpusState {
             generation: self.generation,
             ids: self.entries.len(),
             live: self.live,
             dead: self.dead,
+            witnesses,
         }
+    }
+
+    /// Whether this looks like the corpus `state` was taken of: a witness still there has the same text
+    /// allocation, and at least one is still there (or there were none).
+    fn same_corpus(&self, state: &CorpusState) -> bool {
+        let mut there = 0;
+        for &(id, address) in &state.witnesses {
+            if let Some(Some(entry)) = self.entries.get(id as usize) {
+                if entry.source.text.as_ptr() as usize != address {
+                    return false;
+                }
+                there += 1;
+            }
+        }
+        there > 0 || state.witnesses[0].0 == SourceId::MAX
     }
 
     /// What changed since `state`. Each insertion and removal bumps the generation once and a removal adds one
@@ -877,7 +904,11 @@ impl Corpus {
     /// change in the number of sources, which changes every term's weight.
     fn changes_since(&self, state: CorpusState) -> Changes {
         let now = self.cache_state();
-        if now.generation < state.generation || now.ids < state.ids || now.live != state.live {
+        if now.generation < state.generation
+            || now.ids < state.ids
+            || now.live != state.live
+            || !self.same_corpus(&state)
+        {
             return Changes::All;
         }
         let added = (now.ids - state.ids) as u64;
