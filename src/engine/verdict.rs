@@ -852,6 +852,51 @@ struct Trace {
     candidates: Vec<SourceId>,
 }
 
+/// The position of each of a few term ids (a quote's voting terms), found with one multiplication per word:
+/// an open-addressing table a few times larger than the terms.
+struct TermIndex {
+    slots: Vec<(u32, u32)>,
+    shift: u32,
+}
+
+impl TermIndex {
+    fn new(terms: &[u32]) -> TermIndex {
+        let bits = (terms.len() * 4)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(4);
+        let mut index = TermIndex {
+            slots: vec![(NO_TERM, 0); 1 << bits],
+            shift: 32 - bits,
+        };
+        let mask = index.slots.len() - 1;
+        for (position, &term) in terms.iter().enumerate() {
+            let mut slot = index.slot(term);
+            while index.slots[slot].0 != NO_TERM && index.slots[slot].0 != term {
+                slot = (slot + 1) & mask;
+            }
+            index.slots[slot] = (term, position as u32);
+        }
+        index
+    }
+
+    fn slot(&self, term: u32) -> usize {
+        (term.wrapping_mul(0x9E37_79B1) >> self.shift) as usize
+    }
+
+    fn get(&self, term: u32) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut slot = self.slot(term);
+        loop {
+            match self.slots[slot] {
+                (NO_TERM, _) => return None,
+                (t, position) if t == term => return Some(position as usize),
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+}
+
 /// Postings a quote's terms may vote with before the vote stops (past the first `ALWAYS_VOTING` terms).
 /// Mirrors `Corpus::candidates`; a change there must be made here too (the cache tests compare with a full
 /// check).
@@ -947,12 +992,13 @@ impl Corpus {
         voting
     }
 
-    /// A source's vote score as `Corpus::candidates` sums it (same order, so the same `f32`).
-    fn vote_score(&self, voting: &[u32], contains: impl Fn(u32) -> bool) -> f32 {
+    /// A source's vote score as `Corpus::candidates` sums it: the weights (`self.weight` of each voting term)
+    /// of the voting terms it contains, in order, so the same `f32`.
+    fn vote_score(voting: &[u32], weights: &[f32], contains: impl Fn(usize, u32) -> bool) -> f32 {
         let mut score = 0f32;
-        for &term in voting {
-            if contains(term) {
-                score += self.weight(term);
+        for (i, (&term, &weight)) in voting.iter().zip(weights).enumerate() {
+            if contains(i, term) {
+                score += weight;
             }
         }
         score
@@ -973,19 +1019,20 @@ impl Corpus {
             })
             .collect();
         let voting = self.voting_terms(&terms);
-        let index: FastMap32<()> = voting.iter().map(|&t| (t, ())).collect();
-        let mut present: FastMap32<()> = FastMap32::default();
+        let weights: Vec<f32> = voting.iter().map(|&t| self.weight(t)).collect();
+        let index = TermIndex::new(&voting);
+        let mut present = vec![false; voting.len()];
         let candidates = trace
             .candidates
             .into_iter()
             .map(|id| {
-                present.clear();
+                present.fill(false);
                 for &term in self.terms(id) {
-                    if index.contains_key(&term) {
-                        present.insert(term, ());
+                    if let Some(i) = index.get(term) {
+                        present[i] = true;
                     }
                 }
-                (id, self.vote_score(&voting, |t| present.contains_key(&t)))
+                (id, Corpus::vote_score(&voting, &weights, |i, _| present[i]))
             })
             .collect();
         Dependencies {
@@ -1029,9 +1076,11 @@ impl Corpus {
             .map(|&(_, score)| score)
             .collect();
         let cut = dependencies.cut();
+        let weights: Vec<f32> = voting.iter().map(|&t| self.weight(t)).collect();
         let mut replacements: Vec<(SourceId, f32)> = Vec::new();
         for (id, terms) in added {
-            let score = self.vote_score(&voting, |t| terms.binary_search(&t).is_ok());
+            let score =
+                Corpus::vote_score(&voting, &weights, |_, t| terms.binary_search(&t).is_ok());
             if score == 0.0 || cut.is_some_and(|cut| score < cut * CUT_MARGIN) {
                 continue;
             }
