@@ -402,9 +402,9 @@ impl Corpus {
             .iter()
             .filter(|i| matches!(i, Item::Word { .. }))
             .count();
-        let (candidates, sources) =
-            self.aligned_candidates(&items, &quote_terms, settings, sources);
-        if let Some(trace) = trace {
+        let mut trace = trace;
+        let mut scorer = None;
+        if let Some(trace) = trace.as_deref_mut() {
             for (item, &term) in items.iter().zip(&quote_terms) {
                 if let Item::Word { hash, .. } = item {
                     if term == NO_TERM {
@@ -414,7 +414,13 @@ impl Corpus {
                     }
                 }
             }
+            scorer = Some(self.vote_scorer(&trace.known));
+        }
+        let (candidates, sources) =
+            self.aligned_candidates(&items, &quote_terms, settings, sources, scorer.as_mut());
+        if let Some(trace) = trace {
             trace.candidates = sources;
+            trace.scorer = scorer;
         }
         let best = candidates.iter().min_by(|a, b| {
             a.alignment
@@ -538,6 +544,7 @@ impl Corpus {
         quote_terms: &[u32],
         settings: &EngineSettings,
         sources: Option<Vec<SourceId>>,
+        mut scorer: Option<&mut VoteScorer>,
     ) -> (Vec<Candidate>, Vec<SourceId>) {
         let word_terms: Vec<(usize, u32)> = items
             .iter()
@@ -574,7 +581,11 @@ impl Corpus {
         let sources = sources.unwrap_or_else(|| self.candidates(&known, CANDIDATE_SOURCES));
         for &source in &sources {
             let terms = self.terms(source);
-            for window in densest_windows(terms, &weights, span, WINDOWS_PER_SOURCE) {
+            let (windows, hits) = densest_windows(terms, &weights, span, WINDOWS_PER_SOURCE);
+            if let Some(scorer) = scorer.as_deref_mut() {
+                scorer.score(source, &hits);
+            }
+            for window in windows {
                 let start = window.start.saturating_sub(slack);
                 let end = (window.end + slack).min(terms.len());
                 let alignment = align(
@@ -850,6 +861,33 @@ struct Trace {
     unknown: Vec<TermHash>,
     known: Vec<u32>,
     candidates: Vec<SourceId>,
+    /// The candidates' vote scores.
+    scorer: Option<VoteScorer>,
+}
+
+/// Vote scores of candidate sources from the quote-term hits `densest_windows` found in them (no second scan).
+struct VoteScorer {
+    /// The quote's distinct known terms and their document frequencies.
+    terms: Vec<(u32, u32)>,
+    voting: Vec<u32>,
+    weights: Vec<f32>,
+    index: TermIndex,
+    present: Vec<bool>,
+    scores: Vec<(SourceId, f32)>,
+}
+
+impl VoteScorer {
+    fn score(&mut self, source: SourceId, hits: &[(usize, u32)]) {
+        self.present.fill(false);
+        for &(_, term) in hits {
+            if let Some(i) = self.index.get(term) {
+                self.present[i] = true;
+            }
+        }
+        let present = &self.present;
+        let score = Corpus::vote_score(&self.voting, &self.weights, |i, _| present[i]);
+        self.scores.push((source, score));
+    }
 }
 
 /// The position of each of a few term ids (a quote's voting terms), found with one multiplication per word:
@@ -1004,9 +1042,9 @@ impl Corpus {
         score
     }
 
-    /// What a checked quote depended on, from what its check read.
-    fn dependencies(&self, trace: Trace) -> Dependencies {
-        let terms: Vec<(u32, u32)> = distinct(&trace.known)
+    /// A scorer for the candidates of a quote with these known terms.
+    fn vote_scorer(&self, known: &[u32]) -> VoteScorer {
+        let terms: Vec<(u32, u32)> = distinct(known)
             .into_iter()
             .map(|t| {
                 (
@@ -1019,27 +1057,31 @@ impl Corpus {
             })
             .collect();
         let voting = self.voting_terms(&terms);
-        let weights: Vec<f32> = voting.iter().map(|&t| self.weight(t)).collect();
-        let index = TermIndex::new(&voting);
-        let mut present = vec![false; voting.len()];
-        let candidates = trace
-            .candidates
-            .into_iter()
-            .map(|id| {
-                present.fill(false);
-                for &term in self.terms(id) {
-                    if let Some(i) = index.get(term) {
-                        present[i] = true;
-                    }
-                }
-                (id, Corpus::vote_score(&voting, &weights, |i, _| present[i]))
-            })
-            .collect();
+        VoteScorer {
+            weights: voting.iter().map(|&t| self.weight(t)).collect(),
+            index: TermIndex::new(&voting),
+            present: vec![false; voting.len()],
+            voting,
+            terms,
+            scores: Vec::new(),
+        }
+    }
+
+    /// What a checked quote depended on, from what its check read.
+    fn dependencies(&self, trace: Trace) -> Dependencies {
+        let scorer = trace
+            .scorer
+            .unwrap_or_else(|| self.vote_scorer(&trace.known));
+        debug_assert!(scorer
+            .scores
+            .iter()
+            .map(|s| s.0)
+            .eq(trace.candidates.iter().copied()));
         Dependencies {
             unknown: trace.unknown,
-            terms,
-            voters: voting.len(),
-            candidates,
+            terms: scorer.terms,
+            voters: scorer.voting.len(),
+            candidates: scorer.scores,
         }
     }
 
@@ -1155,13 +1197,14 @@ pub fn collapse(text: &str) -> String {
 }
 
 /// The best `count` non-overlapping windows of at most `span` words, by the summed weight of the distinct quote
-/// terms they contain, best first. Each window runs from its first hit to its last (word indices).
+/// terms they contain, best first. Each window runs from its first hit to its last (word indices). Also returns
+/// the hits: every word of `terms` in `weights`, with its index.
 fn densest_windows(
     terms: &[u32],
     weights: &FastMap32<f32>,
     span: usize,
     count: usize,
-) -> Vec<Range<usize>> {
+) -> (Vec<Range<usize>>, Vec<(usize, u32)>) {
     let hits: Vec<(usize, u32)> = terms
         .iter()
         .enumerate()
@@ -1209,7 +1252,7 @@ fn densest_windows(
             None => break,
         }
     }
-    windows.into_iter().map(|(_, w)| w).collect()
+    (windows.into_iter().map(|(_, w)| w).collect(), hits)
 }
 
 #[cfg(test)]
