@@ -222,7 +222,7 @@ fn run_random(seed: u64, steps: usize) -> (usize, usize, usize) {
         compare(&corpus, &mut cache, &draft, step);
         totals.0 += cache.last_hits;
         totals.1 += cache.last_invalidated;
-        totals.2 += cache.last_revoted_none;
+        totals.2 += cache.last_kept_candidates;
     }
     totals
 }

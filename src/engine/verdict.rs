@@ -151,7 +151,7 @@ pub struct VerdictCache {
     /// Cached quotes re-checked by the last check because a source change may have altered their verdict.
     pub last_invalidated: usize,
     /// Of those, the quotes whose candidate sources followed from the cached ones (no new vote).
-    pub last_revoted_none: usize,
+    pub last_kept_candidates: usize,
 }
 
 impl VerdictCache {
@@ -309,7 +309,7 @@ impl Corpus {
         let mut kept = HashMap::new();
         let mut hits = 0;
         let mut invalidated = 0;
-        let mut revoted_none = 0;
+        let mut kept_candidates = 0;
         let mut findings = Vec::new();
         for quote in find_quotes(text, format, settings)
             .into_iter()
@@ -324,7 +324,7 @@ impl Corpus {
                 (Some(cached), _) => (Validity::Valid, Some(cached)),
             };
             invalidated += usize::from(cached.is_some() && !matches!(validity, Validity::Valid));
-            revoted_none += usize::from(matches!(validity, Validity::Candidates(_)));
+            kept_candidates += usize::from(matches!(validity, Validity::Candidates(_)));
             let cached = match (validity, cached) {
                 (Validity::Valid, Some(cached)) => {
                     hits += 1;
@@ -355,7 +355,7 @@ impl Corpus {
         cache.entries = kept;
         cache.last_hits = hits;
         cache.last_invalidated = invalidated;
-        cache.last_revoted_none = revoted_none;
+        cache.last_kept_candidates = kept_candidates;
         findings
     }
 
