@@ -222,7 +222,7 @@ fn run_random(seed: u64, steps: usize) -> (usize, usize, usize) {
         compare(&corpus, &mut cache, &draft, step);
         totals.0 += cache.last_hits;
         totals.1 += cache.last_invalidated;
-        totals.2 += cache.last_revoted_none;
+        totals.2 += cache.last_kept_candidates;
     }
     totals
 }
@@ -593,4 +593,26 @@ fn a_stronger_replacement_raises_the_cut() {
     corpus.upsert_source("z.md", "Nothing to see.".into(), TextFormat::Markdown);
     let after = check(&corpus, &mut cache, draft);
     assert_ne!(before, after);
+}
+
+/// A corpus built anew (as a re-index does) with the very same counters is not mistaken for the old one.
+#[test]
+fn a_rebuilt_corpus_is_not_the_cached_one() {
+    let mut cache = VerdictCache::new();
+    let old = base_corpus();
+    let before = check(&old, &mut cache, DRAFT);
+    assert_eq!(before[1].verdict, verbatim::engine::Verdict::Verified);
+    let mut new = corpus_of(&[
+        ("nato.md", NATO),
+        ("grain.md", &GRAIN.replace("record", "modest")),
+        ("rates.md", RATES),
+        ("unrelated.md", UNRELATED),
+    ]);
+    for (key, text) in padding() {
+        new.upsert_source(&key, text, TextFormat::Markdown);
+    }
+    assert_eq!(new.generation(), old.generation());
+    let after = check(&new, &mut cache, DRAFT);
+    assert_eq!(after[1].verdict, verbatim::engine::Verdict::Drift);
+    assert_eq!(cache.last_hits, 0);
 }

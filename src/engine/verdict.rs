@@ -124,21 +124,22 @@ const WINDOWS_PER_SOURCE: usize = 2;
 ///
 /// Settings changes clear it. A source change (the corpus `generation` moved) keeps each cached finding that
 /// the change cannot have altered, so editing one source re-checks only the quotes that depended on it. Each
-/// entry remembers what its verdict was computed from ([`Dependencies`]): the quote's unknown words, its
-/// known terms with their document frequencies, how many of them voted for candidate sources, the candidate
-/// sources aligned, and the vote score of the last candidate that made the cut. When the corpus moved on by
-/// adding and removing sources only (no compaction, the same number of sources, so every weight other than
-/// those of terms whose document frequency changed is the same), an entry stays valid iff
+/// entry remembers what its verdict read from the corpus (`Dependencies`): the quote's unknown words, its
+/// known terms with their document frequencies, how many of them voted for candidate sources, and the
+/// candidate sources aligned with their vote scores (the 8th is the cut). When the corpus moved on by adding
+/// and removing sources only, as many of each (an edit is both: the source comes back under a new id, at or
+/// above the cache's id watermark; no compaction; so every term's weight depends only on its document
+/// frequency), an entry stays valid iff
 /// - its unknown words are still unknown and its terms' document frequencies are unchanged;
 /// - the same number of its terms vote (postings lengths decide where the vote stops);
-/// - every candidate source is still there (an edited source is removed and re-added under a new id);
-/// - no source added since (ids at or above the watermark, which is how an edited source comes back) has a
-///   vote score that could reach the cut (with a 1% margin), so the candidates and their also-in lists are
-///   what a full check would find.
+/// - every candidate source is still there;
+/// - no added source has a vote score within 1% of the cut (or any vote, when there was no cut),
 ///
-/// Anything else (a different number of sources, a compaction, a corpus replaced by a re-index whose history
-/// does not add up) clears it. `check_draft_cached` returns exactly what [`Corpus::check_draft`] would
-/// (`tests/verdict_cache.rs` checks it on random edits).
+/// so its candidates, best passage and also-in list are what a full check would find. When the only
+/// difference is candidates replaced by added sources of exactly their score (an edited source that kept the
+/// quote's words), the candidate list is patched and the quote re-aligned without a new vote. Anything else (a
+/// different number of sources, a compaction, a corpus whose history does not add up) clears it.
+/// `check_draft_cached` returns exactly what [`Corpus::check_draft`] would (`tests/verdict_cache.rs`).
 #[derive(Default)]
 pub struct VerdictCache {
     /// The corpus every entry is valid for.
@@ -150,7 +151,7 @@ pub struct VerdictCache {
     /// Cached quotes re-checked by the last check because a source change may have altered their verdict.
     pub last_invalidated: usize,
     /// Of those, the quotes whose candidate sources followed from the cached ones (no new vote).
-    pub last_revoted_none: usize,
+    pub last_kept_candidates: usize,
 }
 
 impl VerdictCache {
@@ -211,6 +212,9 @@ struct CorpusState {
     ids: usize,
     live: usize,
     dead: usize,
+    /// A few live sources and the address of their text: a corpus built anew (a re-index) has other
+    /// allocations, even with the same counters.
+    witnesses: [(SourceId, usize); 3],
 }
 
 /// What changed in a corpus since a cache's state.
@@ -305,7 +309,7 @@ impl Corpus {
         let mut kept = HashMap::new();
         let mut hits = 0;
         let mut invalidated = 0;
-        let mut revoted_none = 0;
+        let mut kept_candidates = 0;
         let mut findings = Vec::new();
         for quote in find_quotes(text, format, settings)
             .into_iter()
@@ -320,7 +324,7 @@ impl Corpus {
                 (Some(cached), _) => (Validity::Valid, Some(cached)),
             };
             invalidated += usize::from(cached.is_some() && !matches!(validity, Validity::Valid));
-            revoted_none += usize::from(matches!(validity, Validity::Candidates(_)));
+            kept_candidates += usize::from(matches!(validity, Validity::Candidates(_)));
             let cached = match (validity, cached) {
                 (Validity::Valid, Some(cached)) => {
                     hits += 1;
@@ -351,7 +355,7 @@ impl Corpus {
         cache.entries = kept;
         cache.last_hits = hits;
         cache.last_invalidated = invalidated;
-        cache.last_revoted_none = revoted_none;
+        cache.last_kept_candidates = kept_candidates;
         findings
     }
 
@@ -398,9 +402,9 @@ impl Corpus {
             .iter()
             .filter(|i| matches!(i, Item::Word { .. }))
             .count();
-        let (candidates, sources) =
-            self.aligned_candidates(&items, &quote_terms, settings, sources);
-        if let Some(trace) = trace {
+        let mut trace = trace;
+        let mut scorer = None;
+        if let Some(trace) = trace.as_deref_mut() {
             for (item, &term) in items.iter().zip(&quote_terms) {
                 if let Item::Word { hash, .. } = item {
                     if term == NO_TERM {
@@ -410,7 +414,13 @@ impl Corpus {
                     }
                 }
             }
+            scorer = Some(self.vote_scorer(&trace.known));
+        }
+        let (candidates, sources) =
+            self.aligned_candidates(&items, &quote_terms, settings, sources, scorer.as_mut());
+        if let Some(trace) = trace {
             trace.candidates = sources;
+            trace.scorer = scorer;
         }
         let best = candidates.iter().min_by(|a, b| {
             a.alignment
@@ -534,6 +544,7 @@ impl Corpus {
         quote_terms: &[u32],
         settings: &EngineSettings,
         sources: Option<Vec<SourceId>>,
+        mut scorer: Option<&mut VoteScorer>,
     ) -> (Vec<Candidate>, Vec<SourceId>) {
         let word_terms: Vec<(usize, u32)> = items
             .iter()
@@ -570,7 +581,11 @@ impl Corpus {
         let sources = sources.unwrap_or_else(|| self.candidates(&known, CANDIDATE_SOURCES));
         for &source in &sources {
             let terms = self.terms(source);
-            for window in densest_windows(terms, &weights, span, WINDOWS_PER_SOURCE) {
+            let (windows, hits) = densest_windows(terms, &weights, span, WINDOWS_PER_SOURCE);
+            if let Some(scorer) = scorer.as_deref_mut() {
+                scorer.score(source, &hits);
+            }
+            for window in windows {
                 let start = window.start.saturating_sub(slack);
                 let end = (window.end + slack).min(terms.len());
                 let alignment = align(
@@ -846,6 +861,78 @@ struct Trace {
     unknown: Vec<TermHash>,
     known: Vec<u32>,
     candidates: Vec<SourceId>,
+    /// The candidates' vote scores.
+    scorer: Option<VoteScorer>,
+}
+
+/// Vote scores of candidate sources from the quote-term hits `densest_windows` found in them (no second scan).
+struct VoteScorer {
+    /// The quote's distinct known terms and their document frequencies.
+    terms: Vec<(u32, u32)>,
+    voting: Vec<u32>,
+    weights: Vec<f32>,
+    index: TermIndex,
+    present: Vec<bool>,
+    scores: Vec<(SourceId, f32)>,
+}
+
+impl VoteScorer {
+    fn score(&mut self, source: SourceId, hits: &[(usize, u32)]) {
+        self.present.fill(false);
+        for &(_, term) in hits {
+            if let Some(i) = self.index.get(term) {
+                self.present[i] = true;
+            }
+        }
+        let present = &self.present;
+        let score = Corpus::vote_score(&self.voting, &self.weights, |i, _| present[i]);
+        self.scores.push((source, score));
+    }
+}
+
+/// The position of each of a few term ids (a quote's voting terms), found with one multiplication per word:
+/// an open-addressing table a few times larger than the terms.
+struct TermIndex {
+    slots: Vec<(u32, u32)>,
+    shift: u32,
+}
+
+impl TermIndex {
+    fn new(terms: &[u32]) -> TermIndex {
+        let bits = (terms.len() * 4)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(4);
+        let mut index = TermIndex {
+            slots: vec![(NO_TERM, 0); 1 << bits],
+            shift: 32 - bits,
+        };
+        let mask = index.slots.len() - 1;
+        for (position, &term) in terms.iter().enumerate() {
+            let mut slot = index.slot(term);
+            while index.slots[slot].0 != NO_TERM && index.slots[slot].0 != term {
+                slot = (slot + 1) & mask;
+            }
+            index.slots[slot] = (term, position as u32);
+        }
+        index
+    }
+
+    fn slot(&self, term: u32) -> usize {
+        (term.wrapping_mul(0x9E37_79B1) >> self.shift) as usize
+    }
+
+    fn get(&self, term: u32) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut slot = self.slot(term);
+        loop {
+            match self.slots[slot] {
+                (NO_TERM, _) => return None,
+                (t, position) if t == term => return Some(position as usize),
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
 }
 
 /// Share of the cut a new source's vote score must stay under for a cached finding to stay valid (the cut
@@ -855,12 +942,36 @@ const CUT_MARGIN: f32 = 0.99;
 /// The verdict cache's view of the corpus: what changed since a cache's state, what a finding depended on.
 impl Corpus {
     fn cache_state(&self) -> CorpusState {
+        let mut witnesses = [(SourceId::MAX, 0); 3];
+        let live = self.entries.iter().enumerate().filter_map(|(id, e)| {
+            e.as_ref()
+                .map(|e| (id as SourceId, e.source.text.as_ptr() as usize))
+        });
+        for (slot, witness) in witnesses.iter_mut().zip(live) {
+            *slot = witness;
+        }
         CorpusState {
             generation: self.generation,
             ids: self.entries.len(),
             live: self.live,
             dead: self.dead,
+            witnesses,
         }
+    }
+
+    /// Whether this looks like the corpus `state` was taken of: a witness still there has the same text
+    /// allocation, and at least one is still there (or there were none).
+    fn same_corpus(&self, state: &CorpusState) -> bool {
+        let mut there = 0;
+        for &(id, address) in &state.witnesses {
+            if let Some(Some(entry)) = self.entries.get(id as usize) {
+                if entry.source.text.as_ptr() as usize != address {
+                    return false;
+                }
+                there += 1;
+            }
+        }
+        there > 0 || state.witnesses[0].0 == SourceId::MAX
     }
 
     /// What changed since `state`. Each insertion and removal bumps the generation once and a removal adds one
@@ -869,7 +980,11 @@ impl Corpus {
     /// change in the number of sources, which changes every term's weight.
     fn changes_since(&self, state: CorpusState) -> Changes {
         let now = self.cache_state();
-        if now.generation < state.generation || now.ids < state.ids || now.live != state.live {
+        if now.generation < state.generation
+            || now.ids < state.ids
+            || now.live != state.live
+            || !self.same_corpus(&state)
+        {
             return Changes::All;
         }
         let added = (now.ids - state.ids) as u64;
@@ -909,20 +1024,21 @@ impl Corpus {
         voting
     }
 
-    /// A source's vote score as `Corpus::candidates` sums it (same order, so the same `f32`).
-    fn vote_score(&self, voting: &[u32], contains: impl Fn(u32) -> bool) -> f32 {
+    /// A source's vote score as `Corpus::candidates` sums it: the weights (`self.weight` of each voting term)
+    /// of the voting terms it contains, in order, so the same `f32`.
+    fn vote_score(voting: &[u32], weights: &[f32], contains: impl Fn(usize, u32) -> bool) -> f32 {
         let mut score = 0f32;
-        for &term in voting {
-            if contains(term) {
-                score += self.weight(term);
+        for (i, (&term, &weight)) in voting.iter().zip(weights).enumerate() {
+            if contains(i, term) {
+                score += weight;
             }
         }
         score
     }
 
-    /// What a checked quote depended on, from what its check read.
-    fn dependencies(&self, trace: Trace) -> Dependencies {
-        let terms: Vec<(u32, u32)> = distinct(&trace.known)
+    /// A scorer for the candidates of a quote with these known terms.
+    fn vote_scorer(&self, known: &[u32]) -> VoteScorer {
+        let terms: Vec<(u32, u32)> = distinct(known)
             .into_iter()
             .map(|t| {
                 (
@@ -935,26 +1051,31 @@ impl Corpus {
             })
             .collect();
         let voting = self.voting_terms(&terms);
-        let index: FastMap32<()> = voting.iter().map(|&t| (t, ())).collect();
-        let mut present: FastMap32<()> = FastMap32::default();
-        let candidates = trace
-            .candidates
-            .into_iter()
-            .map(|id| {
-                present.clear();
-                for &term in self.terms(id) {
-                    if index.contains_key(&term) {
-                        present.insert(term, ());
-                    }
-                }
-                (id, self.vote_score(&voting, |t| present.contains_key(&t)))
-            })
-            .collect();
+        VoteScorer {
+            weights: voting.iter().map(|&t| self.weight(t)).collect(),
+            index: TermIndex::new(&voting),
+            present: vec![false; voting.len()],
+            voting,
+            terms,
+            scores: Vec::new(),
+        }
+    }
+
+    /// What a checked quote depended on, from what its check read.
+    fn dependencies(&self, trace: Trace) -> Dependencies {
+        let scorer = trace
+            .scorer
+            .unwrap_or_else(|| self.vote_scorer(&trace.known));
+        debug_assert!(scorer
+            .scores
+            .iter()
+            .map(|s| s.0)
+            .eq(trace.candidates.iter().copied()));
         Dependencies {
             unknown: trace.unknown,
-            terms,
-            voters: voting.len(),
-            candidates,
+            terms: scorer.terms,
+            voters: scorer.voting.len(),
+            candidates: scorer.scores,
         }
     }
 
@@ -991,9 +1112,11 @@ impl Corpus {
             .map(|&(_, score)| score)
             .collect();
         let cut = dependencies.cut();
+        let weights: Vec<f32> = voting.iter().map(|&t| self.weight(t)).collect();
         let mut replacements: Vec<(SourceId, f32)> = Vec::new();
         for (id, terms) in added {
-            let score = self.vote_score(&voting, |t| terms.binary_search(&t).is_ok());
+            let score =
+                Corpus::vote_score(&voting, &weights, |_, t| terms.binary_search(&t).is_ok());
             if score == 0.0 || cut.is_some_and(|cut| score < cut * CUT_MARGIN) {
                 continue;
             }
@@ -1068,13 +1191,14 @@ pub fn collapse(text: &str) -> String {
 }
 
 /// The best `count` non-overlapping windows of at most `span` words, by the summed weight of the distinct quote
-/// terms they contain, best first. Each window runs from its first hit to its last (word indices).
+/// terms they contain, best first. Each window runs from its first hit to its last (word indices). Also returns
+/// the hits: every word of `terms` in `weights`, with its index.
 fn densest_windows(
     terms: &[u32],
     weights: &FastMap32<f32>,
     span: usize,
     count: usize,
-) -> Vec<Range<usize>> {
+) -> (Vec<Range<usize>>, Vec<(usize, u32)>) {
     let hits: Vec<(usize, u32)> = terms
         .iter()
         .enumerate()
@@ -1122,7 +1246,7 @@ fn densest_windows(
             None => break,
         }
     }
-    windows.into_iter().map(|(_, w)| w).collect()
+    (windows.into_iter().map(|(_, w)| w).collect(), hits)
 }
 
 #[cfg(test)]
