@@ -189,6 +189,14 @@ impl DocumentStore {
         }
     }
 
+    /// Forgets one document's verdict cache (after its folder's corpus was replaced by a new index).
+    pub fn clear_cache(&self, uri: &Uri) {
+        let cache = self.docs.get(uri).map(|doc| doc.cache.clone());
+        if let Some(cache) = cache {
+            *cache.lock().unwrap_or_else(|p| p.into_inner()) = VerdictCache::new();
+        }
+    }
+
     /// The URIs of all open documents.
     pub fn uris(&self) -> Vec<Uri> {
         self.docs.iter().map(|e| e.key().clone()).collect()

@@ -72,21 +72,39 @@ pub async fn index_folder(server: Arc<Server>, folder: Arc<Folder>) {
         }
         return;
     }
-    // Open source buffers win over the files on disk.
+    // Open source buffers win over the files on disk; the versions put in are recorded with the corpus swap,
+    // so that a buffer edited meanwhile is found ahead of the corpus and applied again (`Server::sync_source`).
+    let mut buffers = Vec::new();
     for uri in server.docs.uris() {
         if let Role::Source(of, path) = server.role(&uri) {
             if Arc::ptr_eq(&of, &folder) {
-                if let Some(text) = server.docs.text(&uri) {
-                    corpus.upsert_source(
-                        &source_key(&path),
-                        text,
-                        TextFormat::from_path(&source_key(&path)),
-                    );
+                if let Some(snapshot) = server.docs.snapshot(&uri) {
+                    let key = source_key(&path);
+                    let format = TextFormat::from_path(&key);
+                    corpus.upsert_source(&key, snapshot.rope.to_string(), format);
+                    buffers.push((server.source_sync(&uri), snapshot.version));
                 }
             }
         }
     }
-    *folder.corpus_mut() = corpus;
+    let drafts: Vec<_> = server
+        .docs
+        .uris()
+        .into_iter()
+        .filter(|uri| matches!(server.role(uri), Role::Draft(of) if Arc::ptr_eq(&of, &folder)))
+        .collect();
+    {
+        let mut slot = folder.corpus_mut();
+        *slot = corpus;
+        for (sync, version) in buffers {
+            sync.set_applied(version);
+        }
+        // No verdict cached against the old corpus may be reused (its source ids and statistics are gone);
+        // cleared under the write lock, so that no check can fill a cache from the old corpus meanwhile.
+        for uri in &drafts {
+            server.docs.clear_cache(uri);
+        }
+    }
     folder.set_ready(true);
     server.bump_epoch();
     if let Some(progress) = progress {

@@ -6,7 +6,8 @@
 //! # Code map
 //! - [`server`]: the protocol handlers, thin: decode, ask the state or a feature module, convert, answer.
 //! - [`state`]: shared state, the role of each open document (draft or source), analyses cached by version and
-//!   epoch, debounced re-checks, publishing diagnostics with the document version.
+//!   epoch, debounced re-checks, publishing diagnostics with the document version, open source buffers
+//!   brought into the corpus (the version each one holds).
 //! - [`document`]: open documents on ropes, incremental edits, stale versions ignored.
 //! - [`position`]: LSP positions (UTF-16 by default, UTF-8/UTF-32 negotiated) ⇄ byte offsets.
 //! - [`capabilities`]: what the client declared, what the server announces.
@@ -24,6 +25,16 @@
 //! so only quotes whose text changed are checked again. Its diagnostics are published with the version they
 //! were computed for. Requests (hover, code actions, definition, code lens, pull diagnostics) never wait for
 //! the pause: they analyze the current version on demand, reusing the analysis when it is still current.
+//!
+//! An edit of an open *source* is applied to its rope the same way, then re-indexes that one source at once,
+//! without a pause ([`state::Server::source_edited`]): the corpus upsert runs on the blocking pool (its write
+//! lock may wait behind a long check), at most one per source at a time, and a task whose version is no
+//! longer the buffer's drops out, so a burst of edits coalesces. The folder's open drafts are then re-checked;
+//! their verdict caches invalidate per source, so only the quotes that depended on the edited source are
+//! checked again. A request on a draft never sees an older corpus than the edits sent before it: checking a
+//! draft first applies any source buffer of its folder whose latest version the corpus does not hold yet
+//! ([`state::Server::sync_sources_of`]). A re-index of the whole folder ([`indexing::index_folder`]) swaps in
+//! a fresh corpus, records which buffer versions it holds and clears the drafts' verdict caches.
 //!
 //! # What is sent to whom
 //! Only what the client declared in `initialize` ([`capabilities::ClientCaps`]):

@@ -207,10 +207,10 @@ impl LanguageServer for Backend {
         }
         match self.server.role(&uri) {
             Role::Draft(_) => self.server.schedule_check(uri, Duration::ZERO),
-            Role::Source(folder, _) => {
-                if folder.is_ready() && self.server.upsert_source_buffer(&uri).is_some() {
-                    self.server.recheck(Some(&folder));
-                }
+            Role::Source(..) => {
+                self.server.open_source(&uri);
+                // Into the corpus on the blocking pool (the write lock may wait for a long check).
+                tokio::spawn(self.server.clone().source_edited(uri, document.version));
             }
             Role::Other => {}
         }
@@ -237,18 +237,10 @@ impl LanguageServer for Backend {
         }
         match self.server.role(&uri) {
             Role::Draft(_) => self.server.schedule_check(uri, DEBOUNCE),
-            Role::Source(folder, _) => {
-                // Debounced on its own task: a handler must not sit on one of the four concurrency slots.
-                let server = self.server.clone();
-                tokio::spawn(async move {
-                    tokio::time::sleep(DEBOUNCE).await;
-                    if server.docs.version(&uri) == Some(version)
-                        && folder.is_ready()
-                        && server.upsert_source_buffer(&uri).is_some()
-                    {
-                        server.recheck(Some(&folder));
-                    }
-                });
+            // On its own task: a handler must not sit on one of the four concurrency slots. Requests do not
+            // wait for it: a draft's check first applies any source buffer the corpus lacks.
+            Role::Source(..) => {
+                tokio::spawn(self.server.clone().source_edited(uri, version));
             }
             Role::Other => {}
         }
@@ -258,6 +250,7 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         let role = self.server.role(&uri);
         self.server.docs.close(&uri);
+        self.server.close_source(&uri);
         match role {
             Role::Draft(_) => self.server.unpublish(&uri).await,
             // The file on disk is the source again.

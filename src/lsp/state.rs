@@ -1,6 +1,8 @@
 //! Owns the server's shared state ([`Server`]) and the check cycle of a draft: what role an open document
 //! plays (draft or source), computing its [`Analysis`] (cached by version and epoch), debounced re-checks
-//! after edits, and publishing diagnostics with the document's version.
+//! after edits, publishing diagnostics with the document's version, and bringing open source buffers into
+//! their folder's corpus ([`Server::sync_source`]: at most one at a time per source, the latest version wins;
+//! a draft's check first applies any source buffer of its folder the corpus does not hold yet).
 //!
 //! Concurrency: handlers run up to four at a time. Document edits are applied synchronously before any
 //! `.await`; no lock or DashMap guard is held across an `.await`; checks run on the blocking pool. Requests to
@@ -8,7 +10,7 @@
 //! warning, never a handler.
 use std::future::Future;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -31,6 +33,36 @@ pub const DEBOUNCE: Duration = Duration::from_millis(60);
 /// How long the server waits for the client's answer to one of its requests (`workspace/configuration`,
 /// `client/registerCapability`, `window/workDoneProgress/create`, refreshes) before going on without it.
 pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How far the corpus has caught up with one open source buffer.
+#[derive(Default)]
+pub struct SourceSync {
+    /// The buffer version the folder's corpus holds (`i64::MIN`: none yet). Written only while the folder's
+    /// corpus write lock is held, together with the corpus change, so that the two always agree.
+    applied: AtomicI64,
+    /// Held while the buffer is put into the corpus: one re-index of a given source at a time (taken before
+    /// the corpus write lock, never the other way round).
+    gate: Mutex<()>,
+}
+
+impl SourceSync {
+    fn new() -> SourceSync {
+        SourceSync {
+            applied: AtomicI64::new(i64::MIN),
+            gate: Mutex::new(()),
+        }
+    }
+
+    /// The buffer version the corpus holds.
+    pub fn applied(&self) -> i64 {
+        self.applied.load(Ordering::SeqCst)
+    }
+
+    /// Records that the corpus now holds `version` (call with the folder's corpus write lock held).
+    pub fn set_applied(&self, version: i32) {
+        self.applied.store(i64::from(version), Ordering::SeqCst);
+    }
+}
 
 /// What an open document is to the server.
 pub enum Role {
@@ -55,6 +87,8 @@ pub struct Server {
     epoch: AtomicU64,
     /// The (version, epoch) last published per draft, so that the same diagnostics are not sent twice.
     published: DashMap<Uri, (i32, u64)>,
+    /// Open source buffers and the version of each that its folder's corpus holds.
+    sources: DashMap<Uri, Arc<SourceSync>>,
     pub watcher: Mutex<Option<FileWatcher>>,
     next_token: AtomicU64,
     /// Warnings found during `initialize`, shown once the client is ready for messages.
@@ -79,6 +113,7 @@ impl Server {
             settings: EditorSettings::default(),
             epoch: AtomicU64::new(1),
             published: DashMap::new(),
+            sources: DashMap::new(),
             watcher: Mutex::new(None),
             next_token: AtomicU64::new(1),
             pending: Mutex::new(Vec::new()),
@@ -199,6 +234,15 @@ impl Server {
     /// The findings of an open draft for its current text, computed now unless already known. `None` when the
     /// document is not an open draft or its folder's sources are still being indexed.
     pub fn analyze(&self, uri: &Uri) -> Option<Arc<Analysis>> {
+        // A source edited just before this request may not be in the corpus yet: apply it first (bumping the
+        // epoch), so that the answer reflects every edit the client sent before the request.
+        if self.any_source_pending() {
+            if let Role::Draft(folder) = self.role(uri) {
+                if folder.is_ready() {
+                    self.sync_sources_of(&folder);
+                }
+            }
+        }
         let epoch = self.epoch();
         if let Some(analysis) = self.docs.current_analysis(uri, epoch) {
             return Some(analysis);
@@ -346,18 +390,131 @@ impl Server {
         diagnostics::diagnostics(analysis, &corpus, &workspace.config.severity, self.caps())
     }
 
-    /// Puts an open source buffer's text into its folder's corpus (the buffer wins over the file on disk).
-    pub fn upsert_source_buffer(&self, uri: &Uri) -> Option<Arc<Folder>> {
+    /// Notes that `uri` is open as a source buffer (its corpus version is unknown until it is synced).
+    pub fn open_source(&self, uri: &Uri) {
+        self.sources
+            .insert(uri.clone(), Arc::new(SourceSync::new()));
+    }
+
+    /// Forgets a closed source buffer.
+    pub fn close_source(&self, uri: &Uri) {
+        self.sources.remove(uri);
+    }
+
+    /// The sync state of an open source buffer, created if missing (indexing records what it put in).
+    pub fn source_sync(&self, uri: &Uri) -> Arc<SourceSync> {
+        self.sources
+            .entry(uri.clone())
+            .or_insert_with(|| Arc::new(SourceSync::new()))
+            .clone()
+    }
+
+    /// Whether the corpus lacks the latest version of the open source buffer `uri`.
+    fn source_pending(&self, uri: &Uri) -> bool {
+        let Some(sync) = self.sources.get(uri).map(|s| s.clone()) else {
+            return false;
+        };
+        self.docs
+            .version(uri)
+            .is_some_and(|version| i64::from(version) > sync.applied())
+    }
+
+    /// Whether any open source buffer is ahead of its corpus (cheap: one look per open source).
+    fn any_source_pending(&self) -> bool {
+        let uris: Vec<Uri> = self.sources.iter().map(|e| e.key().clone()).collect();
+        uris.iter().any(|uri| self.source_pending(uri))
+    }
+
+    /// Applies every open source buffer of `folder` whose latest version the corpus does not hold yet; true
+    /// when any was applied. Blocking (waits for a re-index of the same source already running).
+    pub fn sync_sources_of(&self, folder: &Arc<Folder>) -> bool {
+        // The URIs first, no guard kept: syncing takes the documents' and the corpus' locks.
+        let uris: Vec<Uri> = self.sources.iter().map(|e| e.key().clone()).collect();
+        let mut applied = false;
+        for uri in uris {
+            if !self.source_pending(&uri) {
+                continue;
+            }
+            if let Role::Source(of, _) = self.role(&uri) {
+                if Arc::ptr_eq(&of, folder) {
+                    applied |= self.sync_source(&uri).is_some();
+                }
+            }
+        }
+        applied
+    }
+
+    /// Puts the latest text of the open source buffer `uri` into its folder's corpus (the buffer wins over the
+    /// file on disk), unless the corpus already holds that version or the folder is still being indexed (the
+    /// indexing puts open buffers in itself). Returns the folder when the corpus changed.
+    ///
+    /// Blocking: run it on the blocking pool. One call per source at a time (the source's gate); a call that
+    /// waited for another finds the corpus caught up and returns at once, so a burst of edits costs about one
+    /// re-index per edit that arrived while the previous re-index ran, never a queue of stale ones. After it
+    /// returns, the corpus holds at least the version the buffer had when it was called.
+    pub fn sync_source(&self, uri: &Uri) -> Option<Arc<Folder>> {
+        if !self.docs.is_open(uri) {
+            return None;
+        }
+        // Created when missing: a document may have become a source by a settings change.
+        let sync = self.source_sync(uri);
+        let _gate = sync.gate.lock().unwrap_or_else(|p| p.into_inner());
         let Role::Source(folder, path) = self.role(uri) else {
             return None;
         };
-        let text = self.docs.text(uri)?;
-        let format = TextFormat::from_path(&source_key(&path));
-        folder
-            .corpus_mut()
-            .upsert_source(&source_key(&path), text, format);
+        if !folder.is_ready() {
+            return None;
+        }
+        let snapshot = self.docs.snapshot(uri)?;
+        if i64::from(snapshot.version) <= sync.applied() {
+            return None;
+        }
+        let key = source_key(&path);
+        let text = snapshot.rope.to_string();
+        {
+            // The write lock may wait for a long check to finish: this runs on the blocking pool.
+            let mut corpus = folder.corpus_mut();
+            corpus.upsert_source(&key, text, TextFormat::from_path(&key));
+            sync.set_applied(snapshot.version);
+        }
         self.bump_epoch();
         Some(folder)
+    }
+
+    /// After an edit of the source buffer `uri` to `version`: re-indexes that source on the blocking pool and
+    /// re-checks its folder's open drafts. A burst coalesces: a task whose version is no longer the buffer's
+    /// drops out (the newer change's own task does the work), and at most one re-index of a source runs at a
+    /// time ([`Server::sync_source`]). No debounce: the re-index of one source and the re-check of the
+    /// quotes depending on it (per-source [`VerdictCache`](crate::engine::VerdictCache)) take milliseconds,
+    /// less than waiting for the typing to pause would.
+    pub async fn source_edited(self: Arc<Self>, uri: Uri, version: i32) {
+        let latest = |server: &Server| server.docs.version(&uri) == Some(version);
+        if !latest(&self) {
+            return;
+        }
+        let (server, edited) = (self.clone(), uri.clone());
+        let synced = tokio::task::spawn_blocking(move || {
+            // Queued behind another re-index: the buffer may have moved on meanwhile.
+            if server.docs.version(&edited) != Some(version) {
+                return None;
+            }
+            server.sync_source(&edited)
+        })
+        .await
+        .ok()
+        .flatten();
+        match synced {
+            Some(folder) => self.recheck(Some(&folder)),
+            // Already applied by a request that checked a draft first: its folder's drafts still need a push.
+            None if latest(&self) && !self.source_pending(&uri) => {
+                if let Role::Source(folder, _) = self.role(&uri) {
+                    if folder.is_ready() {
+                        self.recheck(Some(&folder));
+                    }
+                }
+            }
+            None => {}
+        }
     }
 
     pub fn pending_warnings(&self, warnings: Vec<String>) {

@@ -1,0 +1,243 @@
+//! End-to-end: editing an open source buffer reaches the drafts' diagnostics without waiting — a pull sent
+//! right after the source's `didChange` already sees the edit, a burst of edits ends on the last version, and
+//! re-indexing the folder gives the same diagnostics as a fresh server.
+mod common;
+
+use common::*;
+use serde_json::{json, Value};
+
+/// Capabilities of a client that pulls diagnostics (no push).
+fn pulling() -> Value {
+    let mut capabilities = full_capabilities();
+    capabilities["textDocument"]["diagnostic"] = json!({ "dynamicRegistration": false });
+    capabilities["workspace"]["diagnostics"] = json!({ "refreshSupport": true });
+    capabilities
+}
+
+/// Replaces the first `old` in the client's copy of the text with `new`, sent as an incremental change.
+fn edit(client: &TestClient, uri: &str, version: i64, text: &mut String, old: &str, new: &str) {
+    let start = text
+        .find(old)
+        .unwrap_or_else(|| panic!("{old:?} not in {text:?}"));
+    let range =
+        json!({ "start": utf16_pos(text, start), "end": utf16_pos(text, start + old.len()) });
+    client.change(uri, version, range, new);
+    text.replace_range(start..start + old.len(), new);
+}
+
+async fn pull(client: &TestClient, uri: &str) -> Vec<Value> {
+    let report = client
+        .request(
+            "textDocument/diagnostic",
+            json!({ "textDocument": { "uri": uri } }),
+        )
+        .await;
+    assert_eq!(report["kind"], "full");
+    report["items"].as_array().cloned().unwrap()
+}
+
+/// Waits until the folder's sources are indexed (the end of the indexing progress after `mark`).
+async fn indexed_after(client: &TestClient, mark: usize) {
+    client
+        .wait_for_after(mark, "the end of indexing", |m| {
+            m["method"] == "$/progress" && m["params"]["value"]["kind"] == "end"
+        })
+        .await;
+}
+
+/// A pulling client with the draft open and indexed, and the source open in the editor.
+async fn draft_and_source_open() -> (Basic, TestClient, String) {
+    let ws = Basic::new();
+    let client = TestClient::start(pulling(), Some(&ws.root), Value::Null).await;
+    client.open(&ws.draft_uri, "markdown", 1, &ws.draft);
+    indexed_after(&client, 0).await;
+    let source = std::fs::read_to_string(ws.root.join("sources/statement.md")).unwrap();
+    client.open(&ws.source_uri, "markdown", 1, &source);
+    let items = pull(&client, &ws.draft_uri).await;
+    find_diagnostic(&items, &ws.draft, "drift", DRIFT);
+    (ws, client, source)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_pull_right_after_a_source_edit_sees_it() {
+    let (ws, client, mut source) = draft_and_source_open().await;
+    // The source now says what the draft quotes: the drifting quote verifies, on the very next pull.
+    edit(
+        &client,
+        &ws.source_uri,
+        2,
+        &mut source,
+        "deepen mutual",
+        "build mutual",
+    );
+    let items = pull(&client, &ws.draft_uri).await;
+    find_diagnostic(&items, &ws.draft, "verified", DRIFT);
+    find_diagnostic(&items, &ws.draft, "verified", VERIFIED);
+    // And back: a verified quote becomes drift at once.
+    edit(
+        &client,
+        &ws.source_uri,
+        3,
+        &mut source,
+        "build mutual",
+        "deepen mutual",
+    );
+    let items = pull(&client, &ws.draft_uri).await;
+    find_diagnostic(&items, &ws.draft, "drift", DRIFT);
+    // Editing the other verified quote's sentence away makes it drift too.
+    edit(
+        &client,
+        &ws.source_uri,
+        4,
+        &mut source,
+        "further expansion",
+        "rapid expansion",
+    );
+    let items = pull(&client, &ws.draft_uri).await;
+    find_diagnostic(&items, &ws.draft, "drift", VERIFIED);
+    // Hovers see it as well.
+    let hover = client
+        .hover(&ws.draft_uri, find_pos(&ws.draft, "further"))
+        .await;
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("drift"),
+        "{hover}"
+    );
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_source_edits_ends_on_the_last() {
+    let (ws, client, mut source) = draft_and_source_open().await;
+    let mut current = "deepen".to_string();
+    let mut version = 1;
+    for i in 0..50 {
+        version += 1;
+        let next = if i == 49 {
+            "build".to_string()
+        } else {
+            format!("word{i}")
+        };
+        edit(
+            &client,
+            &ws.source_uri,
+            version,
+            &mut source,
+            &current,
+            &next,
+        );
+        current = next;
+    }
+    let items = pull(&client, &ws.draft_uri).await;
+    find_diagnostic(&items, &ws.draft, "verified", DRIFT);
+    client.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_burst_of_source_edits_is_pushed_to_the_drafts() {
+    let ws = Basic::new();
+    let client = TestClient::start(full_capabilities(), Some(&ws.root), Value::Null).await;
+    client.open(&ws.draft_uri, "markdown", 1, &ws.draft);
+    client.diagnostics_after(0, &ws.draft_uri, Some(1)).await;
+    let mut source = std::fs::read_to_string(ws.root.join("sources/statement.md")).unwrap();
+    client.open(&ws.source_uri, "markdown", 1, &source);
+    let mut current = "deepen".to_string();
+    for version in 2..52 {
+        let next = if version == 51 {
+            "build".to_string()
+        } else {
+            format!("word{version}")
+        };
+        edit(
+            &client,
+            &ws.source_uri,
+            version,
+            &mut source,
+            &current,
+            &next,
+        );
+        current = next;
+    }
+    // The last push for the draft shows the last version of the source; nothing later contradicts it.
+    client
+        .wait_for("the drift quote verified", |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == ws.draft_uri
+                && m["params"]["diagnostics"].as_array().is_some_and(|d| {
+                    d.iter().any(|d| {
+                        d["code"] == "verified" && text_in(&ws.draft, &d["range"]) == DRIFT
+                    })
+                })
+        })
+        .await;
+    let hover = client
+        .hover(&ws.draft_uri, find_pos(&ws.draft, "build"))
+        .await;
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains("verified"),
+        "{hover}"
+    );
+    client.shutdown().await;
+}
+
+/// The diagnostics sorted, so that two servers' answers compare equal whatever their order.
+fn sorted(mut items: Vec<Value>) -> Vec<Value> {
+    items.sort_by_key(|d| d.to_string());
+    items
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_reindex_gives_what_a_fresh_server_gives() {
+    let (ws, client, mut source) = draft_and_source_open().await;
+    edit(
+        &client,
+        &ws.source_uri,
+        2,
+        &mut source,
+        "deepen mutual",
+        "build mutual",
+    );
+    let before = pull(&client, &ws.draft_uri).await;
+    find_diagnostic(&before, &ws.draft, "verified", DRIFT);
+    // Other source globs (the same files): the folder is indexed again from scratch, the buffer still wins.
+    let mark = client.mark();
+    std::fs::write(
+        ws.root.join("verbatim.toml"),
+        "sources = [\"sources/*.md\"]\n",
+    )
+    .unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({ "changes": [{ "uri": file_uri(&ws.root.join("verbatim.toml")), "type": 1 }] }),
+    );
+    indexed_after(&client, mark).await;
+    let reindexed = pull(&client, &ws.draft_uri).await;
+    find_diagnostic(&reindexed, &ws.draft, "verified", DRIFT);
+    // The source edited again after the re-index: still seen by the next pull.
+    edit(
+        &client,
+        &ws.source_uri,
+        3,
+        &mut source,
+        "further expansion",
+        "rapid expansion",
+    );
+    let edited = pull(&client, &ws.draft_uri).await;
+    find_diagnostic(&edited, &ws.draft, "drift", VERIFIED);
+
+    // A fresh server on the same files, with the same buffers open.
+    let fresh = TestClient::start(pulling(), Some(&ws.root), Value::Null).await;
+    fresh.open(&ws.draft_uri, "markdown", 1, &ws.draft);
+    fresh.open(&ws.source_uri, "markdown", 3, &source);
+    indexed_after(&fresh, 0).await;
+    let expected = pull(&fresh, &ws.draft_uri).await;
+    assert_eq!(sorted(edited), sorted(expected));
+    fresh.shutdown().await;
+    client.shutdown().await;
+}
