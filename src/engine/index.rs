@@ -52,9 +52,22 @@ pub struct PreparedSource {
     hashes: Vec<TermHash>,
     positions: Positions,
     stamp: Option<FileStamp>,
+    /// The content hash of a spilled text.
+    content: Option<u64>,
 }
 
 impl PreparedSource {
+    /// Takes the text out to be written at offset `at` of a snapshot's texts area (a cold load that streams
+    /// texts to disk instead of keeping them, see [`Corpus::write_snapshot_after_texts`]). The source reads
+    /// as empty until the corpus is restored from that snapshot; its metadata and words are kept.
+    pub fn spill_text(&mut self, at: usize) -> String {
+        let length = self.source.text.len();
+        let text = std::mem::replace(&mut self.source.text, SourceText::spilled(at, length));
+        let text = text.into_string();
+        self.content = Some(super::snapshot::content_hash(&text));
+        text
+    }
+
     /// Records the stamp of the file the text was read from (saved in snapshots).
     pub fn with_stamp(mut self, stamp: FileStamp) -> PreparedSource {
         self.stamp = Some(stamp);
@@ -136,7 +149,7 @@ pub struct Corpus {
     /// The generation last written to (or read from) a snapshot, if any.
     pub(super) saved_generation: Option<u64>,
     /// Where the bytes borrowed from a snapshot lie in it, with their recorded checksum.
-    pub(super) snapshot_data: Option<super::snapshot::DataChecksum>,
+    pub(super) snapshot_data: Vec<super::snapshot::DataChecksum>,
 }
 
 impl Corpus {
@@ -174,6 +187,7 @@ impl Corpus {
             hashes,
             positions: positions.finish(),
             stamp: None,
+            content: None,
         }
     }
 
@@ -208,7 +222,7 @@ impl Corpus {
             terms: Stored::Owned(terms),
             positions: prepared.positions,
             stamp: prepared.stamp,
-            recorded: None,
+            recorded: prepared.content,
         }));
         self.live += 1;
         self.generation += 1;
@@ -316,6 +330,11 @@ impl Corpus {
 
     fn entry(&self, id: SourceId) -> Option<&Entry> {
         self.entries.get(id as usize).and_then(Option::as_ref)
+    }
+
+    /// The stamp of the file a source was read from, if the caller gave one.
+    pub fn stamp(&self, id: SourceId) -> Option<FileStamp> {
+        self.entry(id).and_then(|entry| entry.stamp)
     }
 
     pub fn source_id(&self, key: &str) -> Option<SourceId> {

@@ -17,7 +17,9 @@ use rayon::prelude::*;
 
 use crate::config::{Config, RawSettings};
 use crate::engine::index::{PreparedSource, SharedBytes};
-use crate::engine::snapshot::{checksum, content_hash, DataChecksum};
+use crate::engine::snapshot::{
+    checksum, content_hash, Checksum, DataChecksum, SpilledTexts, SNAPSHOT_HEADER,
+};
 use crate::engine::{Corpus, FileStamp, TextFormat};
 
 /// The name of the per-workspace settings file.
@@ -192,8 +194,19 @@ impl Workspace {
             _ => None,
         };
         let Some((snapshot, handle)) = snapshot else {
+            if let Some(file) = self.spill_file(paths) {
+                match self.load_spilling(corpus, paths, &file, &done, progress) {
+                    Ok(spilled) => return (spilled, restored),
+                    Err(error) => {
+                        tracing::warn!("cannot write the index snapshot while loading: {error}");
+                        *corpus = Corpus::new();
+                        done.store(0, Ordering::Relaxed);
+                    }
+                }
+            }
             corpus.begin_bulk_load();
-            self.index_paths(corpus, paths, &mut messages, &done, total, progress);
+            let tick = Tick(&done, total, progress);
+            self.index_paths(corpus, paths, &mut messages, &tick, None);
             corpus.finish_bulk_load();
             return (messages, restored);
         };
@@ -217,7 +230,7 @@ impl Workspace {
         match Corpus::restore(snapshot, &mut current) {
             Ok(snapshot) => {
                 *corpus = snapshot;
-                restored.snapshot = corpus.snapshot_data().map(|data| (Arc::new(handle), data));
+                restored.snapshot = Some((Arc::new(handle), corpus.snapshot_data()));
                 restored.sources = corpus
                     .sources()
                     .filter_map(|(_, s)| path_of.get(&s.key).map(|p| (s.key.clone(), (*p).clone())))
@@ -254,7 +267,8 @@ impl Workspace {
         if bulk {
             corpus.begin_bulk_load();
         }
-        self.index_paths(corpus, &remaining, &mut messages, &done, total, progress);
+        let tick = Tick(&done, total, progress);
+        self.index_paths(corpus, &remaining, &mut messages, &tick, None);
         corpus.finish_bulk_load();
         (messages, restored)
     }
@@ -266,9 +280,8 @@ impl Workspace {
         corpus: &mut Corpus,
         paths: &[PathBuf],
         messages: &mut Vec<String>,
-        done: &AtomicUsize,
-        total: usize,
-        progress: &(dyn Fn(usize, usize) + Sync),
+        tick: &Tick,
+        mut spill: Option<&mut (dyn FnMut(&mut PreparedSource) + Send)>,
     ) {
         type Prepared = Vec<(usize, io::Result<(PreparedSource, Option<String>)>)>;
         let prepare = |range: std::ops::Range<usize>| -> Prepared {
@@ -282,16 +295,19 @@ impl Workspace {
                         let prepared = Corpus::prepare_source(&key, text, format).with_stamp(stamp);
                         (prepared, warning)
                     });
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                    tick.2(tick.0.fetch_add(1, Ordering::Relaxed) + 1, tick.1);
                     (i, result)
                 })
                 .collect()
         };
-        let insert = |corpus: &mut Corpus, messages: &mut Vec<String>, prepared: Prepared| {
+        let mut insert = |corpus: &mut Corpus, messages: &mut Vec<String>, prepared: Prepared| {
             for (i, result) in prepared {
                 let path = &paths[i];
                 match result {
-                    Ok((source, warning)) => {
+                    Ok((mut source, warning)) => {
+                        if let Some(spill) = spill.as_mut() {
+                            spill(&mut source);
+                        }
                         corpus.insert_prepared(source);
                         messages.extend(warning.map(|w| format!("{}: {w}", self.display(path))));
                     }
@@ -309,6 +325,86 @@ impl Workspace {
             start += CHUNK;
         }
         insert(corpus, messages, pending);
+    }
+
+    /// The cache file to write while loading, when the sources look large enough to be worth a snapshot
+    /// (estimated from the sizes of the first few).
+    fn spill_file(&self, paths: &[PathBuf]) -> Option<PathBuf> {
+        let file = cache_file(&self.root)?;
+        let sample = paths.len().min(64);
+        let bytes: u64 = paths[..sample]
+            .iter()
+            .filter_map(|p| fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum();
+        let estimate = (bytes as usize / sample.max(1)) * paths.len();
+        (sample > 0 && estimate >= cache_min_bytes()).then_some(file)
+    }
+
+    /// A cold load that writes the snapshot as it goes: each source's text goes to the snapshot file as soon
+    /// as it is tokenized (so texts are never all in memory), the rest follows once all are inserted, then
+    /// the corpus is restored from the snapshot (texts, words and postings borrowed from its memory map).
+    fn load_spilling(
+        &self,
+        corpus: &mut Corpus,
+        paths: &[PathBuf],
+        file: &Path,
+        done: &AtomicUsize,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> io::Result<Vec<String>> {
+        if let Some(folder) = file.parent() {
+            fs::create_dir_all(folder)?;
+        }
+        let temporary = file.with_extension(format!("tmp{}", std::process::id()));
+        let loaded = (|| {
+            let mut out = io::BufWriter::with_capacity(1 << 20, fs::File::create(&temporary)?);
+            io::Write::write_all(&mut out, &[0u8; SNAPSHOT_HEADER])?;
+            let mut at = 0usize;
+            let mut texts = Checksum::new();
+            let mut failed: io::Result<()> = Ok(());
+            let mut spill = |source: &mut PreparedSource| {
+                let text = source.spill_text(at);
+                at += text.len();
+                texts.update(text.as_bytes());
+                if failed.is_ok() {
+                    failed = io::Write::write_all(&mut out, text.as_bytes());
+                }
+            };
+            let mut messages = Vec::new();
+            corpus.begin_bulk_load();
+            let tick = Tick(done, paths.len(), progress);
+            self.index_paths(corpus, paths, &mut messages, &tick, Some(&mut spill));
+            corpus.finish_bulk_load();
+            failed?;
+            let texts = SpilledTexts {
+                length: at,
+                checksum: texts.digest(),
+            };
+            let (header, _) = corpus.write_snapshot_after_texts(&mut out, texts)?;
+            let mut handle = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+            io::Seek::seek(&mut handle, io::SeekFrom::Start(0))?;
+            io::Write::write_all(&mut handle, &header)?;
+            drop(handle);
+            fs::rename(&temporary, file)?;
+            let mut stamps: HashMap<String, FileStamp> = corpus
+                .sources()
+                .filter_map(|(id, s)| corpus.stamp(id).map(|stamp| (s.key.clone(), stamp)))
+                .collect();
+            let (bytes, _) = map_snapshot(file).ok_or(io::ErrorKind::NotFound)?;
+            let count = corpus.len();
+            *corpus = Corpus::restore(bytes, &mut stamps).map_err(io::Error::other)?;
+            if corpus.len() != count {
+                return Err(io::Error::other(
+                    "the snapshot just written does not restore",
+                ));
+            }
+            release_free_memory();
+            Ok(messages)
+        })();
+        if loaded.is_err() {
+            let _ = fs::remove_file(&temporary);
+        }
+        loaded
     }
 
     /// Reads the files of restored sources again and hashes their content, and checks the snapshot's data
@@ -329,9 +425,12 @@ impl Workspace {
         let intact = || {
             restored.snapshot.as_ref().is_none_or(|(file, data)| {
                 let mut file: &fs::File = file;
-                let sum = io::Seek::seek(&mut file, io::SeekFrom::Start(data.range.start as u64))
-                    .and_then(|_| checksum(&mut file, data.range.len()));
-                let intact = sum.as_ref().ok() == Some(&data.checksum);
+                let intact = data.iter().all(|data| {
+                    let sum =
+                        io::Seek::seek(&mut file, io::SeekFrom::Start(data.range.start as u64))
+                            .and_then(|_| checksum(&mut file, data.range.len()));
+                    sum.as_ref().ok() == Some(&data.checksum)
+                });
                 if !intact {
                     tracing::warn!(
                         "the index snapshot of {} is damaged; indexing every source again",
@@ -411,13 +510,16 @@ impl Workspace {
     }
 }
 
+/// Progress of a load: files done so far, the total, and whom to tell.
+struct Tick<'a>(&'a AtomicUsize, usize, &'a (dyn Fn(usize, usize) + Sync));
+
 /// Sources restored from a snapshot on trust (by size and modification time), to be checked against their
 /// content hashes, and the snapshot file with the checksum of its data.
 #[derive(Clone, Debug, Default)]
 pub struct Restored {
     /// (key, path) of each restored source.
     pub sources: Vec<(String, PathBuf)>,
-    snapshot: Option<(Arc<fs::File>, DataChecksum)>,
+    snapshot: Option<(Arc<fs::File>, Vec<DataChecksum>)>,
 }
 
 /// Applies sources read again: upserts those read, removes those gone. Returns a message per source.
@@ -451,6 +553,16 @@ pub fn file_stamp(metadata: &fs::Metadata) -> FileStamp {
     FileStamp {
         size: metadata.len(),
         modified,
+    }
+}
+
+/// Hands the heap freed by a bulk load (the words and postings built before the corpus moved to the memory
+/// map, scattered over the allocator's per-thread arenas) back to the system, so it does not stay resident.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory of the allocator's arenas to the system.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 
