@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::ops::Range;
 
+use rayon::prelude::*;
 use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 use super::index::{distinct, Corpus, Entry, FastMap, FileStamp, Postings, Source, SourceId};
@@ -493,67 +494,89 @@ impl Corpus {
             ))
         };
         let size = |value: u64| usize::try_from(value).unwrap_or(usize::MAX);
-        let mut dropped = 0;
-        for (id, record) in records.chunks_exact(RECORD).enumerate() {
-            let key = string(record[1], record[2])?.ok_or("a source without key")?;
-            let format = if record[0] >> 8 == 0 {
-                TextFormat::Markdown
-            } else {
-                TextFormat::PlainText
-            };
-            let stamp = FileStamp {
-                size: record[21],
-                modified: record[22],
-            };
-            let trusted = record[21] != NONE
-                && current.get(&key) == Some(&stamp)
-                && TextFormat::from_path(&key) == format
-                && !corpus.by_key.contains_key(&key);
-            let terms = Stored::<u32>::shared(&bytes, size(record[13]), size(record[14]))
-                .ok_or("term ids out of bounds")?;
-            if !trusted {
-                // Gone or changed since the snapshot: its postings become tombstones.
-                for term in distinct(terms.as_slice()) {
-                    if let Some(frequency) = corpus.document_frequency.get_mut(term as usize) {
-                        *frequency = frequency.saturating_sub(1);
-                    }
+        // Sources are rebuilt in parallel (keys and titles are allocations), then registered in order.
+        let current_stamps: &HashMap<String, FileStamp> = current;
+        /// A source restored, or the term ids of one dropped (its frequencies are taken back).
+        type Built = Result<(String, Result<Entry, Stored<u32>>), String>;
+        let built: Vec<Built> = records
+            .par_chunks_exact(RECORD)
+            .map(|record| {
+                let key = string(record[1], record[2])?.ok_or("a source without key")?;
+                let format = if record[0] >> 8 == 0 {
+                    TextFormat::Markdown
+                } else {
+                    TextFormat::PlainText
+                };
+                let stamp = FileStamp {
+                    size: record[21],
+                    modified: record[22],
+                };
+                let trusted = record[21] != NONE
+                    && current_stamps.get(&key) == Some(&stamp)
+                    && TextFormat::from_path(&key) == format;
+                let terms = Stored::<u32>::shared(&bytes, size(record[13]), size(record[14]))
+                    .ok_or("term ids out of bounds")?;
+                if !trusted {
+                    return Ok((key, Err(terms)));
                 }
-                corpus.entries.push(None);
-                corpus.dead += 1;
-                dropped += 1;
-                continue;
+                let text = SourceText::shared(&bytes, size(record[11]), size(record[12]))
+                    .ok_or("text out of bounds")?;
+                let positions = Positions {
+                    checkpoints: Stored::shared(&bytes, size(record[15]), size(record[16]))
+                        .ok_or("positions out of bounds")?,
+                    far: Stored::shared(&bytes, size(record[17]), size(record[18]))
+                        .ok_or("positions out of bounds")?,
+                    deltas: Stored::shared(&bytes, size(record[19]), size(record[20]))
+                        .ok_or("positions out of bounds")?,
+                };
+                let metadata = SourceMetadata {
+                    title: string(record[3], record[4])?.unwrap_or_default(),
+                    date: string(record[5], record[6])?,
+                    author: string(record[7], record[8])?,
+                    url: string(record[9], record[10])?,
+                };
+                let entry = Entry {
+                    source: Source {
+                        key: key.clone(),
+                        text,
+                        format,
+                        metadata,
+                    },
+                    terms,
+                    positions,
+                    stamp: Some(stamp),
+                    recorded: Some(record[23]),
+                };
+                Ok((key, Ok(entry)))
+            })
+            .collect();
+        let mut dropped = 0;
+        for (id, source) in built.into_iter().enumerate() {
+            let (key, entry) = source?;
+            let entry = match entry {
+                Ok(entry) if !corpus.by_key.contains_key(&key) => Ok(entry),
+                Ok(entry) => Err(entry.terms),
+                Err(terms) => Err(terms),
+            };
+            match entry {
+                Ok(entry) => {
+                    current.remove(&key);
+                    corpus.by_key.insert(key, id as u32);
+                    corpus.entries.push(Some(entry));
+                    corpus.live += 1;
+                }
+                Err(terms) => {
+                    // Gone or changed since the snapshot: its postings become tombstones.
+                    for term in distinct(terms.as_slice()) {
+                        if let Some(frequency) = corpus.document_frequency.get_mut(term as usize) {
+                            *frequency = frequency.saturating_sub(1);
+                        }
+                    }
+                    corpus.entries.push(None);
+                    corpus.dead += 1;
+                    dropped += 1;
+                }
             }
-            current.remove(&key);
-            let text = SourceText::shared(&bytes, size(record[11]), size(record[12]))
-                .ok_or("text out of bounds")?;
-            let positions = Positions {
-                checkpoints: Stored::shared(&bytes, size(record[15]), size(record[16]))
-                    .ok_or("positions out of bounds")?,
-                far: Stored::shared(&bytes, size(record[17]), size(record[18]))
-                    .ok_or("positions out of bounds")?,
-                deltas: Stored::shared(&bytes, size(record[19]), size(record[20]))
-                    .ok_or("positions out of bounds")?,
-            };
-            let metadata = SourceMetadata {
-                title: string(record[3], record[4])?.unwrap_or_default(),
-                date: string(record[5], record[6])?,
-                author: string(record[7], record[8])?,
-                url: string(record[9], record[10])?,
-            };
-            corpus.by_key.insert(key.clone(), id as u32);
-            corpus.entries.push(Some(Entry {
-                source: Source {
-                    key,
-                    text,
-                    format,
-                    metadata,
-                },
-                terms,
-                positions,
-                stamp: Some(stamp),
-                recorded: Some(record[23]),
-            }));
-            corpus.live += 1;
         }
         corpus.generation = 1;
         if dropped == 0 {

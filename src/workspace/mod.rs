@@ -120,34 +120,66 @@ impl Workspace {
 
     /// Every source file under the root, sorted.
     pub fn discover_sources(&self) -> Vec<PathBuf> {
-        self.walk(|path| self.is_source(path))
+        let started = std::time::Instant::now();
+        let found = self.walk(&|rel| self.sources.is_match(rel) && !self.is_excluded(rel));
+        tracing::debug!("found {} sources in {:?}", found.len(), started.elapsed());
+        found
     }
 
     /// Every draft file under the root, sorted.
     pub fn discover_drafts(&self) -> Vec<PathBuf> {
-        self.walk(|path| self.is_draft(path))
+        self.walk(&|rel| {
+            self.drafts.is_match(rel) && !self.sources.is_match(rel) && !self.is_excluded(rel)
+        })
     }
 
-    fn walk(&self, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
-        let mut found: Vec<PathBuf> = walkdir::WalkDir::new(&self.root)
-            .follow_links(false)
-            .into_iter()
-            .filter_entry(|entry| {
-                entry.depth() == 0
-                    || !entry.file_type().is_dir()
-                    || self
-                        .relative(entry.path())
-                        .is_none_or(|rel| !self.is_excluded(&format!("{rel}/")))
-            })
-            .filter_map(Result::ok)
-            .filter(|entry| entry.file_type().is_file() || entry.path_is_symlink())
-            // The walk does not follow links, so only a link can lead outside the root.
-            .filter(|entry| {
-                keep(entry.path()) && (!entry.path_is_symlink() || self.is_inside(entry.path()))
-            })
-            .map(walkdir::DirEntry::into_path)
+    /// The files under the root whose relative path (`/`-separated) `keep` accepts, sorted. Folders are
+    /// listed in parallel; excluded folders are not entered; links are not followed.
+    fn walk(&self, keep: &(dyn Fn(&str) -> bool + Sync)) -> Vec<PathBuf> {
+        let mut found = self.walk_folder(&self.root, "", keep);
+        found.par_sort_unstable();
+        found
+    }
+
+    fn walk_folder(
+        &self,
+        folder: &Path,
+        relative: &str,
+        keep: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Vec<PathBuf> {
+        let Ok(entries) = fs::read_dir(folder) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        let mut folders = Vec::new();
+        for entry in entries.flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let rel = if relative.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{relative}/{name}")
+            };
+            if kind.is_dir() {
+                if !self.is_excluded(&format!("{rel}/")) {
+                    folders.push((entry.path(), rel));
+                }
+            } else if (kind.is_file() || kind.is_symlink()) && keep(&rel) {
+                // The walk does not follow links, so only a link can lead outside the root.
+                let path = entry.path();
+                if !kind.is_symlink() || self.is_inside(&path) {
+                    found.push(path);
+                }
+            }
+        }
+        let nested: Vec<Vec<PathBuf>> = folders
+            .par_iter()
+            .map(|(path, rel)| self.walk_folder(path, rel, keep))
             .collect();
-        found.sort();
+        found.extend(nested.into_iter().flatten());
         found
     }
 
@@ -211,6 +243,7 @@ impl Workspace {
             return (messages, restored);
         };
         // Warm start: stat every source (in parallel), restore those whose stamp is unchanged, index the rest.
+        let started = std::time::Instant::now();
         let stamps: Vec<(&PathBuf, io::Result<FileStamp>)> = paths
             .par_iter()
             .map(|path| (path, fs::metadata(path).map(|m| file_stamp(&m))))
@@ -227,6 +260,11 @@ impl Workspace {
                 Err(error) => messages.push(format!("{}: {error}", self.display(path))),
             }
         }
+        tracing::debug!(
+            "stamps of {} sources in {:?}",
+            current.len(),
+            started.elapsed()
+        );
         match Corpus::restore(snapshot, &mut current) {
             Ok(snapshot) => {
                 *corpus = snapshot;
@@ -255,6 +293,11 @@ impl Workspace {
                     .collect();
             }
         }
+        tracing::debug!(
+            "restored {} sources from the snapshot ({:?} since the stamps)",
+            restored.sources.len(),
+            started.elapsed()
+        );
         done.store(restored.sources.len(), Ordering::Relaxed);
         progress(restored.sources.len(), total);
         let mut remaining: Vec<PathBuf> = current
