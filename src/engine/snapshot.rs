@@ -4,13 +4,15 @@
 //! the bytes where it likes and hands back shared bytes to restore.
 //!
 //! Layout (little-endian, sections 8-byte aligned): a 128-byte header (magic, layout, counts, section
-//! offsets); the *tables* (term hashes, document frequencies, posting offsets, one fixed record per source, a
-//! blob of keys and titles), checked on restore; the *data* (posting ids, then every source's text, term ids
-//! and positions); a trailer with the checksums of the tables and of the data. The data's checksum is not
-//! checked on restore, which would read it all: the caller checks it later, off the critical path, by reading
-//! the file ([`Corpus::snapshot_data`], [`checksum`]), without touching the memory map. A source is restored
-//! when the caller's [`FileStamp`] of its file (size, modification time) equals the recorded one; its content
-//! hash is checked later too ([`Corpus::stale_sources`]).
+//! offsets); the texts of all sources (first, so that a cold load can stream them there as it reads them,
+//! [`Corpus::write_snapshot_after_texts`]); the *tables* (term hashes, document frequencies, posting offsets,
+//! one fixed record per source with its key, title, file stamp and content hash, a blob of keys and titles),
+//! checked on restore; the *data* (posting ids, then every source's term ids and positions); a trailer with
+//! the checksums of the tables, the data and the texts. The texts' and data's checksums are not checked on
+//! restore, which would read them all: the caller checks them later, off the critical path, by reading the
+//! file ([`Corpus::snapshot_data`], [`checksum`]) rather than the memory map. A source is restored when the
+//! caller's [`FileStamp`] of its file (size, modification time) equals the recorded one; its content hash is
+//! checked later too ([`Corpus::stale_sources`]).
 
 use std::collections::HashMap;
 use std::io::{self, Read, Write};

@@ -1,7 +1,10 @@
 //! The only filesystem user: finds the workspace's sources and drafts, reads them, and loads the corpus.
 //!
 //! Nothing outside the workspace root is read: the walk does not follow symbolic links, and a linked file is
-//! read only when it resolves to a place inside the root.
+//! read only when it resolves to a place inside the root. The index snapshot lives in the cache directory
+//! (never the workspace): a cold load writes it while reading the sources, a warm load memory-maps it and
+//! trusts sources whose size and modification time are unchanged, and their content hashes are checked
+//! afterwards ([`Workspace::hash_restored`]). Snapshots are replaced by renaming, never written in place.
 
 pub mod watch;
 
