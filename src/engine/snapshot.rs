@@ -233,11 +233,15 @@ impl Corpus {
             let source = &entry.source;
             let place = words_place(at, entry);
             at = place.end;
-            let text = match spilled {
-                Some(_) => HEADER + source.text.spilled_at().unwrap_or(usize::MAX - HEADER),
-                None => text_at,
+            // Inline, the texts are written as read (`raw`), so offsets and lengths follow those bytes.
+            let (text, text_length) = match spilled {
+                Some(_) => (
+                    HEADER + source.text.spilled_at().unwrap_or(usize::MAX - HEADER),
+                    source.text.len(),
+                ),
+                None => (text_at, source.text.raw().len()),
             };
-            text_at += source.text.len();
+            text_at += text_length;
             let metadata = &source.metadata;
             let format = match source.format {
                 TextFormat::Markdown => 0,
@@ -252,7 +256,7 @@ impl Corpus {
             let stamp = entry.stamp.map_or([NONE, NONE], |s| [s.size, s.modified]);
             records.extend([
                 text as u64,
-                source.text.len() as u64,
+                text_length as u64,
                 place.terms as u64,
                 entry.terms.as_slice().len() as u64,
                 place.checkpoints as u64,

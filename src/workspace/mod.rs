@@ -535,9 +535,14 @@ impl Workspace {
         }
         let temporary = file.with_extension(format!("tmp{}", std::process::id()));
         let written = (|| {
-            let mut out = io::BufWriter::with_capacity(1 << 20, fs::File::create(&temporary)?);
+            let out = Releasing {
+                out: fs::File::create(&temporary)?,
+                since: 0,
+            };
+            let mut out = io::BufWriter::with_capacity(1 << 20, out);
             corpus.write_snapshot(&mut out)?;
             io::Write::flush(&mut out)?;
+            release_mapped();
             fs::rename(&temporary, &file)
         })();
         if written.is_err() {
@@ -612,14 +617,58 @@ fn release_free_memory() {
     }
 }
 
+/// The snapshots this process has mapped, so that their resident pages can be dropped (see [`Releasing`]).
+static MAPPED: std::sync::Mutex<Vec<std::sync::Weak<memmap2::Mmap>>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Drops the resident pages of every mapped snapshot: they stay in the page cache and are read back on the
+/// next access.
+fn release_mapped() {
+    let mut mapped = MAPPED.lock().unwrap_or_else(|p| p.into_inner());
+    mapped.retain(|map| map.strong_count() > 0);
+    #[cfg(unix)]
+    for map in mapped.iter().filter_map(std::sync::Weak::upgrade) {
+        // SAFETY: the map is read-only and its file is never changed in place (a new snapshot is renamed
+        // over it), so the pages dropped read back identical; readers only take page faults.
+        let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+    }
+}
+
+/// Writes through to a file, and every 64 MiB drops the resident pages of the mapped snapshots: writing a
+/// new snapshot reads all of the old one (texts, words), which would otherwise all become resident.
+struct Releasing {
+    out: fs::File,
+    since: usize,
+}
+
+impl io::Write for Releasing {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let written = self.out.write(bytes)?;
+        self.since += written;
+        if self.since >= 64 << 20 {
+            self.since = 0;
+            release_mapped();
+        }
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// Maps the snapshot file read-only (`None` when there is none or it cannot be mapped); with the open file.
 fn map_snapshot(file: &Path) -> Option<(SharedBytes, fs::File)> {
     let handle = fs::File::open(file).ok()?;
     // SAFETY: the file lives in verbatim's private cache directory and is only ever replaced by renaming a
     // new file over it (`write_snapshot`), never truncated or written in place, so the mapped bytes do not
     // change under the map. Their content is not trusted: restore checks every bound and checksum.
-    let map = unsafe { memmap2::Mmap::map(&handle) }.ok()?;
-    Some((Arc::new(map), handle))
+    let map = Arc::new(unsafe { memmap2::Mmap::map(&handle) }.ok()?);
+    MAPPED
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(Arc::downgrade(&map));
+    Some((map, handle))
 }
 
 /// The key of a source in the corpus: its path as a string.
