@@ -373,6 +373,15 @@ impl Corpus {
         bytes: SharedBytes,
         current: &mut HashMap<String, FileStamp>,
     ) -> Result<Corpus, String> {
+        let mut corpus = Corpus::restore_unchecked(bytes)?;
+        corpus.keep_unchanged(current);
+        Ok(corpus)
+    }
+
+    /// [`Corpus::restore`] in two steps, so that the first can run while the caller is still taking the
+    /// stamps of its files: every source with a recorded stamp is restored, then
+    /// [`Corpus::keep_unchanged`] drops those whose stamp differs.
+    pub fn restore_unchecked(bytes: SharedBytes) -> Result<Corpus, String> {
         let bytes: SharedBytes = if AsRef::<[u8]>::as_ref(&*bytes).as_ptr() as usize % 8 == 0 {
             bytes
         } else {
@@ -501,7 +510,6 @@ impl Corpus {
         };
         let size = |value: u64| usize::try_from(value).unwrap_or(usize::MAX);
         // Sources are rebuilt in parallel (keys and titles are allocations), then registered in order.
-        let current_stamps: &HashMap<String, FileStamp> = current;
         /// A source restored, or the term ids of one dropped (its frequencies are taken back).
         type Built = Result<(String, Result<Entry, Stored<u32>>), String>;
         let built: Vec<Built> = records
@@ -517,9 +525,7 @@ impl Corpus {
                     size: record[21],
                     modified: record[22],
                 };
-                let trusted = record[21] != NONE
-                    && current_stamps.get(&key) == Some(&stamp)
-                    && TextFormat::from_path(&key) == format;
+                let trusted = record[21] != NONE && TextFormat::from_path(&key) == format;
                 let terms = Stored::<u32>::shared(&bytes, size(record[13]), size(record[14]))
                     .ok_or("term ids out of bounds")?;
                 if !trusted {
@@ -566,7 +572,6 @@ impl Corpus {
             };
             match entry {
                 Ok(entry) => {
-                    current.remove(&key);
                     corpus.by_key.insert(key, id as u32);
                     corpus.entries.push(Some(entry));
                     corpus.live += 1;
@@ -589,6 +594,38 @@ impl Corpus {
             corpus.saved_generation = Some(corpus.generation);
         }
         Ok(corpus)
+    }
+
+    /// Keeps the restored sources whose key is in `current` with the stamp recorded for them, taking their
+    /// keys out of `current`; drops the others (gone or changed: indexed again by the caller).
+    pub fn keep_unchanged(&mut self, current: &mut HashMap<String, FileStamp>) {
+        let mut dropped = Vec::new();
+        for (id, entry) in self.entries.iter().enumerate() {
+            let Some(entry) = entry else {
+                continue;
+            };
+            match current.get(&entry.source.key) {
+                Some(stamp) if entry.stamp == Some(*stamp) => {
+                    current.remove(&entry.source.key);
+                }
+                _ => dropped.push(id),
+            }
+        }
+        for id in &dropped {
+            if let Some(entry) = self.entries[*id].take() {
+                self.by_key.remove(&entry.source.key);
+                for term in distinct(entry.terms.as_slice()) {
+                    if let Some(frequency) = self.document_frequency.get_mut(term as usize) {
+                        *frequency = frequency.saturating_sub(1);
+                    }
+                }
+                self.live -= 1;
+                self.dead += 1;
+            }
+        }
+        if !dropped.is_empty() {
+            self.generation += 1;
+        }
     }
 
     /// The sources restored from a snapshot that must be indexed again: `hashes` gives, per key, the content

@@ -245,36 +245,51 @@ impl Workspace {
             corpus.finish_bulk_load();
             return (messages, restored);
         };
-        // Warm start: stat every source (in parallel), restore those whose stamp is unchanged, index the rest.
+        // Warm start: stat every source (in parallel) while the snapshot is restored, keep the sources whose
+        // stamp is unchanged, index the rest.
         let started = std::time::Instant::now();
-        let stamps: Vec<(&PathBuf, io::Result<FileStamp>)> = paths
-            .par_iter()
-            .map(|path| (path, fs::metadata(path).map(|m| file_stamp(&m))))
-            .collect();
-        let mut current = HashMap::with_capacity(stamps.len());
-        let mut path_of = HashMap::with_capacity(stamps.len());
-        for (path, stamp) in stamps {
-            match stamp {
-                Ok(stamp) => {
-                    let key = source_key(path);
-                    current.insert(key.clone(), stamp);
-                    path_of.insert(key, path);
+        let stat = || {
+            let stamps: Vec<(String, io::Result<FileStamp>)> = paths
+                .par_iter()
+                .map(|path| (source_key(path), fs::metadata(path).map(|m| file_stamp(&m))))
+                .collect();
+            let mut current = HashMap::with_capacity(stamps.len());
+            let mut failed = Vec::new();
+            for ((key, stamp), path) in stamps.into_iter().zip(paths) {
+                match stamp {
+                    Ok(stamp) => {
+                        current.insert(key, stamp);
+                    }
+                    Err(error) => failed.push(format!("{}: {error}", self.display(path))),
                 }
-                Err(error) => messages.push(format!("{}: {error}", self.display(path))),
             }
-        }
-        tracing::debug!(
-            "stamps of {} sources in {:?}",
-            current.len(),
-            started.elapsed()
-        );
-        match Corpus::restore(snapshot, &mut current) {
-            Ok(snapshot) => {
+            tracing::debug!(
+                "stamps of {} sources in {:?}",
+                current.len(),
+                started.elapsed()
+            );
+            (current, failed)
+        };
+        let ((mut current, failed), snapshot) =
+            rayon::join(stat, || Corpus::restore_unchecked(snapshot));
+        messages.extend(failed);
+        let path_of: HashMap<&str, &PathBuf> = paths
+            .iter()
+            .filter_map(|path| Some((path.to_str()?, path)))
+            .collect();
+        let path_of = |key: &str| {
+            path_of
+                .get(key)
+                .map_or_else(|| PathBuf::from(key), |p| (*p).clone())
+        };
+        match snapshot {
+            Ok(mut snapshot) => {
+                snapshot.keep_unchanged(&mut current);
                 *corpus = snapshot;
                 restored.snapshot = Some((Arc::new(handle), corpus.snapshot_data()));
                 restored.sources = corpus
                     .sources()
-                    .filter_map(|(_, s)| path_of.get(&s.key).map(|p| (s.key.clone(), (*p).clone())))
+                    .map(|(_, s)| (s.key.clone(), path_of(&s.key)))
                     .collect();
             }
             Err(reason) => {
@@ -282,18 +297,7 @@ impl Workspace {
                     "ignoring the index snapshot of {}: {reason}",
                     self.root.display()
                 );
-                current = path_of
-                    .keys()
-                    .map(|k| {
-                        (
-                            k.clone(),
-                            FileStamp {
-                                size: 0,
-                                modified: 0,
-                            },
-                        )
-                    })
-                    .collect();
+                // `current` still holds every readable source: all are indexed below.
             }
         }
         tracing::debug!(
@@ -303,10 +307,7 @@ impl Workspace {
         );
         done.store(restored.sources.len(), Ordering::Relaxed);
         progress(restored.sources.len(), total);
-        let mut remaining: Vec<PathBuf> = current
-            .keys()
-            .filter_map(|key| path_of.get(key).map(|p| (*p).clone()))
-            .collect();
+        let mut remaining: Vec<PathBuf> = current.keys().map(|key| path_of(key)).collect();
         remaining.sort();
         // Many new sources (or no usable snapshot): index them in bulk, else one by one beside the snapshot.
         let bulk = remaining.len() * 4 > total;
