@@ -536,6 +536,7 @@ impl Workspace {
         }
         let temporary = file.with_extension(format!("tmp{}", std::process::id()));
         let written = (|| {
+            release_mapped();
             let out = Releasing {
                 out: fs::File::create(&temporary)?,
                 since: 0,
@@ -635,7 +636,7 @@ fn release_mapped() {
     }
 }
 
-/// Writes through to a file, and every 64 MiB drops the resident pages of the mapped snapshots: writing a
+/// Writes through to a file, and every 16 MiB drops the resident pages of the mapped snapshots: writing a
 /// new snapshot reads all of the old one (texts, words), which would otherwise all become resident.
 struct Releasing {
     out: fs::File,
@@ -646,7 +647,7 @@ impl io::Write for Releasing {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
         let written = self.out.write(bytes)?;
         self.since += written;
-        if self.since >= 64 << 20 {
+        if self.since >= 16 << 20 {
             self.since = 0;
             release_mapped();
         }
