@@ -205,13 +205,13 @@ impl Corpus {
             }
             terms.push(term);
         }
-        // In a bulk load, frequencies and postings are counted once at the end.
-        if !self.bulk {
-            for &term in &terms {
-                let seen = &mut self.seen[term as usize];
-                if *seen != id {
-                    *seen = id;
-                    self.document_frequency[term as usize] += 1;
+        // In a bulk load, postings are laid out once at the end from these frequencies.
+        for &term in &terms {
+            let seen = &mut self.seen[term as usize];
+            if *seen != id {
+                *seen = id;
+                self.document_frequency[term as usize] += 1;
+                if !self.bulk {
                     self.postings.extra.entry(term).or_default().push(id);
                 }
             }
@@ -238,7 +238,8 @@ impl Corpus {
     /// Ends a bulk load (see [`Corpus::begin_bulk_load`]).
     pub fn finish_bulk_load(&mut self) {
         if std::mem::take(&mut self.bulk) {
-            self.rebuild_postings();
+            let frequency = std::mem::take(&mut self.document_frequency);
+            self.lay_out_postings(frequency);
         }
     }
 
@@ -248,22 +249,33 @@ impl Corpus {
         let terms = self.term_ids.len();
         let mut mark = vec![NO_TERM; terms];
         let mut frequency = vec![0u32; terms];
+        for (id, entry) in self.entries.iter().enumerate() {
+            let Some(entry) = entry else {
+                continue;
+            };
+            for &term in entry.terms.as_slice() {
+                if let Some(seen) = mark.get_mut(term as usize) {
+                    if *seen != id as u32 {
+                        *seen = id as u32;
+                        frequency[term as usize] += 1;
+                    }
+                }
+            }
+        }
+        self.lay_out_postings(frequency);
+    }
+
+    /// Lays the postings of every live source out flat, given how many live sources hold each term.
+    fn lay_out_postings(&mut self, mut frequency: Vec<u32>) {
+        let terms = self.term_ids.len();
+        frequency.resize(terms, 0);
+        let mut mark = vec![NO_TERM; terms];
         let live = || {
             self.entries
                 .iter()
                 .enumerate()
                 .filter_map(|(id, e)| e.as_ref().map(|e| (id as u32, e.terms.as_slice())))
         };
-        for (id, words) in live() {
-            for &term in words {
-                if let Some(seen) = mark.get_mut(term as usize) {
-                    if *seen != id {
-                        *seen = id;
-                        frequency[term as usize] += 1;
-                    }
-                }
-            }
-        }
         let mut offsets = Vec::with_capacity(terms + 1);
         let mut total = 0u32;
         offsets.push(0);
@@ -273,7 +285,6 @@ impl Corpus {
         }
         let mut cursor: Vec<u32> = offsets[..terms].to_vec();
         let mut ids = vec![0u32; total as usize];
-        mark.fill(NO_TERM);
         for (id, words) in live() {
             for &term in words {
                 let term = term as usize;
@@ -307,11 +318,9 @@ impl Corpus {
             return false;
         };
         if let Some(entry) = self.entries.get_mut(id as usize).and_then(Option::take) {
-            if !self.bulk {
-                for term in distinct(entry.terms.as_slice()) {
-                    if let Some(frequency) = self.document_frequency.get_mut(term as usize) {
-                        *frequency = frequency.saturating_sub(1);
-                    }
+            for term in distinct(entry.terms.as_slice()) {
+                if let Some(frequency) = self.document_frequency.get_mut(term as usize) {
+                    *frequency = frequency.saturating_sub(1);
                 }
             }
         }

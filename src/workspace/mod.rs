@@ -421,7 +421,9 @@ impl Workspace {
             corpus.begin_bulk_load();
             let tick = Tick(done, paths.len(), progress);
             self.index_paths(corpus, paths, &mut messages, &tick, Some(&mut spill));
+            let started = std::time::Instant::now();
             corpus.finish_bulk_load();
+            tracing::debug!("postings built in {:?}", started.elapsed());
             failed?;
             let texts = SpilledTexts {
                 length: at,
@@ -446,6 +448,7 @@ impl Workspace {
                 ));
             }
             release_free_memory();
+            tracing::debug!("snapshot written and mapped in {:?}", started.elapsed());
             Ok(messages)
         })();
         if loaded.is_err() {
