@@ -143,12 +143,14 @@ impl Corpus {
         }
     }
 
-    /// The corpus as bytes (see the module docs), in memory; [`Corpus::write_snapshot`] streams them.
+    /// The corpus as bytes (see the module docs), in memory; [`Corpus::write_snapshot`] streams them. Empty
+    /// when the corpus cannot be laid out (over 2³² postings).
     pub fn snapshot(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        self.write_snapshot(&mut out)
-            .expect("writing to a Vec cannot fail");
-        out
+        match self.write_snapshot(&mut out) {
+            Ok(_) => out,
+            Err(_) => Vec::new(),
+        }
     }
 
     /// Writes the snapshot (see the module docs) to `out`, holding only the tables in memory; returns the
