@@ -2,7 +2,8 @@
 //! `verbatim check` over many drafts, runs the peers (ripgrep `-F`, RapidFuzz) on the same quotes, scores
 //! everyone against the generated labels, and writes a Markdown report.
 //!
-//! `cargo bench --bench e2e -- run [--quick] [--sizes 1000,10000,100000] [--report PATH]`
+//! `cargo bench --bench e2e -- run [--quick] [--sizes 1000,10000,100000] [--report PATH] [--keystrokes N]
+//!   [--check-drafts N] [--no-peers] [--rapidfuzz-quotes N]`
 //! `cargo bench --bench e2e -- generate --articles N --drafts D --out DIR`
 //!
 //! Plain `cargo bench` runs the quick mode (1,000 articles). `benches/run.sh` runs the full set.
@@ -26,6 +27,11 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 
 const VERBATIM: &str = env!("CARGO_BIN_EXE_verbatim");
+
+/// The binary under test: `VERBATIM_BIN` (to compare builds), else this tree's.
+fn verbatim() -> String {
+    std::env::var("VERBATIM_BIN").unwrap_or_else(|_| VERBATIM.to_string())
+}
 /// The server's debounce after a keystroke (src/lsp/state.rs DEBOUNCE), subtracted to show server-side time.
 const DEBOUNCE_MS: f64 = 60.0;
 
@@ -50,6 +56,12 @@ fn generate(root: &Path, articles: usize, drafts: usize) -> Workspace {
     let stamp_path = root.join(".generated");
     let started = Instant::now();
     if fs::read_to_string(&stamp_path).ok().as_deref() != Some(stamp.as_str()) {
+        // A link to a workspace generated elsewhere (another worktree's) is never replaced.
+        assert!(
+            !root.is_symlink(),
+            "{} links to a workspace generated with other settings; not regenerating it",
+            root.display()
+        );
         let _ = fs::remove_dir_all(root);
         fs::create_dir_all(root.join("drafts")).unwrap();
         for folder in 0..articles.div_ceil(1000) {
@@ -304,9 +316,12 @@ fn frame(value: &Value) -> Vec<u8> {
 
 impl Lsp {
     fn start(root: &Path) -> Lsp {
-        let log = fs::File::create(root.join("../lsp-stderr.log")).unwrap();
+        let log = fs::File::create(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data/lsp-stderr.log"),
+        )
+        .unwrap();
         let started = Instant::now();
-        let mut child = Command::new(VERBATIM)
+        let mut child = Command::new(verbatim())
             .arg("lsp")
             .current_dir(root)
             .stdin(Stdio::piped())
@@ -463,6 +478,14 @@ struct LspResult {
     pull_ms: Vec<f64>,
     open_ms: Vec<f64>,
     source_edit_ms: Vec<f64>,
+    /// A verdict-changing source edit: the first pull right after the `didChange` (answer time).
+    source_pull_first_ms: Vec<f64>,
+    /// … the first pull whose diagnostics show the edit (the server-side re-check once the edit is applied).
+    source_pull_ms: Vec<f64>,
+    /// … the pushed diagnostics showing the edit (includes the debounce).
+    source_push_ms: Vec<f64>,
+    /// How many first pulls already showed the edit.
+    source_pull_first_fresh: usize,
     peak_rss_kb: u64,
     warm_start: Option<f64>,
     warm_peak_rss_kb: u64,
@@ -557,6 +580,98 @@ fn cache_files() -> Vec<PathBuf> {
         .collect()
 }
 
+/// Source edits that change a verdict, seen through pulls: replace the first word of a verified quote's passage
+/// in the open source (the quote drifts), then put it back, 20 times. After each `didChange` the draft's
+/// diagnostics are pulled at once and then every millisecond until they show the edit: the first answer, the
+/// first answer showing the edit, and the pushed diagnostics showing it are timed. A server that applies
+/// source buffers only after its debounce answers the first pull from the old sources.
+fn source_edit_pulls(
+    lsp: &mut Lsp,
+    result: &mut LspResult,
+    draft_uri: &str,
+    source_uri: &str,
+    body: &mut String,
+    mut version: i32,
+    target: &LabelRow,
+) {
+    let pull = |lsp: &mut Lsp| {
+        lsp.request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": draft_uri}}),
+            Duration::from_secs(60),
+        )
+        .map(|(at, m)| (at, m["result"]["items"].clone()))
+    };
+    // Let the last pushes land, then take the diagnostics of the unedited source.
+    std::thread::sleep(Duration::from_millis(200));
+    let Some((_, original)) = pull(lsp) else {
+        result.notes.push("no answer to a diagnostics pull".into());
+        return;
+    };
+    let Some(at) = body.find(&target.text) else {
+        return;
+    };
+    let word = target.text.split(' ').next().unwrap_or("").to_string();
+    let (line, character) = line_utf16(body, at);
+    for k in 0..20 {
+        let edited = k % 2 == 0;
+        let (old, new) = if edited {
+            (word.as_str(), "zzyzx")
+        } else {
+            ("zzyzx", word.as_str())
+        };
+        let end = character + old.encode_utf16().count();
+        body.replace_range(at..at + old.len(), new);
+        version += 1;
+        let seen_before = lsp.seen.len();
+        let sent = Instant::now();
+        lsp.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": source_uri, "version": version}, "contentChanges": [{"range": {"start": {"line": line, "character": character}, "end": {"line": line, "character": end}}, "text": new}]}),
+        );
+        let shows = |items: &Value| (*items != original) == edited;
+        let mut first = true;
+        loop {
+            let Some((at, items)) = pull(lsp) else {
+                result.notes.push("no answer to a diagnostics pull".into());
+                return;
+            };
+            let ms = (at - sent).as_secs_f64() * 1e3;
+            if first {
+                result.source_pull_first_ms.push(ms);
+                result.source_pull_first_fresh += usize::from(shows(&items));
+                first = false;
+            }
+            if shows(&items) {
+                result.source_pull_ms.push(ms);
+                break;
+            }
+            if ms > 10_000.0 {
+                result
+                    .notes
+                    .push("no pulled diagnostics showed a source edit within 10 s".into());
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let is_push =
+            |m: &Value| is_diagnostics_for(m, draft_uri) && shows(&m["params"]["diagnostics"]);
+        let pushed = lsp.seen[seen_before..]
+            .iter()
+            .find(|(_, m)| is_push(m))
+            .map(|(at, _)| *at)
+            .or_else(|| lsp.wait(Duration::from_secs(10), is_push).map(|(at, _)| at));
+        match pushed {
+            Some(at) => result.source_push_ms.push((at - sent).as_secs_f64() * 1e3),
+            None => result
+                .notes
+                .push("no pushed diagnostics showed a source edit".into()),
+        }
+        // Let the re-checks of this edit finish before the next one.
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn drive_lsp(ws: &Workspace, keystrokes: usize, opens: usize) -> LspResult {
     let mut result = LspResult::default();
     let root = ws.root.canonicalize().unwrap();
@@ -628,6 +743,7 @@ fn drive_lsp(ws: &Workspace, keystrokes: usize, opens: usize) -> LspResult {
         } else {
             text.remove(at_byte);
         }
+        let seen_before = lsp.seen.len();
         let sent = Instant::now();
         lsp.notify(
             "textDocument/didChange",
@@ -647,9 +763,14 @@ fn drive_lsp(ws: &Workspace, keystrokes: usize, opens: usize) -> LspResult {
             }
         }
         let v = version;
-        let pushed = lsp.wait(Duration::from_secs(60), |m| {
-            is_diagnostics_for(m, &draft_uri) && m["params"]["version"] == json!(v)
-        });
+        let is_push =
+            |m: &Value| is_diagnostics_for(m, &draft_uri) && m["params"]["version"] == json!(v);
+        // The push may have come while the pull was awaited (a slow pull under load).
+        let pushed = lsp.seen[seen_before..]
+            .iter()
+            .find(|(_, m)| is_push(m))
+            .cloned()
+            .or_else(|| lsp.wait(Duration::from_secs(60), is_push));
         match pushed {
             Some((at, _)) if !pull_phase => result.push_ms.push((at - sent).as_secs_f64() * 1e3),
             Some(_) => {}
@@ -678,20 +799,41 @@ fn drive_lsp(ws: &Workspace, keystrokes: usize, opens: usize) -> LspResult {
         );
     }
 
-    // Editing a source: open the source of a quote, change a word, time until the draft is re-published.
-    if let Some(source) = labels.iter().find_map(|l| l.source.clone()) {
+    // Editing a source: open the source of a verified quote, insert a word in a line near its end, time until
+    // the draft is re-published (includes the debounce).
+    let target = labels.iter().find_map(|l| {
+        // A verified quote found once in its source and nowhere else (no wire copy keeps it verified).
+        let source = l
+            .source
+            .as_ref()
+            .filter(|_| l.verdict == "verified" && l.group.len() <= 1)?;
+        let body = fs::read_to_string(root.join(source)).ok()?;
+        (body.matches(&l.text).count() == 1).then(|| l.clone())
+    });
+    if let Some(source) = target
+        .as_ref()
+        .and_then(|t| t.source.clone())
+        .or_else(|| labels.iter().find_map(|l| l.source.clone()))
+    {
         let path = root.join(&source);
         let uri = file_uri(&path);
         let mut body = fs::read_to_string(&path).unwrap();
         lsp.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "markdown", "version": 1, "text": body}}));
         std::thread::sleep(Duration::from_millis(300));
         let line = body.lines().count().saturating_sub(3);
-        for k in 0..5 {
-            body.push_str("\nEdited paragraph.\n");
+        let mut version = 1;
+        for _ in 0..5 {
+            let at = body
+                .split_inclusive('\n')
+                .take(line)
+                .map(str::len)
+                .sum::<usize>();
+            body.insert_str(at, "Edited. ");
+            version += 1;
             let sent = Instant::now();
             lsp.notify(
                 "textDocument/didChange",
-                json!({"textDocument": {"uri": uri, "version": k + 2}, "contentChanges": [{"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}}, "text": "Edited. "}]}),
+                json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"range": {"start": {"line": line, "character": 0}, "end": {"line": line, "character": 0}}, "text": "Edited. "}]}),
             );
             let got = lsp.wait(Duration::from_secs(60), |m| {
                 is_diagnostics_for(m, &draft_uri)
@@ -705,6 +847,17 @@ fn drive_lsp(ws: &Workspace, keystrokes: usize, opens: usize) -> LspResult {
                     break;
                 }
             }
+        }
+        if let Some(target) = &target {
+            source_edit_pulls(
+                &mut lsp,
+                &mut result,
+                &draft_uri,
+                &uri,
+                &mut body,
+                version,
+                target,
+            );
         }
     }
     result.peak_rss_kb = vm_hwm_kb(lsp.child.id()).unwrap_or(0);
@@ -802,7 +955,7 @@ struct CheckResult {
 }
 
 fn run_check(ws: &Workspace, drafts: usize, out: &Path, cold: bool) -> CheckResult {
-    let mut command = Command::new(VERBATIM);
+    let mut command = Command::new(verbatim());
     if cold {
         command.env("VERBATIM_CACHE_DIR", "off");
     }
@@ -1087,6 +1240,10 @@ struct Options {
     data: PathBuf,
     keystrokes: usize,
     rapidfuzz_quotes: usize,
+    /// At most this many drafts for `verbatim check` (the workspace keeps all it was generated with).
+    check_drafts: Option<usize>,
+    /// Leave out ripgrep and RapidFuzz.
+    no_peers: bool,
 }
 
 fn machine() -> String {
@@ -1137,7 +1294,7 @@ fn run(options: &Options) {
     let mut report = String::new();
     let _ = writeln!(report, "# verbatim benchmark report\n");
     let _ = writeln!(report, "- machine: {}", machine());
-    let _ = writeln!(report, "- binary: {VERBATIM}");
+    let _ = writeln!(report, "- binary: {}", verbatim());
     let _ = writeln!(
         report,
         "- mode: {}",
@@ -1186,6 +1343,7 @@ fn run(options: &Options) {
         );
         eprintln!("   check …");
         let load_check = load_average();
+        let drafts = options.check_drafts.map_or(drafts, |n| n.min(drafts));
         let check = run_check(
             &ws,
             drafts,
@@ -1206,14 +1364,18 @@ fn run(options: &Options) {
             true,
         );
         eprintln!("   peers …");
-        let rg = run_ripgrep(&ws, 1, drafts.min(60), &scratch);
+        let rg = if options.no_peers {
+            None
+        } else {
+            run_ripgrep(&ws, 1, drafts.min(60), &scratch)
+        };
         // RapidFuzz is slow: more quotes on the small corpus (for accuracy), fewer on the big one.
         let rf_quotes = match articles {
             0..=1000 => options.rapidfuzz_quotes * 10,
             1001..=10_000 => options.rapidfuzz_quotes,
             _ => options.rapidfuzz_quotes / 6,
         };
-        let rf = if rf_quotes > 0 {
+        let rf = if rf_quotes > 0 && !options.no_peers {
             run_rapidfuzz(&ws, rf_quotes, &scratch)
         } else {
             None
@@ -1221,7 +1383,7 @@ fn run(options: &Options) {
         let p = |v: &[f64], q| percentile(&sorted(v.to_vec()), q);
         let server_full = p(&lsp.open_ms, 50.0);
         rows.push(format!(
-            "| {articles} | {:.0} | {:.2} | {} | {} | {:.1} / {:.1} / {:.1} | {:.1} / {:.1} / {:.1} | {:.1} | {:.0} ({:.2}×) | {:.0} | {:.2} s | {:.1} | {:.2} | {} | {} |",
+            "| {articles} | {:.0} | {:.2} | {} | {} | {:.1} / {:.1} / {:.1} | {:.1} / {:.1} / {:.1} | {:.1} | {:.0} ({:.2}×) | {:.0} | {} | {:.2} s | {:.1} | {:.2} | {} | {} |",
             ws.source_bytes as f64 / 1e6,
             lsp.cold_start,
             lsp.index_done.map_or("—".into(), |d| format!("{d:.2}")),
@@ -1232,6 +1394,19 @@ fn run(options: &Options) {
             lsp.peak_rss_kb as f64 / 1024.0,
             lsp.peak_rss_kb as f64 * 1024.0 / ws.source_bytes as f64,
             p(&lsp.source_edit_ms, 50.0),
+            if lsp.source_pull_ms.is_empty() {
+                "—".to_string()
+            } else {
+                format!(
+                    "{:.1} / {:.1} · {:.1} / {:.1} · {:.0} / {:.0}",
+                    p(&lsp.source_pull_first_ms, 50.0),
+                    p(&lsp.source_pull_first_ms, 95.0),
+                    p(&lsp.source_pull_ms, 50.0),
+                    p(&lsp.source_pull_ms, 95.0),
+                    p(&lsp.source_push_ms, 50.0),
+                    p(&lsp.source_push_ms, 95.0),
+                )
+            },
             single.usage.wall,
             check.drafts as f64 / check.usage.wall,
             (check.usage.user + check.usage.system) / check.usage.wall,
@@ -1240,7 +1415,7 @@ fn run(options: &Options) {
         ));
         let _ = writeln!(
             report,
-            "- {articles} articles: {} drafts for accuracy/throughput; load before LSP {load_lsp}, before check {load_check}; $/progress reports: {} ({:?}…); first diagnostics: {}; requests during indexing answered in {}; RSS after cold start {:.0} MB; index snapshot {:.0} MB, peak RSS after a warm start {:.0} MB; keystrokes {} (push raw p50 {:.1} ms incl. {DEBOUNCE_MS} ms debounce); full checks via didOpen: {}; check of {} drafts: {:.2} s wall, {:.2} s user+sys, peak RSS {:.0} MB, exit {}{}",
+            "- {articles} articles: {} drafts for accuracy/throughput; load before LSP {load_lsp}, before check {load_check}; $/progress reports: {} ({:?}…); first diagnostics: {}; requests during indexing answered in {}; RSS after cold start {:.0} MB; index snapshot {:.0} MB, peak RSS after a warm start {:.0} MB; keystrokes {} (push raw p50 {:.1} ms incl. {DEBOUNCE_MS} ms debounce); verdict-changing source edits {} (first pull already showing the edit: {}); full checks via didOpen: {}; check of {} drafts: {:.2} s wall, {:.2} s user+sys, peak RSS {:.0} MB, exit {}{}",
             check.drafts,
             lsp.progress_reports,
             lsp.progress_percentages.iter().take(12).collect::<Vec<_>>(),
@@ -1251,6 +1426,8 @@ fn run(options: &Options) {
             lsp.warm_peak_rss_kb as f64 / 1024.0,
             lsp.push_ms.len(),
             p(&lsp.push_ms, 50.0),
+            lsp.source_pull_ms.len(),
+            lsp.source_pull_first_fresh,
             lsp.open_ms.len(),
             check.drafts,
             check.usage.wall,
@@ -1330,9 +1507,9 @@ fn run(options: &Options) {
 fn assemble(head: &str, rows: &[String], accuracy: &str, kinds: &str, peers: &str) -> String {
     let mut out = head.to_string();
     out.push_str("\n## Latency, memory, throughput\n\n");
-    out.push_str("Times in ms unless marked. Keystroke: `didChange` inside a quote → diagnostics. *push* = pushed `publishDiagnostics` of that version minus the server's 60 ms debounce; *pull* = `textDocument/diagnostic` answered (the server-side re-check). *Full check* = `didOpen` of another draft → its diagnostics (median; nothing cached). *Source edit* = `didChange` of an open source → the draft's diagnostics re-published (includes the 60 ms debounce). *Cold start* = spawn → the draft's first diagnostics with no index snapshot in the cache directory; *warm start* = the same with the snapshot the first server wrote. *check 1 draft* = `verbatim check` of one draft with the cache off, process start to exit (reads and indexes the corpus). *drafts/s* and *CPU use* = `verbatim check` over all the drafts (1,000 at 10k articles) with the snapshot present; CPU use = (user+sys)/wall. *Ratio* = verbatim full check / peer time for the same 60 quotes.\n\n");
-    out.push_str("| articles | MB | cold start s | indexed s | warm start s | keystroke push p50/p95/p99 | keystroke pull p50/p95/p99 | full check | peak RSS MB (× corpus) | source edit | check 1 draft | drafts/s | CPU use (cores) | rg -F (verbatim/rg) | RapidFuzz (verbatim/rf) |\n");
-    out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    out.push_str("Times in ms unless marked. Keystroke: `didChange` inside a quote → diagnostics. *push* = pushed `publishDiagnostics` of that version minus the server's 60 ms debounce; *pull* = `textDocument/diagnostic` answered (the server-side re-check). *Full check* = `didOpen` of another draft → its diagnostics (median; nothing cached). *Source edit* = `didChange` of an open source → the draft's diagnostics re-published (includes the 60 ms debounce). *Source edit, verdict changes* = a word of a verified quote's passage replaced in the open source, then put back (20 edits): a `textDocument/diagnostic` pull right after each `didChange` (its answer time), pulls every millisecond until one shows the changed verdict (the server-side re-check once the server has applied the edit), and the pushed diagnostics showing it. *Cold start* = spawn → the draft's first diagnostics with no index snapshot in the cache directory; *warm start* = the same with the snapshot the first server wrote. *check 1 draft* = `verbatim check` of one draft with the cache off, process start to exit (reads and indexes the corpus). *drafts/s* and *CPU use* = `verbatim check` over all the drafts (1,000 at 10k articles) with the snapshot present; CPU use = (user+sys)/wall. *Ratio* = verbatim full check / peer time for the same 60 quotes.\n\n");
+    out.push_str("| articles | MB | cold start s | indexed s | warm start s | keystroke push p50/p95/p99 | keystroke pull p50/p95/p99 | full check | peak RSS MB (× corpus) | source edit | source edit, verdict changes: first pull p50/p95 · pull showing it p50/p95 · push p50/p95 | check 1 draft | drafts/s | CPU use (cores) | rg -F (verbatim/rg) | RapidFuzz (verbatim/rf) |\n");
+    out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for row in rows {
         out.push_str(row);
         out.push('\n');
@@ -1407,6 +1584,8 @@ fn main() {
                 rapidfuzz_quotes: value("--rapidfuzz-quotes")
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(if quick { 6 } else { 60 }),
+                check_drafts: value("--check-drafts").and_then(|v| v.parse().ok()),
+                no_peers: args.iter().any(|a| a == "--no-peers"),
             };
             run(&options);
         }

@@ -5,9 +5,12 @@
 //! Each entry point takes arbitrary bytes and panics only when verbatim misbehaves: a panic inside verbatim,
 //! an invalid byte range, an edit that disagrees with the same edit on a `String`, or a language server that
 //! hangs (does not answer a request or does not stop after `exit`).
+//!
+//! Shared with the tests: the text pieces and the range check (`tests/support/pieces.rs`, also used by
+//! `tests/engine_properties.rs`) and the LSP wire format with a fake editor's answers (`tests/support/wire.rs`,
+//! also used by the test clients).
 #![allow(dead_code)]
 
-use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -24,105 +27,19 @@ use verbatim::lsp::position::{
 };
 use verbatim::workspace::{decode_text, Workspace};
 
+#[path = "../tests/support/pieces.rs"]
+mod pieces;
+#[path = "../tests/support/wire.rs"]
+mod wire;
+
+pub use pieces::{assert_range, PIECES};
+use wire::{frame, plain_uri as uri_of};
+
 /// Reads fuzz bytes as choices; past the end every read is 0.
 pub struct Reader<'a> {
     data: &'a [u8],
     at: usize,
 }
-
-/// Pieces that fuzzed texts are made of: every quote mark the engine knows, editorial marks, Markdown syntax,
-/// line endings, emoji, combining marks, right-to-left text, control characters and words of the source.
-pub const PIECES: &[&str] = &[
-    "\"",
-    "“",
-    "”",
-    "‘",
-    "’",
-    "'",
-    "«",
-    "»",
-    "„",
-    "‚",
-    "「",
-    "」",
-    "『",
-    "』",
-    "‹",
-    "›",
-    "〝",
-    "〞",
-    "＂",
-    "…",
-    "...",
-    ". . .",
-    "[",
-    "]",
-    "(",
-    ")",
-    "[sic]",
-    "[...]",
-    "[the bloc]",
-    "> ",
-    ">",
-    "`",
-    "```",
-    "    ",
-    "*",
-    "**",
-    "_",
-    "#",
-    "- ",
-    "1. ",
-    "---\n",
-    "<!--",
-    "-->",
-    "<!-- verbatim-ignore -->",
-    "\n",
-    "\r\n",
-    "\r",
-    "\n\n",
-    " ",
-    "\u{a0}",
-    "\t",
-    "—",
-    "–",
-    "-",
-    "😀",
-    "👩\u{200d}💻",
-    "e\u{301}",
-    "\u{301}",
-    "שלום",
-    "مرحبا",
-    "\u{202e}",
-    "\u{200b}",
-    "\u{feff}",
-    "北约",
-    "\u{0}",
-    "\u{7}",
-    "\u{1b}",
-    "\u{fffd}",
-    "the",
-    "parties",
-    "oppose",
-    "further",
-    "expansion",
-    "of",
-    "NATO",
-    "and",
-    "call",
-    "for",
-    "North",
-    "Atlantic",
-    "Cold",
-    "War",
-    "don’t",
-    "it's",
-    "1,000",
-    "[link](http://y.org)",
-    "|",
-    "<b>",
-    "&amp;",
-];
 
 impl<'a> Reader<'a> {
     pub fn new(data: &'a [u8]) -> Reader<'a> {
@@ -178,18 +95,6 @@ impl<'a> Reader<'a> {
         self.at = self.data.len();
         String::from_utf8_lossy(rest).into_owned()
     }
-}
-
-pub fn assert_range(text: &str, range: &Range<usize>, what: &str) {
-    assert!(
-        range.start <= range.end && range.end <= text.len(),
-        "{what}: {range:?} out of 0..{}",
-        text.len()
-    );
-    assert!(
-        text.is_char_boundary(range.start) && text.is_char_boundary(range.end),
-        "{what}: {range:?} splits a character"
-    );
 }
 
 pub const SOURCE: &str = "---\ntitle: Statement\ndate: 2022-02-04\n---\n\n“The parties oppose the further expansion \
@@ -453,44 +358,15 @@ pub fn lsp_workspace() -> &'static PathBuf {
     })
 }
 
-fn uri_of(path: &std::path::Path) -> String {
-    format!("file://{}", path.display())
-}
-
-fn frame(body: &[u8]) -> Vec<u8> {
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend_from_slice(body);
-    out
-}
-
 /// Reads one framed message from the server; `None` at the end of the stream.
 async fn read_frame<R: tokio::io::AsyncBufRead + Unpin>(reader: &mut R) -> Option<Value> {
-    use tokio::io::{AsyncBufReadExt, AsyncReadExt};
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).await.ok()? == 0 {
-            return None;
+    match wire::read_frame_async(reader).await {
+        wire::Frame::Message(message) => Some(message),
+        wire::Frame::Garbage(garbage) => {
+            panic!("the server wrote something else than framed JSON: {garbage:?}")
         }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        let (name, value) = line
-            .split_once(':')
-            .expect("the server wrote a header line");
-        assert!(
-            name.eq_ignore_ascii_case("Content-Length")
-                || name.eq_ignore_ascii_case("Content-Type"),
-            "{line}"
-        );
-        if name.eq_ignore_ascii_case("Content-Length") {
-            length = value.trim().parse::<usize>().ok();
-        }
+        wire::Frame::End => None,
     }
-    let mut body = vec![0; length.expect("the server sent a Content-Length")];
-    reader.read_exact(&mut body).await.ok()?;
-    Some(serde_json::from_slice(&body).expect("the server wrote valid JSON"))
 }
 
 struct Ids {
@@ -511,10 +387,14 @@ impl Ids {
     }
 }
 
-/// Whether the fuzzed client may leave `workspace/configuration` unanswered for ever. Off until the server
-/// times out its requests to the client: a handler waiting for the answer never finishes, so `exit` never
-/// stops the server (see RELIABILITY.md, `tests/robustness_lsp.rs::client_never_answers_configuration`).
-pub const NEVER_ANSWER_CONFIGURATION: bool = false;
+/// Whether the fuzzed client may leave `workspace/configuration` unanswered for ever (in half the sessions that
+/// do not answer it properly; the other half answer with the wrong shape). The server times out its requests to the client and stops within a grace period
+/// after `exit` whatever its handlers wait for (see RELIABILITY.md), so a session must still answer every
+/// request and stop in time.
+pub const NEVER_ANSWER_CONFIGURATION: bool = true;
+
+/// How long the server may take to stop after `exit` (its grace period for running handlers is 1 s).
+pub const EXIT_DEADLINE: Duration = Duration::from_secs(5);
 
 /// How long the server may take to answer everything once the client is done (a hang is a failure).
 pub const LSP_DEADLINE: Duration = Duration::from_secs(20);
@@ -542,6 +422,8 @@ async fn lsp_session(data: &[u8]) {
     let flags = r.byte();
     let raw_frames = flags & 0x40 != 0;
     let answer_configuration = flags & 2 == 0;
+    // Of the sessions that do not answer `workspace/configuration` properly, half never answer it.
+    let never_answer_configuration = NEVER_ANSWER_CONFIGURATION && flags & 4 != 0;
     let capabilities = match flags % 4 {
         0 => json!({}),
         _ => json!({
@@ -571,11 +453,6 @@ async fn lsp_session(data: &[u8]) {
     let (client_in, client_out) = tokio::io::split(client_side);
     let client_out = Arc::new(tokio::sync::Mutex::new(client_out));
     let answered: Arc<Mutex<HashSet<i64>>> = Arc::default();
-    // Set (under the writer's lock) once `exit` is written; `late` when the client answered one of the server's
-    // requests after that (or never): the server then waits for ever for that answer (known bug, see
-    // RELIABILITY.md), so the session does not fail for not stopping.
-    let exit_sent = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let late = Arc::new(std::sync::atomic::AtomicBool::new(false));
     let (answer_tx, mut answer_rx) = tokio::sync::mpsc::unbounded_channel::<i64>();
 
     // The client's reader: records answers, answers the server's requests like an editor (or never answers
@@ -583,8 +460,6 @@ async fn lsp_session(data: &[u8]) {
     {
         let answered = answered.clone();
         let writer = client_out.clone();
-        let exit_sent = exit_sent.clone();
-        let late = late.clone();
         tokio::spawn(async move {
             let mut reader = tokio::io::BufReader::new(client_in);
             while let Some(message) = read_frame(&mut reader).await {
@@ -597,33 +472,24 @@ async fn lsp_session(data: &[u8]) {
                         answered.lock().unwrap().insert(id);
                         let _ = answer_tx.send(id);
                     }
-                    (Some(method), Some(id)) => {
+                    (Some(_), Some(_)) => {
                         if std::env::var_os("VERBATIM_FUZZ_TRACE").is_some() {
                             eprintln!("<< {message}");
                         }
-                        let result = match method {
-                            "workspace/configuration"
-                                if !answer_configuration && NEVER_ANSWER_CONFIGURATION =>
-                            {
-                                late.store(true, std::sync::atomic::Ordering::SeqCst);
-                                continue;
+                        let configuration = |items| {
+                            if answer_configuration {
+                                Some(Value::Array(vec![json!({ "min_words": 2 }); items]))
+                            } else if never_answer_configuration {
+                                None
+                            } else {
+                                // An answer of the wrong shape: too few items, not objects.
+                                Some(json!([null, 3]))
                             }
-                            // Answers of the wrong shape: too few items, not objects.
-                            "workspace/configuration" if !answer_configuration => json!([null, 3]),
-                            "workspace/configuration" => {
-                                let items =
-                                    message["params"]["items"].as_array().map_or(0, Vec::len);
-                                Value::Array(vec![json!({ "min_words": 2 }); items])
-                            }
-                            "workspace/applyEdit" => json!({ "applied": false }),
-                            _ => Value::Null,
                         };
-                        let reply = json!({ "jsonrpc": "2.0", "id": id, "result": result });
-                        let mut out = writer.lock().await;
-                        if exit_sent.load(std::sync::atomic::Ordering::SeqCst) {
-                            late.store(true, std::sync::atomic::Ordering::SeqCst);
+                        if let Some(reply) = wire::editor_reply(&message, configuration, false) {
+                            let mut out = writer.lock().await;
+                            let _ = out.write_all(&wire::frame_message(&reply)).await;
                         }
-                        let _ = out.write_all(&frame(reply.to_string().as_bytes())).await;
                     }
                     _ => {}
                 }
@@ -634,18 +500,10 @@ async fn lsp_session(data: &[u8]) {
     let trace = std::env::var_os("VERBATIM_FUZZ_TRACE").is_some();
     let send = |message: Vec<u8>| {
         let writer = client_out.clone();
-        let is_exit = message.ends_with(br#""method":"exit","params":null}"#);
-        let exit_sent = exit_sent.clone();
         if trace {
             eprintln!(">> {}", String::from_utf8_lossy(&message));
         }
-        async move {
-            let mut out = writer.lock().await;
-            if is_exit {
-                exit_sent.store(true, std::sync::atomic::Ordering::SeqCst);
-            }
-            out.write_all(&message).await.is_ok()
-        }
+        async move { writer.lock().await.write_all(&message).await.is_ok() }
     };
     let mut ids = Ids {
         next: 1,
@@ -682,7 +540,7 @@ async fn lsp_session(data: &[u8]) {
     .await;
 
     let mut exited = false;
-    let mut broken = false; // a raw frame may end the session (the server stops reading)
+    let mut shutdown_sent = false;
     let steps = r.below(48);
     for _ in 0..steps {
         if r.done() {
@@ -737,7 +595,6 @@ async fn lsp_session(data: &[u8]) {
             ),
             15 => ids.request(["textDocument/completion", "workspace/symbol", "verbatim/unknown"][r.below(3)], json!({})),
             16 if raw_frames => {
-                broken = true;
                 let body = r.text(10).into_bytes();
                 if r.byte() & 1 == 0 { frame(&body) } else { body }
             }
@@ -745,7 +602,10 @@ async fn lsp_session(data: &[u8]) {
                 tokio::time::sleep(Duration::from_millis(u64::from(r.byte() % 80))).await;
                 continue;
             }
-            18 => ids.request("shutdown", Value::Null),
+            18 => {
+                shutdown_sent = true;
+                ids.request("shutdown", Value::Null)
+            }
             19 => {
                 exited = true;
                 notify("exit", Value::Null)
@@ -757,6 +617,7 @@ async fn lsp_session(data: &[u8]) {
         }
     }
     if !exited {
+        shutdown_sent = true;
         send(ids.request("shutdown", Value::Null)).await;
         // Every request gets an answer in time (a cancelled one an error; after `shutdown`, an error).
         let wait = async {
@@ -771,7 +632,7 @@ async fn lsp_session(data: &[u8]) {
             }
         };
         let _ = tokio::time::timeout(LSP_DEADLINE, wait).await;
-        if !broken {
+        {
             let answered = answered.lock().unwrap();
             let missing: Vec<&i64> = ids
                 .expected
@@ -785,16 +646,19 @@ async fn lsp_session(data: &[u8]) {
         }
         send(notify("exit", Value::Null)).await;
     }
-    let mut server = server;
-    let mut stopped = tokio::time::timeout(Duration::from_secs(2), &mut server).await;
-    if stopped.is_err() {
-        // A raw frame makes the server stop reading (known bug), so it never reads the answers it waits for.
-        if late.load(std::sync::atomic::Ordering::SeqCst) || broken {
-            server.abort();
-            return; // the known hang: a server request answered after `exit` (see above)
-        }
-        stopped = tokio::time::timeout(LSP_DEADLINE, &mut server).await;
+    let stopped = tokio::time::timeout(EXIT_DEADLINE, server).await;
+    let Ok(joined) = stopped else {
+        panic!("the server did not stop within {EXIT_DEADLINE:?} of `exit`");
+    };
+    let end = joined.expect("the server's task panicked");
+    assert!(
+        end.exit_received,
+        "the session ended without `exit`: {end:?}"
+    );
+    if !shutdown_sent {
+        assert!(
+            !end.shutdown_received,
+            "`shutdown` noted though never sent: {end:?}"
+        );
     }
-    assert!(stopped.is_ok(), "the server did not stop after `exit`");
-    assert!(stopped.unwrap().is_ok(), "the server's task panicked");
 }

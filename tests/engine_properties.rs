@@ -4,82 +4,10 @@
 use proptest::prelude::*;
 use verbatim::engine::{find_quotes, Corpus, EngineSettings, TextFormat, Verdict};
 
-/// Pieces that exercise the quote finder: marks of every style, editorial marks, Markdown syntax, line
-/// endings, emoji, combining marks, right-to-left text and control characters.
-const PIECES: &[&str] = &[
-    "\"",
-    "“",
-    "”",
-    "‘",
-    "’",
-    "'",
-    "«",
-    "»",
-    "„",
-    "‚",
-    "「",
-    "」",
-    "『",
-    "』",
-    "‹",
-    "›",
-    "…",
-    "...",
-    "[",
-    "]",
-    "(",
-    ")",
-    "[sic]",
-    "[...]",
-    "> ",
-    ">",
-    "`",
-    "```",
-    "    ",
-    "*",
-    "**",
-    "_",
-    "#",
-    "- ",
-    "1. ",
-    "---\n",
-    "<!--",
-    "-->",
-    "<!-- verbatim-ignore -->",
-    "\n",
-    "\r\n",
-    "\r",
-    "\n\n",
-    " ",
-    "\u{a0}",
-    "\t",
-    "—",
-    "–",
-    "-",
-    "😀",
-    "👩‍👩‍👧",
-    "e\u{301}",
-    "שלום",
-    "مرحبا",
-    "北约",
-    "\u{0}",
-    "\u{7}",
-    "\u{202e}",
-    "\u{feff}",
-    "the",
-    "parties",
-    "oppose",
-    "NATO",
-    "call",
-    "for",
-    "Cold",
-    "War",
-    "don’t",
-    "it's",
-    "1,000",
-    "http://x.org/\"a\"",
-    "[link](http://y.org)",
-];
+#[path = "support/pieces.rs"]
+mod pieces;
+
+use pieces::{assert_range, PIECES};
 
 fn draft_text() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(PIECES), 0..120).prop_map(|pieces| pieces.concat())
@@ -102,18 +30,6 @@ fn corpus() -> Corpus {
     corpus
 }
 
-fn assert_valid(text: &str, range: &std::ops::Range<usize>) {
-    assert!(
-        range.start <= range.end && range.end <= text.len(),
-        "{range:?} out of {}",
-        text.len()
-    );
-    assert!(
-        text.is_char_boundary(range.start) && text.is_char_boundary(range.end),
-        "{range:?} splits a char"
-    );
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
@@ -122,23 +38,23 @@ proptest! {
         let format = if markdown { TextFormat::Markdown } else { TextFormat::PlainText };
         let settings = EngineSettings { min_words, ..EngineSettings::default() };
         for quote in find_quotes(&text, format, &settings) {
-            assert_valid(&text, &quote.range);
-            assert_valid(&text, &quote.outer);
+            assert_range(&text, &quote.range, "quote.range");
+            assert_range(&text, &quote.outer, "quote.outer");
             prop_assert!(quote.outer.start <= quote.range.start && quote.range.end <= quote.outer.end);
             for segment in &quote.segments {
-                assert_valid(&text, segment);
+                assert_range(&text, segment, "segment");
                 prop_assert!(quote.range.start <= segment.start && segment.end <= quote.range.end);
             }
         }
         let corpus = corpus();
         for finding in corpus.check_draft(&text, format, &settings) {
             for edit in &finding.edits {
-                assert_valid(&text, &edit.quote_range);
-                assert_valid(SOURCE, &edit.source_range);
+                assert_range(&text, &edit.quote_range, "edit.quote_range");
+                assert_range(SOURCE, &edit.source_range, "edit.source_range");
             }
             if let Some(passage) = &finding.passage {
-                assert_valid(SOURCE, &passage.range);
-                assert_valid(SOURCE, &passage.sentence);
+                assert_range(SOURCE, &passage.range, "passage.range");
+                assert_range(SOURCE, &passage.sentence, "passage.sentence");
             }
         }
     }

@@ -3,7 +3,7 @@
 //! text against the same sources, and the server's memory (VmRSS) must stay flat.
 //!
 //! `VERBATIM_SOAK_EDITS` sets the number of edits (10,000 by default).
-#[path = "robustness_client.rs"]
+#[path = "support/process.rs"]
 mod client;
 
 use std::path::Path;

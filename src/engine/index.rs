@@ -131,9 +131,29 @@ impl Postings {
     }
 }
 
+/// Postings a quote's terms may vote with in [`Corpus::candidates`] before the vote stops (past the first
+/// [`ALWAYS_VOTING`] terms). The verdict cache replays the same vote to know what a finding depended on.
+pub(super) const VOTE_VOLUME: usize = 400_000;
+/// The rarest terms vote whatever their postings.
+pub(super) const ALWAYS_VOTING: usize = 4;
+
+/// Which corpus value this is: every corpus made (new, restored, rebuilt) gets its own, so a verdict cache can
+/// tell a corpus built anew from the one it was filled from, even when their counters agree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct CorpusInstance(u64);
+
+impl Default for CorpusInstance {
+    fn default() -> CorpusInstance {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        CorpusInstance(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 /// All sources of a workspace, indexed for quote look-up.
 #[derive(Default)]
 pub struct Corpus {
+    /// This corpus value's identity (see [`CorpusInstance`]).
+    pub(super) instance: CorpusInstance,
     pub(super) entries: Vec<Option<Entry>>,
     pub(super) by_key: FastMap<String, SourceId>,
     pub(super) term_ids: FastMap<TermHash, u32>,
@@ -436,7 +456,7 @@ impl Corpus {
         for (rank, &term) in terms.iter().enumerate() {
             let (base, extra) = self.postings.lists(term);
             let length = base.len() + extra.len();
-            if rank >= 4 && volume + length > 400_000 {
+            if rank >= ALWAYS_VOTING && volume + length > VOTE_VOLUME {
                 break;
             }
             volume += length;

@@ -109,8 +109,8 @@ use std::collections::HashMap;
 type FastMap32<V> = HashMap<u32, V, foldhash::fast::FixedState>;
 
 use super::align::{align, quote_items, Alignment, Item, Step};
-use super::index::{Corpus, NO_TERM};
-use super::normalize::{is_negation, normalize_word};
+use super::index::{distinct, Corpus, CorpusInstance, ALWAYS_VOTING, NO_TERM, VOTE_VOLUME};
+use super::normalize::{is_negation, normalize_word, TermHash};
 use super::quotes::{find_quotes, shift_range};
 use super::sentence::sentence_around;
 use super::{EngineSettings, TextFormat};
@@ -121,14 +121,37 @@ const CANDIDATE_SOURCES: usize = 8;
 const WINDOWS_PER_SOURCE: usize = 2;
 
 /// Verdicts remembered by the quote's exact text, so that an edit re-checks only the quotes it touched.
-/// Cleared automatically when the corpus or the settings change; holds only the last check's quotes.
+///
+/// Settings changes clear it. A source change (the corpus `generation` moved) keeps each cached finding that
+/// the change cannot have altered, so editing one source re-checks only the quotes that depended on it. Each
+/// entry remembers what its verdict read from the corpus (`Dependencies`): the quote's unknown words, its
+/// known terms with their document frequencies, how many of them voted for candidate sources, and the
+/// candidate sources aligned with their vote scores (the 8th is the cut). When the corpus moved on by adding
+/// and removing sources only, as many of each (an edit is both: the source comes back under a new id, at or
+/// above the cache's id watermark; no compaction; so every term's weight depends only on its document
+/// frequency), an entry stays valid iff
+/// - its unknown words are still unknown and its terms' document frequencies are unchanged;
+/// - the same number of its terms vote (postings lengths decide where the vote stops);
+/// - every candidate source is still there;
+/// - no added source has a vote score within 1% of the cut (or any vote, when there was no cut),
+///
+/// so its candidates, best passage and also-in list are what a full check would find. When the only
+/// difference is candidates replaced by added sources of exactly their score (an edited source that kept the
+/// quote's words), the candidate list is patched and the quote re-aligned without a new vote. Anything else (a
+/// different number of sources, a compaction, a corpus whose history does not add up) clears it.
+/// `check_draft_cached` returns exactly what [`Corpus::check_draft`] would (`tests/verdict_cache.rs`).
 #[derive(Default)]
 pub struct VerdictCache {
-    generation: u64,
+    /// The corpus every entry is valid for.
+    state: Option<CorpusState>,
     settings: Option<EngineSettings>,
-    entries: HashMap<String, Finding>,
+    entries: HashMap<String, Cached>,
     /// Quotes answered from the cache by the last check (for tests and logs).
     pub last_hits: usize,
+    /// Cached quotes re-checked by the last check because a source change may have altered their verdict.
+    pub last_invalidated: usize,
+    /// Of those, the quotes whose candidate sources followed from the cached ones (no new vote).
+    pub last_kept_candidates: usize,
 }
 
 impl VerdictCache {
@@ -144,6 +167,68 @@ impl VerdictCache {
         self.entries.is_empty()
     }
 }
+
+/// A cached finding and what it was computed from.
+struct Cached {
+    finding: Finding,
+    dependencies: Dependencies,
+}
+
+/// What a quote's verdict read from the corpus (see [`VerdictCache`]).
+#[derive(Clone, Debug)]
+struct Dependencies {
+    /// Hashes of the quote's words no source contained: a new source may make them known.
+    unknown: Vec<TermHash>,
+    /// The quote's distinct known terms and their document frequencies.
+    terms: Vec<(u32, u32)>,
+    /// How many terms voted for candidate sources.
+    voters: usize,
+    /// The candidate sources that were aligned, best first, and their vote scores.
+    candidates: Vec<(SourceId, f32)>,
+}
+
+impl Dependencies {
+    /// The vote score of the `CANDIDATE_SOURCES`-th candidate; `None` when fewer sources had any vote (then any
+    /// new source with a vote would be a candidate).
+    fn cut(&self) -> Option<f32> {
+        self.candidates.get(CANDIDATE_SOURCES - 1).map(|&(_, s)| s)
+    }
+}
+
+/// Whether a cached finding survives a source change.
+enum Validity {
+    Valid,
+    /// The candidates changed only by sources replaced with equally scored ones (an edited source comes back
+    /// under a new id): re-check with these candidates, without voting again.
+    Candidates(Vec<SourceId>),
+    Recheck,
+}
+
+/// The corpus counters a cache is valid for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct CorpusState {
+    generation: u64,
+    /// Sources ever inserted: ids at or above this were added later.
+    ids: usize,
+    live: usize,
+    dead: usize,
+    /// The corpus value itself: one built anew (a re-index) is another, even with the same counters.
+    instance: CorpusInstance,
+}
+
+/// What changed in a corpus since a cache's state.
+enum Changes {
+    /// Nothing: every entry is valid.
+    None,
+    /// Sources were added and removed, as many of each: each added source still in the corpus, with its sorted
+    /// distinct terms.
+    Sources(Vec<(SourceId, Vec<u32>)>),
+    /// Anything else: no entry can be trusted.
+    All,
+}
+
+/// Added sources beyond which a cache is cleared rather than checked entry by entry.
+const MAX_ADDED_SOURCES: usize = 256;
 
 /// The cache key of a quote: its text with marks, and where its segments lie relative to it.
 fn cache_key(text: &str, quote: &Quote) -> String {
@@ -199,7 +284,8 @@ impl Corpus {
             .collect()
     }
 
-    /// As [`Corpus::check_draft`], reusing the verdicts of quotes whose text has not changed.
+    /// As [`Corpus::check_draft`], reusing the verdicts of quotes whose text has not changed and that no
+    /// source change since can have altered (see [`VerdictCache`]).
     pub fn check_draft_cached(
         &self,
         text: &str,
@@ -207,36 +293,86 @@ impl Corpus {
         settings: &EngineSettings,
         cache: &mut VerdictCache,
     ) -> Vec<Finding> {
-        if cache.generation != self.generation() || cache.settings.as_ref() != Some(settings) {
+        let now = self.cache_state();
+        let changes = match cache.state {
+            _ if cache.settings.as_ref() != Some(settings) => Changes::All,
+            Some(state) if state == now => Changes::None,
+            Some(state) => self.changes_since(state),
+            None => Changes::All,
+        };
+        if matches!(changes, Changes::All) {
             cache.entries.clear();
-            cache.generation = self.generation();
-            cache.settings = Some(settings.clone());
         }
+        cache.state = Some(now);
+        cache.settings = Some(settings.clone());
         let mut kept = HashMap::new();
         let mut hits = 0;
+        let mut invalidated = 0;
+        let mut kept_candidates = 0;
         let mut findings = Vec::new();
         for quote in find_quotes(text, format, settings)
             .into_iter()
             .filter(|q| !q.ignored)
         {
             let key = cache_key(text, &quote);
-            let finding = match cache.entries.get(&key) {
-                Some(cached) => {
-                    hits += 1;
-                    cached.shifted(quote.outer.start as isize - cached.quote.outer.start as isize)
+            let (validity, cached) = match (cache.entries.get(&key), &changes) {
+                (None, _) => (Validity::Recheck, None),
+                (Some(cached), Changes::Sources(added)) => {
+                    (self.validity(&cached.dependencies, added), Some(cached))
                 }
-                None => self.check_quote(text, quote, settings),
+                (Some(cached), _) => (Validity::Valid, Some(cached)),
             };
-            kept.insert(key, finding.clone());
-            findings.push(finding);
+            invalidated += usize::from(cached.is_some() && !matches!(validity, Validity::Valid));
+            kept_candidates += usize::from(matches!(validity, Validity::Candidates(_)));
+            let cached = match (validity, cached) {
+                (Validity::Valid, Some(cached)) => {
+                    hits += 1;
+                    let delta =
+                        quote.outer.start as isize - cached.finding.quote.outer.start as isize;
+                    Cached {
+                        finding: cached.finding.shifted(delta),
+                        dependencies: cached.dependencies.clone(),
+                    }
+                }
+                (validity, _) => {
+                    let sources = match validity {
+                        Validity::Candidates(sources) => Some(sources),
+                        _ => None,
+                    };
+                    let mut trace = Trace::default();
+                    let finding =
+                        self.check_quote_traced(text, quote, settings, sources, Some(&mut trace));
+                    Cached {
+                        finding,
+                        dependencies: self.dependencies(trace),
+                    }
+                }
+            };
+            findings.push(cached.finding.clone());
+            kept.insert(key, cached);
         }
         cache.entries = kept;
         cache.last_hits = hits;
+        cache.last_invalidated = invalidated;
+        cache.last_kept_candidates = kept_candidates;
         findings
     }
 
     /// The verdict on one quote of `text`.
     pub fn check_quote(&self, text: &str, quote: Quote, settings: &EngineSettings) -> Finding {
+        self.check_quote_traced(text, quote, settings, None, None)
+    }
+
+    /// As [`Corpus::check_quote`], with the candidate sources when they are known already, noting in `trace` what
+    /// the verdict read from the corpus.
+    fn check_quote_traced(
+        &self,
+        text: &str,
+        quote: Quote,
+        settings: &EngineSettings,
+        sources: Option<Vec<SourceId>>,
+        trace: Option<&mut Trace>,
+    ) -> Finding {
         let mut items = quote_items(text, &quote.segments);
         let mut notes = Vec::new();
         let word_total = items
@@ -265,7 +401,26 @@ impl Corpus {
             .iter()
             .filter(|i| matches!(i, Item::Word { .. }))
             .count();
-        let candidates = self.aligned_candidates(&items, &quote_terms, settings);
+        let mut trace = trace;
+        let mut scorer = None;
+        if let Some(trace) = trace.as_deref_mut() {
+            for (item, &term) in items.iter().zip(&quote_terms) {
+                if let Item::Word { hash, .. } = item {
+                    if term == NO_TERM {
+                        trace.unknown.push(*hash);
+                    } else {
+                        trace.known.push(term);
+                    }
+                }
+            }
+            scorer = Some(self.vote_scorer(&trace.known));
+        }
+        let (candidates, sources) =
+            self.aligned_candidates(&items, &quote_terms, settings, sources, scorer.as_mut());
+        if let Some(trace) = trace {
+            trace.candidates = sources;
+            trace.scorer = scorer;
+        }
         let best = candidates.iter().min_by(|a, b| {
             a.alignment
                 .cost
@@ -380,13 +535,16 @@ impl Corpus {
         self.source(id).map_or("", |s| s.key.as_str())
     }
 
-    /// Aligns the quote with the best windows of its best candidate sources.
+    /// Aligns the quote with the best windows of its best candidate sources (voted for unless given); also
+    /// returns those sources.
     fn aligned_candidates(
         &self,
         items: &[Item],
         quote_terms: &[u32],
         settings: &EngineSettings,
-    ) -> Vec<Candidate> {
+        sources: Option<Vec<SourceId>>,
+        mut scorer: Option<&mut VoteScorer>,
+    ) -> (Vec<Candidate>, Vec<SourceId>) {
         let word_terms: Vec<(usize, u32)> = items
             .iter()
             .enumerate()
@@ -399,7 +557,7 @@ impl Corpus {
             .filter(|&t| t != NO_TERM)
             .collect();
         if known.is_empty() {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         }
         let words = word_terms.len();
         let has_skip = items.iter().any(|i| matches!(i, Item::Skip { .. }));
@@ -419,9 +577,14 @@ impl Corpus {
             weights.entry(term).or_insert_with(|| self.weight(term));
         }
         let mut candidates = Vec::new();
-        for source in self.candidates(&known, CANDIDATE_SOURCES) {
+        let sources = sources.unwrap_or_else(|| self.candidates(&known, CANDIDATE_SOURCES));
+        for &source in &sources {
             let terms = self.terms(source);
-            for window in densest_windows(terms, &weights, span, WINDOWS_PER_SOURCE) {
+            let (windows, hits) = densest_windows(terms, &weights, span, WINDOWS_PER_SOURCE);
+            if let Some(scorer) = scorer.as_deref_mut() {
+                scorer.score(source, &hits);
+            }
+            for window in windows {
                 let start = window.start.saturating_sub(slack);
                 let end = (window.end + slack).min(terms.len());
                 let alignment = align(
@@ -437,7 +600,7 @@ impl Corpus {
                 });
             }
         }
-        candidates
+        (candidates, sources)
     }
 
     /// The passage a candidate aligned with, and the sentence around it.
@@ -691,6 +854,287 @@ impl Corpus {
     }
 }
 
+/// What one check of a quote read from the corpus, gathered for its [`Dependencies`].
+#[derive(Default)]
+struct Trace {
+    unknown: Vec<TermHash>,
+    known: Vec<u32>,
+    candidates: Vec<SourceId>,
+    /// The candidates' vote scores.
+    scorer: Option<VoteScorer>,
+}
+
+/// Vote scores of candidate sources from the quote-term hits `densest_windows` found in them (no second scan).
+struct VoteScorer {
+    /// The quote's distinct known terms and their document frequencies.
+    terms: Vec<(u32, u32)>,
+    voting: Vec<u32>,
+    weights: Vec<f32>,
+    index: TermIndex,
+    present: Vec<bool>,
+    scores: Vec<(SourceId, f32)>,
+}
+
+impl VoteScorer {
+    fn score(&mut self, source: SourceId, hits: &[(usize, u32)]) {
+        self.present.fill(false);
+        for &(_, term) in hits {
+            if let Some(i) = self.index.get(term) {
+                self.present[i] = true;
+            }
+        }
+        let present = &self.present;
+        let score = Corpus::vote_score(&self.voting, &self.weights, |i, _| present[i]);
+        self.scores.push((source, score));
+    }
+}
+
+/// The position of each of a few term ids (a quote's voting terms), found with one multiplication per word:
+/// an open-addressing table a few times larger than the terms.
+struct TermIndex {
+    slots: Vec<(u32, u32)>,
+    shift: u32,
+}
+
+impl TermIndex {
+    fn new(terms: &[u32]) -> TermIndex {
+        let bits = (terms.len() * 4)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(4);
+        let mut index = TermIndex {
+            slots: vec![(NO_TERM, 0); 1 << bits],
+            shift: 32 - bits,
+        };
+        let mask = index.slots.len() - 1;
+        for (position, &term) in terms.iter().enumerate() {
+            let mut slot = index.slot(term);
+            while index.slots[slot].0 != NO_TERM && index.slots[slot].0 != term {
+                slot = (slot + 1) & mask;
+            }
+            index.slots[slot] = (term, position as u32);
+        }
+        index
+    }
+
+    fn slot(&self, term: u32) -> usize {
+        (term.wrapping_mul(0x9E37_79B1) >> self.shift) as usize
+    }
+
+    fn get(&self, term: u32) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut slot = self.slot(term);
+        loop {
+            match self.slots[slot] {
+                (NO_TERM, _) => return None,
+                (t, position) if t == term => return Some(position as usize),
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+}
+
+/// Share of the cut a new source's vote score must stay under for a cached finding to stay valid (the cut
+/// itself lets ties within 0.1% in; the rest is margin).
+const CUT_MARGIN: f32 = 0.99;
+
+/// The verdict cache's view of the corpus: what changed since a cache's state, what a finding depended on.
+impl Corpus {
+    fn cache_state(&self) -> CorpusState {
+        CorpusState {
+            generation: self.generation,
+            ids: self.entries.len(),
+            live: self.live,
+            dead: self.dead,
+            instance: self.instance,
+        }
+    }
+
+    /// Whether `state` was taken of this very corpus value (not of another one, such as the corpus a
+    /// re-index replaced).
+    fn same_corpus(&self, state: &CorpusState) -> bool {
+        self.instance == state.instance
+    }
+
+    /// What changed since `state`. Each insertion and removal bumps the generation once and a removal adds one
+    /// tombstone, so a history of `a` insertions and `r` removals without compaction satisfies the counts
+    /// below; anything else (a compaction, a replaced corpus) asks for every entry to be re-checked, as does a
+    /// change in the number of sources, which changes every term's weight.
+    fn changes_since(&self, state: CorpusState) -> Changes {
+        let now = self.cache_state();
+        if now.generation < state.generation
+            || now.ids < state.ids
+            || now.live != state.live
+            || !self.same_corpus(&state)
+        {
+            return Changes::All;
+        }
+        let added = (now.ids - state.ids) as u64;
+        let Some(removed) = (now.generation - state.generation).checked_sub(added) else {
+            return Changes::All;
+        };
+        if removed != added || now.dead as u64 != state.dead as u64 + removed {
+            return Changes::All;
+        }
+        let sources: Vec<(SourceId, Vec<u32>)> = (state.ids..now.ids)
+            .filter(|&id| self.entries[id].is_some())
+            .take(MAX_ADDED_SOURCES + 1)
+            .map(|id| (id as SourceId, distinct(self.terms(id as SourceId))))
+            .collect();
+        if sources.len() > MAX_ADDED_SOURCES {
+            return Changes::All;
+        }
+        Changes::Sources(sources)
+    }
+
+    /// The terms that vote for candidate sources, in the order `Corpus::candidates` adds their weights:
+    /// rarest first (ties by term id), those no source contains left out, until the postings volume is spent.
+    fn voting_terms(&self, terms: &[(u32, u32)]) -> Vec<u32> {
+        let mut order: Vec<(u32, u32)> = terms.iter().copied().filter(|&(_, df)| df > 0).collect();
+        order.sort_by_key(|&(term, df)| (df, term));
+        let mut volume = 0usize;
+        let mut voting = Vec::with_capacity(order.len());
+        for (rank, (term, _)) in order.into_iter().enumerate() {
+            let (base, extra) = self.postings.lists(term);
+            let postings = base.len() + extra.len();
+            if rank >= ALWAYS_VOTING && volume + postings > VOTE_VOLUME {
+                break;
+            }
+            volume += postings;
+            voting.push(term);
+        }
+        voting
+    }
+
+    /// A source's vote score as `Corpus::candidates` sums it: the weights (`self.weight` of each voting term)
+    /// of the voting terms it contains, in order, so the same `f32`.
+    fn vote_score(voting: &[u32], weights: &[f32], contains: impl Fn(usize, u32) -> bool) -> f32 {
+        let mut score = 0f32;
+        for (i, (&term, &weight)) in voting.iter().zip(weights).enumerate() {
+            if contains(i, term) {
+                score += weight;
+            }
+        }
+        score
+    }
+
+    /// A scorer for the candidates of a quote with these known terms.
+    fn vote_scorer(&self, known: &[u32]) -> VoteScorer {
+        let terms: Vec<(u32, u32)> = distinct(known)
+            .into_iter()
+            .map(|t| {
+                (
+                    t,
+                    self.document_frequency
+                        .get(t as usize)
+                        .copied()
+                        .unwrap_or(0),
+                )
+            })
+            .collect();
+        let voting = self.voting_terms(&terms);
+        VoteScorer {
+            weights: voting.iter().map(|&t| self.weight(t)).collect(),
+            index: TermIndex::new(&voting),
+            present: vec![false; voting.len()],
+            voting,
+            terms,
+            scores: Vec::new(),
+        }
+    }
+
+    /// What a checked quote depended on, from what its check read.
+    fn dependencies(&self, trace: Trace) -> Dependencies {
+        let scorer = trace
+            .scorer
+            .unwrap_or_else(|| self.vote_scorer(&trace.known));
+        debug_assert!(scorer
+            .scores
+            .iter()
+            .map(|s| s.0)
+            .eq(trace.candidates.iter().copied()));
+        Dependencies {
+            unknown: trace.unknown,
+            terms: scorer.terms,
+            voters: scorer.voting.len(),
+            candidates: scorer.scores,
+        }
+    }
+
+    /// Whether a finding with these dependencies is still what a full check would give, after sources were
+    /// added (`added`: their sorted distinct terms) and as many removed (see [`VerdictCache`]).
+    ///
+    /// With the same words, weights and voting terms, every source that was there before keeps its vote score,
+    /// so the candidates can only change through sources removed or added. A candidate removed and a source
+    /// added with exactly its score (an edited source that kept the quote's words) leave the scores above the
+    /// cut as they were, so the new candidates are the old ones with the replacement in its place (after
+    /// its ties: its id is newer), unless the list was cut at `2 * CANDIDATE_SOURCES` inside its ties.
+    fn validity(&self, dependencies: &Dependencies, added: &[(SourceId, Vec<u32>)]) -> Validity {
+        let same_words = dependencies
+            .unknown
+            .iter()
+            .all(|&hash| self.term_id(hash) == NO_TERM)
+            && dependencies
+                .terms
+                .iter()
+                .all(|&(t, df)| self.document_frequency.get(t as usize) == Some(&df));
+        if !same_words {
+            return Validity::Recheck;
+        }
+        let voting = self.voting_terms(&dependencies.terms);
+        if voting.len() != dependencies.voters {
+            return Validity::Recheck;
+        }
+        let live = |id: SourceId| self.entries.get(id as usize).is_some_and(Option::is_some);
+        // Removed candidates, to be matched by added sources of the same score.
+        let mut removed: Vec<f32> = dependencies
+            .candidates
+            .iter()
+            .filter(|&&(id, _)| !live(id))
+            .map(|&(_, score)| score)
+            .collect();
+        let cut = dependencies.cut();
+        let weights: Vec<f32> = voting.iter().map(|&t| self.weight(t)).collect();
+        let mut replacements: Vec<(SourceId, f32)> = Vec::new();
+        for (id, terms) in added {
+            let score =
+                Corpus::vote_score(&voting, &weights, |_, t| terms.binary_search(&t).is_ok());
+            if score == 0.0 || cut.is_some_and(|cut| score < cut * CUT_MARGIN) {
+                continue;
+            }
+            match removed.iter().position(|r| r.to_bits() == score.to_bits()) {
+                Some(at) => {
+                    removed.swap_remove(at);
+                    replacements.push((*id, score));
+                }
+                None => return Validity::Recheck,
+            }
+        }
+        if !removed.is_empty() {
+            return Validity::Recheck;
+        }
+        if replacements.is_empty() {
+            return Validity::Valid;
+        }
+        // A full list cut inside the ties of a replaced source: sources past the cut could move up.
+        let last = dependencies.candidates.last().map_or(0.0, |&(_, s)| s);
+        if dependencies.candidates.len() >= 2 * CANDIDATE_SOURCES
+            && replacements.iter().any(|&(_, score)| score <= last)
+        {
+            return Validity::Recheck;
+        }
+        let mut candidates: Vec<(SourceId, f32)> = dependencies
+            .candidates
+            .iter()
+            .copied()
+            .filter(|&(id, _)| live(id))
+            .chain(replacements)
+            .collect();
+        candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        Validity::Candidates(candidates.into_iter().map(|(id, _)| id).collect())
+    }
+}
+
 fn plural(count: usize) -> &'static str {
     if count == 1 {
         ""
@@ -729,13 +1173,14 @@ pub fn collapse(text: &str) -> String {
 }
 
 /// The best `count` non-overlapping windows of at most `span` words, by the summed weight of the distinct quote
-/// terms they contain, best first. Each window runs from its first hit to its last (word indices).
+/// terms they contain, best first. Each window runs from its first hit to its last (word indices). Also returns
+/// the hits: every word of `terms` in `weights`, with its index.
 fn densest_windows(
     terms: &[u32],
     weights: &FastMap32<f32>,
     span: usize,
     count: usize,
-) -> Vec<Range<usize>> {
+) -> (Vec<Range<usize>>, Vec<(usize, u32)>) {
     let hits: Vec<(usize, u32)> = terms
         .iter()
         .enumerate()
@@ -783,7 +1228,7 @@ fn densest_windows(
             None => break,
         }
     }
-    windows.into_iter().map(|(_, w)| w).collect()
+    (windows.into_iter().map(|(_, w)| w).collect(), hits)
 }
 
 #[cfg(test)]

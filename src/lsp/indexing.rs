@@ -101,7 +101,7 @@ pub async fn index_folder(server: Arc<Server>, folder: Arc<Folder>) {
             .await;
     }
     tracing::info!("indexed {count} sources in {}", folder.root.display());
-    server.recheck(Some(&folder)).await;
+    server.recheck(Some(&folder));
     // Sources restored from the snapshot on trust (size, mtime) are checked against their content hashes
     // in the background; then a large workspace keeps a snapshot of its index for the next start.
     let (checking, checker) = (folder, server);
@@ -112,7 +112,7 @@ pub async fn index_folder(server: Arc<Server>, folder: Arc<Folder>) {
             .unwrap_or(false);
         if changed {
             checker.bump_epoch();
-            checker.recheck(Some(&checking)).await;
+            checker.recheck(Some(&checking));
         }
         tokio::task::spawn_blocking(move || save_snapshot(&checking));
     });
@@ -162,13 +162,11 @@ async fn begin_progress(server: &Server, folder: &Folder) -> Option<Ongoing> {
         return None;
     }
     let token = NumberOrString::String(format!("verbatim/index/{}", server.next_token()));
-    if server
-        .client
-        .create_work_done_progress(token.clone())
-        .await
-        .is_err()
-    {
-        return None;
+    let create = server.client.create_work_done_progress(token.clone());
+    match server.ask("window/workDoneProgress/create", create).await {
+        Some(Ok(())) => {}
+        // Refused or unanswered: indexing goes on without progress.
+        Some(Err(_)) | None => return None,
     }
     let name = folder
         .root
@@ -209,7 +207,12 @@ pub async fn pull_configuration(server: &Server) {
             section: Some("verbatim".to_string()),
         });
     }
-    match server.client.configuration(items).await {
+    let asked = server.client.configuration(items);
+    let Some(answer) = server.ask("workspace/configuration", asked).await else {
+        // Unanswered: the settings already known (the defaults, at first) stay in force.
+        return;
+    };
+    match answer {
         Ok(values) => {
             let mut warnings = Vec::new();
             let fallback = values.first().cloned().unwrap_or(Value::Null);
@@ -253,7 +256,7 @@ pub async fn reconfigure(server: &Arc<Server>, folder: &Arc<Folder>) {
     }
     server.bump_epoch();
     if same_files {
-        server.recheck(Some(folder)).await;
+        server.recheck(Some(folder));
     } else {
         register_watchers(server).await;
         index_folder(server.clone(), folder.clone()).await;
@@ -332,13 +335,16 @@ pub async fn files_changed(server: &Arc<Server>, changes: Vec<(PathBuf, FileEven
     }
     server.bump_epoch();
     for folder in &touched {
-        server.recheck(Some(folder)).await;
+        server.recheck(Some(folder));
     }
 }
 
 /// Registers `workspace/didChangeWatchedFiles` for every folder's source globs and `verbatim.toml`, or starts
 /// the server-side watcher when the client cannot watch files.
 pub async fn register_watchers(server: &Arc<Server>) {
+    if server.is_shut_down() {
+        return;
+    }
     let folders = server.folders.all();
     if !server.caps().watch_files {
         start_fallback_watcher(server, &folders);
@@ -365,22 +371,32 @@ pub async fn register_watchers(server: &Arc<Server>) {
             });
         }
     }
-    let _ = server
-        .client
-        .unregister_capability(vec![Unregistration {
-            id: WATCH_REGISTRATION.to_string(),
-            method: "workspace/didChangeWatchedFiles".to_string(),
-        }])
-        .await;
+    let unregister = server.client.unregister_capability(vec![Unregistration {
+        id: WATCH_REGISTRATION.to_string(),
+        method: "workspace/didChangeWatchedFiles".to_string(),
+    }]);
+    let _ = server.ask("client/unregisterCapability", unregister).await;
     let options = DidChangeWatchedFilesRegistrationOptions { watchers };
     let registration = Registration {
         id: WATCH_REGISTRATION.to_string(),
         method: "workspace/didChangeWatchedFiles".to_string(),
         register_options: serde_json::to_value(options).ok(),
     };
-    if let Err(error) = server.client.register_capability(vec![registration]).await {
-        tracing::warn!("the client refused to watch files ({error}); watching them in the server");
-        start_fallback_watcher(server, &folders);
+    let register = server.client.register_capability(vec![registration]);
+    match server.ask("client/registerCapability", register).await {
+        Some(Ok(())) => {}
+        Some(Err(error)) => {
+            tracing::warn!(
+                "the client refused to watch files ({error}); watching them in the server"
+            );
+            start_fallback_watcher(server, &folders);
+        }
+        None => {
+            tracing::warn!(
+                "the client did not answer the file watching registration; watching in the server"
+            );
+            start_fallback_watcher(server, &folders);
+        }
     }
 }
 
@@ -394,7 +410,8 @@ pub async fn register_configuration(server: &Server) {
         method: "workspace/didChangeConfiguration".to_string(),
         register_options: Some(serde_json::json!({ "section": "verbatim" })),
     };
-    let _ = server.client.register_capability(vec![registration]).await;
+    let register = server.client.register_capability(vec![registration]);
+    let _ = server.ask("client/registerCapability", register).await;
 }
 
 fn start_fallback_watcher(server: &Arc<Server>, folders: &[Arc<Folder>]) {

@@ -13,6 +13,9 @@
 //! - [`folders`]: workspace folders with their settings, corpus and readiness; `file:` URIs ⇄ paths.
 //! - [`indexing`]: background indexing with `$/progress`, file watching, source updates, settings changes.
 //! - [`settings`]: the editor's settings layers and showing each warning once.
+//! - [`transport`]: the framing filter in front of `tower-lsp-server` (malformed messages are answered or
+//!   dropped, never passed on; one writer for all output).
+//! - [`session`]: `shutdown`/`exit` bookkeeping (exit code, grace period) and per-handler panic isolation.
 //! - Features: [`diagnostics`], [`hover`], [`actions`] (code actions), [`definition`], [`lens`] (code lens).
 //!
 //! # Life of an edit
@@ -39,6 +42,9 @@
 //!   `textDocument.codeLens`;
 //! - diagnostics are pulled (`diagnosticProvider`) when the client has `textDocument.diagnostic` and
 //!   `workspace.diagnostics.refreshSupport`, pushed otherwise; never both (an editor would show them twice).
+//!
+//! Every request to the client waits at most [`state::CLIENT_TIMEOUT`] for its answer, then the server goes on
+//! without it (settings already known, its own file watcher, no progress).
 pub mod actions;
 pub mod capabilities;
 pub mod definition;
@@ -50,26 +56,83 @@ pub mod indexing;
 pub mod lens;
 pub mod position;
 pub mod server;
+pub mod session;
 pub mod settings;
 pub mod state;
+pub mod transport;
 
-use std::process::ExitCode;
+use std::sync::Arc;
 
 use tokio::io::{AsyncRead, AsyncWrite};
 use tower_lsp_server::{LspService, Server as Transport};
 
-/// Serves LSP on `input`/`output` until the client sends `exit` or closes the input.
-pub async fn serve<I, O>(input: I, output: O)
+use session::{Guarded, Session, SessionEnd, EXIT_GRACE};
+use transport::{Outgoing, OUTGOING_QUEUE, PIPE_BYTES};
+
+/// The environment variable that enables the test hooks when set to `1`: `verbatim/debugPanic` and
+/// `verbatim/debugPanicNotification` (handlers that panic on purpose) and `verbatim/debugStall` (a request
+/// that is never answered). Off in normal use: the methods are then unknown (`-32601`).
+pub const TEST_HOOKS_VARIABLE: &str = "VERBATIM_TEST_HOOKS";
+
+/// Serves LSP on `input`/`output` until the client sends `exit` or closes the input; returns how the session
+/// ended. Handlers still running then get [`EXIT_GRACE`] to finish, and are dropped after it.
+///
+/// The bytes pass through [`transport`]'s filter (malformed messages never reach `tower-lsp-server`, whose
+/// reader would stop) and every handler runs inside [`Guarded`] (a panic answers `-32603`).
+pub async fn serve<I, O>(input: I, output: O) -> SessionEnd
 where
     I: AsyncRead + Unpin,
     O: AsyncWrite,
 {
-    let (service, socket) = LspService::new(server::Backend::new);
-    Transport::new(input, output, socket).serve(service).await;
+    let session = Arc::new(Session::default());
+    let mut service = LspService::build(server::Backend::new);
+    if std::env::var_os(TEST_HOOKS_VARIABLE).is_some_and(|value| value == "1") {
+        service = service
+            .custom_method("verbatim/debugStall", server::Backend::debug_stall)
+            .custom_method("verbatim/debugPanic", server::Backend::debug_panic)
+            .custom_method(
+                "verbatim/debugPanicNotification",
+                server::Backend::debug_panic_notification,
+            );
+    }
+    let (service, socket) = service.finish();
+    let service = Guarded::new(service, session.clone());
+
+    let (to_server, server_input) = tokio::io::duplex(PIPE_BYTES);
+    let (server_output, from_server) = tokio::io::duplex(PIPE_BYTES);
+    let (outgoing, messages) = tokio::sync::mpsc::channel::<Outgoing>(OUTGOING_QUEUE);
+    let answers = outgoing.clone();
+    // The client's input: ends with the input, but the session may still have answers to write.
+    let reading = async {
+        transport::read_input(input, to_server, answers).await;
+        session.end("the client closed the input");
+        std::future::pending::<()>().await;
+    };
+    // The server, its output collected and written: done once the server stopped and all was written.
+    let serving = async {
+        tokio::join!(
+            Transport::new(server_input, server_output, socket).serve(service),
+            transport::collect_output(from_server, outgoing),
+            transport::write_output(output, messages, || session.end("the output is closed")),
+        );
+    };
+    let abandoned = tokio::select! {
+        () = serving => false,
+        () = reading => false,
+        () = async {
+            session.ended().await;
+            tokio::time::sleep(EXIT_GRACE).await;
+        } => {
+            tracing::warn!("handlers were still running {EXIT_GRACE:?} after the session ended: stopped without them");
+            true
+        }
+    };
+    session.outcome(abandoned)
 }
 
-/// `verbatim lsp`: serves LSP on stdin/stdout (logs go to stderr; `VERBATIM_LOG` sets the filter).
-pub fn run_stdio() -> ExitCode {
+/// `verbatim lsp`: serves LSP on stdin/stdout (logs go to stderr; `VERBATIM_LOG` sets the filter). Exits
+/// with 0 after `shutdown` and `exit`, with 1 when the session ended without `shutdown`.
+pub fn run_stdio() -> std::process::ExitCode {
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(false)
@@ -85,11 +148,12 @@ pub fn run_stdio() -> ExitCode {
         Ok(runtime) => runtime,
         Err(error) => {
             tracing::error!("cannot start the async runtime: {error}");
-            return ExitCode::FAILURE;
+            return std::process::ExitCode::FAILURE;
         }
     };
-    runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
-    // The thread reading stdin may be blocked forever (clients need not close it after `exit`).
+    let end = runtime.block_on(serve(tokio::io::stdin(), tokio::io::stdout()));
+    // The thread reading stdin may be blocked forever (clients need not close it after `exit`), and abandoned
+    // handlers may still hold blocking threads.
     runtime.shutdown_timeout(std::time::Duration::from_millis(200));
-    ExitCode::SUCCESS
+    end.exit_code()
 }

@@ -12,7 +12,7 @@ use tower_lsp_server::ls_types::{
     DocumentDiagnosticReport, DocumentDiagnosticReportResult, FileChangeType,
     FullDocumentDiagnosticReport, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams,
     InitializeParams, InitializeResult, InitializedParams, RelatedFullDocumentDiagnosticReport,
-    ServerInfo, Uri,
+    ServerInfo, TextDocumentIdentifier, Uri,
 };
 use tower_lsp_server::{Client, LanguageServer};
 
@@ -61,6 +61,38 @@ impl Backend {
             });
         }
         folder
+    }
+
+    /// Test hook `verbatim/debugStall` (registered only with `VERBATIM_TEST_HOOKS=1`): never answers, like a
+    /// handler stuck waiting for the client, so that tests can check that `exit` still ends the process.
+    pub async fn debug_stall(&self, _: serde_json::Value) -> Result<serde_json::Value> {
+        std::future::pending().await
+    }
+
+    /// Test hook `verbatim/debugPanic` (registered only with `VERBATIM_TEST_HOOKS=1`): analyzes the draft named
+    /// in `textDocument` (if any), then panics while holding its verdict cache's lock, so that tests can check
+    /// that a panicking handler is answered with an internal error and leaves the server and the text intact.
+    pub async fn debug_panic(&self, params: serde_json::Value) -> Result<serde_json::Value> {
+        self.panic_on_purpose(&params).await;
+        Ok(serde_json::Value::Null)
+    }
+
+    /// The notification form of [`Backend::debug_panic`] (`verbatim/debugPanicNotification`).
+    pub async fn debug_panic_notification(&self, params: serde_json::Value) {
+        self.panic_on_purpose(&params).await;
+    }
+
+    async fn panic_on_purpose(&self, params: &serde_json::Value) {
+        let document =
+            serde_json::from_value::<TextDocumentIdentifier>(params["textDocument"].clone());
+        if let Ok(document) = document {
+            let _ = self.server.analysis(&document.uri).await;
+            if let Some(snapshot) = self.server.docs.snapshot(&document.uri) {
+                let _held = snapshot.cache.lock();
+                panic!("a panic on purpose (test hook), with the verbatim cache locked");
+            }
+        }
+        panic!("a panic on purpose (test hook)");
     }
 
     /// The analysis of an open draft and its folder, for requests.
@@ -150,6 +182,7 @@ impl LanguageServer for Backend {
     }
 
     async fn shutdown(&self) -> Result<()> {
+        self.server.set_shut_down();
         *self
             .server
             .watcher
@@ -176,7 +209,7 @@ impl LanguageServer for Backend {
             Role::Draft(_) => self.server.schedule_check(uri, Duration::ZERO),
             Role::Source(folder, _) => {
                 if folder.is_ready() && self.server.upsert_source_buffer(&uri).is_some() {
-                    self.server.recheck(Some(&folder)).await;
+                    self.server.recheck(Some(&folder));
                 }
             }
             Role::Other => {}
@@ -213,7 +246,7 @@ impl LanguageServer for Backend {
                         && folder.is_ready()
                         && server.upsert_source_buffer(&uri).is_some()
                     {
-                        server.recheck(Some(&folder)).await;
+                        server.recheck(Some(&folder));
                     }
                 });
             }
@@ -236,15 +269,28 @@ impl LanguageServer for Backend {
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
-        if self.server.caps().configuration {
-            pull_configuration(&self.server).await;
-        } else {
-            let warnings = self.server.settings.set_pushed(&params.settings);
-            self.server.show_warnings(warnings).await;
-        }
-        for folder in self.server.folders.all() {
-            reconfigure(&self.server, &folder).await;
-        }
+        // Settings pushed with the notification apply at once; asking the client for its settings and reading
+        // the folders again run on their own task, so that a client slow to answer holds no handler slot.
+        let pushed = (!self.server.caps().configuration)
+            .then(|| self.server.settings.set_pushed(&params.settings));
+        let turn = self.server.next_reconfiguration();
+        let server = self.server.clone();
+        tokio::spawn(async move {
+            if let Some(warnings) = pushed {
+                server.show_warnings(warnings).await;
+            }
+            // One change at a time, in order; a change overtaken by a newer one leaves the work to it.
+            let _serialized = server.reconfiguring.lock().await;
+            if !server.is_latest_reconfiguration(turn) {
+                return;
+            }
+            if server.caps().configuration {
+                pull_configuration(&server).await;
+            }
+            for folder in server.folders.all() {
+                reconfigure(&server, &folder).await;
+            }
+        });
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
@@ -286,7 +332,7 @@ impl LanguageServer for Backend {
             }
         }
         self.server.bump_epoch();
-        self.server.recheck(None).await;
+        self.server.recheck(None);
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {

@@ -3,9 +3,12 @@
 //! after edits, and publishing diagnostics with the document's version.
 //!
 //! Concurrency: handlers run up to four at a time. Document edits are applied synchronously before any
-//! `.await`; no lock or DashMap guard is held across an `.await`; checks run on the blocking pool.
+//! `.await`; no lock or DashMap guard is held across an `.await`; checks run on the blocking pool. Requests to
+//! the client are bounded by [`CLIENT_TIMEOUT`] ([`Server::ask`]): a client that never answers costs a
+//! warning, never a handler.
+use std::future::Future;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
@@ -24,6 +27,10 @@ use crate::workspace::watch::FileWatcher;
 
 /// How long typing must pause before a draft is re-checked (requests never wait for it: they check at once).
 pub const DEBOUNCE: Duration = Duration::from_millis(60);
+
+/// How long the server waits for the client's answer to one of its requests (`workspace/configuration`,
+/// `client/registerCapability`, `window/workDoneProgress/create`, refreshes) before going on without it.
+pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// What an open document is to the server.
 pub enum Role {
@@ -52,6 +59,13 @@ pub struct Server {
     next_token: AtomicU64,
     /// Warnings found during `initialize`, shown once the client is ready for messages.
     pending: Mutex<Vec<String>>,
+    /// Requests the client left unanswered (each warned about once).
+    unanswered: Mutex<Vec<&'static str>>,
+    /// Set by `shutdown`: nothing new is started (no watcher, no registration).
+    shut_down: AtomicBool,
+    /// Settings changes, applied one at a time, in order.
+    pub reconfiguring: tokio::sync::Mutex<()>,
+    reconfigurations: AtomicU64,
 }
 
 impl Server {
@@ -68,7 +82,55 @@ impl Server {
             watcher: Mutex::new(None),
             next_token: AtomicU64::new(1),
             pending: Mutex::new(Vec::new()),
+            unanswered: Mutex::new(Vec::new()),
+            shut_down: AtomicBool::new(false),
+            reconfiguring: tokio::sync::Mutex::new(()),
+            reconfigurations: AtomicU64::new(0),
         }
+    }
+
+    /// Awaits `request` (a request to the client named `method`) for at most [`CLIENT_TIMEOUT`]; `None` when
+    /// the client did not answer in time, warned about once per method.
+    pub async fn ask<T>(
+        &self,
+        method: &'static str,
+        request: impl Future<Output = T>,
+    ) -> Option<T> {
+        match tokio::time::timeout(CLIENT_TIMEOUT, request).await {
+            Ok(answer) => Some(answer),
+            Err(_) => {
+                let mut unanswered = self.unanswered.lock().unwrap_or_else(|p| p.into_inner());
+                if unanswered.contains(&method) {
+                    tracing::debug!("the client did not answer {method} within {CLIENT_TIMEOUT:?}");
+                } else {
+                    unanswered.push(method);
+                    tracing::warn!(
+                        "the client did not answer {method} within {CLIENT_TIMEOUT:?}; going on without \
+                         it (not logged again)"
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    /// Notes that `shutdown` was received.
+    pub fn set_shut_down(&self) {
+        self.shut_down.store(true, Ordering::SeqCst);
+    }
+
+    pub fn is_shut_down(&self) -> bool {
+        self.shut_down.load(Ordering::SeqCst)
+    }
+
+    /// Numbers a settings change (see [`Server::is_latest_reconfiguration`]).
+    pub fn next_reconfiguration(&self) -> u64 {
+        self.reconfigurations.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// Whether no settings change arrived after the one numbered `turn`.
+    pub fn is_latest_reconfiguration(&self, turn: u64) -> bool {
+        self.reconfigurations.load(Ordering::SeqCst) == turn
     }
 
     pub fn caps(&self) -> &ClientCaps {
@@ -216,8 +278,9 @@ impl Server {
         });
     }
 
-    /// Re-checks every open draft of `folder` (or of every folder), after sources or settings changed.
-    pub async fn recheck(self: &Arc<Self>, folder: Option<&Arc<Folder>>) {
+    /// Re-checks every open draft of `folder` (or of every folder), after sources or settings changed, and
+    /// asks the client to refresh what it pulls (on tasks of their own: handlers never wait for the client).
+    pub fn recheck(self: &Arc<Self>, folder: Option<&Arc<Folder>>) {
         for uri in self.docs.uris() {
             if let Role::Draft(of) = self.role(&uri) {
                 if folder.is_none_or(|f| Arc::ptr_eq(f, &of)) {
@@ -227,10 +290,18 @@ impl Server {
         }
         let caps = self.caps();
         if caps.pulls_diagnostics() {
-            let _ = self.client.workspace_diagnostic_refresh().await;
+            let server = self.clone();
+            tokio::spawn(async move {
+                let refresh = server.client.workspace_diagnostic_refresh();
+                let _ = server.ask("workspace/diagnostic/refresh", refresh).await;
+            });
         }
         if caps.code_lens && caps.code_lens_refresh {
-            let _ = self.client.code_lens_refresh().await;
+            let server = self.clone();
+            tokio::spawn(async move {
+                let refresh = server.client.code_lens_refresh();
+                let _ = server.ask("workspace/codeLens/refresh", refresh).await;
+            });
         }
     }
 

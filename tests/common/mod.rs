@@ -3,13 +3,18 @@
 //! editor would, and recording every notification for assertions.
 #![allow(dead_code)]
 
+#[path = "../support/process.rs"]
+pub mod process;
+
+pub use process::wire;
+
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use serde_json::{json, Value};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, WriteHalf};
+use tokio::io::{AsyncWriteExt, BufReader, DuplexStream, WriteHalf};
 use tokio::sync::{mpsc, oneshot, Notify};
 
 /// How long any single wait may take before the test fails.
@@ -20,31 +25,19 @@ async fn write_message(
     writer: &mut WriteHalf<DuplexStream>,
     message: &Value,
 ) -> std::io::Result<()> {
-    let body = serde_json::to_string(message).unwrap();
-    let frame = format!("Content-Length: {}\r\n\r\n{}", body.len(), body);
-    writer.write_all(frame.as_bytes()).await?;
+    writer.write_all(&wire::frame_message(message)).await?;
     writer.flush().await
 }
 
 /// Reads one framed message; `None` at end of stream.
 async fn read_message<R: tokio::io::AsyncBufRead + Unpin>(reader: &mut R) -> Option<Value> {
-    let mut length = None;
-    loop {
-        let mut line = String::new();
-        if reader.read_line(&mut line).await.ok()? == 0 {
-            return None;
+    match wire::read_frame_async(reader).await {
+        wire::Frame::Message(message) => Some(message),
+        wire::Frame::Garbage(garbage) => {
+            panic!("the server wrote something else than a message: {garbage:?}")
         }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(value) = line.strip_prefix("Content-Length:") {
-            length = value.trim().parse::<usize>().ok();
-        }
+        wire::Frame::End => None,
     }
-    let mut body = vec![0; length?];
-    reader.read_exact(&mut body).await.ok()?;
-    Some(serde_json::from_slice(&body).expect("server sent invalid JSON"))
 }
 
 /// What the fake editor answers to the server's requests.
@@ -172,19 +165,11 @@ impl TestClient {
                     }
                     continue;
                 }
-                if message.get("id").is_some() {
-                    // A server request: answer it like an editor would.
-                    let result = match message["method"].as_str().unwrap_or_default() {
-                        "workspace/configuration" => {
-                            let section = answers.lock().unwrap().configuration.clone();
-                            let items = message["params"]["items"].as_array().map_or(0, Vec::len);
-                            Value::Array(vec![section; items])
-                        }
-                        "workspace/applyEdit" => json!({ "applied": true }),
-                        _ => Value::Null,
-                    };
-                    let _ = replies
-                        .send(json!({ "jsonrpc": "2.0", "id": message["id"], "result": result }));
+                // A server request: answer it like an editor would.
+                let section = answers.lock().unwrap().configuration.clone();
+                let configuration = |items| Some(Value::Array(vec![section; items]));
+                if let Some(reply) = wire::editor_reply(&message, configuration, true) {
+                    let _ = replies.send(reply);
                 }
                 history.lock().unwrap().push(message);
                 arrived.notify_waiters();
@@ -517,23 +502,7 @@ pub fn find_diagnostic<'a>(
         })
 }
 
-/// The `file://` URI of a path.
-pub fn file_uri(path: &Path) -> String {
-    let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    let mut uri = String::from("file://");
-    for part in path.to_string_lossy().split('/').filter(|p| !p.is_empty()) {
-        uri.push('/');
-        for byte in part.bytes() {
-            match byte {
-                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                    uri.push(byte as char)
-                }
-                _ => uri.push_str(&format!("%{byte:02X}")),
-            }
-        }
-    }
-    uri
-}
+pub use wire::file_uri;
 
 /// Copies `fixtures/lsp/<name>` (or any fixture folder relative to the crate) into a fresh temporary folder.
 pub fn copy_fixture(relative: &str) -> (tempfile::TempDir, PathBuf) {

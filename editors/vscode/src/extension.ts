@@ -56,6 +56,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
           .catch((error) => output?.appendLine(`verbatim: could not send the settings: ${String(error)}`));
       }
       if (event.affectsConfiguration(`${SECTION}.server`)) {
+        if (!client?.isRunning()) {
+          // Nothing is running (no binary was found, or it failed to start): there is no session to
+          // lose, so try the new server settings at once instead of asking.
+          await stopClient();
+          await startClient(context).catch((error) =>
+            output?.appendLine(`verbatim: the server did not start with the new settings: ${String(error)}`),
+          );
+          return;
+        }
         const choice = await vscode.window.showInformationMessage(
           "verbatim: the server settings changed. Restart the server now?",
           "Restart",

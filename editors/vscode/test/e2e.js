@@ -21,32 +21,8 @@ if (!bin || !demo) {
 }
 const verbose = process.env.VERBATIM_TEST_VERBOSE === "1";
 
-let passed = 0;
-let failed = 0;
-function check(ok, what, detail) {
-  if (ok) {
-    passed += 1;
-    console.log(`ok - ${what}`);
-  } else {
-    failed += 1;
-    console.log(`not ok - ${what}${detail === undefined ? "" : ": " + JSON.stringify(detail)}`);
-  }
-  return ok;
-}
-class Abort extends Error {}
-function require_that(ok, what, detail) {
-  if (!check(ok, what, detail)) throw new Abort(what);
-}
-
-async function waitFor(predicate, ms) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await predicate();
-    if (value) return value;
-    if (Date.now() > deadline) return undefined;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const { Abort, tally, waitFor } = require("./tap");
+const { counts: tallies, check, requireThat: require_that } = tally();
 
 const { vscode, recorded } = fake.create({
   packageJson: require(path.join(here, "package.json")),
@@ -162,6 +138,6 @@ main()
   })
   .finally(() => {
     console.log("# vscode e2e: extension bundle, stand-in VS Code API");
-    console.log(`vscode: ${passed} passed, ${failed} failed`);
-    process.exit(failed === 0 && passed > 0 ? 0 : 1);
+    console.log(`vscode: ${tallies.passed} passed, ${tallies.failed} failed`);
+    process.exit(tallies.failed === 0 && tallies.passed > 0 ? 0 : 1);
   });

@@ -28,4 +28,6 @@ echo "vscode test: Node $(node --version), server $bin"
 status=0
 VERBATIM_BIN="$bin" VERBATIM_DEMO="$tmp/demo" timeout 180 node "$here/test/e2e.js" </dev/null || status=$?
 [ "$status" -eq 0 ] || fail "the extension e2e test exited with status $status"
+rm -rf "$tmp/demo" && cp -R "$demo_src" "$tmp/demo"
+VERBATIM_BIN="$bin" VERBATIM_DEMO="$tmp/demo" timeout 120 node "$here/test/late-path.js" </dev/null || fail "the late verbatim.server.path test failed"
 echo "vscode test: ok"

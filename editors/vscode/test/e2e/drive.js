@@ -51,39 +51,13 @@ const verbose = process.env.VERBATIM_TEST_VERBOSE === "1";
 const HOVER_WORD = "150,000";
 const HOVER_SOURCE_SENTENCE = "Approximately 100,000 Russian troops remain on the border with Ukraine";
 
-let passed = 0;
-let failed = 0;
-function check(ok, what, detail) {
-  if (ok) {
-    passed += 1;
-    console.log(`ok - ${what}`);
-  } else {
-    failed += 1;
-    const d = detail === undefined ? "" : ": " + (typeof detail === "string" ? detail : JSON.stringify(detail));
-    console.log(`not ok - ${what}${d.length > 1500 ? d.slice(0, 1500) + "…" : d}`);
-  }
-  return ok;
-}
-class Abort extends Error {}
-function requireThat(ok, what, detail) {
-  if (!check(ok, what, detail)) throw new Abort(what);
-}
+const { Abort, tally, waitFor: poll } = require("../tap");
+const { counts: tallies, check, requireThat } = tally();
 const log = (...a) => verbose && console.log("#", ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function waitFor(fn, ms, every = 250) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    let v;
-    try {
-      v = await fn();
-    } catch (_) {
-      v = undefined;
-    }
-    if (v) return v;
-    if (Date.now() > deadline) return undefined;
-    await sleep(every);
-  }
+function waitFor(fn, ms, every = 250) {
+  return poll(fn, ms, every);
 }
 
 function readProbe() {
@@ -373,13 +347,13 @@ async function main() {
   } catch (e) {
     if (!(e instanceof Abort)) check(false, "the test ran to the end", String((e && e.stack) || e));
   } finally {
-    if (failed && page && FAILSHOT) {
+    if (tallies.failed && page && FAILSHOT) {
       await page.screenshot({ path: FAILSHOT }).then(() => console.log(`# screenshot of the failure: ${FAILSHOT}`)).catch(() => {});
     }
     if (context) await context.close().catch(() => {});
   }
   console.log(`# driver: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  process.exitCode = failed ? 1 : 0;
+  process.exitCode = tallies.failed ? 1 : 0;
 }
 
 const hardStop = setTimeout(() => {

@@ -1,10 +1,14 @@
-//! The small LSP client of the robustness tests (included with `#[path]` by `robustness_lsp.rs` and
-//! `robustness_soak.rs`; compiled on its own it has no tests): the real `verbatim lsp` binary over stdio with
-//! Content-Length framing, a reader thread that checks stdout carries nothing but framed JSON and answers the
-//! server's requests, and helpers for the usual messages.
+//! The LSP client of the tests that drive the real binary (included with `#[path]` by `robustness_lsp.rs` and
+//! `robustness_soak.rs`, and as `common::process` by the `lsp_*` tests): `verbatim lsp` over stdio with
+//! Content-Length framing ([`wire`], which the in-process clients of `tests/common` and `fuzz/harness.rs` use
+//! too), a reader thread that checks stdout carries nothing but framed JSON and answers the server's requests,
+//! and helpers for the usual messages.
 #![allow(dead_code, clippy::new_without_default)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+#[path = "wire.rs"]
+pub mod wire;
+
+use std::io::{BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -23,11 +27,7 @@ pub const VERIFIED: &str =
 pub const DRIFTED: &str =
     "oppose the further expansion of NATO and call on the North Atlantic Alliance";
 
-pub fn frame(body: &[u8]) -> Vec<u8> {
-    let mut out = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    out.extend_from_slice(body);
-    out
-}
+pub use wire::frame;
 
 /// A workspace with one source and one draft.
 pub struct Workspace {
@@ -52,9 +52,7 @@ impl Workspace {
     }
 }
 
-pub fn uri(path: &Path) -> String {
-    format!("file://{}", path.display())
-}
+pub use wire::plain_uri as uri;
 
 /// The fake editor: the server's stdin, a thread reading its stdout (checking that only framed JSON appears
 /// there) and answering its requests, and everything received so far.
@@ -72,9 +70,20 @@ pub struct Client {
 
 impl Client {
     pub fn start() -> Client {
+        Client::start_with(&["lsp"], &[])
+    }
+
+    /// Starts the server with extra environment variables (e.g. the test hooks).
+    pub fn start_with_env(variables: &[(&str, &str)]) -> Client {
+        Client::start_with(&["lsp"], variables)
+    }
+
+    /// Starts `verbatim` with `arguments` and extra environment variables.
+    pub fn start_with(arguments: &[&str], variables: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_verbatim"))
-            .arg("lsp")
+            .args(arguments)
             .env("VERBATIM_LOG", "warn")
+            .envs(variables.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -92,61 +101,22 @@ impl Client {
             std::thread::spawn(move || {
                 let mut reader = BufReader::new(stdout);
                 loop {
-                    let mut length = None;
-                    loop {
-                        let mut line = String::new();
-                        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+                    let message = match wire::read_frame(&mut reader) {
+                        wire::Frame::Message(message) => message,
+                        wire::Frame::Garbage(text) => {
+                            *garbage.lock().unwrap() = Some(text);
                             return;
                         }
-                        let line = line.trim_end();
-                        if line.is_empty() {
-                            break;
-                        }
-                        match line.split_once(':') {
-                            Some((name, value)) if name.eq_ignore_ascii_case("content-length") => {
-                                length = value.trim().parse::<usize>().ok()
-                            }
-                            Some((name, _)) if name.eq_ignore_ascii_case("content-type") => {}
-                            _ => *garbage.lock().unwrap() = Some(line.to_string()),
-                        }
-                    }
-                    let Some(length) = length else {
-                        *garbage.lock().unwrap() = Some("a message without Content-Length".into());
-                        return;
+                        wire::Frame::End => return,
                     };
-                    let mut body = vec![0; length];
-                    if reader.read_exact(&mut body).is_err() {
-                        return;
-                    }
-                    let Ok(message) = serde_json::from_slice::<Value>(&body) else {
-                        *garbage.lock().unwrap() =
-                            Some(String::from_utf8_lossy(&body).into_owned());
-                        return;
-                    };
-                    if let (Some(method), Some(id)) =
-                        (message["method"].as_str(), message.get("id"))
-                    {
-                        let result = match method {
-                            "workspace/configuration"
-                                if !answer_configuration.load(Ordering::SeqCst) =>
-                            {
-                                None
-                            }
-                            "workspace/configuration" => {
-                                let items =
-                                    message["params"]["items"].as_array().map_or(0, Vec::len);
-                                Some(Value::Array(vec![json!({}); items]))
-                            }
-                            "workspace/applyEdit" => Some(json!({ "applied": false })),
-                            _ => Some(Value::Null),
-                        };
-                        if let Some(result) = result {
-                            let reply = json!({ "jsonrpc": "2.0", "id": id, "result": result });
-                            let _ = stdin
-                                .lock()
-                                .unwrap()
-                                .write_all(&frame(reply.to_string().as_bytes()));
-                        }
+                    let answer = answer_configuration.load(Ordering::SeqCst);
+                    let configuration =
+                        |items| answer.then(|| Value::Array(vec![json!({}); items]));
+                    if let Some(reply) = wire::editor_reply(&message, configuration, false) {
+                        let _ = stdin
+                            .lock()
+                            .unwrap()
+                            .write_all(&wire::frame_message(&reply));
                     }
                     if tx.send(message).is_err() {
                         return;
@@ -205,7 +175,10 @@ impl Client {
 
     pub fn response(&mut self, id: i64) -> Value {
         self.wait_within(WAIT, |m| m["id"] == id && m.get("method").is_none())
-            .unwrap_or_else(|| panic!("no answer to request {id} within {WAIT:?}"))
+            .unwrap_or_else(|| {
+                let garbage = self.garbage.lock().unwrap().clone();
+                panic!("no answer to request {id} within {WAIT:?} (garbage on stdout: {garbage:?})")
+            })
     }
 
     pub fn request(&mut self, method: &str, params: Value) -> Value {
