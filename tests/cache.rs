@@ -49,14 +49,12 @@ fn warm_start_restores_unchanged_sources_and_reindexes_changed_ones() {
     };
 
     let (workspace, mut fresh) = load();
-    assert!(!fresh.is_saved());
     assert!(
-        workspace.save_cache(&mut fresh).unwrap(),
-        "the first load writes a snapshot"
+        fresh.is_saved(),
+        "the first load writes its snapshot as it reads the sources"
     );
-    assert!(cache_file(&workspace.root)
-        .unwrap()
-        .starts_with(cache.path()));
+    let file = cache_file(&workspace.root).unwrap();
+    assert!(file.starts_with(cache.path()) && file.is_file());
     assert!(
         !workspace.save_cache(&mut fresh).unwrap(),
         "nothing changed: nothing written"
@@ -126,7 +124,8 @@ fn damaged_snapshots_and_changed_files_are_caught() {
     };
     let (mut corpus, restored) = trusting();
     assert!(restored.sources.is_empty(), "no snapshot yet");
-    assert!(workspace.save_cache(&mut corpus).unwrap());
+    assert!(corpus.is_saved(), "written while loading");
+    assert!(!workspace.save_cache(&mut corpus).unwrap());
     let expected = verdicts(&corpus);
     assert_eq!(expected, [Verdict::Verified, Verdict::Verified]);
     let file = cache_file(&workspace.root).unwrap();
@@ -192,4 +191,34 @@ fn damaged_snapshots_and_changed_files_are_caught() {
     assert_eq!(verdicts(&corpus), expected, "not checked yet");
     workspace.verify_restored(&mut corpus, &restored);
     assert_eq!(verdicts(&corpus), [Verdict::Verified, Verdict::Drift]);
+}
+
+/// A cache directory that cannot be written: the cold load falls back to keeping everything in memory.
+#[test]
+fn an_unwritable_cache_falls_back_to_memory() {
+    let _environment = ENVIRONMENT.lock().unwrap_or_else(|p| p.into_inner());
+    let blocker = tempfile::NamedTempFile::new().unwrap();
+    let root = tempfile::tempdir().unwrap();
+    // A file where the cache folder should be: creating the snapshot fails.
+    std::env::set_var("VERBATIM_CACHE_DIR", blocker.path().join("cache"));
+    std::env::set_var("VERBATIM_CACHE_MIN_BYTES", "0");
+    fs::create_dir_all(root.path().join("sources")).unwrap();
+    fs::write(
+        root.path().join("sources/a.md"),
+        "The parties oppose the further expansion of NATO.\n",
+    )
+    .unwrap();
+    let workspace = Workspace::open(root.path());
+    let mut corpus = Corpus::new();
+    let messages = workspace.load_sources(&mut corpus, &workspace.discover_sources(), &|_, _| {});
+    assert!(messages.is_empty(), "{messages:?}");
+    assert_eq!(corpus.len(), 1);
+    let settings = verbatim::engine::EngineSettings::default();
+    let findings = corpus.check_draft(
+        "“The parties oppose the further expansion of NATO”",
+        TextFormat::Markdown,
+        &settings,
+    );
+    assert_eq!(findings[0].verdict, Verdict::Verified);
+    assert!(workspace.save_cache(&mut corpus).is_err());
 }

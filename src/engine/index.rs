@@ -52,9 +52,22 @@ pub struct PreparedSource {
     hashes: Vec<TermHash>,
     positions: Positions,
     stamp: Option<FileStamp>,
+    /// The content hash of a spilled text.
+    content: Option<u64>,
 }
 
 impl PreparedSource {
+    /// Takes the text out to be written at offset `at` of a snapshot's texts area (a cold load that streams
+    /// texts to disk instead of keeping them, see [`Corpus::write_snapshot_after_texts`]). The source reads
+    /// as empty until the corpus is restored from that snapshot; its metadata and words are kept.
+    pub fn spill_text(&mut self, at: usize) -> String {
+        let length = self.source.text.len();
+        let text = std::mem::replace(&mut self.source.text, SourceText::spilled(at, length));
+        let text = text.into_string();
+        self.content = Some(super::snapshot::content_hash(&text));
+        text
+    }
+
     /// Records the stamp of the file the text was read from (saved in snapshots).
     pub fn with_stamp(mut self, stamp: FileStamp) -> PreparedSource {
         self.stamp = Some(stamp);
@@ -124,9 +137,23 @@ pub(super) const VOTE_VOLUME: usize = 400_000;
 /// The rarest terms vote whatever their postings.
 pub(super) const ALWAYS_VOTING: usize = 4;
 
+/// Which corpus value this is: every corpus made (new, restored, rebuilt) gets its own, so a verdict cache can
+/// tell a corpus built anew from the one it was filled from, even when their counters agree.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct CorpusInstance(u64);
+
+impl Default for CorpusInstance {
+    fn default() -> CorpusInstance {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        CorpusInstance(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
+}
+
 /// All sources of a workspace, indexed for quote look-up.
 #[derive(Default)]
 pub struct Corpus {
+    /// This corpus value's identity (see [`CorpusInstance`]).
+    pub(super) instance: CorpusInstance,
     pub(super) entries: Vec<Option<Entry>>,
     pub(super) by_key: FastMap<String, SourceId>,
     pub(super) term_ids: FastMap<TermHash, u32>,
@@ -142,7 +169,7 @@ pub struct Corpus {
     /// The generation last written to (or read from) a snapshot, if any.
     pub(super) saved_generation: Option<u64>,
     /// Where the bytes borrowed from a snapshot lie in it, with their recorded checksum.
-    pub(super) snapshot_data: Option<super::snapshot::DataChecksum>,
+    pub(super) snapshot_data: Vec<super::snapshot::DataChecksum>,
 }
 
 impl Corpus {
@@ -180,6 +207,7 @@ impl Corpus {
             hashes,
             positions: positions.finish(),
             stamp: None,
+            content: None,
         }
     }
 
@@ -197,13 +225,13 @@ impl Corpus {
             }
             terms.push(term);
         }
-        // In a bulk load, frequencies and postings are counted once at the end.
-        if !self.bulk {
-            for &term in &terms {
-                let seen = &mut self.seen[term as usize];
-                if *seen != id {
-                    *seen = id;
-                    self.document_frequency[term as usize] += 1;
+        // In a bulk load, postings are laid out once at the end from these frequencies.
+        for &term in &terms {
+            let seen = &mut self.seen[term as usize];
+            if *seen != id {
+                *seen = id;
+                self.document_frequency[term as usize] += 1;
+                if !self.bulk {
                     self.postings.extra.entry(term).or_default().push(id);
                 }
             }
@@ -214,7 +242,7 @@ impl Corpus {
             terms: Stored::Owned(terms),
             positions: prepared.positions,
             stamp: prepared.stamp,
-            recorded: None,
+            recorded: prepared.content,
         }));
         self.live += 1;
         self.generation += 1;
@@ -230,7 +258,8 @@ impl Corpus {
     /// Ends a bulk load (see [`Corpus::begin_bulk_load`]).
     pub fn finish_bulk_load(&mut self) {
         if std::mem::take(&mut self.bulk) {
-            self.rebuild_postings();
+            let frequency = std::mem::take(&mut self.document_frequency);
+            self.lay_out_postings(frequency);
         }
     }
 
@@ -240,22 +269,33 @@ impl Corpus {
         let terms = self.term_ids.len();
         let mut mark = vec![NO_TERM; terms];
         let mut frequency = vec![0u32; terms];
+        for (id, entry) in self.entries.iter().enumerate() {
+            let Some(entry) = entry else {
+                continue;
+            };
+            for &term in entry.terms.as_slice() {
+                if let Some(seen) = mark.get_mut(term as usize) {
+                    if *seen != id as u32 {
+                        *seen = id as u32;
+                        frequency[term as usize] += 1;
+                    }
+                }
+            }
+        }
+        self.lay_out_postings(frequency);
+    }
+
+    /// Lays the postings of every live source out flat, given how many live sources hold each term.
+    fn lay_out_postings(&mut self, mut frequency: Vec<u32>) {
+        let terms = self.term_ids.len();
+        frequency.resize(terms, 0);
+        let mut mark = vec![NO_TERM; terms];
         let live = || {
             self.entries
                 .iter()
                 .enumerate()
                 .filter_map(|(id, e)| e.as_ref().map(|e| (id as u32, e.terms.as_slice())))
         };
-        for (id, words) in live() {
-            for &term in words {
-                if let Some(seen) = mark.get_mut(term as usize) {
-                    if *seen != id {
-                        *seen = id;
-                        frequency[term as usize] += 1;
-                    }
-                }
-            }
-        }
         let mut offsets = Vec::with_capacity(terms + 1);
         let mut total = 0u32;
         offsets.push(0);
@@ -265,7 +305,6 @@ impl Corpus {
         }
         let mut cursor: Vec<u32> = offsets[..terms].to_vec();
         let mut ids = vec![0u32; total as usize];
-        mark.fill(NO_TERM);
         for (id, words) in live() {
             for &term in words {
                 let term = term as usize;
@@ -299,11 +338,9 @@ impl Corpus {
             return false;
         };
         if let Some(entry) = self.entries.get_mut(id as usize).and_then(Option::take) {
-            if !self.bulk {
-                for term in distinct(entry.terms.as_slice()) {
-                    if let Some(frequency) = self.document_frequency.get_mut(term as usize) {
-                        *frequency = frequency.saturating_sub(1);
-                    }
+            for term in distinct(entry.terms.as_slice()) {
+                if let Some(frequency) = self.document_frequency.get_mut(term as usize) {
+                    *frequency = frequency.saturating_sub(1);
                 }
             }
         }
@@ -322,6 +359,11 @@ impl Corpus {
 
     fn entry(&self, id: SourceId) -> Option<&Entry> {
         self.entries.get(id as usize).and_then(Option::as_ref)
+    }
+
+    /// The stamp of the file a source was read from, if the caller gave one.
+    pub fn stamp(&self, id: SourceId) -> Option<FileStamp> {
+        self.entry(id).and_then(|entry| entry.stamp)
     }
 
     pub fn source_id(&self, key: &str) -> Option<SourceId> {

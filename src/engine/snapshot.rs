@@ -4,18 +4,21 @@
 //! the bytes where it likes and hands back shared bytes to restore.
 //!
 //! Layout (little-endian, sections 8-byte aligned): a 128-byte header (magic, layout, counts, section
-//! offsets); the *tables* (term hashes, document frequencies, posting offsets, one fixed record per source, a
-//! blob of keys and titles), checked on restore; the *data* (posting ids, then every source's text, term ids
-//! and positions); a trailer with the checksums of the tables and of the data. The data's checksum is not
-//! checked on restore, which would read it all: the caller checks it later, off the critical path, by reading
-//! the file ([`Corpus::snapshot_data`], [`checksum`]), without touching the memory map. A source is restored
-//! when the caller's [`FileStamp`] of its file (size, modification time) equals the recorded one; its content
-//! hash is checked later too ([`Corpus::stale_sources`]).
+//! offsets); the texts of all sources (first, so that a cold load can stream them there as it reads them,
+//! [`Corpus::write_snapshot_after_texts`]); the *tables* (term hashes, document frequencies, posting offsets,
+//! one fixed record per source with its key, title, file stamp and content hash, a blob of keys and titles),
+//! checked on restore; the *data* (posting ids, then every source's term ids and positions); a trailer with
+//! the checksums of the tables, the data and the texts. The texts' and data's checksums are not checked on
+//! restore, which would read them all: the caller checks them later, off the critical path, by reading the
+//! file ([`Corpus::snapshot_data`], [`checksum`]) rather than the memory map. A source is restored when the
+//! caller's [`FileStamp`] of its file (size, modification time) equals the recorded one; its content hash is
+//! checked later too ([`Corpus::stale_sources`]).
 
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::ops::Range;
 
+use rayon::prelude::*;
 use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 use super::index::{distinct, Corpus, Entry, FastMap, FileStamp, Postings, Source, SourceId};
@@ -30,7 +33,9 @@ const HEADER: usize = 128;
 /// u64 fields per source record (see `Record`).
 const RECORD: usize = 25;
 const NONE: u64 = u64::MAX;
-const TRAILER: usize = 16;
+const TRAILER: usize = 24;
+/// Bytes before a snapshot's texts (the room [`Corpus::write_snapshot_after_texts`] expects).
+pub const SNAPSHOT_HEADER: usize = HEADER;
 
 /// Where a snapshot's data lies in it and the checksum it must have (see the module docs).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -75,9 +80,8 @@ fn pad(length: usize) -> usize {
     length.div_ceil(8) * 8
 }
 
-/// Where one source's data lies in the file (absolute byte offsets).
-struct DataPlace {
-    text: usize,
+/// Where one source's words lie in the file (absolute byte offsets).
+struct WordsPlace {
     terms: usize,
     checkpoints: usize,
     far: usize,
@@ -85,20 +89,44 @@ struct DataPlace {
     end: usize,
 }
 
-fn data_place(at: usize, entry: &Entry) -> DataPlace {
-    let text = at;
-    let terms = (text + entry.source.text.raw().len()).div_ceil(4) * 4;
+fn words_place(at: usize, entry: &Entry) -> WordsPlace {
+    let terms = at;
     let checkpoints = terms + entry.terms.as_slice().len() * 4;
     let far = checkpoints + entry.positions.checkpoints.as_slice().len() * 4;
     let deltas = far + entry.positions.far.as_slice().len() * 4;
-    let end = pad(deltas + entry.positions.deltas.as_slice().len());
-    DataPlace {
-        text,
+    let end = (deltas + entry.positions.deltas.as_slice().len()).div_ceil(4) * 4;
+    WordsPlace {
         terms,
         checkpoints,
         far,
         deltas,
         end,
+    }
+}
+
+/// A snapshot's texts area written ahead of the rest (see [`Corpus::write_snapshot_after_texts`]): its length
+/// and checksum.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpilledTexts {
+    pub length: usize,
+    pub checksum: u64,
+}
+
+/// The checksum of bytes seen piecewise (as a snapshot's).
+#[derive(Clone, Default)]
+pub struct Checksum(Xxh3);
+
+impl Checksum {
+    pub fn new() -> Checksum {
+        Checksum(Xxh3::new())
+    }
+
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    pub fn digest(&self) -> u64 {
+        self.0.digest()
     }
 }
 
@@ -115,17 +143,40 @@ impl Corpus {
         }
     }
 
-    /// The corpus as bytes (see the module docs), in memory; [`Corpus::write_snapshot`] streams them.
+    /// The corpus as bytes (see the module docs), in memory; [`Corpus::write_snapshot`] streams them. Empty
+    /// when the corpus cannot be laid out (over 2³² postings).
     pub fn snapshot(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        self.write_snapshot(&mut out)
-            .expect("writing to a Vec cannot fail");
-        out
+        match self.write_snapshot(&mut out) {
+            Ok(_) => out,
+            Err(_) => Vec::new(),
+        }
     }
 
     /// Writes the snapshot (see the module docs) to `out`, holding only the tables in memory; returns the
     /// bytes written.
     pub fn write_snapshot(&self, out: &mut impl Write) -> io::Result<u64> {
+        self.write_parts(out, None).map(|(_, length)| length)
+    }
+
+    /// Writes the snapshot of a corpus whose texts were spilled while loading
+    /// ([`PreparedSource::spill_text`](super::index::PreparedSource::spill_text)): `out` already holds
+    /// [`SNAPSHOT_HEADER`] bytes of room, then exactly `texts.length` bytes (each spilled text at the offset it
+    /// was given); this writes the rest and returns the header to write over the room at the start, and the
+    /// snapshot's length.
+    pub fn write_snapshot_after_texts(
+        &self,
+        out: &mut impl Write,
+        texts: SpilledTexts,
+    ) -> io::Result<(Vec<u8>, u64)> {
+        self.write_parts(out, Some(texts))
+    }
+
+    fn write_parts(
+        &self,
+        out: &mut impl Write,
+        spilled: Option<SpilledTexts>,
+    ) -> io::Result<(Vec<u8>, u64)> {
         let live: Vec<(SourceId, &Entry)> = self
             .entries
             .iter()
@@ -156,6 +207,10 @@ impl Corpus {
             total += list(term).count();
             offsets.push(u32::try_from(total).map_err(|_| io::ErrorKind::FileTooLarge)?);
         }
+        let texts_length = match spilled {
+            Some(texts) => texts.length,
+            None => live.iter().map(|(_, e)| e.source.text.raw().len()).sum(),
+        };
         let mut strings: Vec<u8> = Vec::new();
         let mut put_string = |value: Option<&str>| -> [u64; 2] {
             match value {
@@ -167,20 +222,28 @@ impl Corpus {
                 }
             }
         };
-        let tables_start = HEADER;
-        let frequency_start = tables_start + terms * 8;
+        let frequency_start = HEADER + pad(texts_length) + terms * 8;
         let offsets_start = frequency_start + pad(terms * 4);
         let records_start = offsets_start + pad((terms + 1) * 4);
         let strings_start = records_start + live.len() * RECORD * 8;
         let mut records: Vec<u64> = Vec::with_capacity(live.len() * RECORD);
-        let mut places = Vec::with_capacity(live.len());
-        // Data offsets depend on the strings' length: records are made with offsets relative to the data
+        // Word offsets depend on the strings' length: records are made with offsets relative to the words
         // area, then shifted.
         let mut at = 0usize;
+        let mut text_at = HEADER;
         for (_, entry) in &live {
             let source = &entry.source;
-            let place = data_place(at, entry);
+            let place = words_place(at, entry);
             at = place.end;
+            // Inline, the texts are written as read (`raw`), so offsets and lengths follow those bytes.
+            let (text, text_length) = match spilled {
+                Some(_) => (
+                    HEADER + source.text.spilled_at().unwrap_or(usize::MAX - HEADER),
+                    source.text.len(),
+                ),
+                None => (text_at, source.text.raw().len()),
+            };
+            text_at += text_length;
             let metadata = &source.metadata;
             let format = match source.format {
                 TextFormat::Markdown => 0,
@@ -194,8 +257,8 @@ impl Corpus {
             records.extend(put_string(metadata.url.as_deref()));
             let stamp = entry.stamp.map_or([NONE, NONE], |s| [s.size, s.modified]);
             records.extend([
-                place.text as u64,
-                source.text.raw().len() as u64,
+                text as u64,
+                text_length as u64,
                 place.terms as u64,
                 entry.terms.as_slice().len() as u64,
                 place.checkpoints as u64,
@@ -206,17 +269,16 @@ impl Corpus {
                 entry.positions.deltas.as_slice().len() as u64,
                 stamp[0],
                 stamp[1],
-                xxh3_64(source.text.raw()),
+                entry.recorded.unwrap_or_else(|| xxh3_64(source.text.raw())),
                 0,
             ]);
-            places.push(place);
         }
         let postings_start = strings_start + pad(strings.len());
-        let data_start = postings_start + pad(total * 4);
-        let file_length = data_start + at + TRAILER;
+        let words_start = postings_start + pad(total * 4);
+        let file_length = words_start + pad(at) + TRAILER;
         for record in records.chunks_exact_mut(RECORD) {
-            for field in [11, 13, 15, 17, 19] {
-                record[field] += data_start as u64;
+            for field in [13, 15, 17, 19] {
+                record[field] += words_start as u64;
             }
         }
         let mut header = Vec::with_capacity(HEADER);
@@ -227,19 +289,34 @@ impl Corpus {
             terms,
             live.len(),
             total,
+            texts_length,
             frequency_start,
             offsets_start,
             records_start,
             strings_start,
             postings_start,
-            data_start,
+            words_start,
             file_length,
         ] {
             header.extend_from_slice(&(value as u64).to_le_bytes());
         }
         header.resize(HEADER, 0);
-        out.write_all(&header)?;
-        // The tables.
+        let zeros = [0u8; 8];
+        // The texts (unless spilled already), then the tables.
+        let texts_hash = match spilled {
+            Some(texts) => texts.checksum,
+            None => {
+                out.write_all(&header)?;
+                let mut hasher = Xxh3::new();
+                for (_, entry) in &live {
+                    let text = entry.source.text.raw();
+                    hasher.update(text);
+                    out.write_all(text)?;
+                }
+                hasher.digest()
+            }
+        };
+        out.write_all(&zeros[..pad(texts_length) - texts_length])?;
         let mut tables = Hashing {
             out,
             hasher: Xxh3::new(),
@@ -249,7 +326,6 @@ impl Corpus {
         let frequency: Vec<u32> = offsets.windows(2).map(|w| w[1] - w[0]).collect();
         tables.put(bytemuck::cast_slice(&frequency))?;
         drop(frequency);
-        let zeros = [0u8; 8];
         tables.put(&zeros[..pad(terms * 4) - terms * 4])?;
         tables.put(bytemuck::cast_slice(&offsets))?;
         tables.put(&zeros[..pad((terms + 1) * 4) - (terms + 1) * 4])?;
@@ -258,7 +334,7 @@ impl Corpus {
         tables.put(&strings)?;
         tables.put(&zeros[..pad(strings.len()) - strings.len()])?;
         let tables_hash = tables.hasher.digest();
-        // The data: posting ids, then each source's text, words and positions.
+        // The data: posting ids, then each source's words and positions.
         let mut data = Hashing {
             out,
             hasher: Xxh3::new(),
@@ -273,21 +349,20 @@ impl Corpus {
         }
         data.put(bytemuck::cast_slice(&buffer))?;
         data.put(&zeros[..pad(total * 4) - total * 4])?;
-        for ((_, entry), place) in live.iter().zip(&places) {
-            let text = entry.source.text.raw();
-            data.put(text)?;
-            data.put(&zeros[..place.terms - place.text - text.len()])?;
+        for (_, entry) in &live {
             data.put(bytemuck::cast_slice(entry.terms.as_slice()))?;
             data.put(bytemuck::cast_slice(entry.positions.checkpoints.as_slice()))?;
             data.put(bytemuck::cast_slice(entry.positions.far.as_slice()))?;
             let deltas = entry.positions.deltas.as_slice();
             data.put(deltas)?;
-            data.put(&zeros[..place.end - place.deltas - deltas.len()])?;
+            data.put(&zeros[..deltas.len().div_ceil(4) * 4 - deltas.len()])?;
         }
+        data.put(&zeros[..pad(at) - at])?;
         let data_hash = data.hasher.digest();
         out.write_all(&tables_hash.to_le_bytes())?;
         out.write_all(&data_hash.to_le_bytes())?;
-        Ok(file_length as u64)
+        out.write_all(&texts_hash.to_le_bytes())?;
+        Ok((header, file_length as u64))
     }
 
     /// Rebuilds a corpus from a snapshot, borrowing its arrays from `bytes` (which should be 8-byte aligned,
@@ -300,6 +375,15 @@ impl Corpus {
         bytes: SharedBytes,
         current: &mut HashMap<String, FileStamp>,
     ) -> Result<Corpus, String> {
+        let mut corpus = Corpus::restore_unchecked(bytes)?;
+        corpus.keep_unchanged(current);
+        Ok(corpus)
+    }
+
+    /// [`Corpus::restore`] in two steps, so that the first can run while the caller is still taking the
+    /// stamps of its files: every source with a recorded stamp is restored, then
+    /// [`Corpus::keep_unchanged`] drops those whose stamp differs.
+    pub fn restore_unchecked(bytes: SharedBytes) -> Result<Corpus, String> {
         let bytes: SharedBytes = if AsRef::<[u8]>::as_ref(&*bytes).as_ptr() as usize % 8 == 0 {
             bytes
         } else {
@@ -317,10 +401,10 @@ impl Corpus {
             return Err("a snapshot of another byte order".into());
         }
         let field = |index: usize| usize::try_from(word(24 + index * 8)).unwrap_or(usize::MAX);
-        let (terms, entry_count, total) = (field(0), field(1), field(2));
+        let (terms, entry_count, total, texts_length) = (field(0), field(1), field(2), field(3));
         let (frequency_start, offsets_start, records_start, strings_start) =
-            (field(3), field(4), field(5), field(6));
-        let (postings_start, data_start, file_length) = (field(7), field(8), field(9));
+            (field(4), field(5), field(6), field(7));
+        let (postings_start, words_start, file_length) = (field(8), field(9), field(10));
         if file_length != raw.len() {
             return Err(format!(
                 "truncated or extended ({} bytes, {file_length} expected)",
@@ -328,20 +412,22 @@ impl Corpus {
             ));
         }
         let bounded = [
+            texts_length,
             frequency_start,
             offsets_start,
             records_start,
             strings_start,
             postings_start,
-            data_start,
+            words_start,
         ]
         .iter()
         .all(|&start| start <= file_length);
+        let tables_start = HEADER + pad(texts_length);
         let consistent = bounded
             && terms < u32::MAX as usize
             && total < u32::MAX as usize
             && entry_count < u32::MAX as usize
-            && Some(frequency_start) == terms.checked_mul(8).map(|n| n + HEADER)
+            && Some(frequency_start) == terms.checked_mul(8).map(|n| n + tables_start)
             && Some(offsets_start) == terms.checked_mul(4).map(|n| frequency_start + pad(n))
             && Some(records_start) == (terms + 1).checked_mul(4).map(|n| offsets_start + pad(n))
             && Some(strings_start)
@@ -349,16 +435,16 @@ impl Corpus {
                     .checked_mul(RECORD * 8)
                     .map(|n| records_start + n)
             && strings_start <= postings_start
-            && Some(data_start) == total.checked_mul(4).map(|n| postings_start + pad(n))
-            && data_start <= file_length - TRAILER;
+            && Some(words_start) == total.checked_mul(4).map(|n| postings_start + pad(n))
+            && words_start <= file_length - TRAILER;
         if !consistent {
             return Err("inconsistent section table".into());
         }
-        let tables = &raw[HEADER..postings_start];
+        let tables = &raw[tables_start..postings_start];
         if xxh3_64(tables) != word(file_length - TRAILER) {
             return Err("damaged (checksum of the tables)".into());
         }
-        let hashes: &[u64] = bytemuck::try_cast_slice(&raw[HEADER..frequency_start])
+        let hashes: &[u64] = bytemuck::try_cast_slice(&raw[tables_start..frequency_start])
             .map_err(|_| "misaligned term table".to_string())?;
         let frequency: &[u32] =
             bytemuck::try_cast_slice(&raw[frequency_start..frequency_start + terms * 4])
@@ -376,10 +462,16 @@ impl Corpus {
         }
         let ids =
             Stored::<u32>::shared(&bytes, postings_start, total).ok_or("misaligned postings")?;
-        let data = DataChecksum {
-            range: postings_start..file_length - TRAILER,
-            checksum: word(file_length - 8),
-        };
+        let data = vec![
+            DataChecksum {
+                range: HEADER..HEADER + texts_length,
+                checksum: word(file_length - 8),
+            },
+            DataChecksum {
+                range: postings_start..file_length - TRAILER,
+                checksum: word(file_length - 16),
+            },
+        ];
 
         let mut term_ids: FastMap<u64, u32> = FastMap::default();
         term_ids.reserve(terms);
@@ -398,7 +490,7 @@ impl Corpus {
                 ids,
                 extra: FastMap::default(),
             },
-            snapshot_data: Some(data),
+            snapshot_data: data,
             ..Corpus::default()
         };
         corpus.entries.reserve(entry_count);
@@ -419,73 +511,123 @@ impl Corpus {
             ))
         };
         let size = |value: u64| usize::try_from(value).unwrap_or(usize::MAX);
-        let mut dropped = 0;
-        for (id, record) in records.chunks_exact(RECORD).enumerate() {
-            let key = string(record[1], record[2])?.ok_or("a source without key")?;
-            let format = if record[0] >> 8 == 0 {
-                TextFormat::Markdown
-            } else {
-                TextFormat::PlainText
-            };
-            let stamp = FileStamp {
-                size: record[21],
-                modified: record[22],
-            };
-            let trusted = record[21] != NONE
-                && current.get(&key) == Some(&stamp)
-                && TextFormat::from_path(&key) == format
-                && !corpus.by_key.contains_key(&key);
-            let terms = Stored::<u32>::shared(&bytes, size(record[13]), size(record[14]))
-                .ok_or("term ids out of bounds")?;
-            if !trusted {
-                // Gone or changed since the snapshot: its postings become tombstones.
-                for term in distinct(terms.as_slice()) {
-                    if let Some(frequency) = corpus.document_frequency.get_mut(term as usize) {
-                        *frequency = frequency.saturating_sub(1);
-                    }
+        // Sources are rebuilt in parallel (keys and titles are allocations), then registered in order.
+        /// A source restored, or the term ids of one dropped (its frequencies are taken back).
+        type Built = Result<(String, Result<Entry, Stored<u32>>), String>;
+        let built: Vec<Built> = records
+            .par_chunks_exact(RECORD)
+            .map(|record| {
+                let key = string(record[1], record[2])?.ok_or("a source without key")?;
+                let format = if record[0] >> 8 == 0 {
+                    TextFormat::Markdown
+                } else {
+                    TextFormat::PlainText
+                };
+                let stamp = FileStamp {
+                    size: record[21],
+                    modified: record[22],
+                };
+                let trusted = record[21] != NONE && TextFormat::from_path(&key) == format;
+                let terms = Stored::<u32>::shared(&bytes, size(record[13]), size(record[14]))
+                    .ok_or("term ids out of bounds")?;
+                if !trusted {
+                    return Ok((key, Err(terms)));
                 }
-                corpus.entries.push(None);
-                corpus.dead += 1;
-                dropped += 1;
-                continue;
+                let text = SourceText::shared(&bytes, size(record[11]), size(record[12]))
+                    .ok_or("text out of bounds")?;
+                let positions = Positions {
+                    checkpoints: Stored::shared(&bytes, size(record[15]), size(record[16]))
+                        .ok_or("positions out of bounds")?,
+                    far: Stored::shared(&bytes, size(record[17]), size(record[18]))
+                        .ok_or("positions out of bounds")?,
+                    deltas: Stored::shared(&bytes, size(record[19]), size(record[20]))
+                        .ok_or("positions out of bounds")?,
+                };
+                let metadata = SourceMetadata {
+                    title: string(record[3], record[4])?.unwrap_or_default(),
+                    date: string(record[5], record[6])?,
+                    author: string(record[7], record[8])?,
+                    url: string(record[9], record[10])?,
+                };
+                let entry = Entry {
+                    source: Source {
+                        key: key.clone(),
+                        text,
+                        format,
+                        metadata,
+                    },
+                    terms,
+                    positions,
+                    stamp: Some(stamp),
+                    recorded: Some(record[23]),
+                };
+                Ok((key, Ok(entry)))
+            })
+            .collect();
+        let mut dropped = 0;
+        for (id, source) in built.into_iter().enumerate() {
+            let (key, entry) = source?;
+            let entry = match entry {
+                Ok(entry) if !corpus.by_key.contains_key(&key) => Ok(entry),
+                Ok(entry) => Err(entry.terms),
+                Err(terms) => Err(terms),
+            };
+            match entry {
+                Ok(entry) => {
+                    corpus.by_key.insert(key, id as u32);
+                    corpus.entries.push(Some(entry));
+                    corpus.live += 1;
+                }
+                Err(terms) => {
+                    // Gone or changed since the snapshot: its postings become tombstones.
+                    for term in distinct(terms.as_slice()) {
+                        if let Some(frequency) = corpus.document_frequency.get_mut(term as usize) {
+                            *frequency = frequency.saturating_sub(1);
+                        }
+                    }
+                    corpus.entries.push(None);
+                    corpus.dead += 1;
+                    dropped += 1;
+                }
             }
-            current.remove(&key);
-            let text = SourceText::shared(&bytes, size(record[11]), size(record[12]))
-                .ok_or("text out of bounds")?;
-            let positions = Positions {
-                checkpoints: Stored::shared(&bytes, size(record[15]), size(record[16]))
-                    .ok_or("positions out of bounds")?,
-                far: Stored::shared(&bytes, size(record[17]), size(record[18]))
-                    .ok_or("positions out of bounds")?,
-                deltas: Stored::shared(&bytes, size(record[19]), size(record[20]))
-                    .ok_or("positions out of bounds")?,
-            };
-            let metadata = SourceMetadata {
-                title: string(record[3], record[4])?.unwrap_or_default(),
-                date: string(record[5], record[6])?,
-                author: string(record[7], record[8])?,
-                url: string(record[9], record[10])?,
-            };
-            corpus.by_key.insert(key.clone(), id as u32);
-            corpus.entries.push(Some(Entry {
-                source: Source {
-                    key,
-                    text,
-                    format,
-                    metadata,
-                },
-                terms,
-                positions,
-                stamp: Some(stamp),
-                recorded: Some(record[23]),
-            }));
-            corpus.live += 1;
         }
         corpus.generation = 1;
         if dropped == 0 {
             corpus.saved_generation = Some(corpus.generation);
         }
         Ok(corpus)
+    }
+
+    /// Keeps the restored sources whose key is in `current` with the stamp recorded for them, taking their
+    /// keys out of `current`; drops the others (gone or changed: indexed again by the caller).
+    pub fn keep_unchanged(&mut self, current: &mut HashMap<String, FileStamp>) {
+        let mut dropped = Vec::new();
+        for (id, entry) in self.entries.iter().enumerate() {
+            let Some(entry) = entry else {
+                continue;
+            };
+            match current.get(&entry.source.key) {
+                Some(stamp) if entry.stamp == Some(*stamp) => {
+                    current.remove(&entry.source.key);
+                }
+                _ => dropped.push(id),
+            }
+        }
+        for id in &dropped {
+            if let Some(entry) = self.entries[*id].take() {
+                self.by_key.remove(&entry.source.key);
+                for term in distinct(entry.terms.as_slice()) {
+                    if let Some(frequency) = self.document_frequency.get_mut(term as usize) {
+                        *frequency = frequency.saturating_sub(1);
+                    }
+                }
+                self.live -= 1;
+                self.dead += 1;
+            }
+        }
+        if !dropped.is_empty() {
+            self.generation += 1;
+        }
     }
 
     /// The sources restored from a snapshot that must be indexed again: `hashes` gives, per key, the content
@@ -511,9 +653,9 @@ impl Corpus {
             .collect()
     }
 
-    /// Where the data borrowed from a snapshot lies in the snapshot's bytes and the checksum it must have
-    /// (`None` when nothing was restored from a snapshot).
-    pub fn snapshot_data(&self) -> Option<DataChecksum> {
+    /// Where the data borrowed from a snapshot (texts; postings and words) lies in the snapshot's bytes and
+    /// the checksums it must have (empty when nothing was restored from a snapshot).
+    pub fn snapshot_data(&self) -> Vec<DataChecksum> {
         self.snapshot_data.clone()
     }
 
@@ -593,11 +735,12 @@ mod tests {
         let restored = Corpus::restore(shared(bytes.clone()), &mut current).expect("a snapshot");
         assert!(current.is_empty());
         assert!(restored.is_saved());
-        let data = restored.snapshot_data().expect("restored from a snapshot");
-        assert_eq!(
-            checksum(&mut &bytes[data.range.clone()], data.range.len()).unwrap(),
-            data.checksum
-        );
+        for data in restored.snapshot_data() {
+            assert_eq!(
+                checksum(&mut &bytes[data.range.clone()], data.range.len()).unwrap(),
+                data.checksum
+            );
+        }
         assert_eq!(
             restored.check_draft(draft, TextFormat::Markdown, &settings),
             before
@@ -678,10 +821,10 @@ mod tests {
                     .iter()
                     .map(|(k, t)| (k.to_string(), Some(content_hash(t))))
                     .collect();
-                let data = corpus.snapshot_data().expect("restored");
-                let data_intact = checksum(&mut &damaged[data.range.clone()], data.range.len())
-                    .unwrap()
-                    == data.checksum;
+                let data_intact = corpus.snapshot_data().iter().all(|data| {
+                    checksum(&mut &damaged[data.range.clone()], data.range.len()).unwrap()
+                        == data.checksum
+                });
                 let intact = corpus.stale_sources(&hashes, data_intact).is_empty();
                 // Damage that goes unnoticed (padding, unused header bytes) changes nothing.
                 assert!(!intact || findings == expected, "byte {at}");

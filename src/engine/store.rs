@@ -80,6 +80,11 @@ enum Text {
         len: usize,
         valid: OnceLock<bool>,
     },
+    /// Written out while loading, at this offset of the snapshot's texts; reads as empty until restored.
+    Spilled {
+        start: usize,
+        len: usize,
+    },
 }
 
 impl SourceText {
@@ -94,9 +99,23 @@ impl SourceText {
         }))
     }
 
+    /// A text written out at `start` of a snapshot's texts area (see [`Text::Spilled`]).
+    pub(crate) fn spilled(start: usize, len: usize) -> SourceText {
+        SourceText(Text::Spilled { start, len })
+    }
+
+    /// Where a spilled text was written.
+    pub(crate) fn spilled_at(&self) -> Option<usize> {
+        match self.0 {
+            Text::Spilled { start, .. } => Some(start),
+            _ => None,
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         match &self.0 {
             Text::Owned(text) => text,
+            Text::Spilled { .. } => "",
             Text::Shared {
                 bytes,
                 start,
@@ -117,7 +136,7 @@ impl SourceText {
     pub fn len(&self) -> usize {
         match &self.0 {
             Text::Owned(text) => text.len(),
-            Text::Shared { len, .. } => *len,
+            Text::Shared { len, .. } | Text::Spilled { len, .. } => *len,
         }
     }
 
@@ -132,13 +151,14 @@ impl SourceText {
             Text::Shared {
                 bytes, start, len, ..
             } => bytes_of(bytes).get(*start..start + len).unwrap_or_default(),
+            Text::Spilled { .. } => &[],
         }
     }
 
     pub fn into_string(self) -> String {
         match self.0 {
             Text::Owned(text) => text,
-            Text::Shared { .. } => self.as_str().to_string(),
+            _ => self.as_str().to_string(),
         }
     }
 
@@ -146,7 +166,7 @@ impl SourceText {
     pub fn heap_bytes(&self) -> usize {
         match &self.0 {
             Text::Owned(text) => text.capacity(),
-            Text::Shared { .. } => 0,
+            _ => 0,
         }
     }
 }

@@ -109,7 +109,7 @@ use std::collections::HashMap;
 type FastMap32<V> = HashMap<u32, V, foldhash::fast::FixedState>;
 
 use super::align::{align, quote_items, Alignment, Item, Step};
-use super::index::{distinct, Corpus, ALWAYS_VOTING, NO_TERM, VOTE_VOLUME};
+use super::index::{distinct, Corpus, CorpusInstance, ALWAYS_VOTING, NO_TERM, VOTE_VOLUME};
 use super::normalize::{is_negation, normalize_word, TermHash};
 use super::quotes::{find_quotes, shift_range};
 use super::sentence::sentence_around;
@@ -212,9 +212,8 @@ struct CorpusState {
     ids: usize,
     live: usize,
     dead: usize,
-    /// A few live sources and the address of their text: a corpus built anew (a re-index) has other
-    /// allocations, even with the same counters.
-    witnesses: [(SourceId, usize); 3],
+    /// The corpus value itself: one built anew (a re-index) is another, even with the same counters.
+    instance: CorpusInstance,
 }
 
 /// What changed in a corpus since a cache's state.
@@ -942,36 +941,19 @@ const CUT_MARGIN: f32 = 0.99;
 /// The verdict cache's view of the corpus: what changed since a cache's state, what a finding depended on.
 impl Corpus {
     fn cache_state(&self) -> CorpusState {
-        let mut witnesses = [(SourceId::MAX, 0); 3];
-        let live = self.entries.iter().enumerate().filter_map(|(id, e)| {
-            e.as_ref()
-                .map(|e| (id as SourceId, e.source.text.as_ptr() as usize))
-        });
-        for (slot, witness) in witnesses.iter_mut().zip(live) {
-            *slot = witness;
-        }
         CorpusState {
             generation: self.generation,
             ids: self.entries.len(),
             live: self.live,
             dead: self.dead,
-            witnesses,
+            instance: self.instance,
         }
     }
 
-    /// Whether this looks like the corpus `state` was taken of: a witness still there has the same text
-    /// allocation, and at least one is still there (or there were none).
+    /// Whether `state` was taken of this very corpus value (not of another one, such as the corpus a
+    /// re-index replaced).
     fn same_corpus(&self, state: &CorpusState) -> bool {
-        let mut there = 0;
-        for &(id, address) in &state.witnesses {
-            if let Some(Some(entry)) = self.entries.get(id as usize) {
-                if entry.source.text.as_ptr() as usize != address {
-                    return false;
-                }
-                there += 1;
-            }
-        }
-        there > 0 || state.witnesses[0].0 == SourceId::MAX
+        self.instance == state.instance
     }
 
     /// What changed since `state`. Each insertion and removal bumps the generation once and a removal adds one

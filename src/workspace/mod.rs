@@ -1,7 +1,10 @@
 //! The only filesystem user: finds the workspace's sources and drafts, reads them, and loads the corpus.
 //!
 //! Nothing outside the workspace root is read: the walk does not follow symbolic links, and a linked file is
-//! read only when it resolves to a place inside the root.
+//! read only when it resolves to a place inside the root. The index snapshot lives in the cache directory
+//! (never the workspace): a cold load writes it while reading the sources, a warm load memory-maps it and
+//! trusts sources whose size and modification time are unchanged, and their content hashes are checked
+//! afterwards ([`Workspace::hash_restored`]). Snapshots are replaced by renaming, never written in place.
 
 pub mod watch;
 
@@ -17,7 +20,9 @@ use rayon::prelude::*;
 
 use crate::config::{Config, RawSettings};
 use crate::engine::index::{PreparedSource, SharedBytes};
-use crate::engine::snapshot::{checksum, content_hash, DataChecksum};
+use crate::engine::snapshot::{
+    checksum, content_hash, Checksum, DataChecksum, SpilledTexts, SNAPSHOT_HEADER,
+};
 use crate::engine::{Corpus, FileStamp, TextFormat};
 
 /// The name of the per-workspace settings file.
@@ -118,34 +123,66 @@ impl Workspace {
 
     /// Every source file under the root, sorted.
     pub fn discover_sources(&self) -> Vec<PathBuf> {
-        self.walk(|path| self.is_source(path))
+        let started = std::time::Instant::now();
+        let found = self.walk(&|rel| self.sources.is_match(rel) && !self.is_excluded(rel));
+        tracing::debug!("found {} sources in {:?}", found.len(), started.elapsed());
+        found
     }
 
     /// Every draft file under the root, sorted.
     pub fn discover_drafts(&self) -> Vec<PathBuf> {
-        self.walk(|path| self.is_draft(path))
+        self.walk(&|rel| {
+            self.drafts.is_match(rel) && !self.sources.is_match(rel) && !self.is_excluded(rel)
+        })
     }
 
-    fn walk(&self, keep: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
-        let mut found: Vec<PathBuf> = walkdir::WalkDir::new(&self.root)
-            .follow_links(false)
-            .into_iter()
-            .filter_entry(|entry| {
-                entry.depth() == 0
-                    || !entry.file_type().is_dir()
-                    || self
-                        .relative(entry.path())
-                        .is_none_or(|rel| !self.is_excluded(&format!("{rel}/")))
-            })
-            .filter_map(Result::ok)
-            .filter(|entry| entry.file_type().is_file() || entry.path_is_symlink())
-            // The walk does not follow links, so only a link can lead outside the root.
-            .filter(|entry| {
-                keep(entry.path()) && (!entry.path_is_symlink() || self.is_inside(entry.path()))
-            })
-            .map(walkdir::DirEntry::into_path)
+    /// The files under the root whose relative path (`/`-separated) `keep` accepts, sorted. Folders are
+    /// listed in parallel; excluded folders are not entered; links are not followed.
+    fn walk(&self, keep: &(dyn Fn(&str) -> bool + Sync)) -> Vec<PathBuf> {
+        let mut found = self.walk_folder(&self.root, "", keep);
+        found.par_sort_unstable();
+        found
+    }
+
+    fn walk_folder(
+        &self,
+        folder: &Path,
+        relative: &str,
+        keep: &(dyn Fn(&str) -> bool + Sync),
+    ) -> Vec<PathBuf> {
+        let Ok(entries) = fs::read_dir(folder) else {
+            return Vec::new();
+        };
+        let mut found = Vec::new();
+        let mut folders = Vec::new();
+        for entry in entries.flatten() {
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            let rel = if relative.is_empty() {
+                name.into_owned()
+            } else {
+                format!("{relative}/{name}")
+            };
+            if kind.is_dir() {
+                if !self.is_excluded(&format!("{rel}/")) {
+                    folders.push((entry.path(), rel));
+                }
+            } else if (kind.is_file() || kind.is_symlink()) && keep(&rel) {
+                // The walk does not follow links, so only a link can lead outside the root.
+                let path = entry.path();
+                if !kind.is_symlink() || self.is_inside(&path) {
+                    found.push(path);
+                }
+            }
+        }
+        let nested: Vec<Vec<PathBuf>> = folders
+            .par_iter()
+            .map(|(path, rel)| self.walk_folder(path, rel, keep))
             .collect();
-        found.sort();
+        found.extend(nested.into_iter().flatten());
         found
     }
 
@@ -192,35 +229,67 @@ impl Workspace {
             _ => None,
         };
         let Some((snapshot, handle)) = snapshot else {
+            if let Some(file) = self.spill_file(paths) {
+                match self.load_spilling(corpus, paths, &file, &done, progress) {
+                    Ok(spilled) => return (spilled, restored),
+                    Err(error) => {
+                        tracing::warn!("cannot write the index snapshot while loading: {error}");
+                        *corpus = Corpus::new();
+                        done.store(0, Ordering::Relaxed);
+                    }
+                }
+            }
             corpus.begin_bulk_load();
-            self.index_paths(corpus, paths, &mut messages, &done, total, progress);
+            let tick = Tick(&done, total, progress);
+            self.index_paths(corpus, paths, &mut messages, &tick, None);
             corpus.finish_bulk_load();
             return (messages, restored);
         };
-        // Warm start: stat every source (in parallel), restore those whose stamp is unchanged, index the rest.
-        let stamps: Vec<(&PathBuf, io::Result<FileStamp>)> = paths
-            .par_iter()
-            .map(|path| (path, fs::metadata(path).map(|m| file_stamp(&m))))
-            .collect();
-        let mut current = HashMap::with_capacity(stamps.len());
-        let mut path_of = HashMap::with_capacity(stamps.len());
-        for (path, stamp) in stamps {
-            match stamp {
-                Ok(stamp) => {
-                    let key = source_key(path);
-                    current.insert(key.clone(), stamp);
-                    path_of.insert(key, path);
+        // Warm start: stat every source (in parallel) while the snapshot is restored, keep the sources whose
+        // stamp is unchanged, index the rest.
+        let started = std::time::Instant::now();
+        let stat = || {
+            let stamps: Vec<(String, io::Result<FileStamp>)> = paths
+                .par_iter()
+                .map(|path| (source_key(path), fs::metadata(path).map(|m| file_stamp(&m))))
+                .collect();
+            let mut current = HashMap::with_capacity(stamps.len());
+            let mut failed = Vec::new();
+            for ((key, stamp), path) in stamps.into_iter().zip(paths) {
+                match stamp {
+                    Ok(stamp) => {
+                        current.insert(key, stamp);
+                    }
+                    Err(error) => failed.push(format!("{}: {error}", self.display(path))),
                 }
-                Err(error) => messages.push(format!("{}: {error}", self.display(path))),
             }
-        }
-        match Corpus::restore(snapshot, &mut current) {
-            Ok(snapshot) => {
+            tracing::debug!(
+                "stamps of {} sources in {:?}",
+                current.len(),
+                started.elapsed()
+            );
+            (current, failed)
+        };
+        let ((mut current, failed), snapshot) =
+            rayon::join(stat, || Corpus::restore_unchecked(snapshot));
+        messages.extend(failed);
+        let path_of: HashMap<&str, &PathBuf> = paths
+            .iter()
+            .filter_map(|path| Some((path.to_str()?, path)))
+            .collect();
+        let path_of = |key: &str| {
+            path_of
+                .get(key)
+                .map_or_else(|| PathBuf::from(key), |p| (*p).clone())
+        };
+        match snapshot {
+            Ok(mut snapshot) => {
+                snapshot.keep_unchanged(&mut current);
                 *corpus = snapshot;
-                restored.snapshot = corpus.snapshot_data().map(|data| (Arc::new(handle), data));
+                restored.snapshot = Some((Arc::new(handle), corpus.snapshot_data()));
                 restored.sources = corpus
                     .sources()
-                    .filter_map(|(_, s)| path_of.get(&s.key).map(|p| (s.key.clone(), (*p).clone())))
+                    .map(|(_, s)| (s.key.clone(), path_of(&s.key)))
                     .collect();
             }
             Err(reason) => {
@@ -228,33 +297,25 @@ impl Workspace {
                     "ignoring the index snapshot of {}: {reason}",
                     self.root.display()
                 );
-                current = path_of
-                    .keys()
-                    .map(|k| {
-                        (
-                            k.clone(),
-                            FileStamp {
-                                size: 0,
-                                modified: 0,
-                            },
-                        )
-                    })
-                    .collect();
+                // `current` still holds every readable source: all are indexed below.
             }
         }
+        tracing::debug!(
+            "restored {} sources from the snapshot ({:?} since the stamps)",
+            restored.sources.len(),
+            started.elapsed()
+        );
         done.store(restored.sources.len(), Ordering::Relaxed);
         progress(restored.sources.len(), total);
-        let mut remaining: Vec<PathBuf> = current
-            .keys()
-            .filter_map(|key| path_of.get(key).map(|p| (*p).clone()))
-            .collect();
+        let mut remaining: Vec<PathBuf> = current.keys().map(|key| path_of(key)).collect();
         remaining.sort();
         // Many new sources (or no usable snapshot): index them in bulk, else one by one beside the snapshot.
         let bulk = remaining.len() * 4 > total;
         if bulk {
             corpus.begin_bulk_load();
         }
-        self.index_paths(corpus, &remaining, &mut messages, &done, total, progress);
+        let tick = Tick(&done, total, progress);
+        self.index_paths(corpus, &remaining, &mut messages, &tick, None);
         corpus.finish_bulk_load();
         (messages, restored)
     }
@@ -266,9 +327,8 @@ impl Workspace {
         corpus: &mut Corpus,
         paths: &[PathBuf],
         messages: &mut Vec<String>,
-        done: &AtomicUsize,
-        total: usize,
-        progress: &(dyn Fn(usize, usize) + Sync),
+        tick: &Tick,
+        mut spill: Option<&mut (dyn FnMut(&mut PreparedSource) + Send)>,
     ) {
         type Prepared = Vec<(usize, io::Result<(PreparedSource, Option<String>)>)>;
         let prepare = |range: std::ops::Range<usize>| -> Prepared {
@@ -282,16 +342,19 @@ impl Workspace {
                         let prepared = Corpus::prepare_source(&key, text, format).with_stamp(stamp);
                         (prepared, warning)
                     });
-                    progress(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                    tick.2(tick.0.fetch_add(1, Ordering::Relaxed) + 1, tick.1);
                     (i, result)
                 })
                 .collect()
         };
-        let insert = |corpus: &mut Corpus, messages: &mut Vec<String>, prepared: Prepared| {
+        let mut insert = |corpus: &mut Corpus, messages: &mut Vec<String>, prepared: Prepared| {
             for (i, result) in prepared {
                 let path = &paths[i];
                 match result {
-                    Ok((source, warning)) => {
+                    Ok((mut source, warning)) => {
+                        if let Some(spill) = spill.as_mut() {
+                            spill(&mut source);
+                        }
                         corpus.insert_prepared(source);
                         messages.extend(warning.map(|w| format!("{}: {w}", self.display(path))));
                     }
@@ -309,6 +372,89 @@ impl Workspace {
             start += CHUNK;
         }
         insert(corpus, messages, pending);
+    }
+
+    /// The cache file to write while loading, when the sources look large enough to be worth a snapshot
+    /// (estimated from the sizes of the first few).
+    fn spill_file(&self, paths: &[PathBuf]) -> Option<PathBuf> {
+        let file = cache_file(&self.root)?;
+        let sample = paths.len().min(64);
+        let bytes: u64 = paths[..sample]
+            .iter()
+            .filter_map(|p| fs::metadata(p).ok())
+            .map(|m| m.len())
+            .sum();
+        let estimate = (bytes as usize / sample.max(1)) * paths.len();
+        (sample > 0 && estimate >= cache_min_bytes()).then_some(file)
+    }
+
+    /// A cold load that writes the snapshot as it goes: each source's text goes to the snapshot file as soon
+    /// as it is tokenized (so texts are never all in memory), the rest follows once all are inserted, then
+    /// the corpus is restored from the snapshot (texts, words and postings borrowed from its memory map).
+    fn load_spilling(
+        &self,
+        corpus: &mut Corpus,
+        paths: &[PathBuf],
+        file: &Path,
+        done: &AtomicUsize,
+        progress: &(dyn Fn(usize, usize) + Sync),
+    ) -> io::Result<Vec<String>> {
+        if let Some(folder) = file.parent() {
+            fs::create_dir_all(folder)?;
+        }
+        let temporary = file.with_extension(format!("tmp{}", std::process::id()));
+        let loaded = (|| {
+            let mut out = io::BufWriter::with_capacity(1 << 20, fs::File::create(&temporary)?);
+            io::Write::write_all(&mut out, &[0u8; SNAPSHOT_HEADER])?;
+            let mut at = 0usize;
+            let mut texts = Checksum::new();
+            let mut failed: io::Result<()> = Ok(());
+            let mut spill = |source: &mut PreparedSource| {
+                let text = source.spill_text(at);
+                at += text.len();
+                texts.update(text.as_bytes());
+                if failed.is_ok() {
+                    failed = io::Write::write_all(&mut out, text.as_bytes());
+                }
+            };
+            let mut messages = Vec::new();
+            corpus.begin_bulk_load();
+            let tick = Tick(done, paths.len(), progress);
+            self.index_paths(corpus, paths, &mut messages, &tick, Some(&mut spill));
+            let started = std::time::Instant::now();
+            corpus.finish_bulk_load();
+            tracing::debug!("postings built in {:?}", started.elapsed());
+            failed?;
+            let texts = SpilledTexts {
+                length: at,
+                checksum: texts.digest(),
+            };
+            let (header, _) = corpus.write_snapshot_after_texts(&mut out, texts)?;
+            let mut handle = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+            io::Seek::seek(&mut handle, io::SeekFrom::Start(0))?;
+            io::Write::write_all(&mut handle, &header)?;
+            drop(handle);
+            fs::rename(&temporary, file)?;
+            let mut stamps: HashMap<String, FileStamp> = corpus
+                .sources()
+                .filter_map(|(id, s)| corpus.stamp(id).map(|stamp| (s.key.clone(), stamp)))
+                .collect();
+            let (bytes, _) = map_snapshot(file).ok_or(io::ErrorKind::NotFound)?;
+            let count = corpus.len();
+            *corpus = Corpus::restore(bytes, &mut stamps).map_err(io::Error::other)?;
+            if corpus.len() != count {
+                return Err(io::Error::other(
+                    "the snapshot just written does not restore",
+                ));
+            }
+            release_free_memory();
+            tracing::debug!("snapshot written and mapped in {:?}", started.elapsed());
+            Ok(messages)
+        })();
+        if loaded.is_err() {
+            let _ = fs::remove_file(&temporary);
+        }
+        loaded
     }
 
     /// Reads the files of restored sources again and hashes their content, and checks the snapshot's data
@@ -329,9 +475,12 @@ impl Workspace {
         let intact = || {
             restored.snapshot.as_ref().is_none_or(|(file, data)| {
                 let mut file: &fs::File = file;
-                let sum = io::Seek::seek(&mut file, io::SeekFrom::Start(data.range.start as u64))
-                    .and_then(|_| checksum(&mut file, data.range.len()));
-                let intact = sum.as_ref().ok() == Some(&data.checksum);
+                let intact = data.iter().all(|data| {
+                    let sum =
+                        io::Seek::seek(&mut file, io::SeekFrom::Start(data.range.start as u64))
+                            .and_then(|_| checksum(&mut file, data.range.len()));
+                    sum.as_ref().ok() == Some(&data.checksum)
+                });
                 if !intact {
                     tracing::warn!(
                         "the index snapshot of {} is damaged; indexing every source again",
@@ -390,9 +539,15 @@ impl Workspace {
         }
         let temporary = file.with_extension(format!("tmp{}", std::process::id()));
         let written = (|| {
-            let mut out = io::BufWriter::with_capacity(1 << 20, fs::File::create(&temporary)?);
+            release_mapped();
+            let out = Releasing {
+                out: fs::File::create(&temporary)?,
+                since: 0,
+            };
+            let mut out = io::BufWriter::with_capacity(1 << 20, out);
             corpus.write_snapshot(&mut out)?;
             io::Write::flush(&mut out)?;
+            release_mapped();
             fs::rename(&temporary, &file)
         })();
         if written.is_err() {
@@ -411,13 +566,16 @@ impl Workspace {
     }
 }
 
+/// Progress of a load: files done so far, the total, and whom to tell.
+struct Tick<'a>(&'a AtomicUsize, usize, &'a (dyn Fn(usize, usize) + Sync));
+
 /// Sources restored from a snapshot on trust (by size and modification time), to be checked against their
 /// content hashes, and the snapshot file with the checksum of its data.
 #[derive(Clone, Debug, Default)]
 pub struct Restored {
     /// (key, path) of each restored source.
     pub sources: Vec<(String, PathBuf)>,
-    snapshot: Option<(Arc<fs::File>, DataChecksum)>,
+    snapshot: Option<(Arc<fs::File>, Vec<DataChecksum>)>,
 }
 
 /// Applies sources read again: upserts those read, removes those gone. Returns a message per source.
@@ -454,14 +612,68 @@ pub fn file_stamp(metadata: &fs::Metadata) -> FileStamp {
     }
 }
 
+/// Hands the heap freed by a bulk load (the words and postings built before the corpus moved to the memory
+/// map, scattered over the allocator's per-thread arenas) back to the system, so it does not stay resident.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free memory of the allocator's arenas to the system.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
+/// The snapshots this process has mapped, so that their resident pages can be dropped (see [`Releasing`]).
+static MAPPED: std::sync::Mutex<Vec<std::sync::Weak<memmap2::Mmap>>> =
+    std::sync::Mutex::new(Vec::new());
+
+/// Drops the resident pages of every mapped snapshot: they stay in the page cache and are read back on the
+/// next access.
+fn release_mapped() {
+    let mut mapped = MAPPED.lock().unwrap_or_else(|p| p.into_inner());
+    mapped.retain(|map| map.strong_count() > 0);
+    #[cfg(unix)]
+    for map in mapped.iter().filter_map(std::sync::Weak::upgrade) {
+        // SAFETY: the map is read-only and its file is never changed in place (a new snapshot is renamed
+        // over it), so the pages dropped read back identical; readers only take page faults.
+        let _ = unsafe { map.unchecked_advise(memmap2::UncheckedAdvice::DontNeed) };
+    }
+}
+
+/// Writes through to a file, and every 16 MiB drops the resident pages of the mapped snapshots: writing a
+/// new snapshot reads all of the old one (texts, words), which would otherwise all become resident.
+struct Releasing {
+    out: fs::File,
+    since: usize,
+}
+
+impl io::Write for Releasing {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        let written = self.out.write(bytes)?;
+        self.since += written;
+        if self.since >= 16 << 20 {
+            self.since = 0;
+            release_mapped();
+        }
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
 /// Maps the snapshot file read-only (`None` when there is none or it cannot be mapped); with the open file.
 fn map_snapshot(file: &Path) -> Option<(SharedBytes, fs::File)> {
     let handle = fs::File::open(file).ok()?;
     // SAFETY: the file lives in verbatim's private cache directory and is only ever replaced by renaming a
     // new file over it (`write_snapshot`), never truncated or written in place, so the mapped bytes do not
     // change under the map. Their content is not trusted: restore checks every bound and checksum.
-    let map = unsafe { memmap2::Mmap::map(&handle) }.ok()?;
-    Some((Arc::new(map), handle))
+    let map = Arc::new(unsafe { memmap2::Mmap::map(&handle) }.ok()?);
+    MAPPED
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(Arc::downgrade(&map));
+    Some((map, handle))
 }
 
 /// The key of a source in the corpus: its path as a string.
