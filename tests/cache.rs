@@ -2,7 +2,9 @@
 //! indexes only what changed, with the same findings as a fresh load.
 
 use std::fs;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
+
+use tempfile::TempDir;
 
 use verbatim::engine::{Corpus, TextFormat, Verdict};
 use verbatim::workspace::{cache_file, Workspace};
@@ -10,14 +12,31 @@ use verbatim::workspace::{cache_file, Workspace};
 /// The cache directory comes from the environment: tests that set it take turns.
 static ENVIRONMENT: Mutex<()> = Mutex::new(());
 
-#[test]
-fn warm_start_restores_unchanged_sources_and_reindexes_changed_ones() {
+/// Takes this test's turn with the environment and points the cache at a new directory, for sources of any
+/// size; returns the turn, the cache directory and a workspace root with an empty `sources` folder.
+fn cache_and_root() -> (MutexGuard<'static, ()>, TempDir, TempDir) {
+    let environment = ENVIRONMENT.lock().unwrap_or_else(|p| p.into_inner());
     let cache = tempfile::tempdir().unwrap();
     let root = tempfile::tempdir().unwrap();
-    let _environment = ENVIRONMENT.lock().unwrap_or_else(|p| p.into_inner());
     std::env::set_var("VERBATIM_CACHE_DIR", cache.path());
     std::env::set_var("VERBATIM_CACHE_MIN_BYTES", "0");
     fs::create_dir_all(root.path().join("sources")).unwrap();
+    (environment, cache, root)
+}
+
+/// The verdicts of the draft's quotes, in order.
+fn verdicts(corpus: &Corpus, draft: &str) -> Vec<Verdict> {
+    let settings = verbatim::engine::EngineSettings::default();
+    corpus
+        .check_draft(draft, TextFormat::Markdown, &settings)
+        .iter()
+        .map(|f| f.verdict)
+        .collect()
+}
+
+#[test]
+fn warm_start_restores_unchanged_sources_and_reindexes_changed_ones() {
+    let (_environment, cache, root) = cache_and_root();
     let statement = "The parties oppose the further expansion of NATO and call for the North Atlantic Alliance.";
     fs::write(
         root.path().join("sources/a.md"),
@@ -39,14 +58,7 @@ fn warm_start_restores_unchanged_sources_and_reindexes_changed_ones() {
         assert!(messages.is_empty(), "{messages:?}");
         (workspace, corpus)
     };
-    let verdicts = |corpus: &Corpus| -> Vec<Verdict> {
-        let settings = verbatim::engine::EngineSettings::default();
-        corpus
-            .check_draft(draft, TextFormat::Markdown, &settings)
-            .iter()
-            .map(|f| f.verdict)
-            .collect()
-    };
+    let verdicts = |corpus: &Corpus| verdicts(corpus, draft);
 
     let (workspace, mut fresh) = load();
     assert!(
@@ -87,12 +99,7 @@ fn warm_start_restores_unchanged_sources_and_reindexes_changed_ones() {
 /// Damaged snapshots, touched files and files changed behind the stamps' back.
 #[test]
 fn damaged_snapshots_and_changed_files_are_caught() {
-    let _environment = ENVIRONMENT.lock().unwrap_or_else(|p| p.into_inner());
-    let cache = tempfile::tempdir().unwrap();
-    let root = tempfile::tempdir().unwrap();
-    std::env::set_var("VERBATIM_CACHE_DIR", cache.path());
-    std::env::set_var("VERBATIM_CACHE_MIN_BYTES", "0");
-    fs::create_dir_all(root.path().join("sources")).unwrap();
+    let (_environment, _cache, root) = cache_and_root();
     let a = root.path().join("sources/a.md");
     let b = root.path().join("sources/b.txt");
     fs::write(
@@ -106,14 +113,7 @@ fn damaged_snapshots_and_changed_files_are_caught() {
     )
     .unwrap();
     let draft = "“The parties oppose the further expansion of NATO” and “Moscow has consistently denied that it has any aggressive intentions”";
-    let verdicts = |corpus: &Corpus| -> Vec<Verdict> {
-        let settings = verbatim::engine::EngineSettings::default();
-        corpus
-            .check_draft(draft, TextFormat::Markdown, &settings)
-            .iter()
-            .map(|f| f.verdict)
-            .collect()
-    };
+    let verdicts = |corpus: &Corpus| verdicts(corpus, draft);
     let workspace = Workspace::open(root.path());
     let paths = workspace.discover_sources();
     let trusting = || {

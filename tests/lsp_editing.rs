@@ -5,17 +5,6 @@ mod common;
 use common::*;
 use serde_json::{json, Value};
 
-/// Replaces the first `old` in the client's copy of the text with `new`, sending it as an incremental change.
-fn edit(client: &TestClient, uri: &str, version: i64, text: &mut String, old: &str, new: &str) {
-    let start = text
-        .find(old)
-        .unwrap_or_else(|| panic!("{old:?} not in {text:?}"));
-    let range =
-        json!({ "start": utf16_pos(text, start), "end": utf16_pos(text, start + old.len()) });
-    client.change(uri, version, range, new);
-    text.replace_range(start..start + old.len(), new);
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn incremental_edits_with_emoji_cjk_and_crlf() {
     let ws = Basic::new();
@@ -32,27 +21,20 @@ async fn incremental_edits_with_emoji_cjk_and_crlf() {
     find_diagnostic(&diagnostics, &text, "unsourced", UNSOURCED);
 
     // Fix the drifting word: the quote verifies, with a range still right after the emoji.
-    edit(&client, &uri, 2, &mut text, "build", "deepen");
+    client.edit(&uri, 2, &mut text, "build", "deepen");
     let fixed = DRIFT.replace("build", "deepen");
     let diagnostics = client.diagnostics_after(0, &uri, Some(2)).await;
     find_diagnostic(&diagnostics, &text, "verified", &fixed);
 
     // Insert an astral character before the quote on its line, and CJK on the line above.
-    edit(&client, &uri, 3, &mut text, "😀", "😀👍");
-    edit(&client, &uri, 4, &mut text, "中文", "中文引用");
+    client.edit(&uri, 3, &mut text, "😀", "😀👍");
+    client.edit(&uri, 4, &mut text, "中文", "中文引用");
     let diagnostics = client.diagnostics_after(0, &uri, Some(4)).await;
     find_diagnostic(&diagnostics, &text, "verified", &fixed);
     find_diagnostic(&diagnostics, &text, "unsourced", UNSOURCED);
 
     // Join two lines by deleting a CRLF: every range below moves up a line.
-    edit(
-        &client,
-        &uri,
-        5,
-        &mut text,
-        "”.\r\n\r\ne\u{301}té",
-        "”. e\u{301}té",
-    );
+    client.edit(&uri, 5, &mut text, "”.\r\n\r\ne\u{301}té", "”. e\u{301}té");
     let diagnostics = client.diagnostics_after(0, &uri, Some(5)).await;
     let verified = find_diagnostic(&diagnostics, &text, "verified", &fixed);
     let unsourced = find_diagnostic(&diagnostics, &text, "unsourced", UNSOURCED);
@@ -77,18 +59,7 @@ async fn many_changes_then_hover_reflects_the_last() {
     client.diagnostics_after(0, &ws.draft_uri, Some(1)).await;
     let mut text = ws.draft.clone();
     // Retype the drifting word many times, one notification each, ending on the source's word.
-    let mut current = "build".to_string();
-    let mut version = 1;
-    for i in 0..60 {
-        version += 1;
-        let next = if i == 59 {
-            "deepen".to_string()
-        } else {
-            format!("word{i}")
-        };
-        edit(&client, &ws.draft_uri, version, &mut text, &current, &next);
-        current = next;
-    }
+    let version = client.retype(&ws.draft_uri, 1, &mut text, "build", "deepen", 60);
     let hover = client.hover(&ws.draft_uri, find_pos(&text, "deepen")).await;
     let value = hover["contents"]["value"].as_str().unwrap();
     assert!(

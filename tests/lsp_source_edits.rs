@@ -14,17 +14,6 @@ fn pulling() -> Value {
     capabilities
 }
 
-/// Replaces the first `old` in the client's copy of the text with `new`, sent as an incremental change.
-fn edit(client: &TestClient, uri: &str, version: i64, text: &mut String, old: &str, new: &str) {
-    let start = text
-        .find(old)
-        .unwrap_or_else(|| panic!("{old:?} not in {text:?}"));
-    let range =
-        json!({ "start": utf16_pos(text, start), "end": utf16_pos(text, start + old.len()) });
-    client.change(uri, version, range, new);
-    text.replace_range(start..start + old.len(), new);
-}
-
 async fn pull(client: &TestClient, uri: &str) -> Vec<Value> {
     let report = client
         .request(
@@ -45,92 +34,81 @@ async fn indexed_after(client: &TestClient, mark: usize) {
         .await;
 }
 
+/// Asserts that a hover on `word` in the draft mentions `verdict`.
+async fn assert_hover_mentions(client: &TestClient, ws: &Basic, word: &str, verdict: &str) {
+    let hover = client.hover(&ws.draft_uri, find_pos(&ws.draft, word)).await;
+    assert!(
+        hover["contents"]["value"]
+            .as_str()
+            .unwrap()
+            .contains(verdict),
+        "{hover}"
+    );
+}
+
+/// The client's copy of the source open in the editor, and its version there.
+struct OpenSource {
+    text: String,
+    version: i64,
+}
+
+impl OpenSource {
+    /// Replaces the first `old` in the source with `new` at the next version, then pulls the draft's
+    /// diagnostics right away.
+    async fn edit_then_pull(
+        &mut self,
+        client: &TestClient,
+        ws: &Basic,
+        old: &str,
+        new: &str,
+    ) -> Vec<Value> {
+        self.version += 1;
+        client.edit(&ws.source_uri, self.version, &mut self.text, old, new);
+        pull(client, &ws.draft_uri).await
+    }
+}
+
 /// A pulling client with the draft open and indexed, and the source open in the editor.
-async fn draft_and_source_open() -> (Basic, TestClient, String) {
+async fn draft_and_source_open() -> (Basic, TestClient, OpenSource) {
     let ws = Basic::new();
     let client = TestClient::start(pulling(), Some(&ws.root), Value::Null).await;
     client.open(&ws.draft_uri, "markdown", 1, &ws.draft);
     indexed_after(&client, 0).await;
-    let source = std::fs::read_to_string(ws.root.join("sources/statement.md")).unwrap();
-    client.open(&ws.source_uri, "markdown", 1, &source);
+    let text = std::fs::read_to_string(ws.root.join("sources/statement.md")).unwrap();
+    client.open(&ws.source_uri, "markdown", 1, &text);
     let items = pull(&client, &ws.draft_uri).await;
     find_diagnostic(&items, &ws.draft, "drift", DRIFT);
-    (ws, client, source)
+    (ws, client, OpenSource { text, version: 1 })
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_pull_right_after_a_source_edit_sees_it() {
     let (ws, client, mut source) = draft_and_source_open().await;
     // The source now says what the draft quotes: the drifting quote verifies, on the very next pull.
-    edit(
-        &client,
-        &ws.source_uri,
-        2,
-        &mut source,
-        "deepen mutual",
-        "build mutual",
-    );
-    let items = pull(&client, &ws.draft_uri).await;
+    let items = source
+        .edit_then_pull(&client, &ws, "deepen mutual", "build mutual")
+        .await;
     find_diagnostic(&items, &ws.draft, "verified", DRIFT);
     find_diagnostic(&items, &ws.draft, "verified", VERIFIED);
     // And back: a verified quote becomes drift at once.
-    edit(
-        &client,
-        &ws.source_uri,
-        3,
-        &mut source,
-        "build mutual",
-        "deepen mutual",
-    );
-    let items = pull(&client, &ws.draft_uri).await;
+    let items = source
+        .edit_then_pull(&client, &ws, "build mutual", "deepen mutual")
+        .await;
     find_diagnostic(&items, &ws.draft, "drift", DRIFT);
     // Editing the other verified quote's sentence away makes it drift too.
-    edit(
-        &client,
-        &ws.source_uri,
-        4,
-        &mut source,
-        "further expansion",
-        "rapid expansion",
-    );
-    let items = pull(&client, &ws.draft_uri).await;
+    let items = source
+        .edit_then_pull(&client, &ws, "further expansion", "rapid expansion")
+        .await;
     find_diagnostic(&items, &ws.draft, "drift", VERIFIED);
     // Hovers see it as well.
-    let hover = client
-        .hover(&ws.draft_uri, find_pos(&ws.draft, "further"))
-        .await;
-    assert!(
-        hover["contents"]["value"]
-            .as_str()
-            .unwrap()
-            .contains("drift"),
-        "{hover}"
-    );
+    assert_hover_mentions(&client, &ws, "further", "drift").await;
     client.shutdown().await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_burst_of_source_edits_ends_on_the_last() {
     let (ws, client, mut source) = draft_and_source_open().await;
-    let mut current = "deepen".to_string();
-    let mut version = 1;
-    for i in 0..50 {
-        version += 1;
-        let next = if i == 49 {
-            "build".to_string()
-        } else {
-            format!("word{i}")
-        };
-        edit(
-            &client,
-            &ws.source_uri,
-            version,
-            &mut source,
-            &current,
-            &next,
-        );
-        current = next;
-    }
+    client.retype(&ws.source_uri, 1, &mut source.text, "deepen", "build", 50);
     let items = pull(&client, &ws.draft_uri).await;
     find_diagnostic(&items, &ws.draft, "verified", DRIFT);
     client.shutdown().await;
@@ -144,23 +122,7 @@ async fn a_burst_of_source_edits_is_pushed_to_the_drafts() {
     client.diagnostics_after(0, &ws.draft_uri, Some(1)).await;
     let mut source = std::fs::read_to_string(ws.root.join("sources/statement.md")).unwrap();
     client.open(&ws.source_uri, "markdown", 1, &source);
-    let mut current = "deepen".to_string();
-    for version in 2..52 {
-        let next = if version == 51 {
-            "build".to_string()
-        } else {
-            format!("word{version}")
-        };
-        edit(
-            &client,
-            &ws.source_uri,
-            version,
-            &mut source,
-            &current,
-            &next,
-        );
-        current = next;
-    }
+    client.retype(&ws.source_uri, 1, &mut source, "deepen", "build", 50);
     // The last push for the draft shows the last version of the source; nothing later contradicts it.
     client
         .wait_for("the drift quote verified", |m| {
@@ -173,16 +135,7 @@ async fn a_burst_of_source_edits_is_pushed_to_the_drafts() {
                 })
         })
         .await;
-    let hover = client
-        .hover(&ws.draft_uri, find_pos(&ws.draft, "build"))
-        .await;
-    assert!(
-        hover["contents"]["value"]
-            .as_str()
-            .unwrap()
-            .contains("verified"),
-        "{hover}"
-    );
+    assert_hover_mentions(&client, &ws, "build", "verified").await;
     client.shutdown().await;
 }
 
@@ -195,15 +148,9 @@ fn sorted(mut items: Vec<Value>) -> Vec<Value> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_reindex_gives_what_a_fresh_server_gives() {
     let (ws, client, mut source) = draft_and_source_open().await;
-    edit(
-        &client,
-        &ws.source_uri,
-        2,
-        &mut source,
-        "deepen mutual",
-        "build mutual",
-    );
-    let before = pull(&client, &ws.draft_uri).await;
+    let before = source
+        .edit_then_pull(&client, &ws, "deepen mutual", "build mutual")
+        .await;
     find_diagnostic(&before, &ws.draft, "verified", DRIFT);
     // Other source globs (the same files): the folder is indexed again from scratch, the buffer still wins.
     let mark = client.mark();
@@ -220,21 +167,15 @@ async fn a_reindex_gives_what_a_fresh_server_gives() {
     let reindexed = pull(&client, &ws.draft_uri).await;
     find_diagnostic(&reindexed, &ws.draft, "verified", DRIFT);
     // The source edited again after the re-index: still seen by the next pull.
-    edit(
-        &client,
-        &ws.source_uri,
-        3,
-        &mut source,
-        "further expansion",
-        "rapid expansion",
-    );
-    let edited = pull(&client, &ws.draft_uri).await;
+    let edited = source
+        .edit_then_pull(&client, &ws, "further expansion", "rapid expansion")
+        .await;
     find_diagnostic(&edited, &ws.draft, "drift", VERIFIED);
 
     // A fresh server on the same files, with the same buffers open.
     let fresh = TestClient::start(pulling(), Some(&ws.root), Value::Null).await;
     fresh.open(&ws.draft_uri, "markdown", 1, &ws.draft);
-    fresh.open(&ws.source_uri, "markdown", 3, &source);
+    fresh.open(&ws.source_uri, "markdown", source.version, &source.text);
     indexed_after(&fresh, 0).await;
     let expected = pull(&fresh, &ws.draft_uri).await;
     assert_eq!(sorted(edited), sorted(expected));

@@ -34,6 +34,38 @@ fn ready(mut client: Client, ws: &Workspace) -> Client {
     client
 }
 
+/// An empty range at a position (where an insertion goes).
+fn caret(line: u32, character: u32) -> Value {
+    let position = json!({ "line": line, "character": character });
+    json!({ "start": position, "end": position })
+}
+
+/// Waits for the draft's diagnostics at `version` (`what` names them if none come): one drift and one
+/// verified quote, each covering the drifted or the verified quote in `text`, the client's copy.
+fn expect_drift_and_verified(
+    client: &mut Client,
+    ws: &Workspace,
+    version: i64,
+    text: &str,
+    what: &str,
+) {
+    let diagnostics = client
+        .diagnostics(&ws.draft, Some(version), WAIT)
+        .expect(what);
+    assert_eq!(
+        codes(&diagnostics),
+        ["drift", "verified"],
+        "{diagnostics:#?}"
+    );
+    for diagnostic in diagnostics.iter().filter(|d| d["code"] != "drift-word") {
+        let quoted = covered(text, &diagnostic["range"]);
+        assert!(
+            quoted == VERIFIED || quoted == DRIFTED,
+            "{quoted:?} in {text:?}"
+        );
+    }
+}
+
 #[test]
 fn baseline_session_shuts_down_cleanly() {
     let ws = Workspace::new();
@@ -307,24 +339,9 @@ fn ranges_past_the_end_of_the_document() {
         json!({ "start": { "line": 500, "character": 7 }, "end": { "line": 900, "character": 0 } });
     client.change(&ws.draft, 2, Some(past), &format!("Then “{DRIFTED}”.\n"));
     let text = format!("They said “{VERIFIED}”.\nThen “{DRIFTED}”.\n");
-    let diagnostics = client
-        .diagnostics(&ws.draft, Some(2), WAIT)
-        .expect("diagnostics for version 2");
-    assert_eq!(
-        codes(&diagnostics),
-        ["drift", "verified"],
-        "{diagnostics:#?}"
-    );
-    for diagnostic in &diagnostics {
-        let quoted = covered(&text, &diagnostic["range"]);
-        assert!(
-            quoted == VERIFIED || quoted == DRIFTED || diagnostic["code"] == "drift-word",
-            "{quoted:?}"
-        );
-    }
+    expect_drift_and_verified(&mut client, &ws, 2, &text, "diagnostics for version 2");
     // A column past the end of a line clamps to the line's end, before its line break.
-    let eol =
-        json!({ "start": { "line": 0, "character": 999 }, "end": { "line": 0, "character": 999 } });
+    let eol = caret(0, 999);
     client.change(&ws.draft, 3, Some(eol), " Indeed.");
     let text = format!("They said “{VERIFIED}”. Indeed.\nThen “{DRIFTED}”.\n");
     let diagnostics = client
@@ -343,8 +360,7 @@ fn ranges_past_the_end_of_the_document() {
 fn stale_and_repeated_versions_are_ignored() {
     let ws = Workspace::new();
     let mut client = ready_session(&ws);
-    let start =
-        json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } });
+    let start = caret(0, 0);
     client.change(&ws.draft, 5, Some(start.clone()), "A. ");
     // Repeated and older versions: dropped, the text stays as at version 5.
     client.change(&ws.draft, 5, Some(start.clone()), "B. ");
@@ -352,21 +368,7 @@ fn stale_and_repeated_versions_are_ignored() {
     client.change(&ws.draft, -7, None, "D. nothing left");
     client.change(&ws.draft, 6, Some(start), &format!("“{DRIFTED}” "));
     let text = format!("“{DRIFTED}” A. They said “{VERIFIED}”.\n");
-    let diagnostics = client
-        .diagnostics(&ws.draft, Some(6), WAIT)
-        .expect("diagnostics for version 6");
-    assert_eq!(
-        codes(&diagnostics),
-        ["drift", "verified"],
-        "{diagnostics:#?}"
-    );
-    for diagnostic in diagnostics.iter().filter(|d| d["code"] != "drift-word") {
-        let quoted = covered(&text, &diagnostic["range"]);
-        assert!(
-            quoted == VERIFIED || quoted == DRIFTED,
-            "{quoted:?} in {text:?}"
-        );
-    }
+    expect_drift_and_verified(&mut client, &ws, 6, &text, "diagnostics for version 6");
     // Diagnostics are never published for a version older than one already published.
     let versions: Vec<i64> = client
         .history
@@ -581,22 +583,14 @@ fn a_panicking_handler_is_answered_and_serving_goes_on() {
     let contents = answer["result"]["contents"].to_string();
     assert!(contents.contains("erified"), "{answer}");
     // An edit after the panics: the text is exactly what the editor has.
-    let end =
-        json!({ "start": { "line": 1, "character": 0 }, "end": { "line": 1, "character": 0 } });
-    client.change(&ws.draft, 2, Some(end), &format!("Then “{DRIFTED}”.\n"));
-    let text = format!("They said “{VERIFIED}”.\nThen “{DRIFTED}”.\n");
-    let diagnostics = client
-        .diagnostics(&ws.draft, Some(2), WAIT)
-        .expect("diagnostics after the panics");
-    assert_eq!(
-        codes(&diagnostics),
-        ["drift", "verified"],
-        "{diagnostics:#?}"
+    client.change(
+        &ws.draft,
+        2,
+        Some(caret(1, 0)),
+        &format!("Then “{DRIFTED}”.\n"),
     );
-    for diagnostic in diagnostics.iter().filter(|d| d["code"] != "drift-word") {
-        let quoted = covered(&text, &diagnostic["range"]);
-        assert!(quoted == VERIFIED || quoted == DRIFTED, "{quoted:?}");
-    }
+    let text = format!("They said “{VERIFIED}”.\nThen “{DRIFTED}”.\n");
+    expect_drift_and_verified(&mut client, &ws, 2, &text, "diagnostics after the panics");
     // Panicking again, with the diagnostics published, changes nothing.
     let answer = client.request("verbatim/debugPanic", draft);
     assert_eq!(answer["error"]["code"], -32603, "{answer}");
@@ -659,14 +653,7 @@ fn code_actions_are_versioned_and_never_applied_by_the_server() {
         );
     }
     // The text moves on: an action asked for at the new version carries the new version.
-    client.change(
-        &ws.draft,
-        3,
-        Some(
-            json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }),
-        ),
-        "So. ",
-    );
+    client.change(&ws.draft, 3, Some(caret(0, 0)), "So. ");
     let answer = client.request(
         "textDocument/codeAction",
         json!({ "textDocument": { "uri": uri(&ws.draft) },
@@ -803,14 +790,7 @@ fn big_documents_over_the_wire() {
     assert_eq!(codes(&diagnostics), ["verified"]);
     eprintln!("5 MB draft over stdio: {:?}", started.elapsed());
     let line = "word ".repeat(200_000);
-    client.change(
-        &big,
-        2,
-        Some(
-            json!({ "start": { "line": 0, "character": 0 }, "end": { "line": 0, "character": 0 } }),
-        ),
-        &line,
-    );
+    client.change(&big, 2, Some(caret(0, 0)), &line);
     let diagnostics = client
         .diagnostics(&big, Some(2), Duration::from_secs(60))
         .expect("diagnostics after 1 MB edit");

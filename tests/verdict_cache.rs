@@ -487,10 +487,8 @@ fn fixture_workspaces_survive_source_edits() {
     assert!(hits > 0);
 }
 
-/// Two sources removed and two added between checks: the document frequencies of the quote's words are
-/// unchanged and neither removed source was a candidate, yet a new source now holds the quote.
-#[test]
-fn a_new_source_that_beats_the_candidates_is_found() {
+/// Nine sources with the six words of `SIX_WORDS_DRAFT`'s quote in reverse order, each a strong candidate.
+fn strong_stories() -> Corpus {
     let mut corpus = Corpus::new();
     for i in 0..9 {
         corpus.upsert_source(
@@ -499,6 +497,14 @@ fn a_new_source_that_beats_the_candidates_is_found() {
             TextFormat::Markdown,
         );
     }
+    corpus
+}
+
+/// A quote of six words, each in every one of the strong stories.
+const SIX_WORDS_DRAFT: &str = "She said “alpha beta gamma delta epsilon zeta” twice.";
+
+/// The quote's words split over two sources (`x1.md`, `x2.md`), each too weak to be a candidate.
+fn add_split_quote(corpus: &mut Corpus) {
     corpus.upsert_source(
         "x1.md",
         "Alpha beta gamma here.".into(),
@@ -509,18 +515,31 @@ fn a_new_source_that_beats_the_candidates_is_found() {
         "Delta epsilon zeta there.".into(),
         TextFormat::Markdown,
     );
-    let mut cache = VerdictCache::new();
-    let draft = "She said “alpha beta gamma delta epsilon zeta” twice.";
-    let before = check(&corpus, &mut cache, draft);
-    assert_ne!(before[0].verdict, verbatim::engine::Verdict::Verified);
-    corpus.remove_source("x1.md");
-    corpus.remove_source("x2.md");
+}
+
+/// The quote whole in `y.md`, and an unrelated `z.md`.
+fn add_whole_quote(corpus: &mut Corpus) {
     corpus.upsert_source(
         "y.md",
         "Alpha beta gamma delta epsilon zeta.".into(),
         TextFormat::Markdown,
     );
     corpus.upsert_source("z.md", "Nothing to see.".into(), TextFormat::Markdown);
+}
+
+/// Two sources removed and two added between checks: the document frequencies of the quote's words are
+/// unchanged and neither removed source was a candidate, yet a new source now holds the quote.
+#[test]
+fn a_new_source_that_beats_the_candidates_is_found() {
+    let mut corpus = strong_stories();
+    add_split_quote(&mut corpus);
+    let mut cache = VerdictCache::new();
+    let draft = SIX_WORDS_DRAFT;
+    let before = check(&corpus, &mut cache, draft);
+    assert_ne!(before[0].verdict, verbatim::engine::Verdict::Verified);
+    corpus.remove_source("x1.md");
+    corpus.remove_source("x2.md");
+    add_whole_quote(&mut corpus);
     let after = check(&corpus, &mut cache, draft);
     assert_eq!(after[0].verdict, verbatim::engine::Verdict::Verified);
     assert_eq!(cache.last_invalidated, 1);
@@ -530,36 +549,15 @@ fn a_new_source_that_beats_the_candidates_is_found() {
 /// each too weak to be a candidate; the cached verdict named the removed source, so it is re-checked.
 #[test]
 fn a_removed_candidate_is_noticed_when_its_words_come_back_elsewhere() {
-    let mut corpus = Corpus::new();
-    for i in 0..9 {
-        corpus.upsert_source(
-            &format!("strong{i}.md"),
-            format!("Zeta epsilon delta gamma beta alpha story{i}."),
-            TextFormat::Markdown,
-        );
-    }
-    corpus.upsert_source(
-        "y.md",
-        "Alpha beta gamma delta epsilon zeta.".into(),
-        TextFormat::Markdown,
-    );
-    corpus.upsert_source("z.md", "Nothing to see.".into(), TextFormat::Markdown);
+    let mut corpus = strong_stories();
+    add_whole_quote(&mut corpus);
     let mut cache = VerdictCache::new();
-    let draft = "She said “alpha beta gamma delta epsilon zeta” twice.";
+    let draft = SIX_WORDS_DRAFT;
     let before = check(&corpus, &mut cache, draft);
     assert_eq!(before[0].verdict, verbatim::engine::Verdict::Verified);
     corpus.remove_source("y.md");
     corpus.remove_source("z.md");
-    corpus.upsert_source(
-        "x1.md",
-        "Alpha beta gamma here.".into(),
-        TextFormat::Markdown,
-    );
-    corpus.upsert_source(
-        "x2.md",
-        "Delta epsilon zeta there.".into(),
-        TextFormat::Markdown,
-    );
+    add_split_quote(&mut corpus);
     let after = check(&corpus, &mut cache, draft);
     assert_ne!(after[0].verdict, verbatim::engine::Verdict::Verified);
 }

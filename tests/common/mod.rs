@@ -306,6 +306,43 @@ impl TestClient {
         );
     }
 
+    /// Replaces the first `old` in the client's copy of the text with `new`, sent as an incremental change.
+    pub fn edit(&self, uri: &str, version: i64, text: &mut String, old: &str, new: &str) {
+        let start = text
+            .find(old)
+            .unwrap_or_else(|| panic!("{old:?} not in {text:?}"));
+        let range =
+            json!({ "start": utf16_pos(text, start), "end": utf16_pos(text, start + old.len()) });
+        self.change(uri, version, range, new);
+        text.replace_range(start..start + old.len(), new);
+    }
+
+    /// Retypes `first` in the client's copy of the text `times` times, one incremental change a version from
+    /// `after + 1` on (`word0`, `word1`, … in between), ending on `last`; returns the last version sent.
+    pub fn retype(
+        &self,
+        uri: &str,
+        after: i64,
+        text: &mut String,
+        first: &str,
+        last: &str,
+        times: usize,
+    ) -> i64 {
+        let mut current = first.to_string();
+        let mut version = after;
+        for i in 0..times {
+            version += 1;
+            let next = if i + 1 == times {
+                last.to_string()
+            } else {
+                format!("word{i}")
+            };
+            self.edit(uri, version, text, &current, &next);
+            current = next;
+        }
+        version
+    }
+
     /// Sends a whole-text change.
     pub fn replace_all(&self, uri: &str, version: i64, text: &str) {
         self.notify(
