@@ -5,7 +5,10 @@
 //! - `check/keystroke/N`: the draft after one keystroke inside a quote, with the verdict cache (what the
 //!   server does after a `didChange`);
 //! - `check/one_quote/N/KIND`: one quote of each kind (exact, ellipsis, drift, unsourced);
-//! - `index/upsert_one/N`: re-index one edited source in a corpus of N.
+//! - `index/upsert_one/N`: re-index one edited source in a corpus of N;
+//! - `check/source_edit/N/unrelated` and `…/quoted`: a source edited, then the 60-quote draft re-checked with a
+//!   warm verdict cache (what the server does for an open draft after a source's `didChange`): a source the
+//!   draft does not quote, and the source the draft's first exact quote comes from.
 //!
 //! `cargo bench --bench engine` runs 1,000 and 10,000 articles; `VERBATIM_BENCH_SIZES=1000,10000,100000`
 //! picks others. Benchmarks measure; nothing here asserts a time.
@@ -100,12 +103,7 @@ fn engine(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("upsert_one", articles), |b| {
             b.iter(|| {
                 flip = !flip;
-                let edited = if flip {
-                    format!("{text}\nEdited.\n")
-                } else {
-                    text.clone()
-                };
-                corpus.upsert_source(&key, edited, TextFormat::Markdown)
+                corpus.upsert_source(&key, edited_or_not(&text, flip), TextFormat::Markdown)
             })
         });
         group.finish();
@@ -166,7 +164,54 @@ fn engine(c: &mut Criterion) {
             );
         }
         let _ = quotes;
+        // A source edit seen by an open draft: re-index one source (appending a paragraph, then restoring it),
+        // then re-check the draft with a warm verdict cache; only the quotes that depend on it are re-checked.
+        let quoted = draft
+            .labels
+            .iter()
+            .find(|l| l.kind == "exact")
+            .and_then(|l| l.source)
+            .expect("a sourced quote");
+        let unrelated = (0..fx.articles)
+            .rev()
+            .find(|i| !draft.labels.iter().any(|l| l.source == Some(*i)))
+            .expect("a source the draft does not quote");
+        for (name, index) in [("unrelated", unrelated), ("quoted", quoted)] {
+            let (key, text) = fx.sources[index].clone();
+            let mut cache = VerdictCache::new();
+            corpus.check_draft_cached(&draft.text, TextFormat::Markdown, &settings, &mut cache);
+            let mut flip = false;
+            group.bench_function(
+                BenchmarkId::new(format!("source_edit/{name}"), articles),
+                |b| {
+                    b.iter(|| {
+                        flip = !flip;
+                        corpus.upsert_source(
+                            &key,
+                            edited_or_not(&text, flip),
+                            TextFormat::Markdown,
+                        );
+                        corpus.check_draft_cached(
+                            &draft.text,
+                            TextFormat::Markdown,
+                            &settings,
+                            &mut cache,
+                        )
+                    })
+                },
+            );
+        }
         group.finish();
+    }
+}
+
+/// A source's text with a paragraph appended (`edited`), or as it was: alternating the two re-indexes the
+/// source on every iteration without the text drifting away.
+fn edited_or_not(text: &str, edited: bool) -> String {
+    if edited {
+        format!("{text}\nEdited.\n")
+    } else {
+        text.to_string()
     }
 }
 
