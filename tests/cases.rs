@@ -8,7 +8,12 @@ use std::path::{Path, PathBuf};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde::Deserialize;
-use verbatim::cli::{check, CheckArgs, ColorChoice, FailOn, Format, Report};
+use verbatim::cli::Report;
+
+#[path = "support/check.rs"]
+mod check_support;
+
+use check_support::check_workspace;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -100,15 +105,7 @@ fn load(root: &Path) -> Result<(Expected, Report), Failed> {
         .map_err(|e| format!("{}: cannot read expected.toml: {e}", root.display()))?;
     let expected: Expected =
         toml::from_str(&expected_text).map_err(|e| format!("expected.toml: {e}"))?;
-    let args = CheckArgs {
-        paths: Vec::new(),
-        root: Some(root.to_path_buf()),
-        format: Format::Json,
-        fail_on: FailOn::Never,
-        quiet: false,
-        color: ColorChoice::Never,
-    };
-    let report = check(&args).map_err(|e| format!("check failed: {e}"))?;
+    let report = check_workspace(root).map_err(|e| format!("check failed: {e}"))?;
     Ok((expected, report))
 }
 

@@ -4,10 +4,14 @@ use std::fs;
 use std::path::PathBuf;
 
 use serde_json::json;
-use verbatim::cli::{check, CheckArgs, ColorChoice, FailOn, Format};
 use verbatim::config::{Config, RawSettings};
 use verbatim::engine::Verdict;
 use verbatim::workspace::Workspace;
+
+#[path = "support/check.rs"]
+mod check_support;
+
+use check_support::check_workspace;
 
 const ARTICLE: &str =
     "The parties oppose the further expansion of NATO and call for the North Atlantic Alliance.\n";
@@ -28,15 +32,7 @@ fn workspace(config: &[u8]) -> (tempfile::TempDir, PathBuf) {
 
 /// Checks the workspace; returns the warnings and the verdicts.
 fn run(root: &std::path::Path) -> (Vec<String>, Vec<Verdict>) {
-    let args = CheckArgs {
-        paths: Vec::new(),
-        root: Some(root.to_path_buf()),
-        format: Format::Json,
-        fail_on: FailOn::Never,
-        quiet: false,
-        color: ColorChoice::Never,
-    };
-    let report = check(&args).expect("check runs whatever the settings");
+    let report = check_workspace(root).expect("check runs whatever the settings");
     let verdicts = report
         .drafts
         .iter()

@@ -5,9 +5,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use verbatim::cli::{check, CheckArgs, ColorChoice, FailOn, Format, Report};
+use verbatim::cli::Report;
 use verbatim::engine::{Corpus, EngineSettings, TextFormat, Verdict};
 use verbatim::workspace::{read_text, Workspace, MAX_SOURCE_BYTES};
+
+#[path = "support/check.rs"]
+mod check_support;
+
+use check_support::check_workspace;
 
 const ARTICLE: &str =
     "The parties oppose the further expansion of NATO and call for the North Atlantic Alliance to \
@@ -25,15 +30,7 @@ fn workspace() -> (tempfile::TempDir, PathBuf) {
 }
 
 fn run_check(root: &Path) -> Report {
-    let args = CheckArgs {
-        paths: Vec::new(),
-        root: Some(root.to_path_buf()),
-        format: Format::Json,
-        fail_on: FailOn::Never,
-        quiet: false,
-        color: ColorChoice::Never,
-    };
-    check(&args).expect("verbatim check runs")
+    check_workspace(root).expect("verbatim check runs")
 }
 
 fn verdicts(report: &Report) -> Vec<Verdict> {
