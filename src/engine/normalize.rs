@@ -161,8 +161,13 @@ pub fn normalize_word(word: &str, out: &mut String) {
 
 /// The hash of a normal form (FNV-1a; stable across runs and machines, so it may be stored).
 pub fn hash_normal(normal: &str) -> TermHash {
+    fnv1a(normal.bytes())
+}
+
+/// FNV-1a over bytes.
+fn fnv1a(bytes: impl Iterator<Item = u8>) -> TermHash {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in normal.bytes() {
+    for byte in bytes {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
@@ -173,12 +178,7 @@ pub fn hash_normal(normal: &str) -> TermHash {
 pub fn term_hash(word: &str, scratch: &mut String) -> TermHash {
     // ASCII words hash their lower-case bytes directly (the same value as hash_normal).
     if word.is_ascii() {
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for byte in word.bytes() {
-            hash ^= u64::from(byte.to_ascii_lowercase());
-            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        return hash;
+        return fnv1a(word.bytes().map(|byte| byte.to_ascii_lowercase()));
     }
     normalize_word(word, scratch);
     hash_normal(scratch)
