@@ -32,6 +32,7 @@ mod pieces;
 #[path = "../tests/support/wire.rs"]
 mod wire;
 
+use pieces::boundaries;
 pub use pieces::{assert_range, PIECES};
 use wire::{frame, plain_uri as uri_of};
 
@@ -226,16 +227,6 @@ const ENCODINGS: [PositionEncoding; 3] = [
     PositionEncoding::Utf16,
     PositionEncoding::Utf32,
 ];
-
-/// Char boundaries that are not between the `\r` and `\n` of a CRLF (no LSP position points there).
-fn boundaries(text: &str) -> Vec<usize> {
-    (0..=text.len())
-        .filter(|&i| text.is_char_boundary(i))
-        .filter(|&i| {
-            !(i > 0 && text.as_bytes()[i - 1] == b'\r' && text.as_bytes().get(i) == Some(&b'\n'))
-        })
-        .collect()
-}
 
 /// Target `edits`: incremental document edits and position conversion, against the same edits on a `String`.
 pub fn edits(data: &[u8]) {

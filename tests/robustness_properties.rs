@@ -2,6 +2,10 @@
 //! `src/lsp/position.rs` cover one edit and one position at a time): a `didChange` carrying many changes, each
 //! positioned in the text left by the previous one, in any position encoding, equals the same edits applied to a
 //! `String`; stale versions change nothing; positions round-trip after every step.
+#[path = "support/pieces.rs"]
+mod pieces;
+
+use pieces::boundaries;
 use proptest::prelude::*;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 use verbatim::lsp::document::{ChangeOutcome, DocumentStore};
@@ -27,15 +31,6 @@ const PIECES: &[&str] = &[
 
 fn text() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(PIECES), 0..30).prop_map(|v| v.concat())
-}
-
-fn boundaries(text: &str) -> Vec<usize> {
-    (0..=text.len())
-        .filter(|&i| text.is_char_boundary(i))
-        .filter(|&i| {
-            !(i > 0 && text.as_bytes()[i - 1] == b'\r' && text.as_bytes().get(i) == Some(&b'\n'))
-        })
-        .collect()
 }
 
 fn encoding() -> impl Strategy<Value = PositionEncoding> {

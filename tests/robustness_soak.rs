@@ -5,11 +5,14 @@
 //! `VERBATIM_SOAK_EDITS` sets the number of edits (10,000 by default).
 #[path = "support/process.rs"]
 mod client;
+#[path = "support/pieces.rs"]
+mod pieces;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use client::*;
+use pieces::boundaries;
 use serde_json::{json, Value};
 use verbatim::engine::{Corpus, EngineSettings, TextFormat};
 
@@ -59,16 +62,6 @@ const PIECES: &[&str] = &[
     "- ",
     "**",
 ];
-
-/// Char boundaries of `text` that are not between the `\r` and `\n` of a CRLF.
-fn boundaries(text: &str) -> Vec<usize> {
-    (0..=text.len())
-        .filter(|&i| text.is_char_boundary(i))
-        .filter(|&i| {
-            !(i > 0 && text.as_bytes()[i - 1] == b'\r' && text.as_bytes().get(i) == Some(&b'\n'))
-        })
-        .collect()
-}
 
 /// The LSP position (UTF-16) of byte `offset`; lines break at `\n` (the soak never writes a lone `\r`).
 fn position(text: &str, offset: usize) -> Value {

@@ -1,4 +1,4 @@
-//! The random-text pieces and the range check shared by the engine's property tests
+//! The random-text pieces, the range check and the text positions an editor can name, shared by the engine's property tests
 //! (`tests/engine_properties.rs`) and the fuzz harness (`fuzz/harness.rs`), both including it with `#[path]`.
 //! The order of [`PIECES`] is part of the committed fuzz corpus's meaning (a byte picks a piece): append, never
 //! reorder.
@@ -111,4 +111,14 @@ pub fn assert_range(text: &str, range: &Range<usize>, what: &str) {
         text.is_char_boundary(range.start) && text.is_char_boundary(range.end),
         "{what}: {range:?} splits a character"
     );
+}
+
+/// Char boundaries of `text` that are not between the `\r` and `\n` of a CRLF (no LSP position points there).
+pub fn boundaries(text: &str) -> Vec<usize> {
+    (0..=text.len())
+        .filter(|&i| text.is_char_boundary(i))
+        .filter(|&i| {
+            !(i > 0 && text.as_bytes()[i - 1] == b'\r' && text.as_bytes().get(i) == Some(&b'\n'))
+        })
+        .collect()
 }
