@@ -40,6 +40,16 @@ fn caret(line: u32, character: u32) -> Value {
     json!({ "start": position, "end": position })
 }
 
+/// Changes the draft to the drifted quote (version 2) and expects its diagnostics to be that one drift: the
+/// server still checks edits, and has read nothing it must not.
+fn expect_drift_after_change(client: &mut Client, ws: &Workspace) {
+    client.change(&ws.draft, 2, None, &format!("Now “{DRIFTED}”.\n"));
+    let diagnostics = client
+        .diagnostics(&ws.draft, Some(2), WAIT)
+        .expect("diagnostics for version 2");
+    assert_eq!(codes(&diagnostics), ["drift"], "{diagnostics:#?}");
+}
+
 /// Waits for the draft's diagnostics at `version` (`what` names them if none come): one drift and one
 /// verified quote, each covering the drifted or the verified quote in `text`, the client's copy.
 fn expect_drift_and_verified(
@@ -498,11 +508,7 @@ fn client_never_answers_configuration() {
         started.elapsed()
     );
     // Edits are still checked while the asks time out.
-    client.change(&ws.draft, 2, None, &format!("Now “{DRIFTED}”.\n"));
-    let diagnostics = client
-        .diagnostics(&ws.draft, Some(2), WAIT)
-        .expect("diagnostics for version 2");
-    assert_eq!(codes(&diagnostics), ["drift"], "{diagnostics:#?}");
+    expect_drift_after_change(&mut client, &ws);
     client.shutdown();
 }
 
@@ -759,11 +765,7 @@ fn watched_file_events_outside_the_workspace_are_ignored() {
         ] }),
     );
     // If the secret were read, the drifted quote would verify against it.
-    client.change(&ws.draft, 2, None, &format!("Now “{DRIFTED}”.\n"));
-    let diagnostics = client
-        .diagnostics(&ws.draft, Some(2), WAIT)
-        .expect("diagnostics");
-    assert_eq!(codes(&diagnostics), ["drift"], "{diagnostics:#?}");
+    expect_drift_after_change(&mut client, &ws);
     client.shutdown();
 }
 
