@@ -106,14 +106,23 @@ impl Workspace {
     /// Whether the file is a source (matches the source globs and no exclude glob).
     pub fn is_source(&self, path: &Path) -> bool {
         self.relative(path)
-            .is_some_and(|rel| self.sources.is_match(&rel) && !self.is_excluded(&rel))
+            .is_some_and(|rel| self.is_source_rel(&rel))
     }
 
     /// Whether the file is a draft: matches the draft globs, is not a source, is not excluded.
     pub fn is_draft(&self, path: &Path) -> bool {
-        self.relative(path).is_some_and(|rel| {
-            self.drafts.is_match(&rel) && !self.sources.is_match(&rel) && !self.is_excluded(&rel)
-        })
+        self.relative(path)
+            .is_some_and(|rel| self.is_draft_rel(&rel))
+    }
+
+    /// [`Workspace::is_source`] for a path relative to the root (`/`-separated).
+    fn is_source_rel(&self, rel: &str) -> bool {
+        self.sources.is_match(rel) && !self.is_excluded(rel)
+    }
+
+    /// [`Workspace::is_draft`] for a path relative to the root (`/`-separated).
+    fn is_draft_rel(&self, rel: &str) -> bool {
+        self.drafts.is_match(rel) && !self.sources.is_match(rel) && !self.is_excluded(rel)
     }
 
     /// Whether the file is the workspace's `verbatim.toml`.
@@ -124,16 +133,14 @@ impl Workspace {
     /// Every source file under the root, sorted.
     pub fn discover_sources(&self) -> Vec<PathBuf> {
         let started = std::time::Instant::now();
-        let found = self.walk(&|rel| self.sources.is_match(rel) && !self.is_excluded(rel));
+        let found = self.walk(&|rel| self.is_source_rel(rel));
         tracing::debug!("found {} sources in {:?}", found.len(), started.elapsed());
         found
     }
 
     /// Every draft file under the root, sorted.
     pub fn discover_drafts(&self) -> Vec<PathBuf> {
-        self.walk(&|rel| {
-            self.drafts.is_match(rel) && !self.sources.is_match(rel) && !self.is_excluded(rel)
-        })
+        self.walk(&|rel| self.is_draft_rel(rel))
     }
 
     /// The files under the root whose relative path (`/`-separated) `keep` accepts, sorted. Folders are
