@@ -132,10 +132,10 @@ impl Postings {
 }
 
 /// Postings a quote's terms may vote with in [`Corpus::candidates`] before the vote stops (past the first
-/// [`ALWAYS_VOTING`] terms). The verdict cache replays the same vote to know what a finding depended on.
-pub(super) const VOTE_VOLUME: usize = 400_000;
+/// [`ALWAYS_VOTING`] terms; see [`Corpus::voting_terms`]).
+const VOTE_VOLUME: usize = 400_000;
 /// The rarest terms vote whatever their postings.
-pub(super) const ALWAYS_VOTING: usize = 4;
+const ALWAYS_VOTING: usize = 4;
 
 /// Which corpus value this is: every corpus made (new, restored, rebuilt) gets its own, so a verdict cache can
 /// tell a corpus built anew from the one it was filled from, even when their counters agree.
@@ -437,29 +437,46 @@ impl Corpus {
         }
     }
 
+    /// A quote's distinct terms, sorted, with their document frequencies (0 for a term no source has).
+    pub(super) fn term_frequencies(&self, quote_terms: &[u32]) -> Vec<(u32, u32)> {
+        distinct(quote_terms)
+            .into_iter()
+            .map(|t| {
+                let frequency = self.document_frequency.get(t as usize).copied();
+                (t, frequency.unwrap_or(0))
+            })
+            .collect()
+    }
+
+    /// The terms that vote for candidate sources, in the order [`Corpus::candidates`] adds their weights:
+    /// rarest first (ties by term id), those no source contains left out; the rarest [`ALWAYS_VOTING`] always,
+    /// the others while the postings volume stays within [`VOTE_VOLUME`]. The verdict cache replays this vote
+    /// to know what a finding depended on.
+    pub(super) fn voting_terms(&self, terms: &[(u32, u32)]) -> Vec<u32> {
+        let mut order: Vec<(u32, u32)> = terms.iter().copied().filter(|&(_, df)| df > 0).collect();
+        order.sort_by_key(|&(term, df)| (df, term));
+        let mut volume = 0usize;
+        let mut voting = Vec::with_capacity(order.len());
+        for (rank, (term, _)) in order.into_iter().enumerate() {
+            let (base, extra) = self.postings.lists(term);
+            let postings = base.len() + extra.len();
+            if rank >= ALWAYS_VOTING && volume + postings > VOTE_VOLUME {
+                break;
+            }
+            volume += postings;
+            voting.push(term);
+        }
+        voting
+    }
+
     /// The sources that share the most (rarest) terms with a quote, best first, at most `limit` (more when
     /// several tie with the last one, as near-duplicate wire copies do, up to `2 * limit`).
     pub(crate) fn candidates(&self, quote_terms: &[u32], limit: usize) -> Vec<SourceId> {
-        let mut terms = distinct(quote_terms);
-        terms.retain(|&t| {
-            t != NO_TERM
-                && self
-                    .document_frequency
-                    .get(t as usize)
-                    .is_some_and(|&f| f > 0)
-        });
-        terms.sort_by_key(|&t| self.document_frequency[t as usize]);
         // Dense scores + a touched list (no hashing); partial selection before sorting
         let mut scores = vec![0f32; self.entries.len()];
         let mut touched: Vec<SourceId> = Vec::new();
-        let mut volume = 0usize;
-        for (rank, &term) in terms.iter().enumerate() {
+        for term in self.voting_terms(&self.term_frequencies(quote_terms)) {
             let (base, extra) = self.postings.lists(term);
-            let length = base.len() + extra.len();
-            if rank >= ALWAYS_VOTING && volume + length > VOTE_VOLUME {
-                break;
-            }
-            volume += length;
             let weight = self.weight(term);
             for &id in base.iter().chain(extra) {
                 let Some(score) = scores.get_mut(id as usize) else {

@@ -109,7 +109,7 @@ use std::collections::HashMap;
 type FastMap32<V> = HashMap<u32, V, foldhash::fast::FixedState>;
 
 use super::align::{align, quote_items, Alignment, Item, Step};
-use super::index::{distinct, Corpus, CorpusInstance, ALWAYS_VOTING, NO_TERM, VOTE_VOLUME};
+use super::index::{distinct, Corpus, CorpusInstance, NO_TERM};
 use super::normalize::{is_negation, normalize_word, TermHash};
 use super::quotes::{find_quotes, shift_range};
 use super::sentence::sentence_around;
@@ -987,25 +987,6 @@ impl Corpus {
         Changes::Sources(sources)
     }
 
-    /// The terms that vote for candidate sources, in the order `Corpus::candidates` adds their weights:
-    /// rarest first (ties by term id), those no source contains left out, until the postings volume is spent.
-    fn voting_terms(&self, terms: &[(u32, u32)]) -> Vec<u32> {
-        let mut order: Vec<(u32, u32)> = terms.iter().copied().filter(|&(_, df)| df > 0).collect();
-        order.sort_by_key(|&(term, df)| (df, term));
-        let mut volume = 0usize;
-        let mut voting = Vec::with_capacity(order.len());
-        for (rank, (term, _)) in order.into_iter().enumerate() {
-            let (base, extra) = self.postings.lists(term);
-            let postings = base.len() + extra.len();
-            if rank >= ALWAYS_VOTING && volume + postings > VOTE_VOLUME {
-                break;
-            }
-            volume += postings;
-            voting.push(term);
-        }
-        voting
-    }
-
     /// A source's vote score as `Corpus::candidates` sums it: the weights (`self.weight` of each voting term)
     /// of the voting terms it contains, in order, so the same `f32`.
     fn vote_score(voting: &[u32], weights: &[f32], contains: impl Fn(usize, u32) -> bool) -> f32 {
@@ -1020,18 +1001,7 @@ impl Corpus {
 
     /// A scorer for the candidates of a quote with these known terms.
     fn vote_scorer(&self, known: &[u32]) -> VoteScorer {
-        let terms: Vec<(u32, u32)> = distinct(known)
-            .into_iter()
-            .map(|t| {
-                (
-                    t,
-                    self.document_frequency
-                        .get(t as usize)
-                        .copied()
-                        .unwrap_or(0),
-                )
-            })
-            .collect();
+        let terms = self.term_frequencies(known);
         let voting = self.voting_terms(&terms);
         VoteScorer {
             weights: voting.iter().map(|&t| self.weight(t)).collect(),
