@@ -182,10 +182,8 @@ impl DocumentStore {
 
     /// Forgets every document's verdict cache (after a settings change).
     pub fn clear_caches(&self) {
-        for doc in self.docs.iter() {
-            if let Ok(mut cache) = doc.cache.lock() {
-                *cache = VerdictCache::new();
-            }
+        for uri in self.uris() {
+            self.clear_cache(&uri);
         }
     }
 
