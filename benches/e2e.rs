@@ -431,6 +431,21 @@ impl Lsp {
         }
     }
 
+    /// The first notification or server request since `seen` (an index into `self.seen`) that `predicate`
+    /// accepts: one already received (e.g. while a pull was awaited), else the next to come within `timeout`.
+    fn seen_since_or_wait(
+        &mut self,
+        seen: usize,
+        timeout: Duration,
+        predicate: impl Fn(&Value) -> bool,
+    ) -> Option<(Instant, Value)> {
+        let earlier = self.seen[seen..]
+            .iter()
+            .find(|(_, m)| predicate(m))
+            .cloned();
+        earlier.or_else(|| self.wait(timeout, predicate))
+    }
+
     fn request(
         &mut self,
         method: &str,
@@ -656,11 +671,9 @@ fn source_edit_pulls(
         }
         let is_push =
             |m: &Value| is_diagnostics_for(m, draft_uri) && shows(&m["params"]["diagnostics"]);
-        let pushed = lsp.seen[seen_before..]
-            .iter()
-            .find(|(_, m)| is_push(m))
-            .map(|(at, _)| *at)
-            .or_else(|| lsp.wait(Duration::from_secs(10), is_push).map(|(at, _)| at));
+        let pushed = lsp
+            .seen_since_or_wait(seen_before, Duration::from_secs(10), is_push)
+            .map(|(at, _)| at);
         match pushed {
             Some(at) => result.source_push_ms.push((at - sent).as_secs_f64() * 1e3),
             None => result
@@ -766,11 +779,7 @@ fn drive_lsp(ws: &Workspace, keystrokes: usize, opens: usize) -> LspResult {
         let is_push =
             |m: &Value| is_diagnostics_for(m, &draft_uri) && m["params"]["version"] == json!(v);
         // The push may have come while the pull was awaited (a slow pull under load).
-        let pushed = lsp.seen[seen_before..]
-            .iter()
-            .find(|(_, m)| is_push(m))
-            .cloned()
-            .or_else(|| lsp.wait(Duration::from_secs(60), is_push));
+        let pushed = lsp.seen_since_or_wait(seen_before, Duration::from_secs(60), is_push);
         match pushed {
             Some((at, _)) if !pull_phase => result.push_ms.push((at - sent).as_secs_f64() * 1e3),
             Some(_) => {}
