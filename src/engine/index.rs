@@ -357,7 +357,7 @@ impl Corpus {
         self.entry(id).map(|entry| &entry.source)
     }
 
-    fn entry(&self, id: SourceId) -> Option<&Entry> {
+    pub(super) fn entry(&self, id: SourceId) -> Option<&Entry> {
         self.entries.get(id as usize).and_then(Option::as_ref)
     }
 

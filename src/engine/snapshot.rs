@@ -645,7 +645,7 @@ impl Corpus {
             .filter(|(key, hash)| {
                 let recorded = self
                     .source_id(key)
-                    .and_then(|id| self.entry_ref(id))
+                    .and_then(|id| self.entry(id))
                     .and_then(|entry| entry.recorded);
                 recorded.is_some_and(|recorded| !data_intact || *hash != Some(recorded))
             })
@@ -657,10 +657,6 @@ impl Corpus {
     /// the checksums it must have (empty when nothing was restored from a snapshot).
     pub fn snapshot_data(&self) -> Vec<DataChecksum> {
         self.snapshot_data.clone()
-    }
-
-    fn entry_ref(&self, id: SourceId) -> Option<&Entry> {
-        self.entries.get(id as usize).and_then(Option::as_ref)
     }
 }
 
