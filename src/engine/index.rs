@@ -338,11 +338,7 @@ impl Corpus {
             return false;
         };
         if let Some(entry) = self.entries.get_mut(id as usize).and_then(Option::take) {
-            for term in distinct(entry.terms.as_slice()) {
-                if let Some(frequency) = self.document_frequency.get_mut(term as usize) {
-                    *frequency = frequency.saturating_sub(1);
-                }
-            }
+            self.forget_terms(entry.terms.as_slice());
         }
         self.live -= 1;
         self.dead += 1;
@@ -351,6 +347,15 @@ impl Corpus {
             self.rebuild_postings();
         }
         true
+    }
+
+    /// Takes back the document frequencies of a removed source's terms.
+    pub(super) fn forget_terms(&mut self, terms: &[u32]) {
+        for term in distinct(terms) {
+            if let Some(frequency) = self.document_frequency.get_mut(term as usize) {
+                *frequency = frequency.saturating_sub(1);
+            }
+        }
     }
 
     pub fn source(&self, id: SourceId) -> Option<&Source> {

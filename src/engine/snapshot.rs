@@ -21,7 +21,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
-use super::index::{distinct, Corpus, Entry, FastMap, FileStamp, Postings, Source, SourceId};
+use super::index::{Corpus, Entry, FastMap, FileStamp, Postings, Source, SourceId};
 use super::metadata::SourceMetadata;
 use super::store::{Positions, SharedBytes, SourceText, Stored};
 use super::TextFormat;
@@ -580,11 +580,7 @@ impl Corpus {
                 }
                 Err(terms) => {
                     // Gone or changed since the snapshot: its postings become tombstones.
-                    for term in distinct(terms.as_slice()) {
-                        if let Some(frequency) = corpus.document_frequency.get_mut(term as usize) {
-                            *frequency = frequency.saturating_sub(1);
-                        }
-                    }
+                    corpus.forget_terms(terms.as_slice());
                     corpus.entries.push(None);
                     corpus.dead += 1;
                     dropped += 1;
@@ -616,11 +612,7 @@ impl Corpus {
         for id in &dropped {
             if let Some(entry) = self.entries[*id].take() {
                 self.by_key.remove(&entry.source.key);
-                for term in distinct(entry.terms.as_slice()) {
-                    if let Some(frequency) = self.document_frequency.get_mut(term as usize) {
-                        *frequency = frequency.saturating_sub(1);
-                    }
-                }
+                self.forget_terms(entry.terms.as_slice());
                 self.live -= 1;
                 self.dead += 1;
             }
