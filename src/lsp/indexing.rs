@@ -149,11 +149,15 @@ fn verify_restored(folder: &Folder, restored: &crate::workspace::Restored) -> bo
         Err(_) => workspace.hash_restored(restored),
     };
     let stale = folder.corpus().stale_sources(&hashes, intact);
+    // Nothing changed (the usual warm start): no write lock, which would wait for the checks running.
+    if stale.is_empty() {
+        return false;
+    }
     let reloaded = workspace.reload_sources(&stale);
     for message in crate::workspace::apply_reloaded(&mut folder.corpus_mut(), reloaded) {
         tracing::warn!("{message}");
     }
-    !stale.is_empty()
+    true
 }
 
 /// Writes the folder's index snapshot to the cache directory when it is worth it (see
