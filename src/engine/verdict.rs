@@ -106,10 +106,9 @@ pub struct Finding {
 }
 
 use std::collections::HashMap;
-type FastMap32<V> = HashMap<u32, V, foldhash::fast::FixedState>;
 
 use super::align::{align, quote_items, Alignment, Item, Step};
-use super::index::{distinct, Corpus, CorpusInstance, NO_TERM};
+use super::index::{distinct, Corpus, CorpusInstance, FastMap, NO_TERM};
 use super::normalize::{is_negation, normalize_word, TermHash};
 use super::quotes::{find_quotes, shift_range};
 use super::sentence::sentence_around;
@@ -572,7 +571,7 @@ impl Corpus {
             + insertions * settings.bracket_max_words
             + if has_skip { 3 * words + 60 } else { 0 };
         let slack = words / 2 + 8;
-        let mut weights: FastMap32<f32> = FastMap32::default();
+        let mut weights: FastMap<u32, f32> = FastMap::default();
         for &term in &known {
             weights.entry(term).or_insert_with(|| self.weight(term));
         }
@@ -1147,7 +1146,7 @@ pub fn collapse(text: &str) -> String {
 /// the hits: every word of `terms` in `weights`, with its index.
 fn densest_windows(
     terms: &[u32],
-    weights: &FastMap32<f32>,
+    weights: &FastMap<u32, f32>,
     span: usize,
     count: usize,
 ) -> (Vec<Range<usize>>, Vec<(usize, u32)>) {
@@ -1158,7 +1157,7 @@ fn densest_windows(
         .map(|(i, &t)| (i, t))
         .collect();
     let mut windows: Vec<(f32, Range<usize>)> = Vec::new();
-    let mut counts: FastMap32<u32> = FastMap32::default();
+    let mut counts: FastMap<u32, u32> = FastMap::default();
     let mut score = 0.0f32;
     let mut low = 0;
     let mut scored: Vec<(f32, usize, usize)> = Vec::with_capacity(hits.len());
