@@ -275,6 +275,13 @@ async fn read_line<R: AsyncBufRead + Unpin>(reader: &mut R, line: &mut Vec<u8>) 
     }
 }
 
+/// Writes one `Content-Length` frame (not flushed).
+async fn write_frame<W: AsyncWrite + Unpin>(out: &mut W, body: &[u8]) -> std::io::Result<()> {
+    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+    out.write_all(header.as_bytes()).await?;
+    out.write_all(body).await
+}
+
 fn preview(body: &[u8]) -> Cow<'_, str> {
     String::from_utf8_lossy(&body[..body.len().min(200)])
 }
@@ -315,10 +322,8 @@ where
         };
         match check_body(&body) {
             Verdict::Forward => {
-                let header = format!("Content-Length: {}\r\n\r\n", body.len());
                 let forwarded = async {
-                    server.write_all(header.as_bytes()).await?;
-                    server.write_all(&body).await?;
+                    write_frame(&mut server, &body).await?;
                     server.flush().await
                 };
                 if forwarded.await.is_err() {
@@ -375,10 +380,8 @@ pub async fn write_output<O: AsyncWrite>(
         if !open {
             continue;
         }
-        let header = format!("Content-Length: {}\r\n\r\n", body.len());
         let written = async {
-            output.write_all(header.as_bytes()).await?;
-            output.write_all(&body).await?;
+            write_frame(&mut output, &body).await?;
             if messages.is_empty() {
                 output.flush().await?;
             }
