@@ -498,13 +498,11 @@ impl Corpus {
             .filter(|id| self.entries[*id as usize].is_some())
             .map(|id| (id, scores[id as usize]))
             .collect();
-        let order =
-            |a: &(SourceId, f32), b: &(SourceId, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
         if ranked.len() > limit * 2 {
-            ranked.select_nth_unstable_by(limit * 2 - 1, order);
+            ranked.select_nth_unstable_by(limit * 2 - 1, by_vote);
             ranked.truncate(limit * 2);
         }
-        ranked.sort_by(order);
+        ranked.sort_by(by_vote);
         if ranked.len() > limit {
             let cut = ranked[limit - 1].1;
             let keep = ranked
@@ -545,6 +543,11 @@ impl Corpus {
         });
         start..end.unwrap_or(limit)
     }
+}
+
+/// The order of candidate sources: higher vote score first, ties by id.
+pub(super) fn by_vote(a: &(SourceId, f32), b: &(SourceId, f32)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
 }
 
 /// The distinct values of a slice, sorted.

@@ -108,7 +108,7 @@ pub struct Finding {
 use std::collections::HashMap;
 
 use super::align::{align, quote_items, Alignment, Item, Step};
-use super::index::{distinct, Corpus, CorpusInstance, FastMap, NO_TERM};
+use super::index::{by_vote, distinct, Corpus, CorpusInstance, FastMap, NO_TERM};
 use super::normalize::{is_negation, normalize_word, TermHash};
 use super::quotes::{find_quotes, shift_range};
 use super::sentence::sentence_around;
@@ -1099,7 +1099,7 @@ impl Corpus {
             .filter(|&(id, _)| live(id))
             .chain(replacements)
             .collect();
-        candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        candidates.sort_by(by_vote);
         Validity::Candidates(candidates.into_iter().map(|(id, _)| id).collect())
     }
 }
