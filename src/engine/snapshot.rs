@@ -23,7 +23,7 @@ use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 use super::index::{Corpus, Entry, FastMap, FileStamp, Postings, Source, SourceId};
 use super::metadata::SourceMetadata;
-use super::store::{Positions, SharedBytes, SourceText, Stored};
+use super::store::{bytes_of, Positions, SharedBytes, SourceText, Stored};
 use super::TextFormat;
 
 const MAGIC: &[u8; 16] = b"verbatim-index\0\0";
@@ -384,12 +384,12 @@ impl Corpus {
     /// stamps of its files: every source with a recorded stamp is restored, then
     /// [`Corpus::keep_unchanged`] drops those whose stamp differs.
     pub fn restore_unchecked(bytes: SharedBytes) -> Result<Corpus, String> {
-        let bytes: SharedBytes = if AsRef::<[u8]>::as_ref(&*bytes).as_ptr() as usize % 8 == 0 {
+        let bytes: SharedBytes = if bytes_of(&bytes).as_ptr() as usize % 8 == 0 {
             bytes
         } else {
-            std::sync::Arc::new(Aligned::copy(AsRef::<[u8]>::as_ref(&*bytes)))
+            std::sync::Arc::new(Aligned::copy(bytes_of(&bytes)))
         };
-        let raw = AsRef::<[u8]>::as_ref(&*bytes);
+        let raw = bytes_of(&bytes);
         if raw.len() < HEADER || &raw[..16] != MAGIC {
             return Err("not a verbatim index snapshot".into());
         }

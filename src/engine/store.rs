@@ -11,7 +11,7 @@ use std::sync::{Arc, OnceLock};
 /// Bytes shared by many sources (a memory-mapped snapshot, a buffer), kept alive by every borrower.
 pub type SharedBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
 
-fn bytes_of(shared: &SharedBytes) -> &[u8] {
+pub(crate) fn bytes_of(shared: &SharedBytes) -> &[u8] {
     AsRef::<[u8]>::as_ref(&**shared)
 }
 
