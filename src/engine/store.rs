@@ -116,13 +116,8 @@ impl SourceText {
         match &self.0 {
             Text::Owned(text) => text,
             Text::Spilled { .. } => "",
-            Text::Shared {
-                bytes,
-                start,
-                len,
-                valid,
-            } => {
-                let raw = bytes_of(bytes).get(*start..start + len).unwrap_or_default();
+            Text::Shared { valid, .. } => {
+                let raw = self.raw();
                 if *valid.get_or_init(|| std::str::from_utf8(raw).is_ok()) {
                     std::str::from_utf8(raw).unwrap_or_default()
                 } else {
