@@ -4,8 +4,8 @@ use std::ops::Range;
 
 use super::align::{Item, Step};
 use super::check::Candidate;
+use super::corpus::Corpus;
 use super::finding::{Edit, EditKind};
-use super::index::Corpus;
 use super::messages::collapse;
 use super::normalize::{is_negation, normalize_word};
 

@@ -1,7 +1,7 @@
 //! Findings: the verdict on one quote, its passage and its edits (the types every consumer reads).
 use std::ops::Range;
 
-use super::index::SourceId;
+use super::corpus::SourceId;
 use super::quotes::{shift_range, Quote};
 
 /// What a careful editor would say of a quotation.

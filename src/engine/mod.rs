@@ -1,16 +1,17 @@
 //! The pure quote engine: draft text in, findings with byte ranges out. No I/O, no protocol types, no panics.
 //!
 //! Pipeline: [`quotes`] finds quotations in a draft; [`normalize`] turns text into comparable words with byte
-//! offsets back into the original; [`index`] keeps the sources' words and a term index; [`align`] aligns a
+//! offsets back into the original; [`corpus`] keeps the sources' words and a term index; [`align`] aligns a
 //! quote with a candidate passage word by word; `check` turns the best alignment into a [`Finding`] (types in
 //! [`finding`], edits in `edits`, wording in [`messages`]); `cache` keeps findings across edits ([`VerdictCache`]).
 
 pub mod align;
 mod cache;
 mod check;
+pub mod corpus;
 mod edits;
 pub mod finding;
-pub mod index;
+pub mod hash;
 pub mod messages;
 pub mod metadata;
 pub mod normalize;
@@ -18,12 +19,11 @@ pub mod prose;
 pub mod quotes;
 pub mod repair;
 pub mod sentence;
-pub mod snapshot;
 pub mod store;
 
 pub use cache::VerdictCache;
+pub use corpus::{Corpus, FileStamp, Source, SourceId, SourceText};
 pub use finding::{Edit, EditKind, Finding, Passage, Verdict};
-pub use index::{Corpus, FileStamp, Source, SourceId, SourceText};
 pub use metadata::SourceMetadata;
 pub use quotes::{find_quotes, Quote, QuoteKind};
 pub use repair::{apply_edits, attribution_text, human_date, repair_edits, TextEdit};

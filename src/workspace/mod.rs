@@ -19,10 +19,9 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 
 use crate::config::{Config, RawSettings};
-use crate::engine::index::{PreparedSource, SharedBytes};
-use crate::engine::snapshot::{
-    checksum, content_hash, Checksum, DataChecksum, SpilledTexts, SNAPSHOT_HEADER,
-};
+use crate::engine::corpus::snapshot::{SpilledTexts, SNAPSHOT_HEADER};
+use crate::engine::corpus::{PreparedSource, SharedBytes};
+use crate::engine::hash::{checksum, content_hash, Checksum, DataChecksum};
 use crate::engine::{Corpus, FileStamp, TextFormat};
 
 /// The name of the per-workspace settings file.
@@ -719,7 +718,7 @@ pub fn cache_directory() -> Option<PathBuf> {
 pub fn cache_file(root: &Path) -> Option<PathBuf> {
     let directory = cache_directory()?;
     let name = format!("{}|{}", root.display(), env!("CARGO_PKG_VERSION"));
-    let hash = crate::engine::snapshot::content_hash(&name);
+    let hash = content_hash(&name);
     let folder = root
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
