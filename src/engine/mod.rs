@@ -16,7 +16,7 @@ pub mod snapshot;
 pub mod store;
 pub mod verdict;
 
-pub use index::{Corpus, FileStamp, Source, SourceId, SourceText};
+pub use index::{Corpus, CorpusRevision, FileStamp, Source, SourceId, SourceText};
 pub use metadata::SourceMetadata;
 pub use quotes::{find_quotes, Quote, QuoteKind};
 pub use repair::{apply_edits, attribution_text, human_date, repair_edits, TextEdit};
