@@ -294,6 +294,11 @@ impl RawSettings {
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
     }
+
+    /// Whether `key` (dotted) was given.
+    pub fn contains(&self, key: &str) -> bool {
+        self.values.contains_key(key)
+    }
 }
 
 /// Flattens nested tables into dotted keys, except where a key is itself a setting whose value is a table.

@@ -146,6 +146,37 @@ impl Workspace {
         found
     }
 
+    /// Whether a source can exist at all: some `sources` glob starts with a wildcard, or the folder its fixed
+    /// leading part names (`sources/` for the default globs) exists. When not, there is no need to walk the tree
+    /// to know that no source will be found.
+    pub fn may_hold_sources(&self) -> bool {
+        self.config.sources.iter().any(|glob| {
+            let parts: Vec<&str> = glob.split('/').collect();
+            let fixed = parts
+                .iter()
+                .take_while(|part| !part.contains(['*', '?', '[', '{']))
+                .count();
+            if fixed == parts.len() {
+                return self.root.join(glob).exists();
+            }
+            fixed == 0 || self.root.join(parts[..fixed].join("/")).is_dir()
+        })
+    }
+
+    /// The drafts among `drafts` that the default `sources` globs would have read as sources: with `sources`
+    /// narrowed in `verbatim.toml` (and no `drafts` glob), the files left out silently become drafts.
+    pub fn drafts_left_out_of_sources(&self, drafts: &[PathBuf]) -> Vec<PathBuf> {
+        let defaults = glob_set(&Config::default().sources);
+        drafts
+            .iter()
+            .filter(|path| {
+                self.relative(path)
+                    .is_some_and(|rel| defaults.is_match(&rel) && !self.is_source_rel(&rel))
+            })
+            .cloned()
+            .collect()
+    }
+
     /// Every draft file under the root, sorted.
     pub fn discover_drafts(&self) -> Vec<PathBuf> {
         self.walk(&|rel| self.is_draft_rel(rel))
@@ -758,10 +789,13 @@ pub fn read_settings(root: &Path) -> (RawSettings, Vec<String>, Option<String>) 
     let path = root.join(CONFIG_FILE);
     let error = match fs::read(&path) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => match RawSettings::parse_toml(&text) {
-                Ok((raw, warnings)) => return (raw, warnings, None),
-                Err(error) => error,
-            },
+            // A byte-order mark (some Windows editors write one) is not part of the TOML.
+            Ok(text) => {
+                match RawSettings::parse_toml(text.strip_prefix('\u{feff}').unwrap_or(&text)) {
+                    Ok((raw, warnings)) => return (raw, warnings, None),
+                    Err(error) => error,
+                }
+            }
             Err(_) => format!("{CONFIG_FILE} is not UTF-8"),
         },
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
