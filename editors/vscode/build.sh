@@ -64,7 +64,8 @@ rm -rf server
 
 # The package must hold the bundle and the manifest (and the server when bundled), and not the sources
 # or node_modules.
-listing="$(unzip -l "$out" 2>/dev/null || python3 -m zipfile -l "$out")"
+py="$(command -v python3 || command -v python || true)"
+listing="$(unzip -l "$out" 2>/dev/null || "$py" -m zipfile -l "$out")"
 must_have=(extension/package.json extension/dist/extension.js extension/readme.md)
 [ -z "$server_name" ] || must_have+=("extension/server/$server_name")
 for must in "${must_have[@]}"; do
@@ -72,7 +73,7 @@ for must in "${must_have[@]}"; do
 done
 if grep -qE 'extension/(node_modules|src)/' <<<"$listing"; then fail "$out contains node_modules/ or src/"; fi
 if [ -n "${VSCE_TARGET:-}" ]; then
-  manifest="$(unzip -p "$out" extension.vsixmanifest 2>/dev/null || python3 -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("extension.vsixmanifest").decode())' "$out")"
+  manifest="$(unzip -p "$out" extension.vsixmanifest 2>/dev/null || "$py" -c 'import sys, zipfile; print(zipfile.ZipFile(sys.argv[1]).read("extension.vsixmanifest").decode())' "$out")"
   grep -q "TargetPlatform=\"$VSCE_TARGET\"" <<<"$manifest" || fail "$out's manifest does not name TargetPlatform=\"$VSCE_TARGET\""
 fi
 
