@@ -8,10 +8,9 @@
 # Also extracts the wheel's binary to $VERBATIM_PACKAGED_BIN (default target/packaging/verbatim), so
 # that the .vsix and the other packaging tests reuse this one build instead of compiling again.
 #
-# Installs maturin, auditwheel and uv from PyPI into target/packaging/tools (cached; pinned versions).
+# Installs maturin, auditwheel and uv from PyPI with packaging/tools.sh (cached, pinned versions).
 # Environment:
 #   VERBATIM_WHEEL=path   test this wheel instead of building one
-#   MATURIN_VERSION, AUDITWHEEL_VERSION, UV_VERSION: pinned versions
 # Ends with "python-wheel: N passed, N failed"; exits non-zero when anything failed.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,10 +18,6 @@ root="$(cd "$here/../.." && pwd)"
 cd "$root"
 out="$root/target/packaging"
 mkdir -p "$out"
-
-MATURIN_VERSION="${MATURIN_VERSION:-1.16.0}"
-AUDITWHEEL_VERSION="${AUDITWHEEL_VERSION:-6.8.2}"
-UV_VERSION="${UV_VERSION:-0.13.9}"
 
 passed=0
 failed=0
@@ -45,28 +40,9 @@ need() {
 }
 
 # ---- tools ----------------------------------------------------------------------------------------
-python="$(command -v python3 || true)"
-if [ -z "$python" ] || ! "$python" -c 'import venv, ensurepip' 2>/dev/null; then
-  say "installing python3 and python3-venv (apt)"
-  export DEBIAN_FRONTEND=noninteractive
-  { apt-get update -qq && apt-get install -y -qq python3 python3-venv; } >/dev/null 2>&1 || true
-  python="$(command -v python3 || true)"
-fi
-need "python3 with venv: ${python:-missing}" test -n "$python"
-tools="$out/tools"
-want="maturin==$MATURIN_VERSION auditwheel==$AUDITWHEEL_VERSION uv==$UV_VERSION"
-if [ "$(cat "$tools/.installed" 2>/dev/null)" != "$want" ]; then
-  say "installing $want (pip)"
-  rm -rf "$tools"
-  "$python" -m venv "$tools"
-  # shellcheck disable=SC2086
-  if timeout 600 "$tools/bin/pip" install -q --disable-pip-version-check $want >"$out/tools-install.log" 2>&1; then
-    echo "$want" >"$tools/.installed"
-  else
-    tail -20 "$out/tools-install.log"
-  fi
-fi
-need "maturin $MATURIN_VERSION, auditwheel $AUDITWHEEL_VERSION and uv $UV_VERSION are installed" test -f "$tools/.installed"
+tools_bin="$("$root/packaging/tools.sh")" || true
+need "the packaging tools are installed (packaging/tools.sh: maturin, auditwheel, uv)" test -x "$tools_bin/maturin"
+python="$(command -v python3)"
 
 # ---- the wheel ------------------------------------------------------------------------------------
 if [ -n "${VERBATIM_WHEEL:-}" ]; then
@@ -75,8 +51,7 @@ else
   rm -rf "$out/wheels"
   say "building the wheel: maturin build --release --locked (the one release build of the binary)"
   t=$(date +%s)
-  commit="$(git -C "$root" rev-parse HEAD 2>/dev/null || true)"
-  if VERBATIM_COMMIT="$commit" timeout 2400 "$tools/bin/maturin" build --release --locked --out "$out/wheels" \
+  if timeout 2400 "$tools_bin/maturin" build --release --locked --out "$out/wheels" \
     >"$out/maturin.log" 2>&1; then
     say "maturin build: $(($(date +%s) - t)) s"
   else
@@ -95,7 +70,7 @@ esac
 say "wheel size: $(wc -c <"$wheel") bytes"
 
 # auditwheel: the binary links only libraries the manylinux policy allows, and the tag is right.
-show="$("$tools/bin/auditwheel" show "$wheel" 2>&1 || true)"
+show="$("$tools_bin/auditwheel" show "$wheel" 2>&1 || true)"
 echo "$show" | sed 's/^/#   /'
 if grep -qE 'is consistent with the following platform tag:|consistent with the following platform tag' <<<"$show" &&
   grep -qE '"?manylinux_2_[0-9]+_x86_64' <<<"$show"; then
@@ -171,7 +146,7 @@ uv_home="$tmp/uv"
 mkdir -p "$uv_home/bin"
 if UV_TOOL_DIR="$uv_home/tools" UV_TOOL_BIN_DIR="$uv_home/bin" UV_CACHE_DIR="$uv_home/cache" UV_OFFLINE=1 \
   UV_PYTHON="$python" UV_PYTHON_DOWNLOADS=never \
-  timeout 300 "$tools/bin/uv" tool install --no-index "$wheel" >"$tmp/uv.log" 2>&1; then
+  timeout 300 "$tools_bin/uv" tool install --no-index "$wheel" >"$tmp/uv.log" 2>&1; then
   ok "uv tool install the wheel (offline)"
   need "uv put verbatim in its bin folder" test -x "$uv_home/bin/verbatim"
   check_from "uv tool" "$uv_home/bin/verbatim"
