@@ -54,7 +54,7 @@ done
 # Binary discovery (Mason's bin folder, $PATH, ~/.local/bin) and the "not found" message, with no
 # $VERBATIM_BIN and a scratch HOME and data folder.
 echo "nvim test: $version (finding the binary)"
-rm -rf "$tmp/demo" "$tmp/state" "$tmp/home" "$tmp/data" "$tmp/scratch"
+rm -rf "${tmp:?}/demo" "${tmp:?}/state" "${tmp:?}/home" "${tmp:?}/data" "${tmp:?}/scratch"
 cp -R "$demo_src" "$tmp/demo"
 mkdir -p "$tmp/home" "$tmp/data" "$tmp/scratch"
 status=0
