@@ -44,6 +44,30 @@ tools_bin="$("$root/packaging/tools.sh")" || true
 need "the packaging tools are installed (packaging/tools.sh: maturin, auditwheel, uv)" test -x "$tools_bin/maturin"
 python="$(command -v python3)"
 
+# ---- build.rs: the commit for --version, with and without git ---------------------------------------
+# The sdist and source tarballs build without a repository: build.rs must fall back, never fail. Built
+# alone with rustc (a few seconds) and run as cargo would, in each situation.
+buildrs="$tmp/buildrs"
+if rustc --edition 2021 "$root/build.rs" -o "$buildrs" >"$tmp/buildrs.log" 2>&1; then
+  mkdir -p "$tmp/unpacked" "$tmp/repo/inner"
+  commit_of() { sed -n 's/^cargo:rustc-env=VERBATIM_BUILD_COMMIT=//p'; }
+  got="$(cd "$tmp/unpacked" && env -u VERBATIM_COMMIT CARGO_MANIFEST_DIR="$tmp/unpacked" "$buildrs" | commit_of)"
+  [ "$got" = "commit unknown" ] && ok "build.rs without git (an sdist, a tarball): 'commit unknown'" ||
+    not_ok "build.rs without git says 'commit unknown': $got"
+  got="$(cd "$tmp/unpacked" && VERBATIM_COMMIT=0123456789abcdef0123 CARGO_MANIFEST_DIR="$tmp/unpacked" "$buildrs" | commit_of)"
+  [ "$got" = "commit 0123456789ab" ] && ok "build.rs takes VERBATIM_COMMIT (the release workflow sets it): $got" ||
+    not_ok "build.rs takes VERBATIM_COMMIT: $got"
+  git -C "$tmp/repo" init -q && git -C "$tmp/repo" -c user.email=ci@localhost -c user.name=ci commit -q --allow-empty -m x
+  got="$(env -u VERBATIM_COMMIT CARGO_MANIFEST_DIR="$tmp/repo/inner" "$buildrs" | commit_of)"
+  [ "$got" = "commit unknown" ] && ok "build.rs unpacked inside another repository: 'commit unknown', not that repository's commit" ||
+    not_ok "build.rs inside another repository says 'commit unknown': $got"
+  got="$(env -u VERBATIM_COMMIT CARGO_MANIFEST_DIR="$root" "$buildrs" | commit_of)"
+  want="commit $(git -C "$root" rev-parse HEAD 2>/dev/null | cut -c1-12)"
+  [ "$got" = "$want" ] && ok "build.rs in this repository: $got" || not_ok "build.rs in this repository says '$want': $got"
+else
+  not_ok "build.rs compiles alone with rustc: $(tail -3 "$tmp/buildrs.log")"
+fi
+
 # ---- the wheel ------------------------------------------------------------------------------------
 if [ -n "${VERBATIM_WHEEL:-}" ]; then
   wheel="$VERBATIM_WHEEL"
