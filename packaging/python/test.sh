@@ -96,9 +96,10 @@ say "wheel size: $(wc -c <"$wheel") bytes"
 # auditwheel: the binary links only libraries the manylinux policy allows, and the tag is right.
 show="$("$tools_bin/auditwheel" show "$wheel" 2>&1 || true)"
 echo "$show" | sed 's/^/#   /'
-if grep -qE 'is consistent with the following platform tag:|consistent with the following platform tag' <<<"$show" &&
-  grep -qE '"?manylinux_2_[0-9]+_x86_64' <<<"$show"; then
-  ok "auditwheel: the wheel is manylinux-compatible ($(grep -oE 'manylinux_2_[0-9]+_x86_64' <<<"$show" | head -1))"
+flat="$(tr -s ' \n' '  ' <<<"$show")"
+tag="$(grep -oE 'is consistent with the following platform tag: "manylinux_2_[0-9]+_x86_64"' <<<"$flat" | grep -oE 'manylinux_2_[0-9]+_x86_64' || true)"
+if [ -n "$tag" ] && [[ "$wheel_name" == *"$tag"* ]]; then
+  ok "auditwheel: the wheel is manylinux-compatible, tagged $tag as its libraries allow"
 else
   not_ok "auditwheel: the wheel is manylinux-compatible"
 fi
