@@ -89,9 +89,17 @@ fn main() {
             } else {
                 confident.gold += 1;
             }
-            if verbose && outcome != Outcome::Right {
+            if verbose && outcome != Outcome::Right && words >= 4 {
                 let gold: Vec<&str> = annotation.source.iter().map(|s| &text[s.clone()]).collect();
-                let excerpt: String = text[quote.clone()].chars().take(60).collect();
+                let mut from = quote.start.saturating_sub(160);
+                while !text.is_char_boundary(from) {
+                    from -= 1;
+                }
+                let mut to = (quote.end + 120).min(text.len());
+                while !text.is_char_boundary(to) {
+                    to += 1;
+                }
+                let excerpt = text[from..to].replace('\n', " ¶ ");
                 println!(
                     "{outcome:?} {article}: «{excerpt}» gold {gold:?} got {:?}",
                     found

@@ -542,6 +542,16 @@ pub fn is_role_noun(lower: &str) -> bool {
             | "senior"
             | "insider"
             | "publisher"
+            | "narrator"
+            | "announcer"
+            | "questioner"
+            | "moderator"
+            | "caller"
+            | "interviewer"
+            | "panelist"
+            | "physician"
+            | "nurse"
+            | "chairperson"
     )
 }
 
@@ -638,6 +648,24 @@ pub fn is_group_noun(lower: &str) -> bool {
             | "indictment"
             | "office"
             | "firm"
+            | "commission"
+            | "board"
+            | "spot"
+            | "clip"
+            | "piece"
+            | "video"
+            | "story"
+            | "paper"
+            | "newspaper"
+            | "outlet"
+            | "network"
+            | "site"
+            | "blog"
+            | "account"
+            | "page"
+            | "message"
+            | "text"
+            | "caucus"
     )
 }
 

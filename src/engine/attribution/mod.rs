@@ -318,8 +318,11 @@ impl<'a> Attributor<'a> {
         if let Some(i) = holding {
             return self.found[i].clone();
         }
-        let first = self.toks.partition_point(|t| t.range.end <= range.start);
+        let mut first = self.toks.partition_point(|t| t.range.end <= range.start);
         let end = self.toks.partition_point(|t| t.range.start < range.end);
+        while first > 0 && self.is_punct(first - 1, QUOTE_MARKS) {
+            first -= 1;
+        }
         if first >= end {
             return None;
         }
@@ -402,12 +405,36 @@ impl<'a> Attributor<'a> {
     fn after(&self, span: &QuoteSpan, ends_sentence: bool) -> Option<Attribution> {
         let block = self.toks[span.toks.end - 1].block;
         let mut j = span.toks.end;
-        while j < self.toks.len() && self.is_punct(j, &[',', '—', '–', '-', ')', '…']) {
+        // Closing marks of a passage read as a quote of its own.
+        while j < self.toks.len()
+            && !self.toks[j].word
+            && self.is_punct(j, QUOTE_MARKS)
+            && !self.toks[j].quoted
+        {
+            j += 1;
+        }
+        let dash = self.is_punct(j, DASHES);
+        while j < self.toks.len() && self.is_punct(j, &[',', '—', '–', '―', '-', ')', '…'])
+        {
             j += 1;
         }
         let tok = self.toks.get(j)?;
         if tok.block != block || tok.quoted || !tok.word {
             return None;
+        }
+        if dash && !self.is_verb(j) {
+            // `"…" ― Carla Sanchez`: a dash line after the quote.
+            if let Some(np) = self.forward_np(j) {
+                let next = np.toks.end;
+                let closes = next >= self.toks.len()
+                    || self.toks[next].block != block
+                    || self.is_punct(next, &['.', ',', '('])
+                    || self.toks[next].quoted
+                    || self.toks[next].sentence_start;
+                if np.kind == SpeakerKind::Person && closes {
+                    return self.make(np, "—", 0.9, span);
+                }
+            }
         }
         if self.lower(j) == "according" && self.word_at(j + 1, "to") {
             let np = self.forward_np(j + 2)?;
@@ -420,7 +447,7 @@ impl<'a> Attributor<'a> {
             && self.toks[end].block == block
             && !self.toks[end].quoted
             && !(end > j && self.toks[end].sentence_start)
-            && !self.is_punct(end, &[';', ':', '.', '?', '!'])
+            && !self.is_punct(end, &[';', ':'])
         {
             end += 1;
         }
@@ -445,7 +472,15 @@ impl<'a> Attributor<'a> {
         if ends_sentence && !self.clause_ends_after(verb + 1) {
             return None;
         }
+        // `"…." Jones added, "…"`: the cue of the next quote.
+        if ends_sentence && self.introduces_quote(verb + 1) {
+            return None;
+        }
         let np = self.subject_np(j, verb)?;
+        // `"…," when Clinton blasted him`: a clause between the quote and the subject.
+        if (j..np.toks.start).any(|i| self.is_word(i) && is_clause_word(&self.lower(i))) {
+            return None;
+        }
         self.make(np, &cue, 0.95, span)
     }
 
@@ -464,6 +499,18 @@ impl<'a> Attributor<'a> {
             k += 1;
         }
         k >= self.toks.len()
+    }
+
+    /// Whether a quote follows `from` (after a comma or colon and time words): `added, "…"`.
+    fn introduces_quote(&self, from: usize) -> bool {
+        let mut k = from;
+        while k < self.toks.len()
+            && k < from + 6
+            && (self.is_time_at(k) || self.is_punct(k, &[',', ':']))
+        {
+            k += 1;
+        }
+        self.toks.get(k).is_some_and(|t| t.quoted)
     }
 
     fn is_time_at(&self, i: usize) -> bool {
@@ -512,8 +559,40 @@ impl<'a> Attributor<'a> {
                 return self.make(np, "according to", 0.9, span);
             }
         }
-        let verb = (start..q).rev().find(|&i| self.is_verb(i) && q - i <= 14);
-        let Some(verb) = verb else {
+        let verbs: Vec<usize> = (start..q)
+            .rev()
+            .filter(|&i| self.is_verb(i) && q - i <= 20)
+            .collect();
+        for &verb in &verbs {
+            let cue = self.word(verb).to_string();
+            let lower = self.lower(verb);
+            if is_participle(&lower) {
+                // `footage of Trump saying "…"`: the name right before the participle.
+                if verb > start && self.is_word(verb - 1) {
+                    if let Some(np) = self.subject_np(start, verb) {
+                        if np.kind == SpeakerKind::Person && np.toks.end == verb {
+                            return self.make(np, &cue, 0.85, span);
+                        }
+                    }
+                }
+                // `Smith spoke for an hour, adding: "…"` / `Smith was quoted as saying "…"`: the sentence's subject.
+                if let Some(np) = self.forward_np(start) {
+                    return self.make(np, &cue, 0.8, span);
+                }
+                continue;
+            }
+            // Between the verb and the quote: objects and adjuncts (`told reporters`, `said in a statement
+            // that`); a noun that looks like a verb (`tweets`) has no subject and the next verb is tried.
+            if let Some(np) = self.subject_np(start, verb) {
+                let confidence = match q - verb {
+                    0..=4 => 0.95,
+                    5..=14 => 0.85,
+                    _ => 0.75,
+                };
+                return self.make(np, &cue, confidence, span);
+            }
+        }
+        if verbs.is_empty() {
             // `Smith: "…"` (an interview's label).
             if self.is_punct(q - 1, &[':']) && q >= 2 {
                 let np = self.subject_np(start, q - 1)?;
@@ -521,20 +600,8 @@ impl<'a> Attributor<'a> {
                     return self.make(np, ":", 0.85, span);
                 }
             }
-            return None;
-        };
-        let cue = self.word(verb).to_string();
-        let lower = self.lower(verb);
-        if is_participle(&lower) && !matches!(lower.as_str(), "according") {
-            // `Smith spoke for an hour, adding: "…"` / `Smith was quoted as saying "…"`: the sentence's subject.
-            let np = self.forward_np(start)?;
-            return self.make(np, &cue, 0.8, span);
         }
-        // Between the verb and the quote: objects and adjuncts (`told reporters`, `said in a statement that`)
-        // but no other clause with a quote of its own.
-        let np = self.subject_np(start, verb)?;
-        let confidence = if q - verb <= 4 { 0.95 } else { 0.85 };
-        self.make(np, &cue, confidence, span)
+        None
     }
 
     /// A blockquote's `— Name` line right after it (or its own last line).
@@ -613,19 +680,50 @@ impl<'a> Attributor<'a> {
     /// (adverbs and auxiliaries skipped), with an appositive (`Hugh Hill, a doctor,`) passed over.
     fn subject_np(&self, start: usize, verb: usize) -> Option<Np> {
         let mut end = verb;
-        while end > start && self.is_word(end - 1) && is_adverb_or_aux(&self.lower(end - 1)) {
+        while end > start && self.is_word(end - 1) && {
+            let lower = self.lower(end - 1);
+            is_adverb_or_aux(&lower)
+                || (lower.ends_with("ly") && lower.len() > 4 && !self.is_cap(end - 1))
+        } {
             end -= 1;
+        }
+        // `a woman who suggested`: the verb of a relative clause has no speaker of its own here.
+        if end > start
+            && matches!(
+                self.lower(end - 1).as_str(),
+                "who" | "which" | "that" | "whom"
+            )
+        {
+            return None;
+        }
+        // `Rep. Gwen Moore (D-Wis.) said`: the parenthesis is not part of the name.
+        if end > start && self.is_punct(end - 1, &[')']) {
+            if let Some(open) = (start.max(end.saturating_sub(10))..end - 1)
+                .rev()
+                .find(|&i| self.is_punct(i, &['(']))
+            {
+                end = open;
+            }
         }
         // Back to a clause boundary.
         let mut first = end;
         while first > start {
             let i = first - 1;
             let t = &self.toks[i];
-            if t.quoted || self.is_verb(i) || self.is_punct(i, &[';', ':', '(', ')', '"', '“', '”'])
+            if t.quoted
+                || self.is_verb(i)
+                || self.is_punct(i, &[';', ':', '(', ')', '"', '“', '”', '―'])
             {
                 break;
             }
             if t.word && is_clause_word(&self.lower(i)) {
+                break;
+            }
+            // `Mulgrew, president of …, which represents …, said`: a relative clause between commas.
+            if t.word
+                && matches!(self.lower(i).as_str(), "who" | "which")
+                && !(i > start && self.is_punct(i - 1, &[',']))
+            {
                 break;
             }
             first -= 1;
@@ -637,7 +735,7 @@ impl<'a> Attributor<'a> {
         let mut parts: Vec<Range<usize>> = Vec::new();
         let mut part_end = end;
         for i in (first..end).rev() {
-            if self.is_punct(i, &[',', '—', '–']) {
+            if self.is_punct(i, &[',', '—', '–', '―']) {
                 parts.push(i + 1..part_end);
                 part_end = i;
             }
@@ -650,7 +748,7 @@ impl<'a> Attributor<'a> {
             let lower = self.lower(last.start);
             matches!(
                 lower.as_str(),
-                "a" | "an" | "the" | "who" | "whose" | "his" | "her" | "their" | "its"
+                "a" | "an" | "the" | "who" | "whose" | "which" | "his" | "her" | "their" | "its"
             ) || lower.chars().all(|c| c.is_ascii_digit())
                 || (self
                     .word(last.start)
@@ -661,7 +759,7 @@ impl<'a> Attributor<'a> {
         };
         if appositive_like || np.is_none() {
             // `Hugh Hill, a doctor, said` / `Smith, 45, said`: the name before the appositive.
-            for part in parts.take(2) {
+            for part in parts.take(3) {
                 if let Some(mut named) = self.classify(part.clone()) {
                     if named.kind == SpeakerKind::Person {
                         named.descriptors.extend(
@@ -798,8 +896,28 @@ impl<'a> Attributor<'a> {
         if first >= end {
             return None;
         }
-        let words: Vec<usize> = (first..end).filter(|&i| self.toks[i].word).collect();
-        if words.len() > 10 {
+        let mut words: Vec<usize> = (first..end).filter(|&i| self.toks[i].word).collect();
+        while words.len() > 1
+            && is_capitalised_stopword(self.word(words[0]))
+            && !matches!(
+                self.word(words[0]),
+                "The" | "A" | "An" | "He" | "She" | "They"
+            )
+        {
+            words.remove(0);
+        }
+        if words.is_empty() || words.len() > 10 {
+            return None;
+        }
+        if words.len() == 1
+            && is_capitalised_stopword(self.word(words[0]))
+            && pronoun(&self.lower(words[0])).is_none()
+        {
+            return None;
+        }
+        let first = words[0];
+        let last_word = self.word(*words.last().unwrap());
+        if last_word.ends_with("'s") || last_word.ends_with("’s") || last_word.ends_with("s'") {
             return None;
         }
         let head = self.lower(words[0]);
@@ -879,7 +997,10 @@ impl<'a> Attributor<'a> {
             let group_words: Vec<&str> =
                 words[group.clone()].iter().map(|&i| self.word(i)).collect();
             // The group is the name if it ends the phrase (before any preposition) or the rest is a title.
-            if group.end == before_preposition.len() && !outlet && !org {
+            let possessive = group_words
+                .last()
+                .is_some_and(|w| w.ends_with("'s") || w.ends_with("’s"));
+            if group.end == before_preposition.len() && !outlet && !org && !possessive {
                 let descriptors: Vec<String> = words[..group.start]
                     .iter()
                     .map(|&i| self.lower(i))
@@ -910,7 +1031,14 @@ impl<'a> Attributor<'a> {
                 descriptors: Vec::new(),
             });
         }
-        if org || (first_cap && !determiner) {
+        let all_caps_phrase = words.iter().all(|&i| {
+            self.is_cap(i)
+                || matches!(
+                    self.lower(i).as_str(),
+                    "of" | "for" | "the" | "and" | "on" | "&"
+                )
+        });
+        if org && (all_caps_phrase || determiner) || (first_cap && !determiner && all_caps_phrase) {
             return Some(Np {
                 toks: first..end,
                 kind: SpeakerKind::Group,
@@ -1045,9 +1173,15 @@ impl<'a> Attributor<'a> {
             .iter()
             .rev()
             .take_while(|m| self.toks[m.tok].block + 1 >= block);
+        let candidates: Vec<&Mention> = candidates.collect();
+        // A person of the pronoun's known gender beats a nearer one of unknown gender.
+        let gendered = gender.is_some() && candidates.iter().any(|m| m.gender == gender);
         let mut chosen: Option<&Mention> = None;
         let mut rival = false;
-        for m in candidates {
+        for m in candidates
+            .into_iter()
+            .filter(|m| !gendered || m.gender == gender)
+        {
             let compatible = match (gender, m.gender) {
                 (Some(g), Some(h)) => g == h,
                 _ => true,
@@ -1258,6 +1392,9 @@ fn role_matches(noun: &str, descriptor: &str) -> bool {
                 | ("official", "secretary" | "minister" | "director")
         )
 }
+
+const QUOTE_MARKS: &[char] = &['"', '“', '”', '‘', '’', '\'', '«', '»', '„'];
+const DASHES: &[char] = &['—', '–', '―'];
 
 /// A noun phrase that may be a speaker.
 #[derive(Clone, Debug)]
