@@ -20,6 +20,10 @@ struct Annotation {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let verbose = args.iter().any(|a| a == "--verbose");
+    let only: Option<&String> = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1));
     let Some(folder) = args.iter().find(|a| Path::new(a).join("text").is_dir()) else {
         eprintln!("usage: cargo bench --bench attribution -- /path/to/polnear-dev [--verbose]");
         return;
@@ -42,6 +46,9 @@ fn main() {
     let mut recredit = Recredit::default();
     let started = std::time::Instant::now();
     for (article, ann) in &files {
+        if only.is_some_and(|o| !article.contains(o.as_str())) {
+            continue;
+        }
         let Ok(text) = std::fs::read_to_string(folder.join("text").join(format!("{article}.txt")))
         else {
             continue;
@@ -53,6 +60,15 @@ fn main() {
             .collect();
         let annotations = parse_ann(&std::fs::read_to_string(ann).unwrap_or_default(), &byte_of);
         let attributor = Attributor::new(&text, TextFormat::PlainText);
+        if only.is_some() {
+            for (range, found) in attributor.quotes() {
+                let excerpt: String = text[range.clone()].chars().take(50).collect();
+                println!(
+                    "QUOTE {excerpt:?} → {:?}",
+                    found.map(|f| (&f.speaker, &f.name, &f.cue, f.confidence))
+                );
+            }
+        }
         let mut gold_quotes: Vec<(Range<usize>, &Annotation)> = Vec::new();
         for annotation in &annotations {
             if annotation.source.is_empty() {

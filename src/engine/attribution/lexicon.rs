@@ -161,6 +161,21 @@ const REGULAR: &[&str] = &[
     "criticise",
     "thank",
     "welcome",
+    "call",
+    "attack",
+    "laud",
+    "invoke",
+    "scold",
+    "chant",
+    "rebuke",
+    "rebut",
+    "scoff",
+    "lash",
+    "slam",
+    "dub",
+    "label",
+    "brand",
+    "concur",
 ];
 
 /// Verbs whose past or participle is irregular, with every form.
@@ -195,6 +210,7 @@ const IRREGULAR: &[&str] = &[
     "put",
     "puts",
     "putting",
+    "reads",
 ];
 
 /// Verbs that double their last consonant before `-ed`/`-ing`.

@@ -744,19 +744,22 @@ impl<'a> Attributor<'a> {
         let mut parts = parts.into_iter().filter(|p| !p.is_empty());
         let last = parts.next()?;
         let np = self.classify(last.clone());
-        let appositive_like = self.is_word(last.start) && {
-            let lower = self.lower(last.start);
-            matches!(
+        let appositive_like = self.is_word(last.start)
+            && {
+                let lower = self.lower(last.start);
+                matches!(
                 lower.as_str(),
-                "a" | "an" | "the" | "who" | "whose" | "which" | "his" | "her" | "their" | "its"
+                "a" | "an" | "the" | "who" | "whose" | "which" | "his" | "her" | "their" |"its"
             ) || lower.chars().all(|c| c.is_ascii_digit())
+                // `McConnell, R-Ky., said`: party and state.
+                || (last.len() <= 3 && self.word(last.start).split_once('-').is_some_and(|(p, _)| matches!(p, "R" | "D" | "I")))
                 || (self
                     .word(last.start)
                     .chars()
                     .next()
                     .is_some_and(char::is_lowercase)
                     && !matches!(np.as_ref().map(|n| n.kind), Some(SpeakerKind::Person)))
-        };
+            };
         if appositive_like || np.is_none() {
             // `Hugh Hill, a doctor, said` / `Smith, 45, said`: the name before the appositive.
             for part in parts.take(3) {
@@ -790,7 +793,7 @@ impl<'a> Attributor<'a> {
                     end += 1;
                     continue;
                 }
-                if self.is_punct(end, &['\'', '’', '&', '-']) {
+                if self.is_punct(end, &['\'', '’', '&', '-', '/']) {
                     end += 1;
                     continue;
                 }
@@ -938,27 +941,28 @@ impl<'a> Attributor<'a> {
         ) {
             return None;
         }
-        let determiner = matches!(
-            head.as_str(),
-            "a" | "an"
-                | "the"
-                | "his"
-                | "her"
-                | "their"
-                | "its"
-                | "one"
-                | "another"
-                | "two"
-                | "three"
-                | "some"
-                | "several"
-                | "many"
-                | "other"
-                | "senior"
-                | "top"
-                | "former"
-                | "both"
-        );
+        let determiner = head.chars().next().is_some_and(|c| c.is_ascii_digit())
+            || matches!(
+                head.as_str(),
+                "a" | "an"
+                    | "the"
+                    | "his"
+                    | "her"
+                    | "their"
+                    | "its"
+                    | "one"
+                    | "another"
+                    | "two"
+                    | "three"
+                    | "some"
+                    | "several"
+                    | "many"
+                    | "other"
+                    | "senior"
+                    | "top"
+                    | "former"
+                    | "both"
+            );
         let first_cap = self.is_cap(words[0]);
         if !determiner && !first_cap && !is_group_noun(&head) && !is_role_noun(&head) {
             return None;
@@ -1100,6 +1104,15 @@ impl<'a> Attributor<'a> {
     }
 
     fn group_is_org(&self, words: &[usize]) -> bool {
+        // `House Speaker Paul Ryan`, `White House Press Secretary Josh Earnest`: only the name after the last
+        // title decides.
+        let words = match words
+            .iter()
+            .rposition(|&i| is_strong_title(&fold(self.word(i))))
+        {
+            Some(t) if t + 1 < words.len() => &words[t + 1..],
+            _ => words,
+        };
         words.iter().any(|&i| {
             let w = self.word(i);
             is_org_word(w) || is_outlet_word(w.trim_end_matches("'s").trim_end_matches("’s"))
