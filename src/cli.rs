@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use serde_json::{json, Value};
 
 use crate::config::Severity;
+use crate::engine::attribution::Attribution;
 use crate::engine::{Corpus, EditKind, Finding, TextFormat, Verdict};
 use crate::lsp::position::{PositionEncoding, TextPositions};
 use crate::workspace::{read_text, root_for_file, Workspace};
@@ -223,7 +224,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let rank = |verdict: Verdict| match verdict {
         Verdict::Verified => 0,
         Verdict::Drift => 1,
-        Verdict::Unsourced => 2,
+        Verdict::Unsourced | Verdict::Misattributed => 2,
     };
     let failed = threshold.is_some_and(|threshold| {
         report
@@ -296,9 +297,15 @@ pub fn finding_json(
         .filter_map(|passage| report.corpus.source(passage.source))
         .map(|source| json!(report.workspace.display(Path::new(&source.key))))
         .collect();
+    let source_attribution = finding.source_attribution.as_ref().map(|attribution| {
+        let range = source
+            .as_ref()
+            .map(|(_, source_positions, _)| json_range(source_positions, &attribution.range));
+        attribution_json(attribution, range)
+    });
     json!({
         "path": report.workspace.display(&draft.path),
-        "range": json_range(positions, &finding.quote.range),
+        "range": json_range(positions, &finding.range()),
         "code": finding.verdict.code(),
         "message": finding.message,
         "source": source_json,
@@ -306,6 +313,24 @@ pub fn finding_json(
         "similarity": (finding.similarity * 1000.0).round() / 1000.0,
         "also_in": also_in,
         "notes": finding.notes,
+        "attribution": finding
+            .attribution
+            .as_ref()
+            .map(|a| attribution_json(a, Some(json_range(positions, &a.range)))),
+        "source_attribution": source_attribution,
+    })
+}
+
+/// Who a quote is credited to, as `--format json` writes it: the speaker as written, its range, the cue, and
+/// whom it resolves to.
+fn attribution_json(attribution: &Attribution, range: Option<Value>) -> Value {
+    json!({
+        "speaker": attribution.speaker,
+        "range": range,
+        "cue": attribution.cue,
+        "name": attribution.name,
+        "kind": attribution.kind.name(),
+        "confidence": (attribution.confidence * 100.0).round() / 100.0,
     })
 }
 
@@ -324,6 +349,7 @@ fn verdict_style(verdict: Verdict) -> Style {
         Verdict::Verified => AnsiColor::Green.on_default(),
         Verdict::Drift => AnsiColor::Yellow.on_default().bold(),
         Verdict::Unsourced => AnsiColor::Red.on_default().bold(),
+        Verdict::Misattributed => AnsiColor::Magenta.on_default().bold(),
     }
 }
 
@@ -343,7 +369,7 @@ fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> io::Result<
     let bold = Style::new().bold();
     let removed = AnsiColor::Red.on_default();
     let added = AnsiColor::Green.on_default();
-    let mut counts = [0usize; 3];
+    let mut counts = [0usize; 8];
     for draft in &report.drafts {
         let positions = TextPositions::new(&draft.text);
         let path = report.workspace.display(&draft.path);
@@ -352,7 +378,7 @@ fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> io::Result<
             if quiet && finding.verdict == Verdict::Verified {
                 continue;
             }
-            let (line, character) = line_character(&positions, finding.quote.range.start);
+            let (line, character) = line_character(&positions, finding.range().start);
             let style = verdict_style(finding.verdict);
             let quote = excerpt(
                 draft
@@ -421,7 +447,7 @@ fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> io::Result<
                     edit.kind.name(),
                 )?;
             }
-            if finding.verdict == Verdict::Unsourced {
+            if matches!(finding.verdict, Verdict::Unsourced | Verdict::Misattributed) {
                 writeln!(out, "    {dim}{}{dim:#}", finding.message)?;
             }
             for note in &finding.notes {
@@ -443,16 +469,22 @@ fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> io::Result<
             }
         }
     }
-    let total: usize = counts.iter().sum();
+    let total: usize = counts[..3].iter().sum();
+    let misattributed = counts[Verdict::Misattributed as usize];
     writeln!(
         out,
-        "{bold}{total} quote{} in {} draft{}{bold:#}: {} verified, {} drift, {} unsourced ({} sources)",
+        "{bold}{total} quote{} in {} draft{}{bold:#}: {} verified, {} drift, {} unsourced{} ({} sources)",
         if total == 1 { "" } else { "s" },
         report.drafts.len(),
         if report.drafts.len() == 1 { "" } else { "s" },
         counts[0],
         counts[1],
         counts[2],
+        if misattributed > 0 {
+            format!(", {misattributed} misattributed")
+        } else {
+            String::new()
+        },
         report.corpus.len()
     )
 }
@@ -529,6 +561,11 @@ fn write_sarif(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             "UnsourcedQuote",
             "No source in the workspace contains the quotation.",
         ),
+        (
+            Verdict::Misattributed,
+            "MisattributedQuote",
+            "The source credits the quoted words to someone other than the draft's speaker.",
+        ),
     ];
     let rule_values: Vec<Value> = rules
         .iter()
@@ -558,7 +595,7 @@ fn write_sarif(out: &mut dyn Write, report: &Report) -> io::Result<()> {
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": {"uri": relative_uri(&draft_path), "uriBaseId": "SRCROOT"},
-                        "region": sarif_region(&positions, &draft.text, &finding.quote.range),
+                        "region": sarif_region(&positions, &draft.text, &finding.range()),
                     }
                 }],
                 "partialFingerprints": {
@@ -643,8 +680,9 @@ fn write_github(out: &mut dyn Write, report: &Report) -> io::Result<()> {
                 Severity::Information => "notice",
                 Severity::Hint | Severity::Off => continue,
             };
-            let (line, character) = line_character(&positions, finding.quote.range.start);
-            let (end_line, end_character) = line_character(&positions, finding.quote.range.end);
+            let range = finding.range();
+            let (line, character) = line_character(&positions, range.start);
+            let (end_line, end_character) = line_character(&positions, range.end);
             let mut message = finding.message.clone();
             for edit in finding
                 .edits

@@ -1,6 +1,7 @@
 //! Verdicts: picks the best passage for each quote and turns its alignment into a [`Finding`].
 use std::ops::Range;
 
+use super::attribution::Attribution;
 use super::index::SourceId;
 use super::quotes::Quote;
 
@@ -13,6 +14,8 @@ pub enum Verdict {
     Drift,
     /// No source contains anything close to the quote.
     Unsourced,
+    /// A source has the words, but credits them to someone other than the draft's speaker.
+    Misattributed,
 }
 
 impl Verdict {
@@ -22,6 +25,7 @@ impl Verdict {
             Verdict::Verified => "verified",
             Verdict::Drift => "drift",
             Verdict::Unsourced => "unsourced",
+            Verdict::Misattributed => "misattributed",
         }
     }
 
@@ -30,6 +34,7 @@ impl Verdict {
             "verified" => Some(Verdict::Verified),
             "drift" => Some(Verdict::Drift),
             "unsourced" => Some(Verdict::Unsourced),
+            "misattributed" => Some(Verdict::Misattributed),
             _ => None,
         }
     }
@@ -103,11 +108,16 @@ pub struct Finding {
     pub also_in: Vec<Passage>,
     /// One line for a diagnostic or a terminal.
     pub message: String,
+    /// Who the draft credits the quote to, if anyone.
+    pub attribution: Option<Attribution>,
+    /// Who the passage's source credits the words to, if anyone.
+    pub source_attribution: Option<Attribution>,
 }
 
 use std::collections::HashMap;
 
 use super::align::{align, quote_items, Alignment, Item, Step};
+use super::attribution::check::credit_findings;
 use super::index::{by_vote, distinct, Corpus, CorpusInstance, FastMap, NO_TERM};
 use super::normalize::{is_negation, normalize_word, TermHash};
 use super::quotes::{find_quotes, shift_range};
@@ -246,6 +256,14 @@ fn cache_key(text: &str, quote: &Quote) -> String {
 }
 
 impl Finding {
+    /// The draft range a diagnostic marks: the speaker's name for a misattribution, else the quote.
+    pub fn range(&self) -> Range<usize> {
+        match (&self.verdict, &self.attribution) {
+            (Verdict::Misattributed, Some(attribution)) => attribution.range.clone(),
+            _ => self.quote.range.clone(),
+        }
+    }
+
     /// The finding moved by `delta` bytes in the draft.
     fn shifted(&self, delta: isize) -> Finding {
         let mut finding = self.clone();
@@ -276,11 +294,15 @@ impl Corpus {
         format: TextFormat,
         settings: &EngineSettings,
     ) -> Vec<Finding> {
-        find_quotes(text, format, settings)
+        let mut findings = find_quotes(text, format, settings)
             .into_iter()
             .filter(|quote| !quote.ignored)
             .map(|quote| self.check_quote(text, quote, settings))
-            .collect()
+            .collect();
+        if settings.attribution {
+            credit_findings(self, text, format, &mut findings);
+        }
+        findings
     }
 
     /// As [`Corpus::check_draft`], reusing the verdicts of quotes whose text has not changed and that no
@@ -354,6 +376,9 @@ impl Corpus {
         cache.last_hits = hits;
         cache.last_invalidated = invalidated;
         cache.last_kept_candidates = kept_candidates;
+        if settings.attribution {
+            credit_findings(self, text, format, &mut findings);
+        }
         findings
     }
 
@@ -446,6 +471,8 @@ impl Corpus {
                     notes,
                     also_in: Vec::new(),
                     message,
+                    attribution: None,
+                    source_attribution: None,
                 }
             };
         let Some(best) = best else {
@@ -527,6 +554,8 @@ impl Corpus {
             notes,
             also_in,
             message,
+            attribution: None,
+            source_attribution: None,
         }
     }
 
