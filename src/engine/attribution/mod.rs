@@ -288,7 +288,12 @@ impl<'a> Attributor<'a> {
                 .min_by_key(|&j| j.abs_diff(i) * 2 + usize::from(j > i));
             if let Some(j) = nearest {
                 let mut inherited = found[j].clone().unwrap();
-                inherited.confidence = inherited.confidence.min(0.6);
+                // `"A," Smith said. "B."`: the previous quote's cue sits between the two, so B continues A.
+                let between = j + 1 == i
+                    && inherited.cue != "—"
+                    && inherited.range.start >= attributor.quotes[j].outer.end
+                    && inherited.range.end <= attributor.quotes[i].outer.start;
+                inherited.confidence = inherited.confidence.min(if between { 0.8 } else { 0.6 });
                 found[i] = Some(inherited);
             }
         }
@@ -317,7 +322,15 @@ impl<'a> Attributor<'a> {
                     .position(|q| q.outer.start < range.end && range.start < q.outer.end)
             });
         if let Some(i) = holding {
-            return self.found[i].clone();
+            let mut found = self.found[i].clone();
+            let quote = &self.quotes[i].outer;
+            // A passage that only overlaps a quote (its marks are unbalanced) is less surely its words.
+            if !(quote.start <= range.start && range.end <= quote.end) {
+                if let Some(found) = &mut found {
+                    found.confidence = found.confidence.min(0.6);
+                }
+            }
+            return found;
         }
         let mut first = self.toks.partition_point(|t| t.range.end <= range.start);
         let end = self.toks.partition_point(|t| t.range.start < range.end);
@@ -473,6 +486,10 @@ impl<'a> Attributor<'a> {
         if ends_sentence && !self.clause_ends_after(verb + 1) {
             return None;
         }
+        // `"…," Melanie said yes`: the verb has an object of its own, so it is not this quote's cue.
+        if !self.adjunct_follows(verb + 1) {
+            return None;
+        }
         // `"…." Jones added, "…"`: the cue of the next quote.
         if ends_sentence && self.introduces_quote(verb + 1) {
             return None;
@@ -500,6 +517,66 @@ impl<'a> Attributor<'a> {
             k += 1;
         }
         k >= self.toks.len()
+    }
+
+    /// Whether what follows a cue verb after a quote is the end of the clause or an adjunct (`said on Monday`,
+    /// `told reporters`, `said of the plan`, `told CNN`), not an object of its own (`said yes`).
+    fn adjunct_follows(&self, from: usize) -> bool {
+        let Some(t) = self.toks.get(from) else {
+            return true;
+        };
+        if !t.word || t.quoted || t.sentence_start || self.is_cap(from) {
+            return true;
+        }
+        let lower = self.lower(from);
+        is_time_word(&lower)
+            || is_clause_word(&lower)
+            || lower.chars().all(|c| c.is_ascii_digit())
+            || matches!(
+                lower.as_str(),
+                "of" | "about"
+                    | "via"
+                    | "through"
+                    | "from"
+                    | "by"
+                    | "him"
+                    | "her"
+                    | "them"
+                    | "me"
+                    | "us"
+                    | "it"
+                    | "referring"
+                    | "adding"
+                    | "noting"
+                    | "according"
+                    | "told"
+                    | "then"
+                    | "too"
+                    | "afterward"
+                    | "afterwards"
+                    | "recently"
+                    | "shortly"
+                    | "flatly"
+                    | "simply"
+                    | "bluntly"
+                    | "for"
+                    | "after"
+                    | "before"
+                    | "into"
+                    | "outside"
+                    | "inside"
+                    | "near"
+                    | "over"
+                    | "under"
+                    | "reporters"
+                    | "journalists"
+                    | "supporters"
+                    | "voters"
+                    | "members"
+                    | "officials"
+            )
+            || lower.ends_with("ly")
+            || is_speech_verb(&lower)
     }
 
     /// Whether a quote follows `from` (after a comma or colon and time words): `added, "…"`.
@@ -717,7 +794,11 @@ impl<'a> Attributor<'a> {
             {
                 break;
             }
-            if t.word && is_clause_word(&self.lower(i)) {
+            let relative = t.word
+                && matches!(self.lower(i).as_str(), "who" | "which")
+                && i > start
+                && self.is_punct(i - 1, &[',']);
+            if t.word && is_clause_word(&self.lower(i)) && !relative {
                 break;
             }
             // `Mulgrew, president of …, which represents …, said`: a relative clause between commas.
@@ -902,7 +983,8 @@ impl<'a> Attributor<'a> {
         }
         let mut words: Vec<usize> = (first..end).filter(|&i| self.toks[i].word).collect();
         while words.len() > 1
-            && is_capitalised_stopword(self.word(words[0]))
+            && (is_capitalised_stopword(self.word(words[0]))
+                || is_speech_verb(&self.lower(words[0])))
             && !matches!(
                 self.word(words[0]),
                 "The" | "A" | "An" | "He" | "She" | "They"
@@ -1205,13 +1287,37 @@ impl<'a> Attributor<'a> {
         distinct.sort();
         distinct.dedup();
         match distinct.len() {
-            _ if introduced.is_empty() => (Some(person), confidence.min(0.65)),
+            _ if introduced.is_empty() => {
+                let written = person.surname.as_str();
+                if is_place_or_body(written) {
+                    (Some(person), confidence.min(0.5))
+                } else {
+                    (Some(person), confidence.min(0.85))
+                }
+            }
             0 => (Some(person), confidence),
             1 => {
                 person.given = distinct[0].clone();
                 (Some(person), confidence)
             }
             _ => {
+                // The person most often named with this surname (`Trump` is Donald, not Ivanka), when they
+                // clearly dominate; else the nearest before, less surely.
+                let count = |given: &Vec<String>| {
+                    introduced
+                        .iter()
+                        .filter(|m| &m.person.given == given)
+                        .count()
+                };
+                let top = distinct.iter().max_by_key(|g| count(g)).copied();
+                let named = introduced
+                    .iter()
+                    .filter(|m| !m.person.given.is_empty())
+                    .count();
+                if let Some(top) = top.filter(|g| count(g) * 3 >= named * 2) {
+                    person.given = top.clone();
+                    return (Some(person), confidence.min(0.85));
+                }
                 let nearest = introduced
                     .iter()
                     .rev()
@@ -1568,6 +1674,7 @@ fn mark_sentences(text: &str, toks: &mut [Tok]) {
             let lower = fold(w);
             if is_title(&lower) && w.chars().next().is_some_and(char::is_uppercase)
                 || (w.chars().count() == 1 && w.chars().all(char::is_uppercase))
+                || (w.contains('.') && w.chars().all(|c| c.is_uppercase() || c == '.'))
             {
                 continue;
             }

@@ -146,17 +146,19 @@ fn passages_without_marks_take_the_sentence_cue() {
 
 #[test]
 fn debug_dump() {
-    let text = "Hugh Hill, a doctor, said: \"We will not pay.\"";
+    let text = "“Nobody wants to go there at all,” said Hester.\nMichael Mulgrew, president of the United Federation of Teachers, which represents New York City educators, said he hopes the day sends a message that “communities are standing up for their schools.”";
     let a = Attributor::new(text, TextFormat::PlainText);
     for (i, t) in a.toks.iter().enumerate() {
         eprintln!(
-            "{i} {:?} {:?} q={} s={}",
+            "{i} {:?} {:?} q={} s={} b={}",
             &text[t.range.clone()],
             t.word,
             t.quoted,
-            t.sentence_start
+            t.sentence_start,
+            t.block
         );
     }
-    eprintln!("{:?}", a.subject_np(0, 6));
-    eprintln!("{:?}", a.classify(0..2));
+    for q in a.quotes() {
+        eprintln!("{:?}", q);
+    }
 }
