@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use verbatim::engine::attribution::{Attribution, Attributor, SpeakerKind};
+use verbatim::engine::attribution::{lexicon, Attribution, Attributor, SpeakerKind};
 use verbatim::engine::TextFormat;
 
 struct Annotation {
@@ -326,6 +326,14 @@ fn written_name(text: &str, annotation: &Annotation) -> Option<String> {
             words[0],
             "He" | "She" | "They" | "It" | "The" | "A" | "An" | "I" | "We"
         );
+    // Another person: outlets and organisations (`Reuters`, `Yahoo News`) are not re-credited.
+    if words.iter().any(|w| {
+        lexicon::is_outlet_word(w)
+            || lexicon::is_org_word(w)
+            || lexicon::is_place_or_body(&w.to_lowercase())
+    }) {
+        return None;
+    }
     let parsed = verbatim::engine::attribution::names::parse_name(&words)?;
     (is_name && parsed.surname.chars().count() > 1).then_some(name)
 }

@@ -293,7 +293,27 @@ impl<'a> Attributor<'a> {
                     && inherited.cue != "—"
                     && inherited.range.start >= attributor.quotes[j].outer.end
                     && inherited.range.end <= attributor.quotes[i].outer.start;
-                inherited.confidence = inherited.confidence.min(if between { 0.8 } else { 0.6 });
+                // `Cruz called Trump a "liar" who is "utterly amoral"`: quotes of one sentence share its cue.
+                let (a, b) = (j.min(i), j.max(i));
+                let gap = attributor.quotes[a].toks.end..attributor.quotes[b].toks.start;
+                let same_sentence = gap.clone().all(|k| {
+                    let t = &attributor.toks[k];
+                    t.block == block && !t.sentence_start && !attributor.is_verb(k)
+                }) && !gap
+                    .clone()
+                    .any(|k| attributor.is_punct(k, &['.', '?', '!', ';']))
+                    // The cue between them belongs to one of them (`"A" ― Olidem "B"`), not to both.
+                    && !(gap.start < gap.end
+                        && inherited.range.start >= attributor.toks[gap.start].range.start
+                        && inherited.range.end <= attributor.toks[gap.end - 1].range.end);
+                let confidence = if same_sentence {
+                    0.85
+                } else if between {
+                    0.8
+                } else {
+                    0.6
+                };
+                inherited.confidence = inherited.confidence.min(confidence);
                 found[i] = Some(inherited);
             }
         }
@@ -1057,7 +1077,7 @@ impl<'a> Attributor<'a> {
             let w = self.word(i).trim_end_matches("'s").trim_end_matches("’s");
             is_outlet_word(w) || (starts_the && is_weak_outlet_word(w))
         });
-        let org = words.iter().any(|&i| is_org_word(self.word(i)));
+        let org = self.group_is_org(&words) && words.iter().any(|&i| is_org_word(self.word(i)));
         // `a spokeswoman for the council` / `the Russian leader`: a role, unless a name follows the role.
         let preposition = words.iter().position(|&i| {
             matches!(
@@ -1237,8 +1257,7 @@ impl<'a> Attributor<'a> {
                 None => (SpeakerKind::Role, None, speaker.clone(), 0.4),
             },
             SpeakerKind::Person => {
-                let (person, confidence) =
-                    self.complete_name(np.person.clone(), anchor, confidence);
+                let (person, confidence) = self.complete_name(np.person.clone(), confidence);
                 (SpeakerKind::Person, person, speaker.clone(), confidence)
             }
             kind => (kind, None, speaker.clone(), confidence.min(0.9)),
@@ -1257,12 +1276,10 @@ impl<'a> Attributor<'a> {
     }
 
     /// A surname alone (`Smith said`) is a person the text introduced by full name or title (`John Smith`):
-    /// it takes their given names when only one such person has that surname (the nearest before `anchor`
-    /// otherwise, less surely); a surname the text never introduced is a guess (`China said`).
+    /// it takes their given names when one such person has that surname (or clearly dominates); a surname the text never introduced is a guess (`China said`).
     fn complete_name(
         &self,
         person: Option<PersonName>,
-        anchor: usize,
         confidence: f32,
     ) -> (Option<PersonName>, f32) {
         let Some(mut person) = person else {
@@ -1302,7 +1319,7 @@ impl<'a> Attributor<'a> {
             }
             _ => {
                 // The person most often named with this surname (`Trump` is Donald, not Ivanka), when they
-                // clearly dominate; else the nearest before, less surely.
+                // clearly dominate; else the surname alone.
                 let count = |given: &Vec<String>| {
                     introduced
                         .iter()
@@ -1318,15 +1335,9 @@ impl<'a> Attributor<'a> {
                     person.given = top.clone();
                     return (Some(person), confidence.min(0.85));
                 }
-                let nearest = introduced
-                    .iter()
-                    .rev()
-                    .find(|m| m.tok < anchor && !m.person.given.is_empty())
-                    .or_else(|| introduced.iter().find(|m| !m.person.given.is_empty()));
-                if let Some(m) = nearest {
-                    person.given = m.person.given.clone();
-                }
-                (Some(person), confidence.min(0.6))
+                // Which of them is unclear: the surname alone stands (it still tells this family from
+                // another, but never one of them from the other).
+                (Some(person), confidence)
             }
         }
     }
