@@ -9,9 +9,9 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::{Attribution, Attributor, SpeakerKind, SpeakerLabels};
+use crate::engine::finding::{Finding, Verdict};
 use crate::engine::index::{Corpus, Source, SourceId};
 use crate::engine::metadata::SourceMetadata;
-use crate::engine::verdict::{Finding, Verdict};
 use crate::engine::TextFormat;
 
 /// The speaker a source gives the passage at `range`: its labels when it has some (a transcript), else its
