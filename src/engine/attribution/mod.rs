@@ -1067,7 +1067,18 @@ impl<'a> Attributor<'a> {
                     | "both"
             );
         let first_cap = self.is_cap(words[0]);
-        if !determiner && !first_cap && !is_group_noun(&head) && !is_role_noun(&head) {
+        // `opposition spokesman Erik Vang`: lowercase words describing a name that ends the phrase.
+        let described_name = words.len() >= 2 && self.is_cap(words[words.len() - 1]) && {
+            let before_name = words.iter().rposition(|&i| !self.is_cap(i)).unwrap_or(0);
+            let lower = self.lower(words[before_name]);
+            is_role_noun(&lower) || is_title(&lower)
+        };
+        if !determiner
+            && !first_cap
+            && !is_group_noun(&head)
+            && !is_role_noun(&head)
+            && !described_name
+        {
             return None;
         }
         // The capitalised groups of the phrase.
