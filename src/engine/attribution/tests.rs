@@ -1,3 +1,4 @@
+//! Speaker finding on small news-style texts, one pattern per test.
 use super::*;
 
 /// The speaker (as written) and resolved name of each quote of a plain text.
@@ -142,23 +143,4 @@ fn passages_without_marks_take_the_sentence_cue() {
     let start = text.find("the council").unwrap();
     let a = Attributor::new(text, TextFormat::PlainText);
     assert_eq!(a.at(&(start..text.len() - 1)).unwrap().speaker, "Okafor");
-}
-
-#[test]
-fn debug_dump() {
-    let text = "“Nobody wants to go there at all,” said Hester.\nMichael Mulgrew, president of the United Federation of Teachers, which represents New York City educators, said he hopes the day sends a message that “communities are standing up for their schools.”";
-    let a = Attributor::new(text, TextFormat::PlainText);
-    for (i, t) in a.toks.iter().enumerate() {
-        eprintln!(
-            "{i} {:?} {:?} q={} s={} b={}",
-            &text[t.range.clone()],
-            t.word,
-            t.quoted,
-            t.sentence_start,
-            t.block
-        );
-    }
-    for q in a.quotes() {
-        eprintln!("{:?}", q);
-    }
 }
