@@ -1,9 +1,10 @@
 //! The verdict cache: findings remembered by quote text, kept across source changes that cannot alter them.
 use std::collections::HashMap;
 
+use super::attribution::check::credit_findings;
 use super::check::{Trace, CANDIDATE_SOURCES};
 use super::corpus::vote::by_vote;
-use super::corpus::{self, Corpus, SourceId, Version, NO_TERM};
+use super::corpus::{self, Corpus, CorpusRevision, SourceId, NO_TERM};
 use super::finding::Finding;
 use super::normalize::TermHash;
 use super::quotes::{find_quotes, Quote};
@@ -11,7 +12,7 @@ use super::{EngineSettings, TextFormat};
 
 /// Verdicts remembered by the quote's exact text, so that an edit re-checks only the quotes it touched.
 ///
-/// Settings changes clear it. A source change (the corpus's [`Version`] moved) keeps each cached finding that
+/// Settings changes clear it. A source change (the corpus's [`CorpusRevision`] moved) keeps each cached finding that
 /// the change cannot have altered, so editing one source re-checks only the quotes that depended on it. Each
 /// entry remembers what its verdict read from the corpus (`Dependencies`): the quote's unknown words, its
 /// known terms with their document frequencies, how many of them voted for candidate sources, and the
@@ -32,7 +33,7 @@ use super::{EngineSettings, TextFormat};
 #[derive(Default)]
 pub struct VerdictCache {
     /// The corpus version every entry is valid for.
-    state: Option<Version>,
+    state: Option<CorpusRevision>,
     settings: Option<EngineSettings>,
     entries: HashMap<String, Cached>,
     /// Quotes answered from the cache by the last check (for tests and logs).
@@ -132,7 +133,7 @@ impl Corpus {
         settings: &EngineSettings,
         cache: &mut VerdictCache,
     ) -> Vec<Finding> {
-        let now = self.version();
+        let now = self.revision();
         let changes = match cache.state {
             _ if cache.settings.as_ref() != Some(settings) => Changes::All,
             Some(state) => self.cache_changes(state),
@@ -193,6 +194,9 @@ impl Corpus {
         cache.last_hits = hits;
         cache.last_invalidated = invalidated;
         cache.last_kept_candidates = kept_candidates;
+        if settings.attribution {
+            credit_findings(self, text, format, &mut findings);
+        }
         findings
     }
 }
@@ -206,7 +210,7 @@ impl Corpus {
     /// What changed since `version`, as the cache sees it: nothing; sources inserted and removed, as many of
     /// each (the number of sources decides every term's weight), with each inserted source still there and its
     /// distinct terms; or anything else.
-    fn cache_changes(&self, version: Version) -> Changes {
+    fn cache_changes(&self, version: CorpusRevision) -> Changes {
         match self.changes_since(version) {
             corpus::Changes::None => Changes::None,
             corpus::Changes::Sources {

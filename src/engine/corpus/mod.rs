@@ -8,7 +8,7 @@
 //! per-term offsets (built by counting, exact size); sources upserted later add to a small map beside it.
 //! Texts, term arrays and positions are owned, or borrowed from a memory-mapped snapshot ([`snapshot`]).
 //! Removing a source leaves a tombstone that queries skip; postings are rebuilt when tombstones outnumber live
-//! sources. The corpus keeps its own change history ([`Corpus::version`], [`Corpus::changes_since`]), so a
+//! sources. The corpus keeps its own change history ([`Corpus::revision`], [`Corpus::changes_since`]), so a
 //! cache of verdicts can ask what changed instead of reconstructing it.
 
 pub mod snapshot;
@@ -159,14 +159,15 @@ enum Change {
 /// Changes remembered; a version older than that gets [`Changes::Unknown`].
 const HISTORY: usize = 1024;
 
-/// A point in one corpus value's history (see [`Corpus::changes_since`]).
+/// A corpus value and its change count: a point in its history (see [`Corpus::revision`],
+/// [`Corpus::changes_since`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Version {
+pub struct CorpusRevision {
     instance: CorpusInstance,
     generation: u64,
 }
 
-/// What changed in a corpus since a [`Version`] of it.
+/// What changed in a corpus since a [`CorpusRevision`] of it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Changes {
     /// Nothing.
@@ -454,16 +455,18 @@ impl Corpus {
         self.history.push_back(change);
     }
 
-    /// Where this corpus value stands in its history.
-    pub fn version(&self) -> Version {
-        Version {
+    /// This corpus value and how far it has changed: equal revisions hold the same sources under the same ids
+    /// (a re-index builds another value, with a revision of its own). For callers that keep results computed
+    /// from the corpus and must tell whether they still describe it; [`Corpus::changes_since`] says what changed.
+    pub fn revision(&self) -> CorpusRevision {
+        CorpusRevision {
             instance: self.instance,
             generation: self.generation,
         }
     }
 
     /// What changed since `version`.
-    pub fn changes_since(&self, version: Version) -> Changes {
+    pub fn changes_since(&self, version: CorpusRevision) -> Changes {
         let kept = self.generation - self.history.len() as u64;
         if version.instance != self.instance
             || version.generation > self.generation
