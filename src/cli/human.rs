@@ -8,7 +8,7 @@ use super::report::Report;
 use super::{excerpt, line_character};
 use crate::config::Severity;
 use crate::engine::{EditKind, Verdict};
-use crate::lsp::position::TextPositions;
+use crate::lineindex::LineIndex;
 
 fn verdict_style(verdict: Verdict) -> Style {
     match verdict {
@@ -26,7 +26,7 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
     let added = AnsiColor::Green.on_default();
     let mut counts = [0usize; 8];
     for draft in &report.drafts {
-        let positions = TextPositions::new(&draft.text);
+        let positions = LineIndex::new(&draft.text);
         let path = report.workspace.display(&draft.path);
         for finding in &draft.findings {
             counts[finding.verdict as usize] += 1;
@@ -51,7 +51,7 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
             )?;
             if let Some(passage) = &finding.passage {
                 if let Some(source) = report.corpus.source(passage.source) {
-                    let source_positions = TextPositions::new(&source.text);
+                    let source_positions = LineIndex::new(&source.text);
                     let (source_line, source_character) =
                         line_character(&source_positions, passage.range.start);
                     let date = source

@@ -15,12 +15,13 @@ pub use report::{check, DraftReport, Report};
 pub use run::run;
 pub use sarif::file_uri;
 
-use crate::lsp::position::{PositionEncoding, TextPositions};
+use crate::lineindex::{Encoding, LineIndex};
 
-/// A 0-based line and UTF-16 character, as in LSP.
-pub(crate) fn line_character(positions: &TextPositions, offset: usize) -> (u32, u32) {
-    let position = positions.position(offset, PositionEncoding::Utf16);
-    (position.line, position.character)
+/// A 0-based line and UTF-16 column, as the JSON output (LSP's convention), SARIF (`utf16CodeUnits`) and
+/// GitHub count them.
+pub(crate) fn line_character(positions: &LineIndex, offset: usize) -> (u32, u32) {
+    let at = positions.line_col(offset, Encoding::Utf16);
+    (at.line, at.column)
 }
 
 /// Collapses whitespace and shortens to `limit` characters.
