@@ -230,3 +230,14 @@ fn log_lines_share_the_cli_style() {
     );
     assert_one_style(&run.stderr);
 }
+
+/// Run from a folder inside the workspace with no path, `verbatim check` finds the root above it (the one rule of
+/// `workspace::find_root`, which the editors follow too) and checks every draft there.
+#[test]
+fn check_from_a_subfolder_finds_the_root_above() {
+    let (_dir, root) = workspace(None);
+    let run = verbatim(&root.join("drafts"), &["--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 3, "{}", run.stdout);
+    assert!(run.stdout.contains("drafts/story.md"), "{}", run.stdout);
+}

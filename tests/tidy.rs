@@ -40,11 +40,6 @@ fn source_files() -> Vec<(String, String)> {
         .collect()
 }
 
-/// The code of a file without its `#[cfg(test)]` module (tests may use anything).
-fn non_test_code(text: &str) -> &str {
-    text.find("#[cfg(test)]").map_or(text, |at| &text[..at])
-}
-
 #[test]
 fn every_module_starts_with_a_doc_line() {
     for (path, text) in source_files() {
@@ -55,39 +50,128 @@ fn every_module_starts_with_a_doc_line() {
     }
 }
 
-/// Asserts that no file selected by `scope` uses any of `forbidden` outside its tests.
-fn assert_none_use(scope: impl Fn(&str) -> bool, forbidden: &[&str], rule: &str) {
-    for (path, text) in source_files().into_iter().filter(|(p, _)| scope(p)) {
-        let code = non_test_code(&text);
-        for word in forbidden {
-            assert!(!code.contains(word), "{path} uses {word}: {rule}");
-        }
+/// What a file's code (outside `#[cfg(test)]` items) uses: every path, from `use` trees (flattened, so
+/// `use std::{fs}` is `std::fs`) and written in code (`std::fs::read(…)`), and every method it calls.
+#[derive(Default)]
+struct Uses {
+    paths: Vec<Vec<String>>,
+    methods: Vec<String>,
+}
+
+fn uses_of(text: &str) -> Uses {
+    let syntax = syn::parse_file(text).expect("parses");
+    let mut collector = Collector::default();
+    collector.visit_file(&syntax);
+    Uses {
+        paths: collector.all_paths,
+        methods: collector.methods,
     }
 }
 
+/// Methods of `std::path::Path` (and friends) that ask the filesystem.
+const FS_METHODS: &[&str] = &[
+    "canonicalize",
+    "is_dir",
+    "is_file",
+    "is_symlink",
+    "exists",
+    "try_exists",
+    "symlink_metadata",
+    "read_dir",
+    "read_link",
+];
+
+/// The rule broken by a path or method call in `uses`, if any: a path that starts with one of `paths`
+/// (`["std", "fs"]`, `["tokio"]`), or a call of one of `methods`.
+fn violations(uses: &Uses, paths: &[&[&str]], methods: &[&str]) -> Vec<String> {
+    let mut found: Vec<String> = uses
+        .paths
+        .iter()
+        .filter(|path| {
+            paths.iter().any(|forbidden| {
+                path.len() >= forbidden.len()
+                    && path.iter().zip(forbidden.iter()).all(|(a, b)| a == b)
+            })
+        })
+        .map(|path| path.join("::"))
+        .chain(
+            uses.methods
+                .iter()
+                .filter(|m| methods.contains(&m.as_str()))
+                .map(|m| format!(".{m}()")),
+        )
+        .collect();
+    found.sort();
+    found.dedup();
+    found
+}
+
+/// Asserts that no file selected by `scope` uses any of `paths` or calls any of `methods` outside its tests.
+fn assert_none_use(scope: impl Fn(&str) -> bool, paths: &[&[&str]], methods: &[&str], rule: &str) {
+    let mut broken = Vec::new();
+    for (file, text) in source_files().into_iter().filter(|(p, _)| scope(p)) {
+        for used in violations(&uses_of(&text), paths, methods) {
+            broken.push(format!("{file} uses {used}"));
+        }
+    }
+    assert!(broken.is_empty(), "{rule}:\n{}", broken.join("\n"));
+}
+
+const FS_PATHS: &[&[&str]] = &[
+    &["std", "fs"],
+    &["tokio", "fs"],
+    &["walkdir"],
+    &["ignore"],
+    &["memmap2"],
+    &["notify"],
+];
+
 #[test]
 fn the_engine_is_pure() {
+    let mut forbidden: Vec<&[&str]> = vec![
+        &["tower_lsp_server"],
+        &["tokio"],
+        &["dashmap"],
+        &["serde_json"],
+        &["std", "net"],
+        &["std", "process"],
+        &["std", "env"],
+    ];
+    forbidden.extend_from_slice(FS_PATHS);
     assert_none_use(
         |p| p.starts_with("src/engine/"),
-        &[
-            "tower_lsp",
-            "tokio",
-            "dashmap",
-            "serde_json",
-            "std::fs",
-            "std::net",
-            "std::process",
-            "File::",
-        ],
-        "the engine must stay pure",
+        &forbidden,
+        FS_METHODS,
+        "the engine must stay pure (no I/O, runtime or protocol)",
     );
+    // Nor does it reach into the crate's outer layers.
+    let all = modules();
+    let by_path: BTreeMap<Vec<String>, &Module> = all.iter().map(|m| (m.path.clone(), m)).collect();
+    for module in all
+        .iter()
+        .filter(|m| m.path.first().is_some_and(|p| p == "engine"))
+    {
+        for path in &module.paths {
+            let target = resolve(&by_path, &module.path, path).unwrap_or_default();
+            assert!(
+                target.first().is_none_or(|first| !matches!(
+                    first.as_str(),
+                    "lsp" | "workspace" | "cli" | "archive"
+                )),
+                "{} uses {}: the engine must not depend on the outer layers",
+                module.file,
+                path.join("::")
+            );
+        }
+    }
 }
 
 #[test]
 fn protocol_types_live_in_lsp() {
     assert_none_use(
         |p| !p.starts_with("src/lsp/"),
-        &["tower_lsp_server", "ls_types"],
+        &[&["tower_lsp_server"], &["ls_types"], &["lsp_types"]],
+        &[],
         "protocol types belong in src/lsp/",
     );
 }
@@ -95,9 +179,42 @@ fn protocol_types_live_in_lsp() {
 #[test]
 fn only_the_workspace_reads_files() {
     assert_none_use(
-        |p| !p.starts_with("src/workspace/"),
-        &["std::fs", "fs::read", "File::open", "read_dir", "walkdir"],
-        "only src/workspace/ touches the filesystem",
+        |p| !p.starts_with("src/workspace/") && !p.starts_with("src/archive/"),
+        FS_PATHS,
+        FS_METHODS,
+        "only src/workspace/ (and src/archive/, for its database) touches the filesystem",
+    );
+}
+
+/// The checks read imports as the compiler does, not as substrings: a grouped or renamed import, a path
+/// written in code and a method call are all seen, and a word in a comment or string is not.
+#[test]
+fn the_checks_read_code_not_text() {
+    let uses = uses_of(
+        "//! x\nuse std::{fs};\nuse std::fs::File as F;\nuse tokio::{self as t};\n\
+         fn f(p: &std::path::Path) -> bool { let _ = std::process::id(); p.is_dir() }\n\
+         // std::net in a comment\nconst S: &str = \"std::env\";\n\
+         #[cfg(test)]\nmod tests { fn g(p: &std::path::Path) -> bool { p.exists() } }\n",
+    );
+    assert_eq!(
+        violations(
+            &uses,
+            &[
+                &["std", "fs"],
+                &["tokio"],
+                &["std", "process"],
+                &["std", "net"],
+                &["std", "env"]
+            ],
+            FS_METHODS
+        ),
+        [
+            ".is_dir()",
+            "std::fs",
+            "std::fs::File",
+            "std::process::id",
+            "tokio"
+        ]
     );
 }
 
@@ -166,6 +283,10 @@ fn flatten_use(
 #[derive(Default)]
 struct Collector {
     paths: Vec<Vec<String>>,
+    /// Every path, `use` or written in code, whatever it starts with (for the rules on other crates).
+    all_paths: Vec<Vec<String>>,
+    /// Names of the methods called.
+    methods: Vec<String>,
     reexports: BTreeMap<String, Vec<String>>,
     /// Inline modules (`mod name { … }`) are not followed: their paths would be relative to them.
     depth: usize,
@@ -200,22 +321,33 @@ impl<'ast> Visit<'ast> for Collector {
     }
 
     fn visit_item_use(&mut self, item: &'ast syn::ItemUse) {
-        if self.depth > 0 {
-            return;
-        }
         let mut flat = Vec::new();
         flatten_use(&item.tree, &mut Vec::new(), &mut flat);
+        if self.depth > 0 {
+            self.all_paths
+                .extend(flat.into_iter().map(|(path, _)| path));
+            return;
+        }
         let public = !matches!(item.vis, syn::Visibility::Inherited);
         for (path, alias) in flat {
             if public && alias != "*" {
                 self.reexports.insert(alias, path.clone());
             }
+            self.all_paths.push(path.clone());
             self.paths.push(path);
         }
     }
 
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        self.methods.push(call.method.to_string());
+        syn::visit::visit_expr_method_call(self, call);
+    }
+
     fn visit_path(&mut self, path: &'ast syn::Path) {
         let segments: Vec<String> = path.segments.iter().map(|s| s.ident.to_string()).collect();
+        if segments.len() > 1 {
+            self.all_paths.push(segments.clone());
+        }
         if self.depth == 0
             && segments.len() > 1
             && matches!(segments[0].as_str(), "crate" | "super" | "self")
@@ -393,4 +525,24 @@ fn no_import_cycles() {
         "import cycles between modules:\n{}",
         cycles.join("\n")
     );
+}
+
+#[test]
+fn the_cli_does_not_use_the_server() {
+    let all = modules();
+    let by_path: BTreeMap<Vec<String>, &Module> = all.iter().map(|m| (m.path.clone(), m)).collect();
+    for module in all
+        .iter()
+        .filter(|m| m.path.first().is_some_and(|p| p == "cli"))
+    {
+        for path in &module.paths {
+            let target = resolve(&by_path, &module.path, path).unwrap_or_default();
+            assert!(
+                target.first().is_none_or(|first| first != "lsp"),
+                "{} uses {}: the CLI counts lines with crate::lineindex, not the server's modules",
+                module.file,
+                path.join("::")
+            );
+        }
+    }
 }

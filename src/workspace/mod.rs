@@ -899,16 +899,88 @@ fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> (String, Option<Strin
     (text, warning)
 }
 
-/// The root to use for a file opened on its own: the nearest ancestor with `verbatim.toml` or a `sources/`
-/// folder, else the file's folder.
-pub fn root_for_file(path: &Path) -> PathBuf {
-    let start = path.parent().unwrap_or(path);
-    for folder in start.ancestors() {
-        if folder.join(CONFIG_FILE).is_file() || folder.join("sources").is_dir() {
-            return folder.to_path_buf();
+/// Canonicalizes what exists of `path`: the path itself, else its parent joined with its name (a removed file),
+/// else the path as given.
+pub fn canonical(path: &Path) -> PathBuf {
+    if let Ok(real) = path.canonicalize() {
+        return real;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => parent
+            .canonicalize()
+            .map(|p| p.join(name))
+            .unwrap_or_else(|_| path.to_path_buf()),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Whether `path` is an existing folder.
+pub fn is_folder(path: &Path) -> bool {
+    path.is_dir()
+}
+
+/// The drafts that paths given on the command line name, canonical, sorted and without repeats: a folder
+/// stands for the workspace's drafts under it. `Err` names a path that cannot be resolved.
+pub fn drafts_named(workspace: &Workspace, paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut drafts = Vec::new();
+    for path in paths {
+        let absolute = std::path::absolute(path)
+            .and_then(|absolute| absolute.canonicalize())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if absolute.is_dir() {
+            drafts.extend(
+                workspace
+                    .discover_drafts()
+                    .into_iter()
+                    .filter(|d| d.starts_with(&absolute)),
+            );
+        } else {
+            drafts.push(absolute);
         }
     }
-    start.to_path_buf()
+    drafts.sort();
+    drafts.dedup();
+    Ok(drafts)
+}
+
+/// Whether `folder` is marked as a workspace root: it holds a `verbatim.toml` file or a `sources/` folder.
+pub fn is_marked_root(folder: &Path) -> bool {
+    folder.join(CONFIG_FILE).is_file() || folder.join("sources").is_dir()
+}
+
+/// The workspace root of a file or folder, the one rule that the CLI, the server and the editor plugins
+/// (`editors/nvim`, `editors/emacs`; all tested on the same cases, `fixtures/roots/cases.txt`) follow: from the
+/// folder itself (for a file, the file's folder) upward, the nearest folder holding `verbatim.toml`; failing
+/// that, the nearest folder holding a `sources/` folder. The settings file is the explicit mark, so a folder
+/// that happens to be called `sources` below a configured workspace does not split it. `None` when no folder up
+/// to the filesystem root is marked.
+pub fn find_root(path: &Path) -> Option<PathBuf> {
+    let start = if path.is_dir() {
+        path
+    } else {
+        path.parent().unwrap_or(path)
+    };
+    start
+        .ancestors()
+        .find(|folder| folder.join(CONFIG_FILE).is_file())
+        .or_else(|| {
+            start
+                .ancestors()
+                .find(|folder| folder.join("sources").is_dir())
+        })
+        .map(Path::to_path_buf)
+}
+
+/// [`find_root`], else the folder itself (for a file, its folder): the root of a file opened outside any
+/// workspace, or of `verbatim check` run outside one.
+pub fn root_for(path: &Path) -> PathBuf {
+    find_root(path).unwrap_or_else(|| {
+        if path.is_dir() {
+            path.to_path_buf()
+        } else {
+            path.parent().unwrap_or(path).to_path_buf()
+        }
+    })
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::{Attribution, Attributor, SpeakerKind, SpeakerLabels};
+use super::attribution::{Attribution, Attributor, SpeakerKind, SpeakerLabels};
 use crate::engine::corpus::{Corpus, Source, SourceId};
 use crate::engine::finding::{Finding, Verdict};
 use crate::engine::metadata::SourceMetadata;
