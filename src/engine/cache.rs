@@ -1,10 +1,10 @@
 //! The verdict cache: findings remembered by quote text, kept across source changes that cannot alter them.
 use std::collections::HashMap;
 
-use super::attribution::check::credit_findings;
-use super::check::{Trace, CANDIDATE_SOURCES};
+use super::check::{drop_unsourced_titles, Trace, CANDIDATE_SOURCES};
 use super::corpus::vote::by_vote;
 use super::corpus::{self, Corpus, CorpusRevision, SourceId, NO_TERM};
+use super::credit::credit_findings;
 use super::finding::Finding;
 use super::normalize::TermHash;
 use super::quotes::{find_quotes, Quote};
@@ -194,6 +194,7 @@ impl Corpus {
         cache.last_hits = hits;
         cache.last_invalidated = invalidated;
         cache.last_kept_candidates = kept_candidates;
+        drop_unsourced_titles(&mut findings);
         if settings.attribution {
             credit_findings(self, text, format, &mut findings);
         }

@@ -2,9 +2,9 @@
 use std::ops::Range;
 
 use super::align::{align, quote_items, Alignment, Item};
-use super::attribution::check::credit_findings;
 use super::corpus::vote::Vote;
 use super::corpus::{Corpus, SourceId, NO_TERM};
+use super::credit::credit_findings;
 use super::finding::{EditKind, Finding, Passage, Verdict};
 use super::hash::FastMap;
 use super::messages;
@@ -25,6 +25,12 @@ pub(super) struct Candidate {
     pub(super) alignment: Alignment,
 }
 
+/// Titles, slogans and headlines in quotes (see [`Quote::title`]) that no source contains are names, not
+/// misquotations: no finding. Found in a source, they are checked like any quote.
+pub(super) fn drop_unsourced_titles(findings: &mut Vec<Finding>) {
+    findings.retain(|finding| !(finding.quote.title && finding.verdict == Verdict::Unsourced));
+}
+
 impl Corpus {
     /// Finds every quotation in a draft and gives each its verdict. Quotes marked to be ignored are left out.
     pub fn check_draft(
@@ -38,6 +44,7 @@ impl Corpus {
             .filter(|quote| !quote.ignored)
             .map(|quote| self.check_quote(text, quote, settings))
             .collect();
+        drop_unsourced_titles(&mut findings);
         if settings.attribution {
             credit_findings(self, text, format, &mut findings);
         }

@@ -10,6 +10,7 @@ pub mod attribution;
 mod cache;
 mod check;
 pub mod corpus;
+mod credit;
 mod edits;
 pub mod finding;
 pub mod hash;
@@ -66,6 +67,9 @@ pub struct EngineSettings {
     pub max_quote_words: usize,
     /// Compare who the draft and the source credit each quote to (`misattributed` findings).
     pub attribution: bool,
+    /// Short quoted phrases in Title Case or ALL CAPS (titles, slogans, headlines) are names, not quotations,
+    /// and are not checked.
+    pub skip_titles: bool,
 }
 
 impl Default for EngineSettings {
@@ -77,6 +81,7 @@ impl Default for EngineSettings {
             bracket_max_words: 6,
             max_quote_words: 400,
             attribution: true,
+            skip_titles: true,
         }
     }
 }
