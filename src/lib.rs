@@ -10,4 +10,5 @@ pub mod config;
 pub mod engine;
 pub mod lineindex;
 pub mod lsp;
+pub mod uri;
 pub mod workspace;

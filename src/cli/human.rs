@@ -3,6 +3,7 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
+use unicode_width::UnicodeWidthStr;
 
 use super::report::Report;
 use super::{excerpt, line_character};
@@ -91,11 +92,11 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
                 .collect();
             let width = sides
                 .iter()
-                .map(|(draft_side, _)| draft_side.chars().count())
+                .map(|(draft_side, _)| draft_side.width())
                 .max()
                 .unwrap_or(0);
             for (edit, (draft_side, source_side)) in finding.edits.iter().zip(&sides) {
-                let padding = " ".repeat(width.saturating_sub(draft_side.chars().count()));
+                let padding = " ".repeat(width.saturating_sub(draft_side.width()));
                 writeln!(
                     out,
                     "    {dim}{:<11}{dim:#} {removed}{draft_side}{removed:#}{padding}  {dim}source:{dim:#} {added}{source_side}{added:#}",

@@ -36,33 +36,8 @@ fn sarif_region(positions: &LineIndex, text: &str, range: &std::ops::Range<usize
 }
 
 /// A file URI for an absolute path.
-pub fn file_uri(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
-    let scheme = if text.starts_with('/') {
-        "file://"
-    } else {
-        "file:///"
-    };
-    format!("{scheme}{}", percent_encode(&text, b"/-._~:@!$&'()*+,;="))
-}
-
-/// A relative URI reference for a relative path (`:` is escaped so the first segment is not a scheme).
-fn relative_uri(path: &str) -> String {
-    percent_encode(path, b"/-._~@!$&'()*+,;=")
-}
-
-/// Percent-encodes every byte that is not alphanumeric or in `allowed`.
-fn percent_encode(text: &str, allowed: &[u8]) -> String {
-    let mut encoded = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || allowed.contains(&byte) {
-            encoded.push(byte as char);
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
-}
+pub use crate::uri::file_uri;
+use crate::uri::relative_reference as relative_uri;
 
 pub(super) fn write_sarif(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let severity = &report.workspace.config.severity;
@@ -174,17 +149,4 @@ pub(super) fn write_sarif(out: &mut dyn Write, report: &Report) -> io::Result<()
     });
     serde_json::to_writer_pretty(&mut *out, &sarif)?;
     writeln!(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_uris() {
-        assert_eq!(
-            file_uri(Path::new("/tmp/a b/ü.md")),
-            "file:///tmp/a%20b/%C3%BC.md"
-        );
-    }
 }
