@@ -137,10 +137,11 @@ impl Workspace {
         path == self.root.join(CONFIG_FILE)
     }
 
-    /// Every source file under the root, sorted.
+    /// Every source file under the root, sorted. `.gitignore` does not hide sources: the `sources` globs say
+    /// what they are, and articles that may not be committed are often ignored on purpose.
     pub fn discover_sources(&self) -> Vec<PathBuf> {
         let started = std::time::Instant::now();
-        let found = self.walk(&|rel| self.is_source_rel(rel));
+        let found = self.walk(&|rel| self.is_source_rel(rel), false);
         tracing::debug!("found {} sources in {:?}", found.len(), started.elapsed());
         found
     }
@@ -176,58 +177,65 @@ impl Workspace {
             .collect()
     }
 
-    /// Every draft file under the root, sorted.
+    /// Every draft file under the root, sorted, leaving out what `.gitignore` files (and `.git/info/exclude`)
+    /// ignore, as other tools do: build output and scratch files are not drafts.
     pub fn discover_drafts(&self) -> Vec<PathBuf> {
-        self.walk(&|rel| self.is_draft_rel(rel))
+        self.walk(&|rel| self.is_draft_rel(rel), true)
     }
 
-    /// The files under the root whose relative path (`/`-separated) `keep` accepts, sorted. Folders are
-    /// listed in parallel; excluded folders are not entered; links are not followed.
-    fn walk(&self, keep: &(dyn Fn(&str) -> bool + Sync)) -> Vec<PathBuf> {
-        let mut found = self.walk_folder(&self.root, "", keep);
+    /// The files under the root whose relative path (`/`-separated) `keep` accepts, sorted: the `ignore` crate's
+    /// parallel walk, which does not follow links and does not enter excluded folders, honouring `.gitignore`
+    /// files when `gitignore` is set (whether or not the root is a Git repository).
+    fn walk(&self, keep: &(dyn Fn(&str) -> bool + Sync), gitignore: bool) -> Vec<PathBuf> {
+        let found = std::sync::Mutex::new(Vec::new());
+        let mut builder = ignore::WalkBuilder::new(&self.root);
+        builder
+            .follow_links(false)
+            .hidden(false)
+            .parents(false)
+            .ignore(false)
+            .git_global(false)
+            .git_ignore(gitignore)
+            .git_exclude(gitignore)
+            .require_git(false);
+        builder.build_parallel().run(|| {
+            Box::new(|entry| {
+                use ignore::WalkState;
+                let Ok(entry) = entry else {
+                    return WalkState::Continue;
+                };
+                let Some(kind) = entry.file_type() else {
+                    return WalkState::Continue;
+                };
+                let Ok(relative) = entry.path().strip_prefix(&self.root) else {
+                    return WalkState::Continue;
+                };
+                let rel = relative.to_string_lossy().replace('\\', "/");
+                if rel.is_empty() {
+                    return WalkState::Continue;
+                }
+                if kind.is_dir() {
+                    return if self.is_excluded(&format!("{rel}/")) {
+                        WalkState::Skip
+                    } else {
+                        WalkState::Continue
+                    };
+                }
+                if (kind.is_file() || kind.is_symlink()) && keep(&rel) {
+                    // The walk does not follow links, so only a link can lead outside the root.
+                    let path = entry.path();
+                    if !kind.is_symlink() || self.is_inside(path) {
+                        found
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(path.to_path_buf());
+                    }
+                }
+                WalkState::Continue
+            })
+        });
+        let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
         found.par_sort_unstable();
-        found
-    }
-
-    fn walk_folder(
-        &self,
-        folder: &Path,
-        relative: &str,
-        keep: &(dyn Fn(&str) -> bool + Sync),
-    ) -> Vec<PathBuf> {
-        let Ok(entries) = fs::read_dir(folder) else {
-            return Vec::new();
-        };
-        let mut found = Vec::new();
-        let mut folders = Vec::new();
-        for entry in entries.flatten() {
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let rel = if relative.is_empty() {
-                name.into_owned()
-            } else {
-                format!("{relative}/{name}")
-            };
-            if kind.is_dir() {
-                if !self.is_excluded(&format!("{rel}/")) {
-                    folders.push((entry.path(), rel));
-                }
-            } else if (kind.is_file() || kind.is_symlink()) && keep(&rel) {
-                // The walk does not follow links, so only a link can lead outside the root.
-                let path = entry.path();
-                if !kind.is_symlink() || self.is_inside(&path) {
-                    found.push(path);
-                }
-            }
-        }
-        let nested: Vec<Vec<PathBuf>> = folders
-            .par_iter()
-            .map(|(path, rel)| self.walk_folder(path, rel, keep))
-            .collect();
-        found.extend(nested.into_iter().flatten());
         found
     }
 
