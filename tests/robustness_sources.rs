@@ -379,6 +379,11 @@ fn unreadable_files_are_skipped_with_a_message() {
             .find(|line| line.contains("locked.md"))
             .unwrap_or_else(|| panic!("a message names the file: {stderr}"));
         assert!(about_file.to_lowercase().contains("permission"), "{stderr}");
+        let about_folder = stderr
+            .lines()
+            .find(|line| line.contains("locked-dir"))
+            .unwrap_or_else(|| panic!("a message names the folder: {stderr}"));
+        assert!(about_folder.contains("cannot read folder"), "{stderr}");
         let findings: Vec<serde_json::Value> = stdout
             .lines()
             .map(|line| serde_json::from_str(line).unwrap())
@@ -395,6 +400,8 @@ fn unreadable_files_are_skipped_with_a_message() {
     {
         let warning = warning_about(&report, "locked.md").expect("a message names the file");
         assert!(warning.to_lowercase().contains("permission"), "{warning}");
+        let warning = warning_about(&report, "locked-dir").expect("a message names the folder");
+        assert!(warning.contains("cannot read folder"), "{warning}");
         assert_eq!(source_keys(&report), ["sources/good.md"]);
     }
     assert_eq!(verdicts(&report), [Verdict::Verified]);

@@ -67,7 +67,9 @@ pub fn check(args: &CheckArgs) -> Result<Report, String> {
     let mut corpus = Corpus::new();
     // No sources: stop before walking the tree for drafts (in the wrong folder that can be a whole disk).
     let sources = if workspace.may_hold_sources() {
-        workspace.discover_sources()
+        let (sources, unreadable) = workspace.discover_sources_reporting();
+        warnings.extend(unreadable);
+        sources
     } else {
         Vec::new()
     };

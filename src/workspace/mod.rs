@@ -140,10 +140,20 @@ impl Workspace {
     /// Every source file under the root, sorted. `.gitignore` does not hide sources: the `sources` globs say
     /// what they are, and articles that may not be committed are often ignored on purpose.
     pub fn discover_sources(&self) -> Vec<PathBuf> {
-        let started = std::time::Instant::now();
-        let found = self.walk(&|rel| self.is_source_rel(rel), false);
-        tracing::debug!("found {} sources in {:?}", found.len(), started.elapsed());
+        let (found, unreadable) = self.discover_sources_reporting();
+        for warning in unreadable {
+            tracing::warn!("{warning}");
+        }
         found
+    }
+
+    /// [`Workspace::discover_sources`], with a warning for each folder that could not be read (its files are
+    /// skipped), for `verbatim check` to print.
+    pub fn discover_sources_reporting(&self) -> (Vec<PathBuf>, Vec<String>) {
+        let started = std::time::Instant::now();
+        let (found, unreadable) = self.walk(&|rel| self.is_source_rel(rel), false);
+        tracing::debug!("found {} sources in {:?}", found.len(), started.elapsed());
+        (found, unreadable)
     }
 
     /// Whether a source can exist at all: some `sources` glob starts with a wildcard, or the folder its fixed
@@ -180,14 +190,20 @@ impl Workspace {
     /// Every draft file under the root, sorted, leaving out what `.gitignore` files (and `.git/info/exclude`)
     /// ignore, as other tools do: build output and scratch files are not drafts.
     pub fn discover_drafts(&self) -> Vec<PathBuf> {
-        self.walk(&|rel| self.is_draft_rel(rel), true)
+        self.walk(&|rel| self.is_draft_rel(rel), true).0
     }
 
     /// The files under the root whose relative path (`/`-separated) `keep` accepts, sorted: the `ignore` crate's
     /// parallel walk, which does not follow links and does not enter excluded folders, honouring `.gitignore`
     /// files when `gitignore` is set (whether or not the root is a Git repository).
-    fn walk(&self, keep: &(dyn Fn(&str) -> bool + Sync), gitignore: bool) -> Vec<PathBuf> {
+    /// Also returns a message for each folder that could not be read.
+    fn walk(
+        &self,
+        keep: &(dyn Fn(&str) -> bool + Sync),
+        gitignore: bool,
+    ) -> (Vec<PathBuf>, Vec<String>) {
         let found = std::sync::Mutex::new(Vec::new());
+        let unreadable = std::sync::Mutex::new(Vec::new());
         let mut builder = ignore::WalkBuilder::new(&self.root);
         builder
             .follow_links(false)
@@ -201,8 +217,22 @@ impl Workspace {
         builder.build_parallel().run(|| {
             Box::new(|entry| {
                 use ignore::WalkState;
-                let Ok(entry) = entry else {
-                    return WalkState::Continue;
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(error) => {
+                        let permission = error
+                            .io_error()
+                            .is_some_and(|e| e.kind() == io::ErrorKind::PermissionDenied);
+                        if permission {
+                            unreadable
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .push(format!(
+                                    "cannot read folder ({error}): its files are skipped"
+                                ));
+                        }
+                        return WalkState::Continue;
+                    }
                 };
                 let Some(kind) = entry.file_type() else {
                     return WalkState::Continue;
@@ -236,7 +266,9 @@ impl Workspace {
         });
         let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
         found.par_sort_unstable();
-        found
+        let mut unreadable = unreadable.into_inner().unwrap_or_else(|e| e.into_inner());
+        unreadable.sort();
+        (found, unreadable)
     }
 
     /// True when the file, links resolved, lies inside the root.
