@@ -676,11 +676,10 @@ mod tests {
         assert_eq!(quotes.len(), 6);
         assert!(quotes.iter().all(|q| !q.title));
         // Cased words are needed: a quote in a script without case is a quotation.
-        assert!(!is_title("「東京 大阪 京都 奈良」", &[0..30]));
-        assert!(!is_title(
-            "Über Alles war es",
-            &[0.."Über Alles war es".len()]
-        ));
+        let cjk = "「東京 大阪 京都 奈良」";
+        assert!(!is_title(cjk, std::slice::from_ref(&(0..cjk.len()))));
+        let german = "Über Alles war es";
+        assert!(!is_title(german, std::slice::from_ref(&(0..german.len()))));
     }
 
     #[test]
