@@ -5,6 +5,7 @@
 //! quote with a candidate passage word by word; [`verdict`] turns the best alignment into a [`Finding`].
 
 pub mod align;
+pub mod fingerprint;
 pub mod index;
 pub mod metadata;
 pub mod normalize;
