@@ -165,7 +165,7 @@ impl<'a> Ingest<'a> {
         let client = &mut self.archive.client;
         let ids: Vec<i32> = client
             .query(
-                "SELECT nextval('articles_id_seq')::integer FROM generate_series(1, $1)",
+                "SELECT nextval('articles_id_seq')::integer FROM generate_series(1, $1::bigint)",
                 &[&(batch.len() as i64)],
             )
             .await

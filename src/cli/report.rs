@@ -77,7 +77,10 @@ pub fn check(args: &CheckArgs) -> Result<Report, String> {
         })
         .collect();
     // The shared archive's candidates join the corpus as sources, so they are checked exactly as local ones.
-    match archive_target(args.archive.as_deref(), workspace.config.archive_url.as_deref()) {
+    match archive_target(
+        args.archive.as_deref(),
+        workspace.config.archive_url.as_deref(),
+    ) {
         Ok(None) => {}
         Ok(Some(target)) => {
             let texts: Vec<(String, TextFormat)> = read

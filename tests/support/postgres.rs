@@ -166,19 +166,21 @@ impl Cluster {
                 .await
                 .unwrap_or_else(|e| panic!("cannot connect to the test cluster: {e}"));
             tokio::spawn(connection);
-            client
-                .batch_execute(sql)
-                .await
-                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            client.batch_execute(sql).await.unwrap_or_else(|e| {
+                let detail = e.as_db_error().map(|db| db.message().to_string());
+                panic!("{sql}: {e} {detail:?}")
+            });
         });
     }
 
     /// A fresh, empty database (dropped first if a previous run left it).
     pub fn database(&self, name: &str) -> String {
+        // Each in its own statement: neither may run inside the transaction of a multi-statement batch.
         self.sql(
             "postgres",
-            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE); CREATE DATABASE {name}"),
+            &format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"),
         );
+        self.sql("postgres", &format!("CREATE DATABASE {name}"));
         self.url(name, &self.superuser)
     }
 }
