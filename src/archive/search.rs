@@ -7,6 +7,7 @@ use std::collections::HashMap;
 use super::connection::ArchiveError;
 use super::{bucket_of, entry_article, entry_hash, Archive};
 use crate::engine::fingerprint::{shingles, word_hashes};
+use crate::engine::{Corpus, SourceMetadata, TextFormat};
 
 /// Articles a quote's candidates are cut to (plus ties with the last: near-duplicate wire copies).
 pub const CANDIDATES_PER_QUOTE: usize = 8;
@@ -155,5 +156,23 @@ impl ArchivedArticle {
     /// The key under which the article joins a corpus: `archive:<collection>/<key>`.
     pub fn corpus_key(&self) -> String {
         format!("archive:{}/{}", self.collection, self.key)
+    }
+
+    /// Adds the article to a corpus as a source keyed [`ArchivedArticle::corpus_key`], with its stored metadata.
+    pub fn add_to(self, corpus: &mut Corpus) {
+        let key = self.corpus_key();
+        let format = if self.format == "markdown" {
+            TextFormat::Markdown
+        } else {
+            TextFormat::PlainText
+        };
+        let metadata = SourceMetadata {
+            title: self.title,
+            date: self.published,
+            author: self.outlet.or(self.author),
+            url: self.url,
+        };
+        let prepared = Corpus::prepare_source(&key, self.text, format).with_metadata(metadata);
+        corpus.insert_prepared(prepared);
     }
 }

@@ -12,17 +12,15 @@ use rayon::prelude::*;
 
 use crate::archive::search::quote_shingles;
 use crate::archive::{
-    Archive, ArchiveError, ArchivedArticle, Credentials, Ingest, IngestSummary, NewArticle,
-    Resolved, Target, UrlOrigin, INGEST_TIMEOUT, LOOKUP_TIMEOUT,
+    Archive, ArchiveError, ArchivedArticle, Ingest, IngestSummary, NewArticle, Resolved,
+    INGEST_TIMEOUT, LOOKUP_TIMEOUT,
 };
-use crate::engine::{find_quotes, Corpus, EngineSettings, SourceMetadata, TextFormat};
+use crate::engine::{find_quotes, Corpus, EngineSettings, TextFormat};
 use crate::workspace::archive_files::{
-    archive_inputs, content_hash, postgres_credentials, read_archive_file, ArchiveInput,
+    archive_inputs, content_hash, read_archive_file, ArchiveInput,
 };
+pub use crate::workspace::archive_files::{archive_target, ARCHIVE_URL_VARIABLE};
 use crate::workspace::{decode_text, Workspace};
-
-/// The environment variable naming the archive (after `--url`, before `archive.url` in verbatim.toml).
-pub const ARCHIVE_URL_VARIABLE: &str = "VERBATIM_ARCHIVE_URL";
 
 /// Largest file `archive ingest` reads.
 const MAX_INGEST_BYTES: u64 = 64 << 20;
@@ -84,30 +82,6 @@ pub struct RemoveArgs {
     pub collection: String,
     /// Keys (paths within the collection) to remove; none removes the whole collection.
     pub keys: Vec<String>,
-}
-
-/// The archive to use: `given` (a flag), else the environment variable, else `archive.url` from the settings
-/// of the workspace around the current folder. `Ok(None)` when none is set.
-pub fn archive_target(
-    given: Option<&str>,
-    settings_url: Option<&str>,
-) -> Result<Option<Resolved>, ArchiveError> {
-    let environment = Credentials::environment_from_process();
-    let target = if let Some(url) = given {
-        Target::parse(url, UrlOrigin::Given)?
-    } else if let Ok(url) = std::env::var(ARCHIVE_URL_VARIABLE) {
-        if url.trim().is_empty() {
-            return Ok(None);
-        }
-        Target::parse(&url, UrlOrigin::Given)?
-    } else if let Some(url) = settings_url.filter(|u| !u.trim().is_empty()) {
-        Target::parse(url, UrlOrigin::SettingsFile)?
-    } else {
-        return Ok(None);
-    };
-    let root_certificate = target.root_certificate_path(&environment);
-    let credentials = postgres_credentials(environment, root_certificate.as_deref());
-    target.resolve(&credentials).map(Some)
 }
 
 /// The archive named by `--url` or the defaults, or a message saying how to name one.
@@ -494,25 +468,7 @@ pub fn add_archive_candidates(
     })?;
     let count = articles.len();
     for article in articles {
-        add_article(corpus, article);
+        article.add_to(corpus);
     }
     Ok(count)
-}
-
-/// Adds one archived article to a corpus, with its stored metadata.
-pub fn add_article(corpus: &mut Corpus, article: ArchivedArticle) {
-    let key = article.corpus_key();
-    let format = if article.format == "markdown" {
-        TextFormat::Markdown
-    } else {
-        TextFormat::PlainText
-    };
-    let metadata = SourceMetadata {
-        title: article.title,
-        date: article.published,
-        author: article.outlet.or(article.author),
-        url: article.url,
-    };
-    let prepared = Corpus::prepare_source(&key, article.text, format).with_metadata(metadata);
-    corpus.insert_prepared(prepared);
 }

@@ -100,6 +100,8 @@ pub struct Server {
     /// Settings changes, applied one at a time, in order.
     pub reconfiguring: tokio::sync::Mutex<()>,
     reconfigurations: AtomicU64,
+    /// Each folder's link to its shared archive, if it has one.
+    pub archive: super::archive::ArchiveLinks,
 }
 
 impl Server {
@@ -121,6 +123,7 @@ impl Server {
             shut_down: AtomicBool::new(false),
             reconfiguring: tokio::sync::Mutex::new(()),
             reconfigurations: AtomicU64::new(0),
+            archive: Default::default(),
         }
     }
 
@@ -318,6 +321,8 @@ impl Server {
             }
             if let Some(analysis) = server.analysis(&uri).await {
                 server.publish(&uri, &analysis).await;
+                // Local verdicts first; the archive refines them when it answers.
+                server.refine_with_archive(&uri, &analysis);
             }
         });
     }

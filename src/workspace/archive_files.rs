@@ -7,7 +7,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::archive::Credentials;
+use crate::archive::{ArchiveError, Credentials, Resolved, Target, UrlOrigin};
 
 /// A file to ingest: where it is, its collection and its key within the collection.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -182,4 +182,31 @@ pub fn postgres_credentials(
         environment,
         root_certificate,
     }
+}
+
+/// The environment variable naming the archive (after `--url`, before `archive.url` in verbatim.toml).
+pub const ARCHIVE_URL_VARIABLE: &str = "VERBATIM_ARCHIVE_URL";
+
+/// The archive to use: `given` (a flag), else the environment variable, else `archive.url` from the settings
+/// of the workspace around the current folder. `Ok(None)` when none is set.
+pub fn archive_target(
+    given: Option<&str>,
+    settings_url: Option<&str>,
+) -> Result<Option<Resolved>, ArchiveError> {
+    let environment = Credentials::environment_from_process();
+    let target = if let Some(url) = given {
+        Target::parse(url, UrlOrigin::Given)?
+    } else if let Ok(url) = std::env::var(ARCHIVE_URL_VARIABLE) {
+        if url.trim().is_empty() {
+            return Ok(None);
+        }
+        Target::parse(&url, UrlOrigin::Given)?
+    } else if let Some(url) = settings_url.filter(|u| !u.trim().is_empty()) {
+        Target::parse(url, UrlOrigin::SettingsFile)?
+    } else {
+        return Ok(None);
+    };
+    let root_certificate = target.root_certificate_path(&environment);
+    let credentials = postgres_credentials(environment, root_certificate.as_deref());
+    target.resolve(&credentials).map(Some)
 }
