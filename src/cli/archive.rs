@@ -351,10 +351,7 @@ fn ingest(args: &IngestArgs) -> Result<(), String> {
     let mut collections: Vec<String> = inputs.iter().map(|i| i.collection.clone()).collect();
     collections.sort();
     collections.dedup();
-    let total_bytes: u64 = inputs
-        .iter()
-        .filter_map(|input| std::fs::metadata(&input.path).ok().map(|m| m.len()))
-        .sum();
+    let total_bytes: u64 = inputs.iter().map(|input| input.size).sum();
     let total_files = inputs.len() as u64;
     let runtime = runtime();
     let (summary, failures, progress) = runtime.block_on(async {

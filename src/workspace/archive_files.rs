@@ -15,6 +15,8 @@ pub struct ArchiveInput {
     pub path: PathBuf,
     pub collection: String,
     pub key: String,
+    /// Its size when it was listed (for progress).
+    pub size: u64,
 }
 
 /// File names the archive ingests (every source format verbatim reads).
@@ -91,6 +93,7 @@ pub fn archive_inputs(
                     path: entry.path().to_path_buf(),
                     collection: collection.clone(),
                     key: relative,
+                    size: entry.metadata().map_or(0, |m| m.len()),
                 });
             }
         } else if metadata.is_file() {
@@ -99,6 +102,7 @@ pub fn archive_inputs(
                 path: absolute.clone(),
                 collection: collection.map_or_else(|| name_of(parent), str::to_string),
                 key: name_of(&absolute),
+                size: metadata.len(),
             });
         } else {
             return Err(format!("{}: not a file or folder", path.display()));
