@@ -37,7 +37,7 @@ impl Corpus {
             .map(|quote| self.check_quote(text, quote, settings))
             .collect();
         if settings.attribution {
-            credit_findings(self, text, format, &mut findings);
+            credit_findings(self, text, format, &mut findings, &mut Default::default());
         }
         findings
     }
