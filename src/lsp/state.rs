@@ -31,7 +31,7 @@ use super::diagnostics;
 use super::document::{Analysis, DocumentStore};
 use super::folders::{uri_to_path, Folder, Folders};
 use super::settings::EditorSettings;
-use crate::engine::{Finding, TextFormat};
+use crate::engine::{Finding, TextFormat, Verdict};
 use crate::workspace::source_key;
 use crate::workspace::watch::FileWatcher;
 
@@ -382,10 +382,19 @@ impl Server {
 
     /// The finding whose quote (marks included) contains byte `offset`.
     pub fn finding_at(analysis: &Analysis, offset: usize) -> Option<&Finding> {
-        analysis
-            .findings
+        // The speaker's name of a misattribution first (it lies outside the quote), then the quote.
+        let findings = &analysis.findings;
+        findings
             .iter()
-            .find(|f| f.quote.outer.start <= offset && offset <= f.quote.outer.end)
+            .find(|f| {
+                let range = f.range();
+                f.verdict == Verdict::Misattributed && range.start <= offset && offset <= range.end
+            })
+            .or_else(|| {
+                findings
+                    .iter()
+                    .find(|f| f.quote.outer.start <= offset && offset <= f.quote.outer.end)
+            })
     }
 
     /// Re-checks a draft and publishes its diagnostics: at once when no check of it runs; otherwise the running
