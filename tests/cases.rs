@@ -34,6 +34,9 @@ struct ExpectedFinding {
     #[serde(default)]
     message_contains: Vec<String>,
     also_in: Option<Vec<String>>,
+    /// The source passage's words, exactly (whitespace collapsed): where the quote's words are found, never
+    /// running into another paragraph.
+    passage: Option<String>,
 }
 
 /// A finding as the cases see it.
@@ -46,6 +49,7 @@ struct Seen {
     message: String,
     also_in: Vec<String>,
     similarity: f32,
+    passage: String,
 }
 
 /// The quote text as cases write it: `>` markers at line starts dropped, whitespace collapsed.
@@ -94,6 +98,14 @@ fn seen_findings(report: &Report) -> Vec<Seen> {
                     .map(|p| source_path(p.source))
                     .collect(),
                 similarity: finding.similarity,
+                passage: finding
+                    .passage
+                    .as_ref()
+                    .and_then(|p| {
+                        let source = report.corpus.source(p.source)?;
+                        source.text.as_str().get(p.range.clone()).map(comparable)
+                    })
+                    .unwrap_or_default(),
             });
         }
     }
@@ -146,6 +158,14 @@ fn run_case(root: &Path) -> Result<(), Failed> {
                 problems.push(format!(
                     "“{want_quote}”: message lacks {part:?}: {}",
                     got.message
+                ));
+            }
+        }
+        if let Some(passage) = &want.passage {
+            if &got.passage != passage {
+                problems.push(format!(
+                    "“{want_quote}”: expected passage “{passage}”, got “{}”",
+                    got.passage
                 ));
             }
         }
