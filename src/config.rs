@@ -48,6 +48,7 @@ pub struct Severities {
     pub verified: Severity,
     pub drift: Severity,
     pub unsourced: Severity,
+    pub misattributed: Severity,
 }
 
 impl Severities {
@@ -56,6 +57,7 @@ impl Severities {
             "verified" => self.verified,
             "drift" => self.drift,
             "unsourced" => self.unsourced,
+            "misattributed" => self.misattributed,
             _ => Severity::Information,
         }
     }
@@ -191,6 +193,19 @@ const SETTINGS: &[Setting] = &[
         kind: Kind::Choice(SEVERITIES),
         default: || json!("information"),
         description: "How quotes that no source contains are shown.",
+    },
+    Setting {
+        key: "severity.misattributed",
+        kind: Kind::Choice(SEVERITIES),
+        default: || json!("warning"),
+        description: "How a speaker is shown when the source credits the quoted words to someone else.",
+    },
+    Setting {
+        key: "misattribution.enabled",
+        kind: Kind::Boolean,
+        default: || json!(true),
+        description: "Compare who the draft credits each quote to with who its source credits the words to \
+                      (misattributed findings, and the speakers in `--format json`).",
     },
     Setting {
         key: "attribution.template",
@@ -462,6 +477,9 @@ impl Config {
                 .unwrap_or(0.5) as f32,
             drift_min_matched_words: integer("drift_min_matched_words", &mut warnings),
             bracket_max_words: integer("bracket_max_words", &mut warnings),
+            attribution: value("misattribution.enabled", &mut warnings)
+                .as_bool()
+                .unwrap_or(true),
             ..EngineSettings::default()
         };
         let style = match value("attribution.style", &mut warnings).as_str() {
@@ -478,6 +496,7 @@ impl Config {
                 verified: severity("severity.verified", &mut warnings),
                 drift: severity("severity.drift", &mut warnings),
                 unsourced: severity("severity.unsourced", &mut warnings),
+                misattributed: severity("severity.misattributed", &mut warnings),
             },
             attribution: Attribution {
                 template: value("attribution.template", &mut warnings)

@@ -9,9 +9,17 @@ use tracing_subscriber::fmt::FmtContext;
 use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::EnvFilter;
 
+/// `verbatim --version`: the package version and the commit it was built from (see build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("VERBATIM_BUILD_COMMIT"),
+    ")"
+);
+
 /// Checks every quotation in your drafts against the source articles of the workspace.
 #[derive(Parser)]
-#[command(name = "verbatim", version, about, long_about = None)]
+#[command(name = "verbatim", version = VERSION, about, long_about = None)]
 struct Arguments {
     #[command(subcommand)]
     command: Command,

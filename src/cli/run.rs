@@ -54,7 +54,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let rank = |verdict: Verdict| match verdict {
         Verdict::Verified => 0,
         Verdict::Drift => 1,
-        Verdict::Unsourced => 2,
+        Verdict::Unsourced | Verdict::Misattributed => 2,
     };
     let failed = threshold.is_some_and(|threshold| {
         report
