@@ -313,7 +313,25 @@ impl Corpus {
                     from = at;
                 }
                 pieces.push(from..end);
-                if pieces.len() > 1 {
+                let mut exact = false;
+                for piece in &pieces {
+                    if holds_quote_words(&terms[piece.clone()], &weights) {
+                        let alignment = align(
+                            items,
+                            quote_terms,
+                            &terms[piece.clone()],
+                            settings.bracket_max_words,
+                        );
+                        exact |= alignment.cost == 0 && alignment.matched == words;
+                        candidates.push(Candidate {
+                            source,
+                            window_start: piece.start,
+                            alignment,
+                        });
+                    }
+                }
+                // A piece the quote matches exactly cannot be beaten: the whole window is not needed.
+                if pieces.len() > 1 && !exact {
                     let alignment = align(
                         items,
                         quote_terms,
@@ -324,21 +342,6 @@ impl Corpus {
                         candidates.push(Candidate {
                             source,
                             window_start: start,
-                            alignment,
-                        });
-                    }
-                }
-                for piece in pieces {
-                    if holds_quote_words(&terms[piece.clone()], &weights) {
-                        let alignment = align(
-                            items,
-                            quote_terms,
-                            &terms[piece.clone()],
-                            settings.bracket_max_words,
-                        );
-                        candidates.push(Candidate {
-                            source,
-                            window_start: piece.start,
                             alignment,
                         });
                     }
