@@ -201,6 +201,16 @@ async fn invalid_settings_are_reported_once_and_defaults_used() {
         2,
         "the default"
     );
+    // The warning is sent on its own path: wait for it rather than for the diagnostics (on a busy machine it can
+    // come after them).
+    client
+        .wait_for("the warning about \"loud\"", |m| {
+            m["method"] == "window/showMessage"
+                && m["params"]["message"]
+                    .as_str()
+                    .is_some_and(|text| text.contains("loud"))
+        })
+        .await;
     let warnings: Vec<String> = client
         .history()
         .iter()
