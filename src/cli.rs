@@ -1,5 +1,5 @@
 //! `verbatim check`: checks drafts from the command line and prints findings as text, JSON Lines, SARIF 2.1.0
-//! or GitHub workflow commands.
+//! or GitHub workflow commands, or as one HTML page (`html`).
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -12,7 +12,10 @@ use serde_json::{json, Value};
 use crate::config::Severity;
 use crate::engine::{Corpus, EditKind, Finding, TextFormat, Verdict};
 use crate::lsp::position::{PositionEncoding, TextPositions};
+use crate::workspace::output::OutputFile;
 use crate::workspace::{read_text, root_for_file, Workspace};
+
+pub mod html;
 
 /// Output formats of `verbatim check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -25,6 +28,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// One self-contained HTML page for people who do not live in an editor.
+    Html,
 }
 
 /// The least serious verdict that makes `verbatim check` exit with 1.
@@ -63,6 +68,9 @@ pub struct CheckArgs {
     pub quiet: bool,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Write the report to FILE instead of standard output (any format; never coloured).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 /// One checked draft.
@@ -192,19 +200,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     for warning in &report.warnings {
         eprintln!("verbatim: warning: {warning}");
     }
-    let color = match args.color {
-        ColorChoice::Always => anstream::ColorChoice::Always,
-        ColorChoice::Never => anstream::ColorChoice::Never,
-        ColorChoice::Auto => anstream::ColorChoice::Auto,
-    };
-    let mut out = anstream::AutoStream::new(io::stdout().lock(), color);
-    let printed = match args.format {
-        Format::Human => write_human(&mut out, &report, args.quiet),
-        Format::Json => write_json_lines(&mut out, &report),
-        Format::Sarif => write_sarif(&mut out, &report),
-        Format::Github => write_github(&mut out, &report),
-    };
-    if let Err(error) = printed.and_then(|()| out.flush()) {
+    if let Err(error) = write_report(&report, args) {
         if error.kind() != io::ErrorKind::BrokenPipe {
             eprintln!("verbatim: cannot write the report: {error}");
             return ExitCode::from(2);
@@ -237,6 +233,46 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Writes the report in the chosen format to `--output` or standard output.
+fn write_report(report: &Report, args: &CheckArgs) -> io::Result<()> {
+    let print = |out: &mut dyn Write| match args.format {
+        Format::Human => write_human(out, report, args.quiet),
+        Format::Json => write_json_lines(out, report),
+        Format::Sarif => write_sarif(out, report),
+        Format::Github => write_github(out, report),
+        Format::Html => html::write_html(out, report),
+    };
+    if let Some(path) = &args.output {
+        let mut file = OutputFile::create(path)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        if args.format == Format::Human {
+            // A file never gets colour.
+            let mut plain = anstream::StripStream::new(&mut file as &mut dyn Write);
+            print(&mut plain)?;
+            plain.flush()?;
+        } else {
+            print(&mut file)?;
+        }
+        return file
+            .persist()
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())));
+    }
+    if args.format == Format::Html {
+        // A large page is written in big blocks, not line by line.
+        let mut out = io::BufWriter::with_capacity(1 << 17, io::stdout().lock());
+        print(&mut out)?;
+        return out.flush();
+    }
+    let color = match args.color {
+        ColorChoice::Always => anstream::ColorChoice::Always,
+        ColorChoice::Never => anstream::ColorChoice::Never,
+        ColorChoice::Auto => anstream::ColorChoice::Auto,
+    };
+    let mut out = anstream::AutoStream::new(io::stdout().lock(), color);
+    print(&mut out)?;
+    out.flush()
 }
 
 /// A 0-based line and UTF-16 character, as in LSP.
