@@ -835,21 +835,33 @@ fn write_head(out: &mut dyn Write, report: &Report, tally: &Tally) -> io::Result
 fn write_summary(out: &mut dyn Write, report: &Report, tally: &Tally) -> io::Result<()> {
     let drafts = report.drafts.len();
     let sources = report.corpus.len();
+    let workspace = report
+        .workspace
+        .root
+        .file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let to_review = tally.findings
+        - tally
+            .counts
+            .get(&Verdict::Verified)
+            .copied()
+            .unwrap_or_default();
+    let status = match (tally.findings, to_review) {
+        (0, _) => "<p class=\"status\">No quotations found.</p>".to_string(),
+        (_, 0) => "<p class=\"status status-clear\"><span aria-hidden=\"true\">✓</span> Every quotation matches its source.</p>".to_string(),
+        (_, n) => format!(
+            "<p class=\"status status-review\"><span aria-hidden=\"true\">!</span> {n} finding{} to review before publication.</p>",
+            if n == 1 { "" } else { "s" }
+        ),
+    };
     writeln!(
         out,
-        "<header class=\"masthead\">\n<p class=\"kicker\">verbatim · quotation check</p>\n<h1>{}</h1>\n<p class=\"meta\">{drafts} draft{} checked against {sources} source{} · {} · <code>{}</code></p>\n</header>",
-        Escaped(
-            &report
-                .workspace
-                .root
-                .file_name()
-                .map(|name| name.to_string_lossy().into_owned())
-                .unwrap_or_else(|| "Quotation report".to_string())
-        ),
+        "<header class=\"masthead\">\n<p class=\"kicker\">verbatim</p>\n<h1>Quotation report</h1>\n<p class=\"meta\"><strong>{}</strong> · {drafts} draft{} checked against {sources} source{} · {}</p>\n{status}\n</header>",
+        Escaped(&workspace),
         if drafts == 1 { "" } else { "s" },
         if sources == 1 { "" } else { "s" },
         generated_at(),
-        Escaped(&report.workspace.root.display().to_string()),
     )?;
     writeln!(
         out,
@@ -1034,6 +1046,11 @@ code { font: 0.86em/1.4 var(--mono); overflow-wrap: anywhere; }
 .kicker { margin: 0; font-size: 0.78rem; letter-spacing: 0.12em; text-transform: uppercase; color: var(--muted); font-weight: 600; }
 .masthead h1 { margin: 0.2rem 0 0.3rem; font: 700 2.1rem/1.15 var(--serif); letter-spacing: -0.01em; }
 .masthead .meta { margin: 0; color: var(--muted); font-size: 0.9rem; }
+.masthead .meta strong { color: var(--ink); }
+.status { margin: 0.7rem 0 0; font-weight: 600; }
+.status span { display: inline-block; width: 1.4rem; height: 1.4rem; line-height: 1.4rem; text-align: center; border-radius: 50%; margin-right: 0.35rem; background: var(--ink); color: var(--bg); font-size: 0.85rem; }
+.status-review span { background: #b45309; color: #fff; }
+.status-clear span { background: #15803d; color: #fff; }
 .summary { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 1rem 2rem; align-items: center; padding: 1.25rem 0; }
 .cards { display: flex; flex-wrap: wrap; gap: 0.6rem; }
 .card { min-width: 7.2rem; padding: 0.6rem 0.9rem 0.55rem; background: var(--paper); border: 1px solid var(--line); border-top: 4px solid var(--tone); border-radius: 8px; display: flex; flex-direction: column; }
