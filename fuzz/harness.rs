@@ -200,6 +200,7 @@ pub fn align(data: &[u8]) {
         drift_min_matched_words: 1 + r.below(3),
         bracket_max_words: [6, 0, 50][r.below(3)],
         max_quote_words: 400,
+        attribution: true,
     };
     let source = r.text(120);
     let quoted = r.text(60);

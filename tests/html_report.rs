@@ -178,11 +178,18 @@ fn hostile_text_is_escaped() {
     }
 }
 
-#[test]
-fn empty_workspace_still_makes_a_page() {
+/// A workspace with a source and no draft.
+fn draftless_workspace() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().canonicalize().unwrap();
     fs::create_dir_all(root.join("sources")).unwrap();
+    fs::write(root.join("sources/a.md"), HOSTILE_SOURCE).unwrap();
+    (dir, root)
+}
+
+#[test]
+fn a_workspace_without_drafts_still_makes_a_page() {
+    let (_dir, root) = draftless_workspace();
     let report = check_workspace(&root).unwrap();
     let html = html_of(&report);
     assert!(html.contains("No drafts were checked."));
@@ -286,8 +293,8 @@ fn reports_are_valid_html5() {
     let demo = check_workspace(&manifest().join("fixtures/demo")).unwrap();
     let (_hostile_dir, hostile_root) = hostile_workspace();
     let hostile = check_workspace(&hostile_root).unwrap();
-    let empty_dir = tempfile::tempdir().unwrap();
-    let empty = check_workspace(empty_dir.path()).unwrap();
+    let (_empty_dir, empty_root) = draftless_workspace();
+    let empty = check_workspace(&empty_root).unwrap();
     validate(&[
         ("demo", html_of(&demo)),
         ("hostile", html_of(&hostile)),
@@ -394,4 +401,28 @@ fn chromium_renders_the_demo_report() {
     if std::env::var("VERBATIM_HTML_DOCS").is_ok_and(|v| v == "1") {
         fs::copy(&screenshot, manifest().join("docs/html-report.png")).unwrap();
     }
+}
+
+#[test]
+fn a_misattribution_shows_both_credits() {
+    let root = manifest().join("fixtures/cases/misattributed_appositive");
+    let report = check_workspace(&root).unwrap();
+    let html = html_of(&report);
+    let tags = finding_tags(&html);
+    let misattributed: Vec<_> = tags
+        .iter()
+        .filter(|t| t.contains("data-verdict=\"misattributed\""))
+        .collect();
+    assert_eq!(misattributed.len(), 1, "{tags:?}");
+    // Its anchor is at the speaker's name (Finding::range), not at the quote.
+    let finding = report.drafts[0]
+        .findings
+        .iter()
+        .find(|f| f.verdict.code() == "misattributed")
+        .unwrap();
+    assert_ne!(finding.range(), finding.quote.range);
+    assert!(html.contains("<b class=\"speaker\">Sara Lind</b>"));
+    assert!(html.contains("<b class=\"speaker\">Hugh Hill</b>"));
+    assert!(html.contains("<span class=\"key\">Credited</span>"));
+    assert!(html.contains("</span> Misattributed</span>"));
 }

@@ -15,6 +15,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use super::{DraftReport, Report};
+use crate::engine::attribution::Attribution;
 use crate::engine::metadata::parse_metadata;
 use crate::engine::sentence::sentence_around;
 use crate::engine::{attribution_text, human_date, EditKind, Finding, Source, TextFormat, Verdict};
@@ -267,6 +268,18 @@ enum Change {
     Differs,
     /// Words that stand in another order on the other side.
     Moved,
+    /// The name of the speaker the text credits.
+    Speaker,
+}
+
+impl Change {
+    fn close(self, side: Side) -> &'static str {
+        match (self, side) {
+            (Change::Speaker, _) => "</b>",
+            (_, Side::Draft) => "</ins>",
+            (_, Side::Source) => "</del>",
+        }
+    }
 }
 
 /// A stretch of a side marked as differing, or a point where the other side has words this one lacks.
@@ -333,8 +346,8 @@ fn write_marked(
     let mut open: Option<(bool, Option<Change>)> = None;
     let close = |out: &mut dyn Write, state: Option<(bool, Option<Change>)>| -> io::Result<()> {
         if let Some((highlighted, change)) = state {
-            if change.is_some() {
-                write!(out, "</{}>", side.tag())?;
+            if let Some(change) = change {
+                write!(out, "{}", change.close(side))?;
             }
             if highlighted {
                 write!(out, "</mark>")?;
@@ -345,6 +358,7 @@ fn write_marked(
     let open_change = |out: &mut dyn Write, change: Option<Change>| match change {
         Some(Change::Differs) => write!(out, "<{}>", side.tag()),
         Some(Change::Moved) => write!(out, "<{} class=\"moved\">", side.tag()),
+        Some(Change::Speaker) => write!(out, "<b class=\"speaker\">"),
         None => Ok(()),
     };
     for pair in points.windows(2) {
@@ -367,8 +381,8 @@ fn write_marked(
             Some(current) if current == state => {}
             Some((was_highlighted, was_change)) if was_highlighted == highlighted => {
                 // Only the change differs: the highlight stays open around it.
-                if was_change.is_some() {
-                    write!(out, "</{}>", side.tag())?;
+                if let Some(change) = was_change {
+                    write!(out, "{}", change.close(side))?;
                 }
                 open_change(out, change)?;
                 open = Some(state);
@@ -488,7 +502,9 @@ impl Renderer<'_> {
         let code = finding.verdict.code();
         let text = draft.text.as_str();
         let range = finding.quote.range.clone();
-        let position = positions.position(range.start, PositionEncoding::Utf16);
+        // Where a diagnostic points: the quote, or the speaker's name for a misattribution.
+        let marked = finding.range();
+        let position = positions.position(marked.start, PositionEncoding::Utf16);
         let (line, column) = (position.line + 1, position.character + 1);
         let id = self.unique_id(id_of("", &format!("{path}:{line}:{column}:{code}")));
         let open = if finding.verdict == Verdict::Verified {
@@ -518,9 +534,10 @@ impl Renderer<'_> {
         }
         writeln!(out, "<div class=\"sides\">")?;
         // The draft's side: its sentence, the quote highlighted, the words the source does not have inserted.
-        let sentence = sentence_around(text, &range);
-        let (window, cut_start, cut_end) = context_window(text, &range, sentence);
-        let draft_marks: Vec<Mark> = finding
+        let focus = range.start.min(marked.start)..range.end.max(marked.end);
+        let sentence = sentence_around(text, &focus);
+        let (window, cut_start, cut_end) = context_window(text, &focus, sentence);
+        let mut draft_marks: Vec<Mark> = finding
             .edits
             .iter()
             .filter(|edit| !(edit.kind == EditKind::Added && edit.quote_range.is_empty()))
@@ -533,6 +550,12 @@ impl Renderer<'_> {
                 },
             })
             .collect();
+        if let Some(attribution) = &finding.attribution {
+            draft_marks.push(Mark {
+                range: attribution.range.clone(),
+                change: Change::Speaker,
+            });
+        }
         write!(
             out,
             "<div class=\"side side-draft\"><p class=\"side-label\">In the draft <a class=\"loc\" href=\"#{}\">{}:{line}:{column}</a></p>\n<blockquote class=\"text\">",
@@ -560,9 +583,20 @@ impl Renderer<'_> {
                 let (source_line, source_column) =
                     self.source_line(passage.source, source, passage.range.start);
                 let source_path = self.report.workspace.display(Path::new(&source.key));
-                let (window, cut_start, cut_end) =
-                    context_window(source_text, &passage.range, passage.sentence.clone());
-                let source_marks: Vec<Mark> = finding
+                let mut focus = passage.range.clone();
+                let mut sentence = passage.sentence.clone();
+                let credit = finding.source_attribution.as_ref().map(|a| a.range.clone());
+                if let Some(credit) = credit.as_ref().filter(|c| c.end <= source_text.len()) {
+                    // The source's credit is shown when it is near the passage.
+                    if credit.start + CONTEXT_BYTES >= focus.start
+                        && credit.end <= focus.end + CONTEXT_BYTES
+                    {
+                        focus = focus.start.min(credit.start)..focus.end.max(credit.end);
+                        sentence = sentence.start.min(credit.start)..sentence.end.max(credit.end);
+                    }
+                }
+                let (window, cut_start, cut_end) = context_window(source_text, &focus, sentence);
+                let mut source_marks: Vec<Mark> = finding
                     .edits
                     .iter()
                     .filter(|edit| {
@@ -577,6 +611,12 @@ impl Renderer<'_> {
                         },
                     })
                     .collect();
+                if let Some(credit) = credit {
+                    source_marks.push(Mark {
+                        range: credit,
+                        change: Change::Speaker,
+                    });
+                }
                 write!(
                     out,
                     "<div class=\"side side-source\"><p class=\"side-label\">In the source <span class=\"loc\">{}:{source_line}:{source_column}</span></p>\n<blockquote class=\"text\">",
@@ -611,6 +651,7 @@ impl Renderer<'_> {
         if !finding.edits.is_empty() {
             write_edits(out, finding)?;
         }
+        write_credits(out, finding)?;
         for note in &finding.notes {
             writeln!(
                 out,
@@ -650,6 +691,48 @@ impl Renderer<'_> {
         }
         writeln!(out, "</div>\n</details>")
     }
+}
+
+/// Who the draft and the source credit the words to, when the engine found a speaker.
+fn write_credits(out: &mut dyn Write, finding: &Finding) -> io::Result<()> {
+    if finding.attribution.is_none() && finding.source_attribution.is_none() {
+        return Ok(());
+    }
+    let credit = |attribution: &Attribution| {
+        let mut text = format!("<b class=\"speaker\">{}</b>", Escaped(&attribution.speaker));
+        if attribution.name != attribution.speaker && !attribution.name.is_empty() {
+            text.push_str(&format!(" ({})", Escaped(&attribution.name)));
+        }
+        if !attribution.cue.is_empty() {
+            text.push_str(&format!(
+                " <span class=\"cue\">{}</span>",
+                Escaped(&attribution.cue)
+            ));
+        }
+        text
+    };
+    write!(
+        out,
+        "<p class=\"credits\"><span class=\"key\">Credited</span> "
+    )?;
+    match &finding.attribution {
+        Some(attribution) => write!(out, "draft: {}", credit(attribution))?,
+        None => write!(out, "draft: <span class=\"nothing\">nobody named</span>")?,
+    }
+    if finding.passage.is_some() {
+        match &finding.source_attribution {
+            Some(attribution) => write!(
+                out,
+                " <span class=\"sep\">·</span> source: {}",
+                credit(attribution)
+            )?,
+            None => write!(
+                out,
+                " <span class=\"sep\">·</span> source: <span class=\"nothing\">nobody named</span>"
+            )?,
+        }
+    }
+    writeln!(out, "</p>")
 }
 
 /// The verdict's badge: icon, label, and its code for the stylesheet.
@@ -1127,7 +1210,10 @@ ins.moved, del.moved { text-decoration-style: dashed; }
 .edits ins, .edits del { font-family: var(--serif); }
 .edits .nothing { font-style: italic; opacity: 0.7; }
 .note { margin: 0.6rem 0 0; padding: 0.4rem 0.6rem; border-left: 3px solid var(--tone); background: var(--tone-bg); border-radius: 3px; font-size: 0.9rem; }
-.attribution, .also-in { margin: 0.6rem 0 0; font-size: 0.88rem; }
+.attribution, .also-in, .credits { margin: 0.6rem 0 0; font-size: 0.88rem; }
+.speaker { font-weight: 700; text-decoration: underline dotted; text-underline-offset: 3px; }
+.credits .cue { color: var(--muted); font-style: italic; }
+.credits .nothing { font-style: italic; color: var(--muted); }
 .key { display: inline-block; min-width: 6.5rem; font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.08em; color: var(--muted); font-weight: 700; }
 .attribution code { background: var(--soft); padding: 0.1rem 0.35rem; border-radius: 4px; }
 .empty { color: var(--muted); font-style: italic; }

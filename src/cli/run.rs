@@ -15,16 +15,19 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let mut report = match check(args) {
         Ok(report) => report,
         Err(error) => {
-            eprintln!("verbatim: {error}");
+            eprintln!("verbatim: error: {error}");
             return ExitCode::from(2);
         }
     };
     for warning in &report.warnings {
         eprintln!("verbatim: warning: {warning}");
     }
+    for note in &report.notes {
+        eprintln!("verbatim: note: {note}");
+    }
     if let Err(error) = write_report(&report, args) {
         if error.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("verbatim: cannot write the report: {error}");
+            eprintln!("verbatim: error: cannot write the report: {error}");
             return ExitCode::from(2);
         }
     }
@@ -41,7 +44,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let rank = |verdict: Verdict| match verdict {
         Verdict::Verified => 0,
         Verdict::Drift => 1,
-        Verdict::Unsourced => 2,
+        Verdict::Unsourced | Verdict::Misattributed => 2,
     };
     let failed = threshold.is_some_and(|threshold| {
         report

@@ -1,6 +1,7 @@
 //! The verdict cache: findings remembered by quote text, kept across source changes that cannot alter them.
 use std::collections::HashMap;
 
+use super::attribution::check::credit_findings;
 use super::check::{Trace, CANDIDATE_SOURCES};
 use super::finding::Finding;
 use super::index::{by_vote, distinct, Corpus, CorpusInstance, SourceId, NO_TERM};
@@ -205,6 +206,9 @@ impl Corpus {
         cache.last_hits = hits;
         cache.last_invalidated = invalidated;
         cache.last_kept_candidates = kept_candidates;
+        if settings.attribution {
+            credit_findings(self, text, format, &mut findings);
+        }
         findings
     }
 }

@@ -2,6 +2,7 @@
 use std::ops::Range;
 
 use super::align::{align, quote_items, Alignment, Item};
+use super::attribution::check::credit_findings;
 use super::finding::{EditKind, Finding, Passage, Verdict};
 use super::index::{Corpus, FastMap, SourceId, NO_TERM};
 use super::messages;
@@ -30,11 +31,15 @@ impl Corpus {
         format: TextFormat,
         settings: &EngineSettings,
     ) -> Vec<Finding> {
-        find_quotes(text, format, settings)
+        let mut findings = find_quotes(text, format, settings)
             .into_iter()
             .filter(|quote| !quote.ignored)
             .map(|quote| self.check_quote(text, quote, settings))
-            .collect()
+            .collect();
+        if settings.attribution {
+            credit_findings(self, text, format, &mut findings);
+        }
+        findings
     }
     /// The verdict on one quote of `text`.
     pub fn check_quote(&self, text: &str, quote: Quote, settings: &EngineSettings) -> Finding {
@@ -119,6 +124,8 @@ impl Corpus {
                     notes,
                     also_in: Vec::new(),
                     message,
+                    attribution: None,
+                    source_attribution: None,
                 }
             };
         let Some(best) = best else {
@@ -185,6 +192,8 @@ impl Corpus {
             notes,
             also_in,
             message,
+            attribution: None,
+            source_attribution: None,
         }
     }
 

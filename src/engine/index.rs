@@ -149,6 +149,13 @@ impl Default for CorpusInstance {
     }
 }
 
+/// A corpus value and its change count (see [`Corpus::revision`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CorpusRevision {
+    instance: u64,
+    generation: u64,
+}
+
 /// All sources of a workspace, indexed for quote look-up.
 #[derive(Default)]
 pub struct Corpus {
@@ -395,6 +402,16 @@ impl Corpus {
     /// Changes whenever a source is added, replaced or removed (for caches of verdicts).
     pub fn generation(&self) -> u64 {
         self.generation
+    }
+
+    /// This corpus value and how far it has changed: equal revisions hold the same sources under the same ids
+    /// (a re-index builds another value, with a revision of its own). For callers that keep results computed
+    /// from the corpus and must tell whether they still describe it.
+    pub fn revision(&self) -> CorpusRevision {
+        CorpusRevision {
+            instance: self.instance.0,
+            generation: self.generation,
+        }
     }
 
     /// Total words over all sources.
