@@ -6,6 +6,7 @@ use anstyle::{AnsiColor, Style};
 
 use super::report::Report;
 use super::{excerpt, line_character};
+use crate::config::Severity;
 use crate::engine::{EditKind, Verdict};
 use crate::lsp::position::TextPositions;
 
@@ -14,6 +15,7 @@ fn verdict_style(verdict: Verdict) -> Style {
         Verdict::Verified => AnsiColor::Green.on_default(),
         Verdict::Drift => AnsiColor::Yellow.on_default().bold(),
         Verdict::Unsourced => AnsiColor::Red.on_default().bold(),
+        Verdict::Misattributed => AnsiColor::Magenta.on_default().bold(),
     }
 }
 
@@ -22,7 +24,7 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
     let bold = Style::new().bold();
     let removed = AnsiColor::Red.on_default();
     let added = AnsiColor::Green.on_default();
-    let mut counts = [0usize; 3];
+    let mut counts = [0usize; 8];
     for draft in &report.drafts {
         let positions = TextPositions::new(&draft.text);
         let path = report.workspace.display(&draft.path);
@@ -31,7 +33,7 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
             if quiet && finding.verdict == Verdict::Verified {
                 continue;
             }
-            let (line, character) = line_character(&positions, finding.quote.range.start);
+            let (line, character) = line_character(&positions, finding.range().start);
             let style = verdict_style(finding.verdict);
             let quote = excerpt(
                 draft
@@ -100,7 +102,7 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
                     edit.kind.name(),
                 )?;
             }
-            if finding.verdict == Verdict::Unsourced {
+            if matches!(finding.verdict, Verdict::Unsourced | Verdict::Misattributed) {
                 writeln!(out, "    {dim}{}{dim:#}", finding.message)?;
             }
             for note in &finding.notes {
@@ -122,10 +124,28 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
             }
         }
     }
-    let total: usize = counts.iter().sum();
+    // Misattributions are findings about a quote's speaker, not quotes of their own.
+    let total: usize = counts[..3].iter().sum();
+    let misattributed = counts[Verdict::Misattributed as usize];
+    let misattributed = if misattributed > 0 {
+        format!(", {misattributed} misattributed")
+    } else {
+        String::new()
+    };
+    // Verdicts whose severity is "off" were dropped from the report: say so, so "0 unsourced" is not misread.
+    let off: Vec<&str> = [Verdict::Verified, Verdict::Drift, Verdict::Unsourced]
+        .iter()
+        .map(|v| v.code())
+        .filter(|code| report.workspace.config.severity.for_code(code) == Severity::Off)
+        .collect();
+    let off = if off.is_empty() {
+        String::new()
+    } else {
+        format!("; off in settings: {}", off.join(", "))
+    };
     writeln!(
         out,
-        "{bold}{total} quote{} in {} draft{}{bold:#}: {} verified, {} drift, {} unsourced ({} sources)",
+        "{bold}{total} quote{} in {} draft{}{bold:#}: {} verified, {} drift, {} unsourced{misattributed} ({} sources{off})",
         if total == 1 { "" } else { "s" },
         report.drafts.len(),
         if report.drafts.len() == 1 { "" } else { "s" },

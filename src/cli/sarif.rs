@@ -82,6 +82,11 @@ pub(super) fn write_sarif(out: &mut dyn Write, report: &Report) -> io::Result<()
             "UnsourcedQuote",
             "No source in the workspace contains the quotation.",
         ),
+        (
+            Verdict::Misattributed,
+            "MisattributedQuote",
+            "The source credits the quoted words to someone other than the draft's speaker.",
+        ),
     ];
     let rule_values: Vec<Value> = rules
         .iter()
@@ -111,7 +116,7 @@ pub(super) fn write_sarif(out: &mut dyn Write, report: &Report) -> io::Result<()
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": {"uri": relative_uri(&draft_path), "uriBaseId": "SRCROOT"},
-                        "region": sarif_region(&positions, &draft.text, &finding.quote.range),
+                        "region": sarif_region(&positions, &draft.text, &finding.range()),
                     }
                 }],
                 "partialFingerprints": {

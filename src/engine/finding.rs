@@ -1,6 +1,7 @@
 //! Findings: the verdict on one quote, its passage and its edits (the types every consumer reads).
 use std::ops::Range;
 
+use super::attribution::Attribution;
 use super::index::SourceId;
 use super::quotes::{shift_range, Quote};
 
@@ -13,6 +14,8 @@ pub enum Verdict {
     Drift,
     /// No source contains anything close to the quote.
     Unsourced,
+    /// A source has the words, but credits them to someone other than the draft's speaker.
+    Misattributed,
 }
 
 impl Verdict {
@@ -22,6 +25,7 @@ impl Verdict {
             Verdict::Verified => "verified",
             Verdict::Drift => "drift",
             Verdict::Unsourced => "unsourced",
+            Verdict::Misattributed => "misattributed",
         }
     }
 
@@ -30,6 +34,7 @@ impl Verdict {
             "verified" => Some(Verdict::Verified),
             "drift" => Some(Verdict::Drift),
             "unsourced" => Some(Verdict::Unsourced),
+            "misattributed" => Some(Verdict::Misattributed),
             _ => None,
         }
     }
@@ -103,9 +108,20 @@ pub struct Finding {
     pub also_in: Vec<Passage>,
     /// One line for a diagnostic or a terminal.
     pub message: String,
+    /// Who the draft credits the quote to, if anyone.
+    pub attribution: Option<Attribution>,
+    /// Who the passage's source credits the words to, if anyone.
+    pub source_attribution: Option<Attribution>,
 }
 
 impl Finding {
+    /// The draft range a diagnostic marks: the speaker's name for a misattribution, else the quote.
+    pub fn range(&self) -> Range<usize> {
+        match (&self.verdict, &self.attribution) {
+            (Verdict::Misattributed, Some(attribution)) => attribution.range.clone(),
+            _ => self.quote.range.clone(),
+        }
+    }
     /// The finding moved by `delta` bytes in the draft.
     pub(super) fn shifted(&self, delta: isize) -> Finding {
         let mut finding = self.clone();
@@ -114,5 +130,11 @@ impl Finding {
             edit.quote_range = shift_range(&edit.quote_range, delta);
         }
         finding
+    }
+
+    /// `similarity` as a clean two-decimal number for JSON (0.94, not 0.9409999847412109: an `f32` widened to
+    /// `f64` keeps its binary noise).
+    pub fn similarity_rounded(&self) -> f64 {
+        (f64::from(self.similarity) * 100.0).round() / 100.0
     }
 }
