@@ -5,6 +5,7 @@
 //! language server.
 #![deny(clippy::print_stdout)]
 
+pub mod archive;
 pub mod cli;
 pub mod config;
 pub mod engine;

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use super::check::{drop_unsourced_titles, Trace, CANDIDATE_SOURCES};
 use super::corpus::vote::by_vote;
 use super::corpus::{self, Corpus, CorpusRevision, SourceId, NO_TERM};
-use super::credit::credit_findings;
+use super::credit::{credit_findings, SpeakerMemo};
 use super::finding::Finding;
 use super::normalize::TermHash;
 use super::quotes::{find_quotes, Quote};
@@ -36,6 +36,9 @@ pub struct VerdictCache {
     state: Option<CorpusRevision>,
     settings: Option<EngineSettings>,
     entries: HashMap<String, Cached>,
+    /// Whom each source passage is credited to: a source's text only changes under a new id, so entries stay
+    /// right; the map is emptied when it grows large or the settings change.
+    speakers: SpeakerMemo,
     /// Quotes answered from the cache by the last check (for tests and logs).
     pub last_hits: usize,
     /// Cached quotes re-checked by the last check because a source change may have altered their verdict.
@@ -141,6 +144,7 @@ impl Corpus {
         };
         if matches!(changes, Changes::All) {
             cache.entries.clear();
+            cache.speakers.clear();
         }
         cache.state = Some(now);
         cache.settings = Some(settings.clone());
@@ -196,7 +200,10 @@ impl Corpus {
         cache.last_kept_candidates = kept_candidates;
         drop_unsourced_titles(&mut findings);
         if settings.attribution {
-            credit_findings(self, text, format, &mut findings);
+            if cache.speakers.len() > 20_000 {
+                cache.speakers.clear();
+            }
+            credit_findings(self, text, format, &mut findings, &mut cache.speakers);
         }
         findings
     }

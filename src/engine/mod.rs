@@ -13,6 +13,7 @@ pub mod corpus;
 mod credit;
 mod edits;
 pub mod finding;
+pub mod fingerprint;
 pub mod hash;
 pub mod messages;
 pub mod metadata;
