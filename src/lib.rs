@@ -7,5 +7,6 @@
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod extract;
 pub mod lsp;
 pub mod workspace;
