@@ -64,8 +64,24 @@ impl PreparedSource {
         let length = self.source.text.len();
         let text = std::mem::replace(&mut self.source.text, SourceText::spilled(at, length));
         let text = text.into_string();
-        self.content = Some(super::snapshot::content_hash(&text));
+        // An extracted source already carries the hash of its file's bytes.
+        self.content
+            .get_or_insert_with(|| super::snapshot::content_hash(&text));
         text
+    }
+
+    /// Replaces the metadata read from the text with what the document said about itself (an extracted
+    /// source: a web page's title and outlet, a PDF's information dictionary).
+    pub fn with_metadata(mut self, metadata: SourceMetadata) -> PreparedSource {
+        self.source.metadata = metadata;
+        self
+    }
+
+    /// Records the content hash of the file the text came from (extracted sources: over the file's bytes,
+    /// not the extracted text), checked against the file at a warm start.
+    pub fn with_content_hash(mut self, hash: u64) -> PreparedSource {
+        self.content = Some(hash);
+        self
     }
 
     /// Records the stamp of the file the text was read from (saved in snapshots).

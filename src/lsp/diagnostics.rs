@@ -2,18 +2,23 @@
 //! the marks, severity from the settings, `relatedInformation` pointing at the source passage when the client
 //! takes it, `data.source_uri`), plus one hint-level `drift-word` diagnostic per differing run of words.
 use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
 
 use serde_json::json;
 use tower_lsp_server::ls_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
+    self, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
+    Uri,
 };
 
 use super::capabilities::ClientCaps;
 use super::document::Analysis;
 use super::folders::path_to_uri;
-use super::position::{range_to_lsp, TextPositions};
+use super::position::{range_to_lsp, PositionEncoding, TextPositions};
 use crate::config::{Severities, Severity};
 use crate::engine::{Corpus, Edit, EditKind, Finding, Source, SourceId, Verdict};
+use crate::extract::Format;
+use crate::workspace::formats::{self, Original};
 
 /// The `source` of every diagnostic.
 pub const SOURCE: &str = "verbatim";
@@ -35,17 +40,59 @@ pub fn source_uri(source: &Source) -> Option<Uri> {
     path_to_uri(std::path::Path::new(&source.key))
 }
 
-/// Source texts' line indexes, built once per source per call.
+/// Source texts' line indexes, built once per source per call. A passage of an extracted source (web page,
+/// transcript) is placed in the original file through its offset map; a PDF or Word passage at the file's
+/// start (the page or time is said in words by the hover).
 #[derive(Default)]
 pub struct SourcePositions {
-    cache: HashMap<SourceId, TextPositions>,
+    cache: HashMap<SourceId, Placed>,
+}
+
+enum Placed {
+    /// The source's text is the file's (Markdown, plain text).
+    Own(TextPositions),
+    /// The original file's text and the map into it.
+    File(Arc<Original>, TextPositions),
+    /// No text positions in the file.
+    Binary,
 }
 
 impl SourcePositions {
-    pub fn get(&mut self, id: SourceId, source: &Source) -> &TextPositions {
-        self.cache
-            .entry(id)
-            .or_insert_with(|| TextPositions::new(&source.text))
+    /// The LSP range, in the source's file, of a range of the source's text.
+    pub fn range(
+        &mut self,
+        id: SourceId,
+        source: &Source,
+        range: &Range<usize>,
+        encoding: PositionEncoding,
+    ) -> ls_types::Range {
+        let placed = self.cache.entry(id).or_insert_with(|| place(source));
+        match placed {
+            Placed::Own(lines) => lines.range(range, encoding),
+            Placed::File(original, lines) => {
+                lines.range(&original.original_range(range.clone()), encoding)
+            }
+            Placed::Binary => ls_types::Range::default(),
+        }
+    }
+}
+
+fn place(source: &Source) -> Placed {
+    let path = std::path::Path::new(&source.key);
+    if Format::from_name(&source.key).is_identity() {
+        return Placed::Own(TextPositions::new(&source.text));
+    }
+    match formats::original(path) {
+        Some(original) => match &original.file_text {
+            Some(text) => {
+                let lines = TextPositions::new(text);
+                Placed::File(original.clone(), lines)
+            }
+            None => Placed::Binary,
+        },
+        // Unreadable now: place it in the indexed text, the best there is.
+        None if Format::from_name(&source.key).is_binary() => Placed::Binary,
+        None => Placed::Own(TextPositions::new(&source.text)),
     }
 }
 
@@ -129,21 +176,23 @@ pub fn diagnostics(
         let mut related = Vec::new();
         if let (Some((passage, source)), Some(uri), true) = (source, &uri, caps.related_information)
         {
-            let lines = positions.get(passage.source, source);
             let title = if source.metadata.title.is_empty() {
                 "source"
             } else {
                 source.metadata.title.as_str()
             };
             related.push(DiagnosticRelatedInformation {
-                location: Location::new(uri.clone(), lines.range(&passage.range, caps.encoding)),
+                location: Location::new(
+                    uri.clone(),
+                    positions.range(passage.source, source, &passage.range, caps.encoding),
+                ),
                 message: format!("passage in {title}"),
             });
             for edit in &finding.edits {
                 related.push(DiagnosticRelatedInformation {
                     location: Location::new(
                         uri.clone(),
-                        lines.range(&edit.source_range, caps.encoding),
+                        positions.range(passage.source, source, &edit.source_range, caps.encoding),
                     ),
                     message: describe_edit(edit),
                 });
