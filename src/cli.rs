@@ -1,6 +1,8 @@
 //! `verbatim check`: checks drafts from the command line and prints findings as text, JSON Lines, SARIF 2.1.0
 //! or GitHub workflow commands.
 
+pub mod extract;
+
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -17,6 +17,8 @@ struct Arguments {
 enum Command {
     /// Check drafts and print each quotation's verdict (verified, drift, unsourced).
     Check(verbatim::cli::CheckArgs),
+    /// Print the text verbatim checks quotes against for one source (web page, PDF, transcript, Word…).
+    Extract(verbatim::cli::extract::ExtractArgs),
     /// Serve the Language Server Protocol on standard input and output.
     Lsp {
         /// Accepted for editors that pass it; stdio is the only transport.
@@ -29,7 +31,8 @@ fn main() -> ExitCode {
     // Logs go to stderr: stdout is the protocol channel of `verbatim lsp` and the report of `verbatim check`.
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_env("VERBATIM_LOG").unwrap_or_else(|_| EnvFilter::new("warn")),
+            EnvFilter::try_from_env("VERBATIM_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("warn,pdf_extract=off")),
         )
         .with_writer(std::io::stderr)
         .with_ansi(false)
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
     };
     match arguments.command {
         Command::Check(check) => verbatim::cli::run(&check),
+        Command::Extract(extract) => verbatim::cli::extract::run(&extract),
         Command::Lsp { stdio: _ } => verbatim::lsp::run_stdio(),
     }
 }
