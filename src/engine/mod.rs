@@ -2,10 +2,17 @@
 //!
 //! Pipeline: [`quotes`] finds quotations in a draft; [`normalize`] turns text into comparable words with byte
 //! offsets back into the original; [`index`] keeps the sources' words and a term index; [`align`] aligns a
-//! quote with a candidate passage word by word; [`verdict`] turns the best alignment into a [`Finding`].
+//! quote with a candidate passage word by word; `check` turns the best alignment into a [`Finding`] (types in
+//! [`finding`], edits in `edits`, wording in [`messages`]); `cache` keeps findings across edits ([`VerdictCache`]).
 
 pub mod align;
+pub mod attribution;
+mod cache;
+mod check;
+mod edits;
+pub mod finding;
 pub mod index;
+pub mod messages;
 pub mod metadata;
 pub mod normalize;
 pub mod prose;
@@ -14,13 +21,13 @@ pub mod repair;
 pub mod sentence;
 pub mod snapshot;
 pub mod store;
-pub mod verdict;
 
-pub use index::{Corpus, FileStamp, Source, SourceId, SourceText};
+pub use cache::VerdictCache;
+pub use finding::{Edit, EditKind, Finding, Passage, Verdict};
+pub use index::{Corpus, CorpusRevision, FileStamp, Source, SourceId, SourceText};
 pub use metadata::SourceMetadata;
 pub use quotes::{find_quotes, Quote, QuoteKind};
 pub use repair::{apply_edits, attribution_text, human_date, repair_edits, TextEdit};
-pub use verdict::{Edit, EditKind, Finding, Passage, Verdict, VerdictCache};
 
 /// How a text is laid out: Markdown drafts are parsed (code, front matter, HTML comments and link targets are
 /// never quotations); plain text is prose throughout.
@@ -57,6 +64,8 @@ pub struct EngineSettings {
     /// Quotes longer than this (in words) are checked on their first `max_quote_words` words only, so a
     /// pathological quote cannot stall the checker.
     pub max_quote_words: usize,
+    /// Compare who the draft and the source credit each quote to (`misattributed` findings).
+    pub attribution: bool,
 }
 
 impl Default for EngineSettings {
@@ -67,6 +76,7 @@ impl Default for EngineSettings {
             drift_min_matched_words: 3,
             bracket_max_words: 6,
             max_quote_words: 400,
+            attribution: true,
         }
     }
 }

@@ -1,0 +1,205 @@
+//! The check itself: the workspace root, its sources, the drafts named or discovered, their findings.
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::args::CheckArgs;
+use crate::config::Severity;
+use crate::engine::{Corpus, Finding, TextFormat};
+use crate::workspace::{read_text, root_for_file, Workspace, CONFIG_FILE};
+
+/// One checked draft.
+pub struct DraftReport {
+    pub path: PathBuf,
+    pub text: String,
+    pub findings: Vec<Finding>,
+}
+
+/// Everything `verbatim check` found.
+pub struct Report {
+    pub workspace: Workspace,
+    pub corpus: Corpus,
+    pub drafts: Vec<DraftReport>,
+    /// Problems reading files or settings (printed to stderr).
+    pub warnings: Vec<String>,
+    /// Things the user should know about how the workspace was read (printed to stderr), such as drafts that
+    /// are drafts only because `sources` was narrowed.
+    pub notes: Vec<String>,
+}
+
+/// Loads the workspace, reads its sources and checks the drafts. `Err` is a usage or I/O error.
+pub fn check(args: &CheckArgs) -> Result<Report, String> {
+    let root = match (&args.root, args.paths.first()) {
+        (Some(root), _) => root.clone(),
+        (None, Some(first)) => {
+            let absolute =
+                std::path::absolute(first).map_err(|e| format!("{}: {e}", first.display()))?;
+            if absolute.is_dir()
+                && (absolute.join("sources").is_dir() || absolute.join("verbatim.toml").is_file())
+            {
+                absolute
+            } else {
+                root_for_file(&absolute.join(if absolute.is_dir() { "x" } else { "" }))
+            }
+        }
+        (None, None) => {
+            std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?
+        }
+    };
+    if !root.is_dir() {
+        return Err(format!("{}: no such folder", root.display()));
+    }
+    let workspace = Workspace::open(&root);
+    // A broken settings file fails the run: a CI job must not pass on other settings than the team's.
+    if let Some(error) = &workspace.config_error {
+        return Err(format!(
+            "{error}\n  in {}\n  fix the file (or remove it to use the defaults)",
+            workspace.root.join(CONFIG_FILE).display()
+        ));
+    }
+    // Warnings about values name the file unless they do already.
+    let mut warnings: Vec<String> = workspace
+        .warnings
+        .iter()
+        .map(|w| {
+            if w.starts_with(CONFIG_FILE) {
+                w.clone()
+            } else {
+                format!("{CONFIG_FILE}: {w}")
+            }
+        })
+        .collect();
+    let mut corpus = Corpus::new();
+    // No sources: stop before walking the tree for drafts (in the wrong folder that can be a whole disk).
+    let sources = if workspace.may_hold_sources() {
+        workspace.discover_sources()
+    } else {
+        Vec::new()
+    };
+    if sources.is_empty() {
+        return Err(no_sources(&workspace));
+    }
+    warnings.extend(workspace.load_sources(&mut corpus, &sources, &|_, _| {}));
+    if corpus.is_empty() {
+        return Err(no_sources(&workspace));
+    }
+    let drafts = draft_paths(&workspace, &args.paths)?;
+    let mut notes = Vec::new();
+    if workspace.file_settings.contains("sources") && !workspace.file_settings.contains("drafts") {
+        let left_out = workspace.drafts_left_out_of_sources(&drafts);
+        if let Some(first) = left_out.first() {
+            let (files, match_, are, drafts, them) = if left_out.len() == 1 {
+                ("1 file", "matches", "it is", "a draft", "it")
+            } else {
+                ("files", "match", "they are", "drafts", "them")
+            };
+            let count = if left_out.len() == 1 {
+                String::new()
+            } else {
+                format!("{} ", left_out.len())
+            };
+            notes.push(format!(
+                "{count}{files} under sources/ {match_} no `sources` glob of {CONFIG_FILE} (sources = {}), so {are} \
+                 checked as {drafts} ({}{}); add {them} to `sources` to read {them} as sources, or to `exclude` \
+                 (or set `drafts`) to skip {them}",
+                toml_list(&workspace.config.sources),
+                workspace.display(first),
+                if left_out.len() > 1 { ", …" } else { "" },
+            ));
+        }
+    }
+    let settings = workspace.config.engine.clone();
+    let severities = workspace.config.severity.clone();
+    let checked: Vec<Result<DraftReport, String>> = drafts
+        .par_iter()
+        .map(|path| {
+            let (text, warning) =
+                read_text(path).map_err(|e| format!("{}: {e}", workspace.display(path)))?;
+            if let Some(warning) = warning {
+                tracing::warn!("{}: {warning}", workspace.display(path));
+            }
+            let format = TextFormat::from_path(&path.to_string_lossy());
+            let mut findings = corpus.check_draft(&text, format, &settings);
+            // A verdict whose severity is "off" is off everywhere: no output lists it, `--fail-on` ignores it.
+            findings.retain(|f| severities.for_code(f.verdict.code()) != Severity::Off);
+            Ok(DraftReport {
+                path: path.clone(),
+                text,
+                findings,
+            })
+        })
+        .collect();
+    let mut reports = Vec::new();
+    for result in checked {
+        match result {
+            Ok(report) => reports.push(report),
+            Err(error) => warnings.push(error),
+        }
+    }
+    Ok(Report {
+        workspace,
+        corpus,
+        drafts: reports,
+        warnings,
+        notes,
+    })
+}
+
+/// Why `verbatim check` stops when it finds no source: where it looked and how to point it elsewhere.
+fn no_sources(workspace: &Workspace) -> String {
+    let root = workspace.root.display();
+    let configured = workspace.file_settings.contains("sources");
+    let mut message = format!(
+        "no sources found in {root}: sources are the files matching {} ({}), relative to the workspace root",
+        toml_list(&workspace.config.sources),
+        if configured {
+            format!("`sources` in {CONFIG_FILE}")
+        } else {
+            "the default `sources`".to_string()
+        },
+    );
+    if !workspace.root.join(CONFIG_FILE).is_file() && !workspace.root.join("sources").is_dir() {
+        message.push_str(&format!(
+            "\n  {root} has neither {CONFIG_FILE} nor a sources/ folder, and no folder above it does: it was taken \
+             as the root because it is where verbatim check ran"
+        ));
+    }
+    message.push_str(&format!(
+        "\n  put the articles you quote in a sources/ folder at the workspace root, or list where they are in \
+         {CONFIG_FILE} there (sources = [\"wire/**/*.txt\"]), or name the root with --root DIR"
+    ));
+    message
+}
+
+/// Globs as a TOML array, as the user would write them.
+fn toml_list(globs: &[String]) -> String {
+    let quoted: Vec<String> = globs.iter().map(|g| format!("{g:?}")).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// The drafts named on the command line (folders expanded), or every draft of the workspace.
+fn draft_paths(workspace: &Workspace, paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    if paths.is_empty() {
+        return Ok(workspace.discover_drafts());
+    }
+    let mut drafts = Vec::new();
+    for path in paths {
+        let absolute = std::path::absolute(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let absolute = absolute
+            .canonicalize()
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if absolute.is_dir() {
+            drafts.extend(
+                workspace
+                    .discover_drafts()
+                    .into_iter()
+                    .filter(|d| d.starts_with(&absolute)),
+            );
+        } else {
+            drafts.push(absolute);
+        }
+    }
+    drafts.sort();
+    drafts.dedup();
+    Ok(drafts)
+}
