@@ -29,7 +29,11 @@ fn main() {
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("VERBATIM_EXTRACTION_DATA").map(PathBuf::from));
     match data {
-        Some(dir) if dir.join("ground-truth.json").is_file() => web_pages(&dir, verbose),
+        Some(dir) if dir.join("ground-truth.json").is_file() => {
+            web_pages(&dir, verbose);
+            other_formats(&dir, verbose);
+            cold_start(&dir);
+        }
         _ => eprintln!(
             "no article-extraction data (pass its folder or set VERBATIM_EXTRACTION_DATA): F1 skipped"
         ),
@@ -192,16 +196,26 @@ fn web_pages(dir: &Path, verbose: bool) {
         bytes as f64 / 1e6 / seconds
     );
 
-    // Quotes: sentences of the labelled bodies, quoted exactly and with one word changed, against a corpus of
-    // all the pages' extracted text.
+    let docs: Vec<(String, String, String)> = pages
+        .iter()
+        .zip(&extracted)
+        .map(|(page, e)| (page.key.clone(), page.truth.clone(), e.text.clone()))
+        .collect();
+    quote_accuracy("web pages", &docs, verbose);
+}
+
+/// Quotes of the labelled sentences, exact and with one word changed, checked against a corpus of every
+/// document's extracted text (`(key, labelled body, extracted text)`): how many verify with the right document,
+/// how many drift.
+fn quote_accuracy(label: &str, docs: &[(String, String, String)], verbose: bool) {
     let mut corpus = Corpus::new();
-    for (page, extraction) in pages.iter().zip(&extracted) {
-        corpus.upsert_source(&page.key, extraction.text.clone(), TextFormat::PlainText);
+    for (key, _, text) in docs {
+        corpus.upsert_source(key, text.clone(), TextFormat::PlainText);
     }
     let settings = EngineSettings::default();
     let (mut exact_ok, mut changed_ok, mut total, mut wrong_source) = (0, 0, 0, 0);
-    for page in &pages {
-        for sentence in quotable(&page.truth).into_iter().take(10) {
+    for (key, truth, _) in docs {
+        for sentence in quotable(truth).into_iter().take(10) {
             total += 1;
             let draft = format!(
                 "She said \"{sentence}\"\n\nThey said \"{}\"\n",
@@ -215,14 +229,12 @@ fn web_pages(dir: &Path, verbose: bool) {
                     .map(|s| s.key.clone())
             };
             if let Some(f) = findings.first() {
-                if f.verdict == Verdict::Verified
-                    && source_of(f).as_deref() == Some(page.key.as_str())
-                {
+                if f.verdict == Verdict::Verified && source_of(f).as_deref() == Some(key.as_str()) {
                     exact_ok += 1;
                 } else if f.verdict == Verdict::Verified {
                     wrong_source += 1;
                 } else if verbose {
-                    eprintln!("not verified ({:?}) {}: {sentence}", f.verdict, page.key);
+                    eprintln!("{label}: not verified ({:?}) {key}: {sentence}", f.verdict);
                 }
             }
             if let Some(f) = findings.get(1) {
@@ -233,8 +245,8 @@ fn web_pages(dir: &Path, verbose: bool) {
         }
     }
     println!(
-        "quotes of labelled sentences: {exact_ok}/{total} exact verified with the right page ({:.1}%, {wrong_source} \
-         verified on another page: near-duplicates), {changed_ok}/{total} one-word changes drift ({:.1}%)",
+        "{label}: quotes of labelled sentences: {exact_ok}/{total} exact verified with the right document ({:.1}%, \
+         {wrong_source} verified in another: near-duplicates), {changed_ok}/{total} one-word changes drift ({:.1}%)",
         100.0 * exact_ok as f64 / total.max(1) as f64,
         100.0 * changed_ok as f64 / total.max(1) as f64
     );
@@ -285,4 +297,204 @@ fn throughput() {
             chars / rounds
         );
     }
+}
+
+/// The cold start of a workspace of 1,000 saved web pages (the labelled pages copied 20 times into a temporary
+/// folder, never into the repository): discovery, reading, extraction and indexing, as `verbatim check` and the
+/// language server's first start do it.
+fn cold_start(dir: &Path) {
+    let pages = load(dir);
+    let workspace = tempfile::tempdir().unwrap();
+    let sources = workspace.path().join("sources");
+    let mut bytes = 0usize;
+    let mut count = 0usize;
+    'copies: for copy in 0..1000usize.div_ceil(pages.len().max(1)) {
+        let folder = sources.join(format!("copy-{copy:02}"));
+        std::fs::create_dir_all(&folder).unwrap();
+        for page in &pages {
+            if count == 1000 {
+                break 'copies;
+            }
+            std::fs::write(folder.join(format!("{}.html", page.key)), &page.html).unwrap();
+            bytes += page.html.len();
+            count += 1;
+        }
+    }
+    let started = Instant::now();
+    let opened = verbatim::workspace::Workspace::open(workspace.path());
+    let found = opened.discover_sources();
+    let mut corpus = Corpus::new();
+    let warnings = opened.load_sources(&mut corpus, &found, &|_, _| {});
+    let seconds = started.elapsed().as_secs_f64();
+    println!("## Cold start: {count} saved web pages ({:.1} MB)", bytes as f64 / 1e6);
+    println!(
+        "{} sources indexed in {seconds:.2} s ({:.0} pages/s, {:.1} MB/s) on {} threads; {} warnings",
+        corpus.len(),
+        count as f64 / seconds,
+        bytes as f64 / 1e6 / seconds,
+        rayon::current_num_threads(),
+        warnings.len()
+    );
+}
+
+/// The labelled bodies typeset as the other formats a source arrives in, extracted, and quoted: SRT and WebVTT
+/// transcripts (7-word cues, lines broken inside cues, a speaker label or voice per paragraph), .docx (runs
+/// split every few words, bold and italic), and PDF typeset by groff when it is installed (one column and two
+/// columns, hyphenation on, running header and footer, page numbers), written to a temporary folder.
+fn other_formats(dir: &Path, verbose: bool) {
+    let pages = load(dir);
+    let mut srt = Vec::new();
+    let mut vtt = Vec::new();
+    let mut docx = Vec::new();
+    for page in &pages {
+        let body = &page.truth;
+        for (format, out) in [(Format::Srt, &mut srt), (Format::Vtt, &mut vtt)] {
+            let file = transcript(body, format);
+            let extraction = extract::extract_as(format, file.as_bytes(), &Default::default())
+                .expect("generated transcripts extract");
+            out.push((page.key.clone(), body.clone(), extraction.text));
+        }
+        let file = word_document(body);
+        let extraction = extract::extract_as(Format::Docx, &file, &Default::default())
+            .expect("generated documents extract");
+        docx.push((page.key.clone(), body.clone(), extraction.text));
+    }
+    quote_accuracy("SRT transcripts", &srt, verbose);
+    quote_accuracy("WebVTT transcripts", &vtt, verbose);
+    quote_accuracy(".docx", &docx, verbose);
+    for columns in [1, 2] {
+        let Some(docs) = groff_pdfs(&pages, columns) else {
+            println!("PDF: groff not found, skipped");
+            return;
+        };
+        quote_accuracy(&format!("PDF, {columns} column(s), groff"), &docs, verbose);
+    }
+}
+
+fn transcript(body: &str, format: Format) -> String {
+    let mut out = String::new();
+    if format == Format::Vtt {
+        out.push_str("WEBVTT\n\n");
+    }
+    let mut cue = 0u64;
+    for (p, paragraph) in body.split('\n').filter(|p| !p.trim().is_empty()).enumerate() {
+        let speaker = if p % 2 == 0 { "Minister" } else { "Presenter" };
+        let words: Vec<&str> = paragraph.split_whitespace().collect();
+        for (c, chunk) in words.chunks(7).enumerate() {
+            cue += 1;
+            let (start, end) = (cue * 3000, cue * 3000 + 2900);
+            let time = |ms: u64, sep: char| {
+                format!(
+                    "{:02}:{:02}:{:02}{sep}{:03}",
+                    ms / 3_600_000,
+                    ms / 60_000 % 60,
+                    ms / 1000 % 60,
+                    ms % 1000
+                )
+            };
+            let (first, second) = chunk.split_at(chunk.len().min(4));
+            let mut text = first.join(" ");
+            if !second.is_empty() {
+                text.push('\n');
+                text.push_str(&second.join(" "));
+            }
+            match format {
+                Format::Srt => {
+                    let label = if c == 0 {
+                        format!("{}: ", speaker.to_uppercase())
+                    } else {
+                        String::new()
+                    };
+                    out.push_str(&format!(
+                        "{cue}\n{} --> {}\n{label}{text}\n\n",
+                        time(start, ','),
+                        time(end, ',')
+                    ));
+                }
+                _ => {
+                    let text = text.replace('&', "&amp;").replace('<', "&lt;");
+                    out.push_str(&format!(
+                        "{} --> {}\n<v {speaker}>{text}\n\n",
+                        time(start, '.'),
+                        time(end, '.')
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn word_document(body: &str) -> Vec<u8> {
+    use std::io::Write;
+    let escape = |t: &str| {
+        t.replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    };
+    let mut xml = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>"#,
+    );
+    for paragraph in body.split('\n').filter(|p| !p.trim().is_empty()) {
+        xml.push_str("<w:p>");
+        let words: Vec<&str> = paragraph.split_whitespace().collect();
+        for (i, chunk) in words.chunks(5).enumerate() {
+            let style = ["", "<w:rPr><w:b/></w:rPr>", "<w:rPr><w:i/></w:rPr>"][i % 3];
+            let space = if i + 1 < words.len().div_ceil(5) { " " } else { "" };
+            xml.push_str(&format!(
+                r#"<w:r>{style}<w:t xml:space="preserve">{}{space}</w:t></w:r>"#,
+                escape(&chunk.join(" "))
+            ));
+        }
+        xml.push_str("</w:p>");
+    }
+    xml.push_str("</w:body></w:document>");
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default();
+    zip.start_file("[Content_Types].xml", options).unwrap();
+    zip.write_all(br#"<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#).unwrap();
+    zip.start_file("word/document.xml", options).unwrap();
+    zip.write_all(xml.as_bytes()).unwrap();
+    zip.finish().unwrap().into_inner()
+}
+
+/// The bodies typeset by `groff -ms -Tpdf` in a temporary folder and extracted; `None` without groff.
+fn groff_pdfs(pages: &[Page], columns: usize) -> Option<Vec<(String, String, String)>> {
+    let folder = tempfile::tempdir().ok()?;
+    let mut docs = Vec::new();
+    for page in pages {
+        let mut roff = String::from(
+            ".ds LH Annual Review\n.ds RH Ministry of Water\n.ds CF Page %\n.hy 14\n",
+        );
+        if columns == 2 {
+            roff.push_str(".2C\n");
+        }
+        for paragraph in page.truth.split('\n').filter(|p| !p.trim().is_empty()) {
+            roff.push_str(".PP\n");
+            for line in paragraph.split_whitespace().collect::<Vec<_>>().chunks(12) {
+                let line = line.join(" ").replace('\\', "\\e");
+                if line.starts_with(['.', '\'']) {
+                    roff.push_str("\\&");
+                }
+                roff.push_str(&line);
+                roff.push('\n');
+            }
+        }
+        let input = folder.path().join(format!("{}.ms", page.key));
+        std::fs::write(&input, roff).ok()?;
+        let output = std::process::Command::new("groff")
+            .args(["-k", "-ms", "-Tpdf"])
+            .arg(&input)
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        if !output.status.success() {
+            return None;
+        }
+        let text = extract::extract_as(Format::Pdf, &output.stdout, &Default::default())
+            .map(|e| e.text)
+            .unwrap_or_default();
+        docs.push((page.key.clone(), page.truth.clone(), text));
+    }
+    Some(docs)
 }

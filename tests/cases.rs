@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde::Deserialize;
 use verbatim::cli::Report;
+use verbatim::workspace::formats;
 
 #[path = "support/check.rs"]
 mod check_support;
@@ -22,6 +23,9 @@ struct Expected {
     description: String,
     #[serde(default)]
     finding: Vec<ExpectedFinding>,
+    /// Substrings each of which some warning about reading the workspace must contain (a scanned PDF, a
+    /// corrupt file); with `warnings` given, every warning must be expected.
+    warnings: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -43,6 +47,11 @@ struct ExpectedFinding {
     /// The source passage's words, exactly (whitespace collapsed): where the quote's words are found, never
     /// running into another paragraph.
     passage: Option<String>,
+    /// Where the passage is in words (an extracted source): `p. 2`, `00:03:12 · Minister`.
+    locator: Option<String>,
+    /// The 1-based line of the passage's first byte in the source file itself (for an extracted web page or
+    /// transcript: through the offset map, so go-to-definition lands on the quoted words).
+    source_line: Option<u32>,
 }
 
 /// A finding as the cases see it.
@@ -59,6 +68,8 @@ struct Seen {
     range_text: String,
     source_speaker: String,
     passage: String,
+    locator: String,
+    source_line: u32,
 }
 
 /// The quote text as cases write it: `>` markers at line starts dropped, whitespace collapsed.
@@ -124,6 +135,30 @@ fn seen_findings(report: &Report) -> Vec<Seen> {
                     .and_then(|p| {
                         let source = report.corpus.source(p.source)?;
                         source.text.as_str().get(p.range.clone()).map(comparable)
+                    })
+                    .unwrap_or_default(),
+                locator: finding
+                    .passage
+                    .as_ref()
+                    .and_then(|p| {
+                        let source = report.corpus.source(p.source)?;
+                        formats::original(Path::new(&source.key))?.locator(p.range.clone())
+                    })
+                    .unwrap_or_default(),
+                source_line: finding
+                    .passage
+                    .as_ref()
+                    .and_then(|p| {
+                        let source = report.corpus.source(p.source)?;
+                        let (file, at) = match formats::original(Path::new(&source.key)) {
+                            Some(original) => {
+                                let at = original.original_range(p.range.clone()).start;
+                                (original.file_text.clone()?, at)
+                            }
+                            None => (source.text.as_str().to_string(), p.range.start),
+                        };
+                        let line = file.get(..at)?.matches('\n').count() + 1;
+                        u32::try_from(line).ok()
                     })
                     .unwrap_or_default(),
             });
@@ -196,6 +231,7 @@ fn run_case(root: &Path) -> Result<(), Failed> {
             }
         }
         for (what, want_value, got_value) in [
+            ("locator", &want.locator, &got.locator),
             ("speaker", &want.speaker, &got.speaker),
             ("speaker_range", &want.speaker_range, &got.range_text),
             ("source_speaker", &want.source_speaker, &got.source_speaker),
@@ -209,6 +245,14 @@ fn run_case(root: &Path) -> Result<(), Failed> {
                 }
             }
         }
+        if let Some(line) = want.source_line {
+            if line != got.source_line {
+                problems.push(format!(
+                    "“{want_quote}”: expected the passage on line {line} of the source file, got {}",
+                    got.source_line
+                ));
+            }
+        }
         if let Some(also_in) = &want.also_in {
             let mut got_also = got.also_in.clone();
             let mut want_also = also_in.clone();
@@ -218,6 +262,21 @@ fn run_case(root: &Path) -> Result<(), Failed> {
                 problems.push(format!(
                     "“{want_quote}”: expected also_in {want_also:?}, got {got_also:?}"
                 ));
+            }
+        }
+    }
+    if let Some(warnings) = &expected.warnings {
+        for want in warnings {
+            if !report.warnings.iter().any(|w| w.contains(want.as_str())) {
+                problems.push(format!(
+                    "no warning contains {want:?}; warnings: {:?}",
+                    report.warnings
+                ));
+            }
+        }
+        for got in &report.warnings {
+            if !warnings.iter().any(|w| got.contains(w.as_str())) {
+                problems.push(format!("unexpected warning: {got}"));
             }
         }
     }

@@ -455,42 +455,71 @@ fn isolated_edges(lines: &[Line]) -> Vec<usize> {
 /// The pages' kept lines → text: lines joined by spaces, hyphenation at line ends undone, paragraphs at
 /// wider gaps, pages recorded in the map.
 fn assemble(pages: &[Page]) -> (String, super::OffsetMap) {
+    let trim = |w: &str| {
+        w.trim_matches(|c: char| !c.is_alphanumeric() && c != '-')
+            .to_lowercase()
+    };
+    // Words written with a hyphen inside a line: `cross-border` broken at its hyphen keeps it.
+    let compounds: std::collections::HashSet<String> = pages
+        .iter()
+        .flat_map(|page| page.lines.iter().filter(|l| !l.dropped))
+        .flat_map(|line| line.text.split_whitespace())
+        .filter(|w| w.trim_matches('-').contains('-'))
+        .map(trim)
+        .collect();
     let mut builder = TextBuilder::new();
-    let mut hyphenated = false;
+    // The line before ended in a hyphen: the word it cut (`inter` of `inter-`), or a compound kept whole.
+    let mut hyphenated: Option<String> = None;
+    let mut compound = false;
     for page in pages {
-        builder.start_page(page.number);
+        let mut started = false;
         for line in page.lines.iter().filter(|l| !l.dropped) {
             let mut text = line.text.trim();
             if text.is_empty() {
                 continue;
             }
-            if hyphenated && text.starts_with(|c: char| c.is_lowercase()) {
-                // `inter-` + `national` → `international`: no break between them.
-            } else if hyphenated {
-                builder.push_unmapped("-");
-                builder.brk(Break::Space);
-            } else {
-                builder.brk(if line.paragraph {
+            let first = text.split_whitespace().next().unwrap_or("");
+            match hyphenated.take() {
+                Some(cut) if text.starts_with(|c: char| c.is_lowercase()) => {
+                    if compounds.contains(&trim(&format!("{cut}-{first}"))) {
+                        builder.push_unmapped("-");
+                    }
+                    // `inter-` + `national` → `international`: no break between them.
+                }
+                Some(_) => {
+                    builder.push_unmapped("-");
+                    builder.brk(Break::Space);
+                }
+                None if compound => {}
+                None => builder.brk(if line.paragraph {
                     Break::Paragraph
                 } else {
                     Break::Space
-                });
+                }),
             }
-            hyphenated = false;
+            compound = false;
             if let Some(stripped) = text.strip_suffix(['-', '\u{00AD}', '\u{2010}']) {
-                // `US-` + `led` is a compound, not a hyphenated word: an acronym keeps its hyphen.
+                // `US-` + `led`, `2024-` + `25` are compounds, not hyphenated words: they keep their hyphen and
+                // join the next line without a space.
                 let last_word = stripped.rsplit(' ').next().unwrap_or("");
                 let acronym = last_word.chars().filter(|c| c.is_alphabetic()).count() >= 2
                     && !last_word.chars().any(char::is_lowercase);
                 if stripped.ends_with(|c: char| c.is_alphabetic()) && !acronym {
                     text = stripped;
-                    hyphenated = true;
+                    hyphenated = Some(last_word.to_string());
+                } else if !stripped.is_empty() && !stripped.ends_with(' ') {
+                    compound = true;
                 }
+            }
+            if !started {
+                // After the break before it, so the page starts at its first word.
+                builder.start_page(page.number);
+                started = true;
             }
             builder.push_unmapped(text);
         }
     }
-    if hyphenated {
+    if hyphenated.is_some() {
         builder.push_unmapped("-");
     }
     builder.finish()
@@ -634,6 +663,33 @@ mod tests {
         );
         assert_eq!(map.page_at(text.find("water").unwrap()), Some(2));
         assert_eq!(map.locator(4..30).as_deref(), Some("p. 1"));
+    }
+
+    #[test]
+    fn compounds_broken_at_their_hyphen_keep_it() {
+        let line = |y: f64, text: &str| Line {
+            y,
+            size: 10.0,
+            text: text.to_string(),
+            paragraph: false,
+            dropped: false,
+        };
+        let pages = vec![Page {
+            number: 1,
+            lines: vec![
+                line(10.0, "the US-"),
+                line(22.0, "led bloc and a cross-"),
+                line(34.0, "border deal, a cross-border"),
+                line(46.0, "plan for 2024-"),
+                line(58.0, "25, a well-"),
+                line(70.0, "known fact"),
+            ],
+        }];
+        let (text, _) = assemble(&pages);
+        assert_eq!(
+            text,
+            "the US-led bloc and a cross-border deal, a cross-border plan for 2024-25, a wellknown fact"
+        );
     }
 
     #[test]

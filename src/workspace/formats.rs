@@ -1,9 +1,8 @@
 //! Sources in every format: a file's bytes through the guarded extraction to the text the engine indexes, and
 //! the way back from that text to the original file (offset map, pages, cues, full metadata) on demand.
 //!
-//! Extraction runs under `catch_unwind` (a parser's panic is one message about one file); PDF, the slow and
-//! panicky one, also runs on a worker thread with a time budget, so a pathological file cannot block the
-//! others. The content hash of an extracted source is taken over the file's bytes, so a warm start checks a
+//! Extraction runs on a worker thread under `catch_unwind` with a time budget (a parser's panic or endless
+//! loop is one message about one file), so a pathological file cannot crash the server or block the others. The content hash of an extracted source is taken over the file's bytes, so a warm start checks a
 //! restored source without extracting it again. The offset map is not kept in the index: go-to-definition,
 //! hover and `verbatim check` ask [`original`] for it, which extracts the one file again and caches the
 //! result by path and file stamp (a few sources are navigated to; every source is indexed).
@@ -17,9 +16,6 @@ use std::time::Duration;
 use crate::engine::index::PreparedSource;
 use crate::engine::{Corpus, FileStamp, SourceMetadata, TextFormat};
 use crate::extract::{self, ExtractError, Extraction, Format, Limits};
-
-/// The longest a PDF may take to read before it is skipped with a message.
-pub const PDF_TIME_BUDGET: Duration = Duration::from_secs(30);
 
 /// A source's text as the engine indexes it, with what the file said about itself.
 #[derive(Clone, Debug)]
@@ -57,28 +53,44 @@ pub fn bytes_hash(bytes: &[u8]) -> u64 {
     xxhash_rust::xxh3::xxh3_64(bytes)
 }
 
-/// Extracts `bytes` (the file `name`) with the panic guard, and for PDF the time budget.
+/// The longest one file may take to extract before it is skipped with a message.
+pub const TIME_BUDGET: Duration = Duration::from_secs(30);
+
+/// Extracts `bytes` (the file `name`) on a worker thread, with the panic guard and the time budget: a parser
+/// that panics or never ends costs one message about one file, never the caller. (A worker over budget is left
+/// to finish on its own; its result is dropped.)
 pub fn extract_guarded(name: &str, bytes: &[u8]) -> Result<Extraction, ExtractError> {
-    let format = Format::from_name(name);
+    extract_within(Format::from_name(name), bytes, TIME_BUDGET)
+}
+
+/// [`extract_guarded`] with a given format and budget.
+pub fn extract_within(
+    format: Format,
+    bytes: &[u8],
+    budget: Duration,
+) -> Result<Extraction, ExtractError> {
     let limits = Limits::default();
-    if format != Format::Pdf {
+    if format.is_identity() {
         return extract::extract_guarded(format, bytes, &limits);
     }
     let (sender, receiver) = mpsc::channel();
     let owned = bytes.to_vec();
     let spawned = std::thread::Builder::new()
-        .name("verbatim-pdf".to_string())
+        .name(format!("verbatim-{}", format.name()))
         .spawn(move || {
-            let _ = sender.send(extract::extract_guarded(Format::Pdf, &owned, &limits));
+            let _ = sender.send(extract::extract_guarded(format, &owned, &limits));
         });
     match spawned {
-        // The worker is left to finish on its own when over budget; its result is dropped.
-        Ok(_) => receiver
-            .recv_timeout(PDF_TIME_BUDGET)
-            .unwrap_or(Err(ExtractError::TimedOut {
-                seconds: PDF_TIME_BUDGET.as_secs(),
-            })),
-        Err(_) => extract::extract_guarded(Format::Pdf, bytes, &limits),
+        Ok(_) => match receiver.recv_timeout(budget) {
+            Ok(result) => result,
+            Err(mpsc::RecvTimeoutError::Timeout) => Err(ExtractError::TimedOut {
+                seconds: budget.as_secs(),
+            }),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                Err(ExtractError::Crashed("the reader stopped".to_string()))
+            }
+        },
+        Err(_) => extract::extract_guarded(format, bytes, &limits),
     }
 }
 
@@ -235,6 +247,15 @@ mod tests {
         let plain = content_from_bytes("a/notes.md", b"# Notes".to_vec()).unwrap();
         assert_eq!(plain.content_hash, None);
         assert_eq!(plain.text, "# Notes");
+    }
+
+    #[test]
+    fn a_reader_over_its_budget_is_one_clear_error() {
+        // A large page with a zero budget: the worker cannot answer in time.
+        let page = "<p>word word word word</p>".repeat(20_000);
+        let error = extract_within(Format::Html, page.as_bytes(), Duration::ZERO).unwrap_err();
+        assert!(matches!(error, ExtractError::TimedOut { .. }), "{error}");
+        assert!(error.to_string().starts_with("skipped:"));
     }
 
     #[test]
