@@ -367,7 +367,15 @@ fn other_formats(dir: &Path, verbose: bool) {
             println!("PDF: groff not found, skipped");
             return;
         };
-        quote_accuracy(&format!("PDF, {columns} column(s), groff"), &docs, verbose);
+        quote_accuracy(
+            &format!(
+                "PDF, {columns} column(s), groff ({} of {} pages: Latin script)",
+                docs.len(),
+                pages.len()
+            ),
+            &docs,
+            verbose,
+        );
     }
 }
 
@@ -462,7 +470,15 @@ fn word_document(body: &str) -> Vec<u8> {
 fn groff_pdfs(pages: &[Page], columns: usize) -> Option<Vec<(String, String, String)>> {
     let folder = tempfile::tempdir().ok()?;
     let mut docs = Vec::new();
-    for page in pages {
+    // groff's PDF fonts have Latin glyphs only: a Korean or Russian page cannot be typeset, so it is left out.
+    let latin = |text: &str| {
+        let other = text
+            .chars()
+            .filter(|c| !(*c as u32 <= 0x24F || ('\u{2000}'..='\u{206F}').contains(c)))
+            .count();
+        other * 100 <= text.chars().count()
+    };
+    for page in pages.iter().filter(|page| latin(&page.truth)) {
         let mut roff = String::from(
             ".ds LH Annual Review\n.ds RH Ministry of Water\n.ds CF Page %\n.hy 14\n",
         );

@@ -809,6 +809,10 @@ chamber next month for its final reading, which is expected to be close.</p>
             b"<html><head><meta charset=windows-1252></head><body><article><p>".to_vec();
         let start = bytes.len();
         bytes.extend_from_slice(b"Caf\xe9 society is said to be the place where the long conversations of the city happen every single day of the week and the year.");
+        // An article's length: a shorter page reads as a section front (see `main_text`).
+        for _ in 0..3 {
+            bytes.extend_from_slice(b" The long conversations of the city happen in its cafes every single day of the week and the year.");
+        }
         bytes.extend_from_slice(b"</p></article></body></html>");
         let e = extract(&bytes);
         assert!(e.text.starts_with("Café society"), "{:?}", e.text);

@@ -467,6 +467,40 @@ fn assemble(pages: &[Page]) -> (String, super::OffsetMap) {
         .filter(|w| w.trim_matches('-').contains('-'))
         .map(trim)
         .collect();
+    // Every word of the document and the parts of its hyphenated ones, but not the halves of words broken at a
+    // line end (`inter-` / `national`).
+    let mut words = std::collections::HashSet::new();
+    let mut after_hyphen = false;
+    for line in pages
+        .iter()
+        .flat_map(|page| page.lines.iter().filter(|l| !l.dropped))
+    {
+        let tokens: Vec<&str> = line.text.split_whitespace().collect();
+        let ends_in_hyphen = line.text.trim_end().ends_with('-');
+        for (i, token) in tokens.iter().enumerate() {
+            if (i == 0 && after_hyphen) || (i + 1 == tokens.len() && ends_in_hyphen) {
+                continue;
+            }
+            words.extend(token.split('-').map(trim).filter(|w| !w.is_empty()));
+        }
+        after_hyphen = ends_in_hyphen;
+    }
+    // A line ending in `cut-` followed by `first`: a word hyphenated by the typesetter (joined) or a compound
+    // broken at its own hyphen (kept). The document decides when it can: the joined word or the compound
+    // written elsewhere, else both halves being words of their own elsewhere (`second-` `biggest`, not
+    // `inter-` `national`).
+    let keeps_hyphen = |cut: &str, first: &str| {
+        let (cut, first) = (trim(cut), trim(first));
+        let first = first.split('-').next().unwrap_or("");
+        if words.contains(&format!("{cut}{first}")) {
+            return false;
+        }
+        compounds.contains(&format!("{cut}-{first}"))
+            || (cut.chars().count() >= 2
+                && first.chars().count() >= 2
+                && words.contains(&cut)
+                && words.contains(first))
+    };
     let mut builder = TextBuilder::new();
     // The line before ended in a hyphen: the word it cut (`inter` of `inter-`), or a compound kept whole.
     let mut hyphenated: Option<String> = None;
@@ -481,7 +515,7 @@ fn assemble(pages: &[Page]) -> (String, super::OffsetMap) {
             let first = text.split_whitespace().next().unwrap_or("");
             match hyphenated.take() {
                 Some(cut) if text.starts_with(|c: char| c.is_lowercase()) => {
-                    if compounds.contains(&trim(&format!("{cut}-{first}"))) {
+                    if keeps_hyphen(&cut, first) {
                         builder.push_unmapped("-");
                     }
                     // `inter-` + `national` → `international`: no break between them.
@@ -570,7 +604,7 @@ fn pdf_string(bytes: &[u8]) -> String {
 /// `D:20240301093000+01'00'` → `2024-03-01`.
 fn pdf_date(value: &str) -> String {
     let digits = value.trim_start_matches("D:");
-    if digits.len() >= 8 && digits[..8].bytes().all(|b| b.is_ascii_digit()) {
+    if digits.get(..8).is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit())) {
         format!("{}-{}-{}", &digits[..4], &digits[4..6], &digits[6..8])
     } else {
         value.to_string()
@@ -682,13 +716,19 @@ mod tests {
                 line(34.0, "border deal, a cross-border"),
                 line(46.0, "plan for 2024-"),
                 line(58.0, "25, a well-"),
-                line(70.0, "known fact"),
+                line(70.0, "known fact, well known, the second-"),
+                line(82.0, "biggest, second and biggest, inter-"),
+                line(94.0, "national and national, a pro-"),
+                line(106.0, "posal, a proposal, pro-"),
+                line(118.0, "posal."),
             ],
         }];
         let (text, _) = assemble(&pages);
         assert_eq!(
             text,
-            "the US-led bloc and a cross-border deal, a cross-border plan for 2024-25, a wellknown fact"
+            "the US-led bloc and a cross-border deal, a cross-border plan for 2024-25, a well-known fact, well \
+             known, the second-biggest, second and biggest, international and national, a proposal, a proposal, \
+             proposal."
         );
     }
 
@@ -701,6 +741,7 @@ mod tests {
             assert!(!is_page_number(no) || no == "I", "{no}");
         }
         assert_eq!(pdf_date("D:20240301093000+01'00'"), "2024-03-01");
+        assert_eq!(pdf_date("D:2024é0301"), "D:2024é0301");
     }
 
     #[test]

@@ -369,7 +369,11 @@ fn clean_line(line: &str) -> CleanLine {
 
 /// The entities WebVTT knows, plus numeric ones: (decoded, bytes consumed).
 fn decode_entity(rest: &str) -> Option<(String, usize)> {
-    let semicolon = rest[..rest.len().min(12)].find(';')?;
+    let semicolon = rest
+        .char_indices()
+        .take_while(|&(i, _)| i < 12)
+        .find(|&(_, c)| c == ';')?
+        .0;
     let name = &rest[1..semicolon];
     let value = match name {
         "amp" => "&".to_string(),
@@ -394,7 +398,11 @@ fn decode_entity(rest: &str) -> Option<(String, usize)> {
 /// A `SPEAKER:` or `Jane Doe:` label at the start of a line: (the speaker's name, bytes to skip). Up to four
 /// words of letters; all capitals, or up to three capitalised words; then a colon and white space.
 fn speaker_label(line: &str) -> Option<(String, usize)> {
-    let colon = line[..line.len().min(48)].find(':')?;
+    let mut head = line.len().min(48);
+    while !line.is_char_boundary(head) {
+        head -= 1;
+    }
+    let colon = line[..head].find(':')?;
     let after = &line[colon + 1..];
     if !(after.is_empty() || after.starts_with(char::is_whitespace)) {
         return None;
@@ -482,6 +490,15 @@ mod tests {
             "00:00:02 · Roger Bingham"
         );
         assert_eq!(&vtt[e.map.original_range(cold..cold + 4)], "cold");
+    }
+
+    #[test]
+    fn labels_never_cut_a_character() {
+        // The 48th byte inside a Korean syllable.
+        let line = "MINISTER: 엘제이의 리벤지인가, 류화영의 코스프레인가";
+        assert_eq!(speaker_label(line).map(|(name, _)| name).as_deref(), Some("Minister"));
+        let line = "엘제이의 리벤지인가, 류화영의 코스프레인가 리벤지인가: 류화영의";
+        assert!(speaker_label(line).is_none());
     }
 
     #[test]
