@@ -326,7 +326,10 @@ fn cold_start(dir: &Path) {
     let mut corpus = Corpus::new();
     let warnings = opened.load_sources(&mut corpus, &found, &|_, _| {});
     let seconds = started.elapsed().as_secs_f64();
-    println!("## Cold start: {count} saved web pages ({:.1} MB)", bytes as f64 / 1e6);
+    println!(
+        "## Cold start: {count} saved web pages ({:.1} MB)",
+        bytes as f64 / 1e6
+    );
     println!(
         "{} sources indexed in {seconds:.2} s ({:.0} pages/s, {:.1} MB/s) on {} threads; {} warnings",
         corpus.len(),
@@ -385,7 +388,11 @@ fn transcript(body: &str, format: Format) -> String {
         out.push_str("WEBVTT\n\n");
     }
     let mut cue = 0u64;
-    for (p, paragraph) in body.split('\n').filter(|p| !p.trim().is_empty()).enumerate() {
+    for (p, paragraph) in body
+        .split('\n')
+        .filter(|p| !p.trim().is_empty())
+        .enumerate()
+    {
         let speaker = if p % 2 == 0 { "Minister" } else { "Presenter" };
         let words: Vec<&str> = paragraph.split_whitespace().collect();
         for (c, chunk) in words.chunks(7).enumerate() {
@@ -448,7 +455,11 @@ fn word_document(body: &str) -> Vec<u8> {
         let words: Vec<&str> = paragraph.split_whitespace().collect();
         for (i, chunk) in words.chunks(5).enumerate() {
             let style = ["", "<w:rPr><w:b/></w:rPr>", "<w:rPr><w:i/></w:rPr>"][i % 3];
-            let space = if i + 1 < words.len().div_ceil(5) { " " } else { "" };
+            let space = if i + 1 < words.len().div_ceil(5) {
+                " "
+            } else {
+                ""
+            };
             xml.push_str(&format!(
                 r#"<w:r>{style}<w:t xml:space="preserve">{}{space}</w:t></w:r>"#,
                 escape(&chunk.join(" "))
@@ -479,9 +490,8 @@ fn groff_pdfs(pages: &[Page], columns: usize) -> Option<Vec<(String, String, Str
         other * 100 <= text.chars().count()
     };
     for page in pages.iter().filter(|page| latin(&page.truth)) {
-        let mut roff = String::from(
-            ".ds LH Annual Review\n.ds RH Ministry of Water\n.ds CF Page %\n.hy 14\n",
-        );
+        let mut roff =
+            String::from(".ds LH Annual Review\n.ds RH Ministry of Water\n.ds CF Page %\n.hy 14\n");
         if columns == 2 {
             roff.push_str(".2C\n");
         }

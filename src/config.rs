@@ -96,6 +96,9 @@ pub struct Config {
     pub code_lens: bool,
     /// Source formats turned off by `formats.<name> = false`: their files are not sources.
     pub disabled_formats: Vec<Format>,
+    /// The shared archive's connection string (no password: those come from the environment, `.pgpass` or a
+    /// service file); `None` when unset.
+    pub archive_url: Option<String>,
 }
 
 impl Default for Config {
@@ -270,6 +273,13 @@ const SETTINGS: &[Setting] = &[
         kind: Kind::Boolean,
         default: || json!(true),
         description: "Show a summary of the draft's verdicts above its first line.",
+    },
+    Setting {
+        key: "archive.url",
+        kind: Kind::Text,
+        default: || json!(""),
+        description: "The shared PostgreSQL archive quotes are also checked against (postgresql://… or key=value; \
+                      no password: use PGPASSWORD, ~/.pgpass or a service file). Empty: no archive.",
     },
 ];
 
@@ -564,6 +574,11 @@ impl Config {
                 !value(&key, &mut warnings).as_bool().unwrap_or(true)
             })
             .collect(),
+            archive_url: value("archive.url", &mut warnings)
+                .as_str()
+                .map(str::trim)
+                .filter(|url| !url.is_empty())
+                .map(str::to_string),
         };
         (config, warnings)
     }

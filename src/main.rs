@@ -31,6 +31,9 @@ enum Command {
     Check(verbatim::cli::CheckArgs),
     /// Print the text verbatim checks quotes against for one source (web page, PDF, transcript, Word…).
     Extract(verbatim::cli::extract::ExtractArgs),
+    /// Manage the shared PostgreSQL archive of sources (init, ingest, stats, remove).
+    #[command(subcommand)]
+    Archive(verbatim::cli::archive::ArchiveCommand),
     /// Serve the Language Server Protocol on standard input and output.
     Lsp {
         /// Accepted for editors that pass it; stdio is the only transport.
@@ -68,6 +71,7 @@ fn main() -> ExitCode {
     match arguments.command {
         Command::Check(check) => verbatim::cli::run(&check),
         Command::Extract(extract) => verbatim::cli::extract::run(&extract),
+        Command::Archive(command) => verbatim::cli::archive::run(&command),
         Command::Lsp { stdio: _ } => verbatim::lsp::run_stdio(),
     }
 }

@@ -53,7 +53,10 @@ fn json_has_metadata_and_the_map() {
     assert_eq!(cues[0]["speaker"], "Port Director");
     assert!(cues.iter().any(|c| c["speaker"] == "Reporter"));
     let text = json["text"].as_str().unwrap();
-    assert!(text.contains("fishing fleet be compensated & when?"), "{text}");
+    assert!(
+        text.contains("fishing fleet be compensated & when?"),
+        "{text}"
+    );
 
     let (code, out, err) = extract(
         "fixtures/cases/html_saved_page/sources/city-council.html",

@@ -50,7 +50,12 @@ async fn saved_web_page_hover_and_definition_point_into_the_html() {
         "the most important decision this council has taken in a generation",
     );
     find_diagnostic(&diagnostics, &draft, "drift", "disruption to train routes");
-    find_diagnostic(&diagnostics, &draft, "unsourced", "this should have been built");
+    find_diagnostic(
+        &diagnostics,
+        &draft,
+        "unsourced",
+        "this should have been built",
+    );
 
     let at = find_pos(&draft, "most important decision");
     let hover = client.hover(&uri, at.clone()).await;

@@ -52,6 +52,10 @@ pub struct CheckArgs {
     pub quiet: bool,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Also check quotes against this shared archive (PostgreSQL connection string); default:
+    /// $VERBATIM_ARCHIVE_URL, then archive.url in verbatim.toml.
+    #[arg(long, value_name = "URL")]
+    pub archive: Option<String>,
     /// Write the report to FILE instead of standard output (any format; never coloured).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,

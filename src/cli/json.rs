@@ -4,8 +4,8 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::{line_character, SourcePlace};
 use super::report::{DraftReport, Report};
+use super::{line_character, SourcePlace};
 use crate::engine::attribution::Attribution;
 use crate::engine::Finding;
 use crate::lsp::position::TextPositions;
@@ -61,7 +61,8 @@ pub fn finding_json(
                 "range": json_range(positions, &edit.quote_range),
             });
             if let Some((_, place, _)) = &source {
-                value["source_range"] = json_range(&place.positions, &place.range(&edit.source_range));
+                value["source_range"] =
+                    json_range(&place.positions, &place.range(&edit.source_range));
             }
             value
         })

@@ -2,6 +2,7 @@
 //! or GitHub workflow commands, or as one HTML page (one module per output format); `verbatim extract` prints
 //! the text one source is checked against (extract.rs).
 
+pub mod archive;
 mod args;
 pub mod extract;
 mod github;

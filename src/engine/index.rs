@@ -70,13 +70,6 @@ impl PreparedSource {
         text
     }
 
-    /// Replaces the metadata read from the text with what the document said about itself (an extracted
-    /// source: a web page's title and outlet, a PDF's information dictionary).
-    pub fn with_metadata(mut self, metadata: SourceMetadata) -> PreparedSource {
-        self.source.metadata = metadata;
-        self
-    }
-
     /// Records the content hash of the file the text came from (extracted sources: over the file's bytes,
     /// not the extracted text), checked against the file at a warm start.
     pub fn with_content_hash(mut self, hash: u64) -> PreparedSource {
@@ -92,6 +85,13 @@ impl PreparedSource {
 
     pub fn key(&self) -> &str {
         &self.source.key
+    }
+
+    /// Replaces the metadata read from the text (for sources whose metadata is known otherwise, such as
+    /// archived articles, or an extracted web page's or PDF's own).
+    pub fn with_metadata(mut self, metadata: SourceMetadata) -> PreparedSource {
+        self.source.metadata = metadata;
+        self
     }
 }
 

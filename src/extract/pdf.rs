@@ -604,7 +604,10 @@ fn pdf_string(bytes: &[u8]) -> String {
 /// `D:20240301093000+01'00'` → `2024-03-01`.
 fn pdf_date(value: &str) -> String {
     let digits = value.trim_start_matches("D:");
-    if digits.get(..8).is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit())) {
+    if digits
+        .get(..8)
+        .is_some_and(|d| d.bytes().all(|b| b.is_ascii_digit()))
+    {
         format!("{}-{}-{}", &digits[..4], &digits[4..6], &digits[6..8])
     } else {
         value.to_string()

@@ -496,7 +496,10 @@ mod tests {
     fn labels_never_cut_a_character() {
         // The 48th byte inside a Korean syllable.
         let line = "MINISTER: 엘제이의 리벤지인가, 류화영의 코스프레인가";
-        assert_eq!(speaker_label(line).map(|(name, _)| name).as_deref(), Some("Minister"));
+        assert_eq!(
+            speaker_label(line).map(|(name, _)| name).as_deref(),
+            Some("Minister")
+        );
         let line = "엘제이의 리벤지인가, 류화영의 코스프레인가 리벤지인가: 류화영의";
         assert!(speaker_label(line).is_none());
     }
