@@ -239,10 +239,12 @@ fn layout(glyphs: Vec<Glyph>) -> Vec<Line> {
             bands.push(Vec::new());
         }
         bottom = bottom.max(run.y + 0.25 * run.size);
-        bands.last_mut().map(|band| band.push(run));
+        if let Some(band) = bands.last_mut() {
+            band.push(run);
+        }
     }
     // Merge neighbouring bands whose column gutters line up (a paragraph gap in both columns at once).
-    let mut merged: Vec<(Vec<Run>, Vec<(f64, f64)>)> = Vec::new();
+    let mut merged: Vec<(Vec<Run>, Vec<Gutter>)> = Vec::new();
     for band in bands {
         let gutters = gutters(&band, em);
         if let Some((last, last_gutters)) = merged.last_mut() {
@@ -268,8 +270,11 @@ fn layout(glyphs: Vec<Glyph>) -> Vec<Line> {
     lines
 }
 
+/// A blank vertical stripe between columns: its left and right edges.
+type Gutter = (f64, f64);
+
 /// The blank vertical stripes wider than an em between a band's runs: `(left, right)` edges, left to right.
-fn gutters(band: &[Run], em: f64) -> Vec<(f64, f64)> {
+fn gutters(band: &[Run], em: f64) -> Vec<Gutter> {
     let mut spans: Vec<(f64, f64)> = band.iter().map(|r| (r.x0, r.x1)).collect();
     spans.sort_by(|a, b| a.0.total_cmp(&b.0));
     let mut out = Vec::new();
