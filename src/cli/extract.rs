@@ -9,7 +9,7 @@ use std::process::ExitCode;
 use serde_json::{json, Value};
 
 use crate::extract::{Extraction, Format};
-use crate::workspace::formats::extract_guarded;
+use crate::workspace::formats::extract_file;
 
 #[derive(clap::Args, Debug, Clone)]
 pub struct ExtractArgs {
@@ -29,14 +29,7 @@ pub enum ExtractFormat {
 /// Runs `verbatim extract`: exit 0 with the text, 2 when the file cannot be read or yields no text.
 pub fn run(args: &ExtractArgs) -> ExitCode {
     let name = args.path.to_string_lossy().into_owned();
-    let bytes = match std::fs::read(&args.path) {
-        Ok(bytes) => bytes,
-        Err(error) => {
-            eprintln!("verbatim: {name}: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    let extraction = match extract_guarded(&name, &bytes) {
+    let extraction = match extract_file(&args.path) {
         Ok(extraction) => extraction,
         Err(error) => {
             eprintln!("verbatim: {name}: {error}");
@@ -63,7 +56,8 @@ pub fn run(args: &ExtractArgs) -> ExitCode {
 
 /// The JSON document of one extraction: `path`, `format`, `text`, `metadata`, `warnings`, `pages`
 /// (`{start, page}`: the text offset where each page begins), `cues` (`{start, end, time, start_ms, end_ms,
-/// speaker, original}`) and `segments` (`[text_start, text_end, original_start, original_end]`; none for PDF).
+/// speaker, original}`) and `segments` (`[text_start, text_end, original_start, original_end]`: byte offsets in
+/// the file, for .docx in its `word/document.xml`; none for PDF).
 pub fn to_json(path: &str, extraction: &Extraction) -> Value {
     let map = &extraction.map;
     let pages: Vec<Value> = map

@@ -94,6 +94,13 @@ pub fn extract_within(
     }
 }
 
+/// Reads and extracts one file as `verbatim extract` does (regular files under the size limit only); the error
+/// says why in words.
+pub fn extract_file(path: &Path) -> Result<Extraction, String> {
+    let (bytes, _) = super::read_bytes_stamped(path).map_err(|e| e.to_string())?;
+    extract_guarded(&path.to_string_lossy(), &bytes).map_err(|e| e.to_string())
+}
+
 /// A file's bytes → the source's text: Markdown and plain text decoded as they are, other formats
 /// extracted. An extraction failure is an `InvalidData` error with the reason in words.
 pub fn content_from_bytes(key: &str, bytes: Vec<u8>) -> io::Result<SourceContent> {
