@@ -87,8 +87,13 @@ impl SourcePositions {
 
 fn place(source: &Source) -> Placed {
     let path = std::path::Path::new(&source.key);
-    if Format::from_name(&source.key).is_identity() {
+    let format = Format::from_name(&source.key);
+    if format.is_identity() {
         return Placed::Own(TextPositions::new(&source.text));
+    }
+    if format.is_binary() {
+        // A PDF or .docx has no text positions: no need to read it again.
+        return Placed::Binary;
     }
     match formats::original(path) {
         Some(original) => match &original.file_text {
@@ -99,7 +104,6 @@ fn place(source: &Source) -> Placed {
             None => Placed::Binary,
         },
         // Unreadable now: place it in the indexed text, the best there is.
-        None if Format::from_name(&source.key).is_binary() => Placed::Binary,
         None => Placed::Own(TextPositions::new(&source.text)),
     }
 }
