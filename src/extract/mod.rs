@@ -232,6 +232,9 @@ pub struct Limits {
     pub max_zip_ratio: u64,
     /// Most pages read from a PDF.
     pub max_pdf_pages: usize,
+    /// Most bytes a PDF's compressed streams may unpack to, all together (a decompression bomb is refused
+    /// before the parser inflates anything).
+    pub max_pdf_unpacked: u64,
 }
 
 impl Default for Limits {
@@ -242,6 +245,7 @@ impl Default for Limits {
             max_part_bytes: 64 << 20,
             max_zip_ratio: 200,
             max_pdf_pages: 5_000,
+            max_pdf_unpacked: 1 << 30,
         }
     }
 }

@@ -22,6 +22,7 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction, ExtractError
     {
         return Err(ExtractError::Corrupt("no %PDF header".to_string()));
     }
+    check_unpacked_size(bytes, limits.max_pdf_unpacked)?;
     let mut doc = Document::load_mem(bytes)
         .map_err(|e| ExtractError::Corrupt(format!("cannot parse the PDF ({e})")))?;
     if doc.is_encrypted() && doc.decrypt("").is_err() {
@@ -564,6 +565,45 @@ fn assemble(pages: &[Page]) -> (String, super::OffsetMap) {
     builder.finish()
 }
 
+/// Refuses a PDF whose Flate streams would unpack past `limit` bytes all together: each stream is inflated
+/// into a counter (never kept), stopping at what is left of the budget. The parser inflates streams without
+/// a bound, so this runs first.
+fn check_unpacked_size(bytes: &[u8], limit: u64) -> Result<(), ExtractError> {
+    use std::io::Read;
+    let mut total = 0u64;
+    let mut at = 0;
+    while let Some(found) = find(&bytes[at..], b"stream") {
+        let mut start = at + found + b"stream".len();
+        at = start;
+        // `endstream` itself, or `stream` inside a word.
+        if bytes[..start - 6].ends_with(b"end") {
+            continue;
+        }
+        match bytes.get(start..start + 2) {
+            Some([b'\r', b'\n']) => start += 2,
+            Some([b'\n', _]) | Some([b'\r', _]) => start += 1,
+            _ => continue,
+        }
+        let end = find(&bytes[start..], b"endstream").map_or(bytes.len(), |e| start + e);
+        let mut decoder = flate2::read::ZlibDecoder::new(&bytes[start..end])
+            .take(limit.saturating_sub(total) + 1);
+        let unpacked = std::io::copy(&mut decoder, &mut std::io::sink()).unwrap_or(0);
+        total += unpacked;
+        if total > limit {
+            return Err(ExtractError::ZipBomb(format!(
+                "the PDF's compressed streams unpack past the {} MB allowed",
+                limit >> 20
+            )));
+        }
+        at = end;
+    }
+    Ok(())
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 /// Title, author and creation date from the document information dictionary.
 fn info_metadata(doc: &Document) -> Metadata {
     let mut metadata = Metadata::default();
@@ -750,6 +790,24 @@ mod tests {
         }
         assert_eq!(pdf_date("D:20240301093000+01'00'"), "2024-03-01");
         assert_eq!(pdf_date("D:2024é0301"), "D:2024é0301");
+    }
+
+    #[test]
+    fn decompression_bombs_are_refused() {
+        use std::io::Write;
+        let mut packed = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        packed.write_all(&vec![b' '; 4 << 20]).unwrap();
+        let packed = packed.finish().unwrap();
+        let mut pdf = b"%PDF-1.4\n1 0 obj << /Length 1 /Filter /FlateDecode >>\nstream\n".to_vec();
+        pdf.extend_from_slice(&packed);
+        pdf.extend_from_slice(b"\nendstream\nendobj\n%%EOF\n");
+        let limits = Limits {
+            max_pdf_unpacked: 1 << 20,
+            ..Limits::default()
+        };
+        let error = extract(&pdf, &limits).unwrap_err();
+        assert!(matches!(error, ExtractError::ZipBomb(_)), "{error}");
+        assert!(check_unpacked_size(&pdf, 8 << 20).is_ok());
     }
 
     #[test]
