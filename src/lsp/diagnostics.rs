@@ -14,10 +14,11 @@ use tower_lsp_server::ls_types::{
 use super::capabilities::ClientCaps;
 use super::document::Analysis;
 use super::folders::path_to_uri;
-use super::position::{range_to_lsp, PositionEncoding, TextPositions};
+use super::position::{index_range, range_to_lsp, PositionEncoding};
 use crate::config::{Severities, Severity};
 use crate::engine::{Corpus, Edit, EditKind, Finding, Source, SourceId, Verdict};
 use crate::extract::Format;
+use crate::lineindex::LineIndex;
 use crate::workspace::formats::{self, Original};
 
 /// The `source` of every diagnostic.
@@ -58,9 +59,9 @@ pub struct SourcePositions {
 
 enum Placed {
     /// The source's text is the file's (Markdown, plain text).
-    Own(TextPositions),
+    Own(LineIndex),
     /// The original file's text and the map into it.
-    File(Arc<Original>, TextPositions),
+    File(Arc<Original>, LineIndex),
     /// No text positions in the file.
     Binary,
 }
@@ -76,9 +77,9 @@ impl SourcePositions {
     ) -> ls_types::Range {
         let placed = self.cache.entry(id).or_insert_with(|| place(source));
         match placed {
-            Placed::Own(lines) => lines.range(range, encoding),
+            Placed::Own(lines) => index_range(lines, range, encoding),
             Placed::File(original, lines) => {
-                lines.range(&original.original_range(range.clone()), encoding)
+                index_range(lines, &original.original_range(range.clone()), encoding)
             }
             Placed::Binary => ls_types::Range::default(),
         }
@@ -89,7 +90,7 @@ fn place(source: &Source) -> Placed {
     let path = std::path::Path::new(&source.key);
     let format = Format::from_name(&source.key);
     if format.is_identity() {
-        return Placed::Own(TextPositions::new(&source.text));
+        return Placed::Own(LineIndex::new(&source.text));
     }
     if format.is_binary() {
         // A PDF or .docx has no text positions: no need to read it again.
@@ -98,13 +99,13 @@ fn place(source: &Source) -> Placed {
     match formats::original(path) {
         Some(original) => match &original.file_text {
             Some(text) => {
-                let lines = TextPositions::new(text);
+                let lines = LineIndex::new(text);
                 Placed::File(original.clone(), lines)
             }
             None => Placed::Binary,
         },
         // Unreadable now: place it in the indexed text, the best there is.
-        None => Placed::Own(TextPositions::new(&source.text)),
+        None => Placed::Own(LineIndex::new(&source.text)),
     }
 }
 

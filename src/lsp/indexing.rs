@@ -18,7 +18,7 @@ use crate::config::RawSettings;
 use crate::engine::Corpus;
 use crate::workspace::formats::content_from_buffer;
 use crate::workspace::watch::{FileEvent, FileWatcher};
-use crate::workspace::{read_source, source_key, Workspace, CONFIG_FILE};
+use crate::workspace::{is_marked_root, read_source, source_key, Workspace, CONFIG_FILE};
 
 const WATCH_REGISTRATION: &str = "verbatim/watch-sources";
 const CONFIGURATION_REGISTRATION: &str = "verbatim/configuration";
@@ -506,9 +506,7 @@ fn start_fallback_watcher(server: &Arc<Server>, folders: &[Arc<Folder>]) {
     for folder in folders {
         // A folder made up for a lone file may be a home directory: watch it only when it looks like a
         // verbatim workspace.
-        let marked =
-            folder.root.join(CONFIG_FILE).is_file() || folder.root.join("sources").is_dir();
-        if folder.implicit && !marked {
+        if folder.implicit && !is_marked_root(&folder.root) {
             continue;
         }
         let (server, folder) = (server.clone(), folder.clone());

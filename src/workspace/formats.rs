@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use crate::engine::index::PreparedSource;
+use crate::engine::corpus::PreparedSource;
 use crate::engine::{Corpus, FileStamp, SourceMetadata, TextFormat};
 use crate::extract::{self, ExtractError, Extraction, Format, Limits};
 
@@ -233,7 +233,7 @@ pub fn current_hash(path: &Path) -> Option<u64> {
     if format.is_identity() {
         return super::read_text(path)
             .ok()
-            .map(|(text, _)| crate::engine::snapshot::content_hash(&text));
+            .map(|(text, _)| crate::engine::hash::content_hash(&text));
     }
     let bytes = std::fs::read(path).ok()?;
     Some(bytes_hash(&bytes))
