@@ -7,6 +7,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::engine::EngineSettings;
+use crate::extract::Format;
 
 /// How loudly a verdict is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -93,6 +94,8 @@ pub struct Config {
     pub severity: Severities,
     pub attribution: Attribution,
     pub code_lens: bool,
+    /// Source formats turned off by `formats.<name> = false`: their files are not sources.
+    pub disabled_formats: Vec<Format>,
     /// The shared archive's connection string (no password: those come from the environment, `.pgpass` or a
     /// service file); `None` when unset.
     pub archive_url: Option<String>,
@@ -130,7 +133,19 @@ const SETTINGS: &[Setting] = &[
     Setting {
         key: "sources",
         kind: Kind::Globs,
-        default: || json!(["sources/**/*.md", "sources/**/*.markdown", "sources/**/*.txt"]),
+        default: || {
+            json!([
+                "sources/**/*.md",
+                "sources/**/*.markdown",
+                "sources/**/*.txt",
+                "sources/**/*.html",
+                "sources/**/*.htm",
+                "sources/**/*.pdf",
+                "sources/**/*.srt",
+                "sources/**/*.vtt",
+                "sources/**/*.docx"
+            ])
+        },
         description: "Globs, relative to the workspace root, of the source articles quotes are checked against.",
     },
     Setting {
@@ -229,6 +244,36 @@ const SETTINGS: &[Setting] = &[
         kind: Kind::Choice(&["text", "link", "footnote"]),
         default: || json!("text"),
         description: "In Markdown drafts: plain text, the title as a link, or a footnote.",
+    },
+    Setting {
+        key: "formats.html",
+        kind: Kind::Boolean,
+        default: || json!(true),
+        description: "Read saved web pages (.html, .htm) as sources: the article's text only.",
+    },
+    Setting {
+        key: "formats.pdf",
+        kind: Kind::Boolean,
+        default: || json!(true),
+        description: "Read PDF files as sources: their text layer in reading order.",
+    },
+    Setting {
+        key: "formats.srt",
+        kind: Kind::Boolean,
+        default: || json!(true),
+        description: "Read SRT subtitle transcripts as sources: cues joined into continuous speech.",
+    },
+    Setting {
+        key: "formats.vtt",
+        kind: Kind::Boolean,
+        default: || json!(true),
+        description: "Read WebVTT transcripts as sources: cues joined into continuous speech.",
+    },
+    Setting {
+        key: "formats.docx",
+        kind: Kind::Boolean,
+        default: || json!(true),
+        description: "Read Word documents (.docx) as sources.",
     },
     Setting {
         key: "code_lens",
@@ -526,6 +571,19 @@ impl Config {
                 style,
             },
             code_lens: value("code_lens", &mut warnings).as_bool().unwrap_or(true),
+            disabled_formats: [
+                Format::Html,
+                Format::Pdf,
+                Format::Srt,
+                Format::Vtt,
+                Format::Docx,
+            ]
+            .into_iter()
+            .filter(|format| {
+                let key = format!("formats.{}", format.name());
+                !value(&key, &mut warnings).as_bool().unwrap_or(true)
+            })
+            .collect(),
             archive_url: value("archive.url", &mut warnings)
                 .as_str()
                 .map(str::trim)
