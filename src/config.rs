@@ -93,6 +93,8 @@ pub struct Config {
     pub severity: Severities,
     pub attribution: Attribution,
     pub code_lens: bool,
+    /// Inlay hints after each sourced quote (the source's short name and date); off by default.
+    pub inlay_hints: bool,
 }
 
 impl Default for Config {
@@ -224,7 +226,14 @@ const SETTINGS: &[Setting] = &[
         key: "code_lens",
         kind: Kind::Boolean,
         default: || json!(true),
-        description: "Show a summary of the draft's verdicts above its first line.",
+        description: "Show a summary of the draft's verdicts above its first line, and over each quoted paragraph \
+                      of a source how often drafts quote it.",
+    },
+    Setting {
+        key: "inlay_hints.enabled",
+        kind: Kind::Boolean,
+        default: || json!(false),
+        description: "Show the source's short name and date after each sourced quote of a draft (inlay hints).",
     },
 ];
 
@@ -506,6 +515,9 @@ impl Config {
                 style,
             },
             code_lens: value("code_lens", &mut warnings).as_bool().unwrap_or(true),
+            inlay_hints: value("inlay_hints.enabled", &mut warnings)
+                .as_bool()
+                .unwrap_or(false),
         };
         (config, warnings)
     }

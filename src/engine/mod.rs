@@ -21,6 +21,7 @@ pub mod repair;
 pub mod sentence;
 pub mod snapshot;
 pub mod store;
+pub mod usage;
 
 pub use cache::VerdictCache;
 pub use finding::{Edit, EditKind, Finding, Passage, Verdict};
@@ -28,6 +29,7 @@ pub use index::{Corpus, CorpusRevision, FileStamp, Source, SourceId, SourceText}
 pub use metadata::SourceMetadata;
 pub use quotes::{find_quotes, Quote, QuoteKind};
 pub use repair::{apply_edits, attribution_text, human_date, repair_edits, TextEdit};
+pub use usage::{SourceUsage, Usage, UsageIndex};
 
 /// How a text is laid out: Markdown drafts are parsed (code, front matter, HTML comments and link targets are
 /// never quotations); plain text is prose throughout.

@@ -27,6 +27,8 @@ pub struct Folder {
     ready: AtomicBool,
     /// Increments at each indexing run, so that an outdated run does not overwrite a newer one.
     pub index_run: AtomicU64,
+    /// Who quotes which source: the reverse index of the folder's drafts (see `usage.rs`).
+    pub usage: super::usage::FolderUsage,
 }
 
 impl Folder {
@@ -43,6 +45,7 @@ impl Folder {
             corpus: RwLock::new(Corpus::new()),
             ready: AtomicBool::new(false),
             index_run: AtomicU64::new(0),
+            usage: Default::default(),
         }
     }
 

@@ -68,11 +68,13 @@ pub mod hover;
 pub mod indexing;
 pub mod lens;
 pub mod position;
+pub mod references;
 pub mod server;
 pub mod session;
 pub mod settings;
 pub mod state;
 pub mod transport;
+pub mod usage;
 
 use std::sync::Arc;
 

@@ -130,6 +130,8 @@ pub struct Server {
     publishing: tokio::sync::Mutex<()>,
     /// The check loop of each draft.
     checks: DashMap<Uri, Arc<Mutex<CheckState>>>,
+    /// The server itself (see [`Server::set_me`]).
+    me: OnceLock<std::sync::Weak<Server>>,
 }
 
 impl Server {
@@ -155,6 +157,7 @@ impl Server {
             applied: tokio::sync::watch::Sender::new(0),
             publishing: tokio::sync::Mutex::new(()),
             checks: DashMap::new(),
+            me: OnceLock::new(),
         }
     }
 
@@ -351,12 +354,23 @@ impl Server {
                     Vec::new()
                 }
             };
+            let findings: Vec<Finding> = findings
+                .into_iter()
+                .filter(|f| f.quote.range.end <= text.len())
+                .collect();
+            // Who quotes what: this draft's entries in the folder's reverse index, from its buffer.
+            if let Some(path) = uri_to_path(uri) {
+                super::usage::record_open(
+                    &folder,
+                    &path,
+                    &text,
+                    snapshot.format,
+                    &corpus,
+                    &findings,
+                );
+            }
             (findings, corpus.revision())
         };
-        let findings = findings
-            .into_iter()
-            .filter(|f| f.quote.range.end <= text.len())
-            .collect();
         let analysis = Arc::new(Analysis {
             version: snapshot.version,
             epoch,
@@ -659,6 +673,7 @@ impl Server {
             sync.set_applied(snapshot.version);
         }
         self.bump_epoch();
+        self.usages_changed(&folder, &[key]);
         Some(folder)
     }
 
@@ -696,6 +711,19 @@ impl Server {
             }
             None => {}
         }
+    }
+
+    /// Queues the drafts not open that quote one of `sources` (keys) for a re-check into the reverse index
+    /// (when called from the blocking pool, through the runtime's handle).
+    pub fn usages_changed(&self, folder: &Arc<Folder>, sources: &[String]) {
+        if let Some(server) = self.me.get().and_then(std::sync::Weak::upgrade) {
+            super::usage::sources_changed(&server, folder, sources);
+        }
+    }
+
+    /// Remembers the `Arc` the server lives in (for work queued from methods taking `&self`).
+    pub fn set_me(self: &Arc<Self>) {
+        let _ = self.me.set(Arc::downgrade(self));
     }
 
     pub fn pending_warnings(&self, warnings: Vec<String>) {
