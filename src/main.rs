@@ -29,6 +29,8 @@ struct Arguments {
 enum Command {
     /// Check drafts and print each quotation's verdict (verified, drift, unsourced).
     Check(verbatim::cli::CheckArgs),
+    /// List the quotes of the workspace's drafts aligned with a source, or with the passage at PATH:LINE:COL.
+    Refs(verbatim::cli::RefsArgs),
     /// Serve the Language Server Protocol on standard input and output.
     Lsp {
         /// Accepted for editors that pass it; stdio is the only transport.
@@ -41,7 +43,9 @@ fn main() -> ExitCode {
     // Logs go to stderr: stdout is the protocol channel of `verbatim lsp` and the report of `verbatim check`.
     // `verbatim check` writes them in the style of its own messages (`verbatim: warning: …`); the language
     // server keeps timestamps and targets for the editor's log.
-    let is_check = std::env::args_os().nth(1).is_some_and(|a| a == "check");
+    let is_check = std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == "check" || a == "refs");
     let filter = EnvFilter::try_from_env("VERBATIM_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
@@ -62,6 +66,7 @@ fn main() -> ExitCode {
     };
     match arguments.command {
         Command::Check(check) => verbatim::cli::run(&check),
+        Command::Refs(refs) => verbatim::cli::run_refs(&refs),
         Command::Lsp { stdio: _ } => verbatim::lsp::run_stdio(),
     }
 }

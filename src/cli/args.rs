@@ -50,4 +50,8 @@ pub struct CheckArgs {
     pub quiet: bool,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Print per-source usage (times quoted, drafts, drift, misattributed) instead of the findings
+    /// (text, or JSON Lines with --format json).
+    #[arg(long)]
+    pub summary: bool,
 }

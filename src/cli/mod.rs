@@ -1,16 +1,20 @@
 //! `verbatim check`: checks drafts from the command line and prints findings as text, JSON Lines, SARIF 2.1.0
-//! or GitHub workflow commands (one module per output format).
+//! or GitHub workflow commands (one module per output format), or per-source usage (`--summary`);
+//! `verbatim refs`: who quotes a source or a passage.
 
 mod args;
 mod github;
 mod human;
 mod json;
+mod refs;
 mod report;
 mod run;
 mod sarif;
+mod summary;
 
 pub use args::{CheckArgs, ColorChoice, FailOn, Format};
 pub use json::finding_json;
+pub use refs::{run_refs, split_target, usage_index, RefsArgs, RefsFormat};
 pub use report::{check, DraftReport, Report};
 pub use run::run;
 pub use sarif::file_uri;

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use super::args::{CheckArgs, ColorChoice, FailOn, Format};
 use super::report::check;
-use super::{github, human, json, sarif};
+use super::{github, human, json, sarif, summary};
 use crate::engine::Verdict;
 
 /// Runs `verbatim check` and prints its report; the exit code is 0, 1 (findings) or 2 (errors).
@@ -30,6 +30,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     };
     let mut out = anstream::AutoStream::new(io::stdout().lock(), color);
     let printed = match args.format {
+        _ if args.summary => summary::write_summary(&mut out, &report, args.format),
         Format::Human => human::write_human(&mut out, &report, args.quiet),
         Format::Json => json::write_json_lines(&mut out, &report),
         Format::Sarif => sarif::write_sarif(&mut out, &report),

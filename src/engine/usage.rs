@@ -281,17 +281,39 @@ impl UsageIndex {
         hits
     }
 
-    /// The usages aligned with the same passage as the quote at byte `offset` of draft `key` (marks
-    /// included, as `outer` would be; the quote's own range is matched with one byte of slack), in other
-    /// drafts and elsewhere in this one. Empty when no sourced quote is there.
+    /// The usages of `source` (whose text is `text`) at byte `offset`: those whose passage holds it, else
+    /// those whose passage lies in the paragraph there.
+    pub fn at(&self, source: &str, text: &str, format: TextFormat, offset: usize) -> Vec<Hit<'_>> {
+        let exact = self.query(source, Some(offset..offset));
+        if !exact.is_empty() {
+            return exact;
+        }
+        match paragraph_at(text, format, offset) {
+            Some(paragraph) if paragraph.start <= offset => self.query(source, Some(paragraph)),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The usages aligned with the same passage as the quote at byte `offset` of draft `key` (on its words or
+    /// its marks), in other drafts and elsewhere in this one. Empty when no sourced quote is there.
     pub fn same_passage(&self, key: &str, offset: usize) -> Vec<Hit<'_>> {
         let Some(entry) = self.drafts.get(key) else {
             return Vec::new();
         };
+        // On the quote, or on its marks (only punctuation between the offset and the quote's words).
+        let marks_only = |range: Range<usize>| {
+            entry.text.get(range).is_some_and(|between| {
+                between.chars().count() <= 2 && between.chars().all(|c| !c.is_alphanumeric())
+            })
+        };
         let mine: Vec<&Usage> = entry
             .usages
             .iter()
-            .filter(|u| u.quote.start.saturating_sub(1) <= offset && offset <= u.quote.end + 1)
+            .filter(|u| {
+                (u.quote.start <= offset && offset <= u.quote.end)
+                    || (offset < u.quote.start && marks_only(offset..u.quote.start))
+                    || (offset > u.quote.end && marks_only(u.quote.end..offset))
+            })
             .collect();
         let mut hits: Vec<Hit<'_>> = Vec::new();
         for usage in mine {

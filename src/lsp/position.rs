@@ -153,6 +153,11 @@ impl TextPositions {
     pub fn position(&self, offset: usize, encoding: PositionEncoding) -> Position {
         offset_to_position(&self.rope, offset, encoding)
     }
+
+    /// The byte offset of a 0-based line and character (clamped to the text, as for LSP positions).
+    pub fn offset(&self, line: u32, character: u32, encoding: PositionEncoding) -> usize {
+        position_to_offset(&self.rope, Position::new(line, character), encoding)
+    }
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use super::capabilities::ClientCaps;
 use super::document::Analysis;
 use super::folders::{path_to_uri, Folder};
 use super::position::{position_to_offset, range_to_lsp, TextPositions};
-use crate::engine::usage::{paragraph_at, paragraphs, Hit};
+use crate::engine::usage::{paragraphs, Hit};
 use crate::engine::{Corpus, SourceUsage, TextFormat};
 
 /// The command a source lens runs: arguments `[uri, position, locations]`, as VS Code's
@@ -84,22 +84,6 @@ pub fn locations(hits: &[Hit<'_>], caps: &ClientCaps) -> Vec<Location> {
     out
 }
 
-/// The usages of `source` at byte `offset`: those whose passage holds it, else those in its paragraph.
-pub fn hits_at<'a>(
-    index: &'a crate::engine::UsageIndex,
-    source: &SourceView,
-    offset: usize,
-) -> Vec<Hit<'a>> {
-    let exact = index.query(&source.key, Some(offset..offset));
-    if !exact.is_empty() {
-        return exact;
-    }
-    match paragraph_at(&source.text, source.format, offset) {
-        Some(paragraph) if paragraph.start <= offset => index.query(&source.key, Some(paragraph)),
-        _ => Vec::new(),
-    }
-}
-
 /// `textDocument/references` from a position in a source: every quote aligned with the passage there (or
 /// its paragraph); with `include_declaration`, the passages themselves first.
 pub fn source_references(
@@ -111,7 +95,7 @@ pub fn source_references(
 ) -> Vec<Location> {
     let offset = position_to_offset(&source.rope, position, caps.encoding);
     let index = folder.usage.index();
-    let hits = hits_at(&index, source, offset);
+    let hits = index.at(&source.key, &source.text, source.format, offset);
     let mut out = Vec::new();
     if include_declaration {
         if let Some(uri) = path_to_uri(Path::new(&source.key)) {
