@@ -485,6 +485,13 @@ impl Server {
                 let _ = server.ask("workspace/codeLens/refresh", refresh).await;
             });
         }
+        if caps.inlay_hints && caps.inlay_hint_refresh {
+            let server = self.clone();
+            tokio::spawn(async move {
+                let refresh = server.client.inlay_hint_refresh();
+                let _ = server.ask("workspace/inlayHint/refresh", refresh).await;
+            });
+        }
     }
 
     /// Pushes the diagnostics of an analysis, unless the client pulls them, the same ones were already sent, or
