@@ -447,3 +447,48 @@ async fn inlay_hints_only_when_declared_and_enabled() {
     }
     client.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_source_edit_rechecks_the_drafts_quoting_it() {
+    let ws = Workspace::new();
+    let client = TestClient::start(capabilities(), Some(&ws.root), Value::Null).await;
+    let mut source = ws.source.clone();
+    client.open(&ws.source_uri, "markdown", 1, &source);
+    let at = find_pos(&source, "every library");
+    references_until(&client, &ws.source_uri, at, "3 quotes", count(3)).await;
+    let title = || async {
+        let lenses = client
+            .request(
+                "textDocument/codeLens",
+                json!({ "textDocument": { "uri": ws.source_uri } }),
+            )
+            .await;
+        let first = lenses[0].clone();
+        client.request("codeLens/resolve", first).await["command"]["title"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(title().await, "quoted 3× in 3 drafts · 1 drift");
+    // The passage's wording changes in the open buffer: the three drafts (none open) are checked again.
+    client.edit(
+        &ws.source_uri,
+        2,
+        &mut source,
+        "every library",
+        "every museum",
+    );
+    let deadline = tokio::time::Instant::now() + TIMEOUT;
+    loop {
+        let now = title().await;
+        if now == "quoted 3× in 3 drafts · 3 drift" {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the lens still says {now:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    client.shutdown().await;
+}
