@@ -125,6 +125,14 @@ fn main() {
         recording.as_secs_f64() * 1e3
     );
 
+    let text_bytes: usize = index.drafts().map(|(_, d)| d.text.len()).sum();
+    let usage_bytes = usages * (std::mem::size_of::<verbatim::engine::Usage>() + 48);
+    println!(
+        "index size: {:.1} MB of draft texts (kept for positions) + ~{:.1} MB of usages",
+        text_bytes as f64 / 1e6,
+        usage_bytes as f64 / 1e6
+    );
+
     // Re-recording one draft (what a draft edit costs the index).
     let (key, text, findings) = &checked[0];
     let started = Instant::now();

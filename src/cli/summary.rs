@@ -12,6 +12,9 @@ use super::refs::usage_index;
 use super::report::Report;
 use crate::engine::SourceUsage;
 
+/// One row: the source's path as shown, its usage, its title and date.
+type Row<'a> = (String, &'a SourceUsage, Option<(&'a str, Option<&'a str>)>);
+
 /// Writes the summary: the sources quoted, most quoted first (then by path), and a closing line.
 pub(super) fn write_summary(
     out: &mut dyn Write,
@@ -19,7 +22,7 @@ pub(super) fn write_summary(
     format: Format,
 ) -> io::Result<()> {
     let index = usage_index(report);
-    let mut rows: Vec<(String, &SourceUsage, Option<(&str, Option<&str>)>)> = Vec::new();
+    let mut rows: Vec<Row<'_>> = Vec::new();
     let summary = index.summary();
     for (key, usage) in &summary {
         let source = report
