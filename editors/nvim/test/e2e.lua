@@ -425,6 +425,15 @@ local function main()
       check(source_lens ~= nil and source_lens.command.command == "verbatim.showReferences"
         and type(args) == "table" and type(args[3]) == "table" and #args[3] > 0,
         "the source shows a \"quoted N×\" lens whose command carries the locations", source_lens)
+      if source_lens then
+        vim.fn.setqflist({}, "r", { items = {} })
+        local lens_client = verbatim.clients(source_buf)[1]
+        vim.lsp.commands["verbatim.showReferences"](source_lens.command, { client_id = lens_client and lens_client.id })
+        local qf = vim.fn.getqflist()
+        check(#qf == #args[3] and qf[1] and vim.api.nvim_buf_get_name(qf[1].bufnr):find("/drafts/", 1, true) ~= nil,
+          "running the lens (verbatim.showReferences) fills the quickfix list with the quotes", qf)
+        vim.cmd("cclose")
+      end
     end
     vim.cmd("buffer " .. drift.bufnr)
   end
