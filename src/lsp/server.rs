@@ -411,7 +411,8 @@ impl LanguageServer for Backend {
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         let uri = params.text_document.uri;
         if let Role::Source(folder, _) = self.server.role(&uri) {
-            if !folder.workspace().config.code_lens {
+            // Lenses are for what the editor shows: an open source.
+            if !folder.workspace().config.code_lens || !self.server.docs.is_open(&uri) {
                 return Ok(None);
             }
             let Some(source) = self.source_view(&uri, &folder) else {
