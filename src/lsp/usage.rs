@@ -198,12 +198,14 @@ fn refresh_lenses(server: &Arc<Server>) {
 /// Reads and checks one draft that is not open, and records it (open drafts are recorded by their analyses).
 fn check_closed_draft(server: &Server, folder: &Folder, path: &Path) {
     let key = draft_key(path);
-    let open = server
-        .docs
-        .uris()
-        .iter()
-        .any(|uri| uri_to_path(uri).is_some_and(|p| p == path));
-    if open || !folder.is_ready() {
+    let is_open = || {
+        server
+            .docs
+            .uris()
+            .iter()
+            .any(|uri| uri_to_path(uri).is_some_and(|p| p == path))
+    };
+    if is_open() || !folder.is_ready() {
         return;
     }
     let workspace = folder.workspace();
@@ -226,6 +228,10 @@ fn check_closed_draft(server: &Server, folder: &Folder, path: &Path) {
     };
     let (usages, unsourced) = UsageIndex::usages_of(&corpus, &findings);
     drop(corpus);
+    // Opened meanwhile: its analysis (of the buffer) is the truth, not the file.
+    if is_open() {
+        return;
+    }
     folder.usage.record(
         &key,
         DraftUsages {
