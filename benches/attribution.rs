@@ -288,6 +288,10 @@ struct Recredit {
     wrong_flagged: usize,
     wrong_unmatched: usize,
     examples: Vec<String>,
+    /// Time spent checking the generated drafts with attribution on, and the same drafts with it off.
+    time_on: std::time::Duration,
+    time_off: std::time::Duration,
+    quotes_checked: usize,
 }
 
 /// The annotated speaker as a name to write in a draft: parentheses dropped, `None` for pronouns and
@@ -393,7 +397,17 @@ impl Recredit {
                     draft.push_str(&format!("{name} said: “{bare}.”\n\n"));
                 }
             }
+            let started = std::time::Instant::now();
             let findings = corpus.check_draft(&draft, TextFormat::Markdown, &settings);
+            self.time_on += started.elapsed();
+            let off = EngineSettings {
+                attribution: false,
+                ..settings.clone()
+            };
+            let started = std::time::Instant::now();
+            let plain = corpus.check_draft(&draft, TextFormat::Markdown, &off);
+            self.time_off += started.elapsed();
+            self.quotes_checked += plain.len();
             for (n, (quote, right_name, wrong_name)) in cases.iter().enumerate() {
                 let bare = quote.trim_end_matches(['.', ',', ' ']);
                 let of_quote: Vec<_> = findings
@@ -447,6 +461,13 @@ impl Recredit {
             sourced,
             self.right_total,
             self.right_flagged
+        );
+        println!(
+            "checking those drafts ({} quotes): {:.1?} with attribution, {:.1?} without ({:.0} µs per quote for attribution)",
+            self.quotes_checked,
+            self.time_on,
+            self.time_off,
+            (self.time_on.as_secs_f64() - self.time_off.as_secs_f64()) * 1e6 / self.quotes_checked.max(1) as f64
         );
         if verbose {
             for example in &self.examples {

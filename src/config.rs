@@ -95,6 +95,9 @@ pub struct Config {
     pub code_lens: bool,
     /// Inlay hints after each sourced quote (the source's short name and date); off by default.
     pub inlay_hints: bool,
+    /// The shared archive's connection string (no password: those come from the environment, `.pgpass` or a
+    /// service file); `None` when unset.
+    pub archive_url: Option<String>,
 }
 
 impl Default for Config {
@@ -234,6 +237,13 @@ const SETTINGS: &[Setting] = &[
         kind: Kind::Boolean,
         default: || json!(false),
         description: "Show the source's short name and date after each sourced quote of a draft (inlay hints).",
+    },
+    Setting {
+        key: "archive.url",
+        kind: Kind::Text,
+        default: || json!(""),
+        description: "The shared PostgreSQL archive quotes are also checked against (postgresql://… or key=value; \
+                      no password: use PGPASSWORD, ~/.pgpass or a service file). Empty: no archive.",
     },
 ];
 
@@ -518,6 +528,11 @@ impl Config {
             inlay_hints: value("inlay_hints.enabled", &mut warnings)
                 .as_bool()
                 .unwrap_or(false),
+            archive_url: value("archive.url", &mut warnings)
+                .as_str()
+                .map(str::trim)
+                .filter(|url| !url.is_empty())
+                .map(str::to_string),
         };
         (config, warnings)
     }

@@ -31,6 +31,9 @@ enum Command {
     Check(verbatim::cli::CheckArgs),
     /// List the quotes of the workspace's drafts aligned with a source, or with the passage at PATH:LINE:COL.
     Refs(verbatim::cli::RefsArgs),
+    /// Manage the shared PostgreSQL archive of sources (init, ingest, stats, remove).
+    #[command(subcommand)]
+    Archive(verbatim::cli::archive::ArchiveCommand),
     /// Serve the Language Server Protocol on standard input and output.
     Lsp {
         /// Accepted for editors that pass it; stdio is the only transport.
@@ -67,6 +70,7 @@ fn main() -> ExitCode {
     match arguments.command {
         Command::Check(check) => verbatim::cli::run(&check),
         Command::Refs(refs) => verbatim::cli::run_refs(&refs),
+        Command::Archive(command) => verbatim::cli::archive::run(&command),
         Command::Lsp { stdio: _ } => verbatim::lsp::run_stdio(),
     }
 }

@@ -40,6 +40,9 @@ struct ExpectedFinding {
     speaker_range: Option<String>,
     /// Whom the source credits the words to (`""`: nobody).
     source_speaker: Option<String>,
+    /// The source passage's words, exactly (whitespace collapsed): where the quote's words are found, never
+    /// running into another paragraph.
+    passage: Option<String>,
 }
 
 /// A finding as the cases see it.
@@ -55,6 +58,7 @@ struct Seen {
     speaker: String,
     range_text: String,
     source_speaker: String,
+    passage: String,
 }
 
 /// The quote text as cases write it: `>` markers at line starts dropped, whitespace collapsed.
@@ -114,6 +118,14 @@ fn seen_findings(report: &Report) -> Vec<Seen> {
                     .as_ref()
                     .map(|a| a.name.clone())
                     .unwrap_or_default(),
+                passage: finding
+                    .passage
+                    .as_ref()
+                    .and_then(|p| {
+                        let source = report.corpus.source(p.source)?;
+                        source.text.as_str().get(p.range.clone()).map(comparable)
+                    })
+                    .unwrap_or_default(),
             });
         }
     }
@@ -172,6 +184,14 @@ fn run_case(root: &Path) -> Result<(), Failed> {
                 problems.push(format!(
                     "“{want_quote}”: message lacks {part:?}: {}",
                     got.message
+                ));
+            }
+        }
+        if let Some(passage) = &want.passage {
+            if &got.passage != passage {
+                problems.push(format!(
+                    "“{want_quote}”: expected passage “{passage}”, got “{}”",
+                    got.passage
                 ));
             }
         }

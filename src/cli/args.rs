@@ -12,6 +12,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// One self-contained HTML page for people who do not live in an editor.
+    Html,
 }
 
 /// The least serious verdict that makes `verbatim check` exit with 1.
@@ -54,4 +56,11 @@ pub struct CheckArgs {
     /// (text, or JSON Lines with --format json).
     #[arg(long)]
     pub summary: bool,
+    /// Also check quotes against this shared archive (PostgreSQL connection string); default:
+    /// $VERBATIM_ARCHIVE_URL, then archive.url in verbatim.toml.
+    #[arg(long, value_name = "URL")]
+    pub archive: Option<String>,
+    /// Write the report to FILE instead of standard output (any format; never coloured).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

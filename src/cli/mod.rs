@@ -1,9 +1,11 @@
 //! `verbatim check`: checks drafts from the command line and prints findings as text, JSON Lines, SARIF 2.1.0
-//! or GitHub workflow commands (one module per output format), or per-source usage (`--summary`);
-//! `verbatim refs`: who quotes a source or a passage.
+//! or GitHub workflow commands, or as one HTML page (one module per output format), or per-source usage
+//! (`--summary`); `verbatim refs`: who quotes a source or a passage.
 
+pub mod archive;
 mod args;
 mod github;
+pub mod html;
 mod human;
 mod json;
 mod refs;

@@ -87,6 +87,8 @@ fn refs(args: &RefsArgs) -> Result<(), String> {
         quiet: false,
         color: ColorChoice::Never,
         summary: false,
+        archive: None,
+        output: None,
     })?;
     for warning in &report.warnings {
         eprintln!("verbatim: warning: {warning}");

@@ -77,6 +77,13 @@ impl PreparedSource {
     pub fn key(&self) -> &str {
         &self.source.key
     }
+
+    /// Replaces the metadata read from the text (for sources whose metadata is known otherwise, such as
+    /// archived articles).
+    pub fn with_metadata(mut self, metadata: SourceMetadata) -> PreparedSource {
+        self.source.metadata = metadata;
+        self
+    }
 }
 
 pub(super) struct Entry {
@@ -537,6 +544,30 @@ impl Corpus {
         self.entry(id).map_or(&[], |e| e.terms.as_slice())
     }
 
+    /// The words in `words` (indices of a source's words) that open a paragraph: a blank line separates them from
+    /// the word before. A passage never crosses one unless the quote does.
+    pub(crate) fn paragraph_starts(&self, id: SourceId, words: Range<usize>) -> Vec<usize> {
+        let Some(entry) = self.entry(id) else {
+            return Vec::new();
+        };
+        let text = entry.source.text.as_bytes();
+        let start_of = |index: usize| entry.positions.get(index).map(|p| p as usize);
+        let mut starts = Vec::new();
+        let mut previous = start_of(words.start);
+        for index in words.start + 1..words.end {
+            let Some(at) = start_of(index) else {
+                break;
+            };
+            if let Some(from) = previous {
+                if blank_line_between(text.get(from..at).unwrap_or_default()) {
+                    starts.push(index);
+                }
+            }
+            previous = Some(at);
+        }
+        starts
+    }
+
     /// The byte range of a source's word `index`.
     pub(crate) fn word_range(&self, id: SourceId, index: usize) -> Range<usize> {
         let Some(entry) = self.entry(id) else {
@@ -560,6 +591,21 @@ impl Corpus {
         });
         start..end.unwrap_or(limit)
     }
+}
+
+/// Whether `gap` (a word and the bytes up to the next word) holds a blank line: a line break, then only spaces,
+/// tabs or carriage returns, then another line break.
+fn blank_line_between(gap: &[u8]) -> bool {
+    let mut after_break = false;
+    for &byte in gap {
+        match byte {
+            b'\n' if after_break => return true,
+            b'\n' => after_break = true,
+            b' ' | b'\t' | b'\r' => {}
+            _ => after_break = false,
+        }
+    }
+    false
 }
 
 /// The order of candidate sources: higher vote score first, ties by id.

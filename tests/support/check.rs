@@ -14,6 +14,8 @@ pub fn check_workspace(root: &Path) -> Result<Report, String> {
         quiet: false,
         color: ColorChoice::Never,
         summary: false,
+        archive: None,
+        output: None,
     };
     check(&args)
 }

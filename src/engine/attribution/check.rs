@@ -14,6 +14,10 @@ use crate::engine::index::{Corpus, Source, SourceId};
 use crate::engine::metadata::SourceMetadata;
 use crate::engine::TextFormat;
 
+/// Whom each source passage is credited to, by source and passage range (kept across checks by the verdict
+/// cache: a source's text never changes under the same id).
+pub type SpeakerMemo = HashMap<(SourceId, usize, usize), Option<Attribution>>;
+
 /// The speaker a source gives the passage at `range`: its labels when it has some (a transcript), else its
 /// text.
 pub fn source_attribution(
@@ -36,13 +40,13 @@ pub fn credit_findings(
     text: &str,
     format: TextFormat,
     findings: &mut Vec<Finding>,
+    memo: &mut SpeakerMemo,
 ) {
     findings.retain(|f| f.verdict != Verdict::Misattributed);
     if findings.is_empty() {
         return;
     }
     let draft = Attributor::new(text, format);
-    let mut memo: HashMap<(SourceId, usize, usize), Option<Attribution>> = HashMap::new();
     let mut source_side = |id: SourceId, range: &Range<usize>| -> Option<Attribution> {
         memo.entry((id, range.start, range.end))
             .or_insert_with(|| {

@@ -14,6 +14,7 @@ pub mod check;
 pub mod lexicon;
 pub mod names;
 
+use std::collections::HashMap;
 use std::ops::Range;
 
 use super::prose::prose;
@@ -144,6 +145,8 @@ pub struct Attributor<'a> {
     toks: Vec<Tok>,
     quotes: Vec<QuoteSpan>,
     mentions: Vec<Mention>,
+    /// Indices into `mentions` by surname.
+    by_surname: HashMap<String, Vec<usize>>,
     /// One per quote, in the order of `quotes`.
     found: Vec<Option<Attribution>>,
 }
@@ -267,9 +270,10 @@ impl<'a> Attributor<'a> {
             toks,
             quotes,
             mentions: Vec::new(),
+            by_surname: HashMap::new(),
             found: Vec::new(),
         };
-        attributor.mentions = attributor.find_mentions();
+        (attributor.mentions, attributor.by_surname) = attributor.find_mentions();
         let mut found: Vec<Option<Attribution>> = (0..attributor.quotes.len())
             .map(|i| {
                 let span = attributor.quotes[i].clone();
@@ -282,10 +286,21 @@ impl<'a> Attributor<'a> {
                 continue;
             }
             let block = attributor.block_of(&attributor.quotes[i]);
-            let nearest = (0..found.len())
-                .filter(|&j| j != i && found[j].is_some())
-                .filter(|&j| attributor.block_of(&attributor.quotes[j]) == block)
-                .min_by_key(|&j| j.abs_diff(i) * 2 + usize::from(j > i));
+            // The nearest attributed quote of the same block (quotes are in order: look both ways until the
+            // block changes).
+            let same_block = |j: &usize| attributor.block_of(&attributor.quotes[*j]) == block;
+            let before = (0..i)
+                .rev()
+                .take_while(same_block)
+                .find(|&j| found[j].is_some());
+            let after = (i + 1..found.len())
+                .take_while(same_block)
+                .find(|&j| found[j].is_some());
+            let nearest = match (before, after) {
+                (Some(b), Some(a)) if a - i < i - b => Some(a),
+                (Some(b), _) => Some(b),
+                (None, a) => a,
+            };
             if let Some(j) = nearest {
                 let mut inherited = found[j].clone().unwrap();
                 // `"A," Smith said. "B."`: the previous quote's cue sits between the two, so B continues A.
@@ -332,14 +347,21 @@ impl<'a> Attributor<'a> {
     /// The attribution of the quote or passage at `range`: the quote holding it if there is one, else the
     /// range read as a quote of its own (a source may report the words without marks: `X said that …`).
     pub fn at(&self, range: &Range<usize>) -> Option<Attribution> {
-        let holding = self
+        // Quotes are in order and do not overlap: the last one starting at or before the range holds it, or
+        // one of the next overlaps it.
+        let at = self
             .quotes
-            .iter()
-            .position(|q| q.outer.start <= range.start && range.end <= q.outer.end)
+            .partition_point(|q| q.outer.start <= range.start);
+        let holding = at
+            .checked_sub(1)
+            .filter(|&i| range.end <= self.quotes[i].outer.end)
             .or_else(|| {
-                self.quotes
-                    .iter()
-                    .position(|q| q.outer.start < range.end && range.start < q.outer.end)
+                (at.saturating_sub(1)..self.quotes.len())
+                    .take_while(|&i| self.quotes[i].outer.start < range.end)
+                    .find(|&i| {
+                        self.quotes[i].outer.start < range.end
+                            && range.start < self.quotes[i].outer.end
+                    })
             });
         if let Some(i) = holding {
             let mut found = self.found[i].clone();
@@ -631,7 +653,8 @@ impl<'a> Attributor<'a> {
         let block = self.toks[q].block;
         // The sentence before the quote, back to its start, another quote or the block's start.
         let mut start = q;
-        while start > 0 {
+        // A sentence, not a whole run-on block: at most 120 tokens back.
+        while start > 0 && q - start < 120 {
             let prev = start - 1;
             let t = &self.toks[prev];
             if t.block != block || t.quoted {
@@ -751,7 +774,11 @@ impl<'a> Attributor<'a> {
         }
         let block = self.toks[colon].block;
         let mut start = colon;
-        while start > 0 && self.toks[start - 1].block == block && !self.toks[start].sentence_start {
+        while start > 0
+            && colon - start < 120
+            && self.toks[start - 1].block == block
+            && !self.toks[start].sentence_start
+        {
             start -= 1;
         }
         let verb = (start..colon).rev().find(|&i| self.is_verb(i));
@@ -1300,12 +1327,12 @@ impl<'a> Attributor<'a> {
             return (Some(person), confidence);
         }
         let introduced: Vec<&Mention> = self
-            .mentions
+            .by_surname
+            .get(&person.surname)
+            .map_or(&[][..], Vec::as_slice)
             .iter()
-            .filter(|m| {
-                m.person.surname == person.surname
-                    && (!m.person.given.is_empty() || !m.person.descriptors.is_empty())
-            })
+            .map(|&m| &self.mentions[m])
+            .filter(|m| !m.person.given.is_empty() || !m.person.descriptors.is_empty())
             .collect();
         let mut distinct: Vec<&Vec<String>> = introduced
             .iter()
@@ -1419,7 +1446,8 @@ impl<'a> Attributor<'a> {
             return None;
         }
         let before = self.mentions.partition_point(|m| m.tok < anchor);
-        self.mentions[..before].iter().rev().find(|m| {
+        // The last few hundred people named: a role points back a few paragraphs, not across a book.
+        self.mentions[..before].iter().rev().take(300).find(|m| {
             nouns
                 .iter()
                 .any(|noun| m.descriptors.iter().any(|d| role_matches(noun, d)))
@@ -1431,8 +1459,9 @@ impl<'a> Attributor<'a> {
 
     /// People named outside quotes, in order: capitalised groups that are not organisations, with a title or
     /// two names, or a surname already seen in a full name.
-    fn find_mentions(&self) -> Vec<Mention> {
+    fn find_mentions(&self) -> (Vec<Mention>, HashMap<String, Vec<usize>>) {
         let mut mentions: Vec<Mention> = Vec::new();
+        let mut by_surname: HashMap<String, Vec<usize>> = HashMap::new();
         let mut i = 0;
         while i < self.toks.len() {
             if self.toks[i].quoted || !self.is_cap(i) {
@@ -1501,9 +1530,10 @@ impl<'a> Attributor<'a> {
                     k += 1;
                 }
             }
-            let known_surname = mentions
+            let same_surname: &[usize] = by_surname.get(&person.surname).map_or(&[], Vec::as_slice);
+            let known_surname = same_surname
                 .iter()
-                .any(|m| m.person.surname == person.surname && !m.person.given.is_empty());
+                .any(|&m| !mentions[m].person.given.is_empty());
             if !(titled || full || known_surname) {
                 continue;
             }
@@ -1522,15 +1552,17 @@ impl<'a> Attributor<'a> {
                     })
                 })
                 .or_else(|| {
-                    mentions
+                    same_surname
                         .iter()
                         .rev()
+                        .map(|&m| &mentions[m])
                         .find(|m| names::same_person(&m.person, &person))
                         .and_then(|m| m.gender)
                 });
-            let earlier: Vec<String> = mentions
+            let earlier: Vec<String> = same_surname
                 .iter()
                 .rev()
+                .map(|&m| &mentions[m])
                 .find(|m| names::same_person(&m.person, &person))
                 .map(|m| m.descriptors.clone())
                 .unwrap_or_default();
@@ -1538,6 +1570,10 @@ impl<'a> Attributor<'a> {
             descriptors.sort();
             descriptors.dedup();
             let range = self.toks[words[0]].range.start..self.toks[last].range.end;
+            by_surname
+                .entry(person.surname.clone())
+                .or_default()
+                .push(mentions.len());
             mentions.push(Mention {
                 tok: words[0],
                 range,
@@ -1546,7 +1582,7 @@ impl<'a> Attributor<'a> {
                 descriptors,
             });
         }
-        mentions
+        (mentions, by_surname)
     }
 
     fn word_lower_at(&self, i: usize) -> Option<String> {
