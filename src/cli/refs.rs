@@ -12,8 +12,8 @@ use super::report::{check, Report};
 use super::{excerpt, line_character};
 use crate::engine::usage::Hit;
 use crate::engine::{SourceUsage, TextFormat, UsageIndex};
-use crate::lsp::position::{PositionEncoding, TextPositions};
-use crate::workspace::{root_for_file, source_key};
+use crate::lineindex::{Encoding, LineCol, LineIndex};
+use crate::workspace::{root_for, source_key};
 
 /// Output formats of `verbatim refs`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -77,7 +77,7 @@ fn refs(args: &RefsArgs) -> Result<(), String> {
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let root = match &args.root {
         Some(root) => root.clone(),
-        None => root_for_file(&absolute),
+        None => root_for(&absolute),
     };
     let report = check(&CheckArgs {
         paths: Vec::new(),
@@ -97,11 +97,12 @@ fn refs(args: &RefsArgs) -> Result<(), String> {
     let key = source_key(&absolute);
     let place = |text: &str| {
         line.map(|line| {
-            let positions = TextPositions::new(text);
-            positions.offset(
-                line.saturating_sub(1),
-                column.unwrap_or(1).saturating_sub(1),
-                PositionEncoding::Utf16,
+            LineIndex::new(text).offset(
+                LineCol {
+                    line: line.saturating_sub(1),
+                    column: column.unwrap_or(1).saturating_sub(1),
+                },
+                Encoding::Utf16,
             )
         })
     };
@@ -166,7 +167,7 @@ pub fn usage_index(report: &Report) -> UsageIndex {
 
 /// `path:line:col` of a byte in a text (1-based, UTF-16 columns as `verbatim check` prints them).
 fn place(report: &Report, path: &str, text: &str, offset: usize) -> String {
-    let (line, character) = line_character(&TextPositions::new(text), offset);
+    let (line, character) = line_character(&LineIndex::new(text), offset);
     format!(
         "{}:{}:{}",
         report.workspace.display(Path::new(path)),
@@ -214,8 +215,8 @@ fn write_text(out: &mut dyn Write, report: &Report, hits: &[Hit<'_>]) -> io::Res
 
 fn write_json(out: &mut dyn Write, report: &Report, hits: &[Hit<'_>]) -> io::Result<()> {
     for hit in hits {
-        let positions = TextPositions::new(&hit.entry.text);
-        let range = |positions: &TextPositions, range: &std::ops::Range<usize>| {
+        let positions = LineIndex::new(&hit.entry.text);
+        let range = |positions: &LineIndex, range: &std::ops::Range<usize>| {
             let (start_line, start_character) = line_character(positions, range.start);
             let (end_line, end_character) = line_character(positions, range.end);
             json!({
@@ -230,7 +231,7 @@ fn write_json(out: &mut dyn Write, report: &Report, hits: &[Hit<'_>]) -> io::Res
         let source_json = source.map(|s| {
             json!({
                 "path": report.workspace.display(Path::new(&s.key)),
-                "range": range(&TextPositions::new(&s.text), &hit.usage.passage),
+                "range": range(&LineIndex::new(&s.text), &hit.usage.passage),
                 "title": s.metadata.title,
                 "date": s.metadata.date,
             })

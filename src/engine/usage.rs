@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
+use super::corpus::Corpus;
 use super::finding::{Finding, Verdict};
-use super::index::Corpus;
 use super::prose::prose;
 use super::TextFormat;
 

@@ -16,9 +16,10 @@ use tower_lsp_server::ls_types::{
 use super::capabilities::ClientCaps;
 use super::document::Analysis;
 use super::folders::{path_to_uri, Folder};
-use super::position::{position_to_offset, range_to_lsp, TextPositions};
+use super::position::{index_range, position_to_offset, range_to_lsp};
 use crate::engine::usage::{paragraphs, Hit};
 use crate::engine::{Corpus, SourceUsage, TextFormat};
+use crate::lineindex::LineIndex;
 
 /// The command a source lens runs: arguments `[uri, position, locations]`, as VS Code's
 /// `editor.action.showReferences` takes them (the VS Code extension maps one to the other; other editors
@@ -62,10 +63,10 @@ impl SourceView {
 /// A hit as a location: the quote in its draft.
 fn quote_location(hit: &Hit<'_>, caps: &ClientCaps) -> Option<Location> {
     let uri = path_to_uri(Path::new(hit.draft))?;
-    let positions = TextPositions::new(&hit.entry.text);
+    let lines = LineIndex::new(&hit.entry.text);
     Some(Location::new(
         uri,
-        positions.range(&hit.usage.quote, caps.encoding),
+        index_range(&lines, &hit.usage.quote, caps.encoding),
     ))
 }
 
@@ -139,10 +140,10 @@ pub fn draft_references(
         if let Some(passage) = &finding.passage {
             if let Some(source) = corpus.source(passage.source) {
                 if let Some(uri) = super::diagnostics::source_uri(source) {
-                    let positions = TextPositions::new(&source.text);
+                    let lines = LineIndex::new(&source.text);
                     out.push(Location::new(
                         uri,
-                        positions.range(&passage.range, caps.encoding),
+                        index_range(&lines, &passage.range, caps.encoding),
                     ));
                 }
             }
