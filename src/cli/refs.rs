@@ -73,7 +73,7 @@ pub fn run_refs(args: &RefsArgs) -> ExitCode {
 fn refs(args: &RefsArgs) -> Result<(), String> {
     let (path, line, column) = split_target(&args.target);
     let absolute = std::path::absolute(&path)
-        .and_then(|p| p.canonicalize())
+        .map(|p| crate::workspace::canonical(&p))
         .map_err(|e| format!("{}: {e}", path.display()))?;
     let root = match &args.root {
         Some(root) => root.clone(),

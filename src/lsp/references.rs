@@ -132,7 +132,7 @@ pub fn draft_references(
     let Some(finding) = super::state::Server::finding_at(analysis, offset) else {
         return Vec::new();
     };
-    let key = super::usage::draft_key(path);
+    let key = super::folders::draft_key(path);
     let index = folder.usage.index();
     let hits = index.same_passage(&key, finding.quote.range.start);
     let mut out = Vec::new();

@@ -39,7 +39,6 @@ pub struct Backend {
 impl Backend {
     pub fn new(client: Client) -> Backend {
         let server = Arc::new(Server::new(client));
-        server.set_me();
         Backend { server }
     }
 
@@ -255,8 +254,14 @@ impl LanguageServer for Backend {
             Role::Draft(_) => self.server.schedule_check(uri),
             // On its own task: a handler must not sit on one of the four concurrency slots. Requests do not
             // wait for it: a draft's check first applies any source buffer the corpus lacks.
-            Role::Source(..) => {
-                tokio::spawn(self.server.clone().source_edited(uri, version));
+            Role::Source(folder, path) => {
+                let server = self.server.clone();
+                tokio::spawn(async move {
+                    server.clone().source_edited(uri, version).await;
+                    // The drafts not open that quote it are checked again into the reverse index.
+                    let key = crate::workspace::source_key(&path);
+                    usage::sources_changed(&server, &folder, &[key]);
+                });
             }
             Role::Other => {}
         }

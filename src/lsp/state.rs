@@ -132,8 +132,6 @@ pub struct Server {
     publishing: tokio::sync::Mutex<()>,
     /// The check loop of each draft.
     checks: DashMap<Uri, Arc<Mutex<CheckState>>>,
-    /// The server itself (see [`Server::set_me`]).
-    me: OnceLock<std::sync::Weak<Server>>,
 }
 
 impl Server {
@@ -160,7 +158,6 @@ impl Server {
             applied: tokio::sync::watch::Sender::new(0),
             publishing: tokio::sync::Mutex::new(()),
             checks: DashMap::new(),
-            me: OnceLock::new(),
         }
     }
 
@@ -363,7 +360,7 @@ impl Server {
                 .collect();
             // Who quotes what: this draft's entries in the folder's reverse index, from its buffer.
             if let Some(path) = uri_to_path(uri) {
-                super::usage::record_open(
+                super::folders::record_open(
                     &folder,
                     &path,
                     &text,
@@ -713,7 +710,6 @@ impl Server {
             sync.set_applied(snapshot.version);
         }
         self.bump_epoch();
-        self.usages_changed(&folder, &[key]);
         Some(folder)
     }
 
@@ -751,19 +747,6 @@ impl Server {
             }
             None => {}
         }
-    }
-
-    /// Queues the drafts not open that quote one of `sources` (keys) for a re-check into the reverse index
-    /// (when called from the blocking pool, through the runtime's handle).
-    pub fn usages_changed(&self, folder: &Arc<Folder>, sources: &[String]) {
-        if let Some(server) = self.me.get().and_then(std::sync::Weak::upgrade) {
-            super::usage::sources_changed(&server, folder, sources);
-        }
-    }
-
-    /// Remembers the `Arc` the server lives in (for work queued from methods taking `&self`).
-    pub fn set_me(self: &Arc<Self>) {
-        let _ = self.me.set(Arc::downgrade(self));
     }
 
     pub fn pending_warnings(&self, warnings: Vec<String>) {

@@ -4,80 +4,15 @@
 //! drafts quoting a source after that source changed, a draft after its file changed or its buffer closed).
 //! Each check replaces that draft's entries only. Requests read the index as it is (a scan still running
 //! gives partial answers).
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
 
-use super::folders::{uri_to_path, Folder};
+use super::folders::{draft_key, uri_to_path, Folder};
 use super::state::Server;
 use crate::engine::usage::DraftUsages;
-use crate::engine::{Corpus, Finding, TextFormat, UsageIndex};
-use crate::workspace::{read_text, source_key};
-
-/// One folder's reverse index and the queue of drafts waiting to be checked into it.
-#[derive(Default)]
-pub struct FolderUsage {
-    index: RwLock<UsageIndex>,
-    queue: Mutex<BTreeSet<PathBuf>>,
-    /// A worker is emptying the queue.
-    working: AtomicBool,
-    /// Bumped by each full scan: drafts discovered by an older scan that are gone are dropped by the newer.
-    scans: AtomicU64,
-    /// The first full scan has been queued and the queue has been emptied since.
-    settled: AtomicBool,
-}
-
-impl FolderUsage {
-    pub fn index(&self) -> RwLockReadGuard<'_, UsageIndex> {
-        self.index.read().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Whether every draft of the folder has been checked into the index (no scan or re-check queued).
-    pub fn is_settled(&self) -> bool {
-        self.settled.load(Ordering::SeqCst) && !self.working.load(Ordering::SeqCst)
-    }
-
-    fn record(&self, key: &str, entry: DraftUsages) {
-        self.index
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .replace(key, entry);
-    }
-
-    fn remove(&self, key: &str) {
-        self.index
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(key);
-    }
-}
-
-/// The key of a draft in the index: its path as a string (as sources are keyed).
-pub fn draft_key(path: &Path) -> String {
-    source_key(path)
-}
-
-/// Records the findings of an open draft's analysis (call with the corpus they were computed against).
-pub fn record_open(
-    folder: &Folder,
-    path: &Path,
-    text: &str,
-    format: TextFormat,
-    corpus: &Corpus,
-    findings: &[Finding],
-) {
-    let (usages, unsourced) = UsageIndex::usages_of(corpus, findings);
-    folder.usage.record(
-        &draft_key(path),
-        DraftUsages {
-            text: text.into(),
-            format,
-            usages,
-            unsourced,
-        },
-    );
-}
+use crate::engine::{TextFormat, UsageIndex};
+use crate::workspace::read_text;
 
 /// Queues every draft of the folder (after its sources were indexed, or its settings changed); drafts no
 /// longer discovered are dropped from the index.
