@@ -96,6 +96,8 @@ pub struct Config {
     pub code_lens: bool,
     /// Source formats turned off by `formats.<name> = false`: their files are not sources.
     pub disabled_formats: Vec<Format>,
+    /// Inlay hints after each sourced quote (the source's short name and date); off by default.
+    pub inlay_hints: bool,
     /// The shared archive's connection string (no password: those come from the environment, `.pgpass` or a
     /// service file); `None` when unset.
     pub archive_url: Option<String>,
@@ -279,7 +281,14 @@ const SETTINGS: &[Setting] = &[
         key: "code_lens",
         kind: Kind::Boolean,
         default: || json!(true),
-        description: "Show a summary of the draft's verdicts above its first line.",
+        description: "Show a summary of the draft's verdicts above its first line, and over each quoted paragraph \
+                      of a source how often drafts quote it.",
+    },
+    Setting {
+        key: "inlay_hints.enabled",
+        kind: Kind::Boolean,
+        default: || json!(false),
+        description: "Show the source's short name and date after each sourced quote of a draft (inlay hints).",
     },
     Setting {
         key: "archive.url",
@@ -584,6 +593,9 @@ impl Config {
                 !value(&key, &mut warnings).as_bool().unwrap_or(true)
             })
             .collect(),
+            inlay_hints: value("inlay_hints.enabled", &mut warnings)
+                .as_bool()
+                .unwrap_or(false),
             archive_url: value("archive.url", &mut warnings)
                 .as_str()
                 .map(str::trim)

@@ -31,6 +31,8 @@ enum Command {
     Check(verbatim::cli::CheckArgs),
     /// Print the text verbatim checks quotes against for one source (web page, PDF, transcript, Word…).
     Extract(verbatim::cli::extract::ExtractArgs),
+    /// List the quotes of the workspace's drafts aligned with a source, or with the passage at PATH:LINE:COL.
+    Refs(verbatim::cli::RefsArgs),
     /// Manage the shared PostgreSQL archive of sources (init, ingest, stats, remove).
     #[command(subcommand)]
     Archive(verbatim::cli::archive::ArchiveCommand),
@@ -48,7 +50,7 @@ fn main() -> ExitCode {
     // server keeps timestamps and targets for the editor's log.
     let is_check = std::env::args_os()
         .nth(1)
-        .is_some_and(|a| a == "check" || a == "extract");
+        .is_some_and(|a| a == "check" || a == "extract" || a == "refs");
     let filter = EnvFilter::try_from_env("VERBATIM_LOG")
         .unwrap_or_else(|_| EnvFilter::new("warn,pdf_extract=off"));
     let logs = tracing_subscriber::fmt()
@@ -71,6 +73,7 @@ fn main() -> ExitCode {
     match arguments.command {
         Command::Check(check) => verbatim::cli::run(&check),
         Command::Extract(extract) => verbatim::cli::extract::run(&extract),
+        Command::Refs(refs) => verbatim::cli::run_refs(&refs),
         Command::Archive(command) => verbatim::cli::archive::run(&command),
         Command::Lsp { stdio: _ } => verbatim::lsp::run_stdio(),
     }

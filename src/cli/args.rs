@@ -52,6 +52,10 @@ pub struct CheckArgs {
     pub quiet: bool,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Print per-source usage (times quoted, drafts, drift, misattributed) instead of the findings
+    /// (text, or JSON Lines with --format json).
+    #[arg(long)]
+    pub summary: bool,
     /// Also check quotes against this shared archive (PostgreSQL connection string); default:
     /// $VERBATIM_ARCHIVE_URL, then archive.url in verbatim.toml.
     #[arg(long, value_name = "URL")]

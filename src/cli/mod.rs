@@ -1,6 +1,7 @@
 //! `verbatim check`: checks drafts from the command line and prints findings as text, JSON Lines, SARIF 2.1.0
-//! or GitHub workflow commands, or as one HTML page (one module per output format); `verbatim extract` prints
-//! the text one source is checked against (extract.rs).
+//! or GitHub workflow commands, or as one HTML page (one module per output format), or per-source usage
+//! (`--summary`); `verbatim extract` prints the text one source is checked against (extract.rs); `verbatim
+//! refs`: who quotes a source or a passage.
 
 pub mod archive;
 mod args;
@@ -9,12 +10,15 @@ mod github;
 pub mod html;
 mod human;
 mod json;
+mod refs;
 mod report;
 mod run;
 mod sarif;
+mod summary;
 
 pub use args::{CheckArgs, ColorChoice, FailOn, Format};
 pub use json::finding_json;
+pub use refs::{run_refs, split_target, usage_index, RefsArgs, RefsFormat};
 pub use report::{check, DraftReport, Report};
 pub use run::run;
 pub use sarif::file_uri;

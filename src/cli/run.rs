@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use super::args::{CheckArgs, ColorChoice, FailOn, Format};
 use super::report::check;
 use super::report::Report;
-use super::{github, html, human, json, sarif};
+use super::{github, html, human, json, sarif, summary};
 use crate::engine::Verdict;
 use crate::workspace::output::OutputFile;
 
@@ -63,6 +63,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
 /// Writes the report in the chosen format to `--output` or standard output.
 fn write_report(report: &Report, args: &CheckArgs) -> io::Result<()> {
     let print = |out: &mut dyn Write| match args.format {
+        _ if args.summary => summary::write_summary(out, report, args.format),
         Format::Human => human::write_human(out, report, args.quiet),
         Format::Json => json::write_json_lines(out, report),
         Format::Sarif => sarif::write_sarif(out, report),

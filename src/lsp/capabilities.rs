@@ -45,6 +45,14 @@ pub struct ClientCaps {
     pub diagnostic_refresh: bool,
     /// `workspace.workspaceFolders`.
     pub workspace_folders: bool,
+    /// `textDocument.references` is present.
+    pub references: bool,
+    /// `workspace.symbol` is present.
+    pub workspace_symbol: bool,
+    /// `textDocument.inlayHint` is present.
+    pub inlay_hints: bool,
+    /// `workspace.inlayHint.refreshSupport`.
+    pub inlay_hint_refresh: bool,
 }
 
 fn flag(caps: &Value, pointer: &str) -> bool {
@@ -96,6 +104,10 @@ impl ClientCaps {
             pull_diagnostics: present(&caps, "/textDocument/diagnostic"),
             diagnostic_refresh: flag(&caps, "/workspace/diagnostics/refreshSupport"),
             workspace_folders: flag(&caps, "/workspace/workspaceFolders"),
+            references: present(&caps, "/textDocument/references"),
+            workspace_symbol: present(&caps, "/workspace/symbol"),
+            inlay_hints: present(&caps, "/textDocument/inlayHint"),
+            inlay_hint_refresh: flag(&caps, "/workspace/inlayHint/refreshSupport"),
         }
     }
 
@@ -138,9 +150,13 @@ pub fn server_capabilities(client: &ClientCaps) -> ServerCapabilities {
             resolve_provider: Some(false),
             ..Default::default()
         })),
+        // Resolved lazily: a source's lenses get their counts and locations only when shown.
         code_lens_provider: client.code_lens.then_some(CodeLensOptions {
-            resolve_provider: Some(false),
+            resolve_provider: Some(true),
         }),
+        references_provider: client.references.then_some(OneOf::Left(true)),
+        workspace_symbol_provider: client.workspace_symbol.then_some(OneOf::Left(true)),
+        inlay_hint_provider: client.inlay_hints.then_some(OneOf::Left(true)),
         diagnostic_provider: client.pulls_diagnostics().then(|| {
             DiagnosticServerCapabilities::Options(DiagnosticOptions {
                 identifier: Some("verbatim".to_string()),
@@ -177,6 +193,13 @@ mod tests {
         assert_eq!(server["positionEncoding"], "utf-16");
         assert!(server.get("codeLensProvider").is_none());
         assert!(server.get("diagnosticProvider").is_none());
+        for provider in [
+            "referencesProvider",
+            "workspaceSymbolProvider",
+            "inlayHintProvider",
+        ] {
+            assert!(server.get(provider).is_none(), "{provider}");
+        }
         assert_eq!(server["textDocumentSync"]["change"], 2);
         assert_eq!(client.hover_kind(), MarkupKind::PlainText);
         assert!(client.push_diagnostics());
@@ -191,14 +214,17 @@ mod tests {
                 "didChangeWatchedFiles": { "dynamicRegistration": true, "relativePatternSupport": true },
                 "configuration": true,
                 "workspaceEdit": { "documentChanges": true },
-                "diagnostics": { "refreshSupport": true }
+                "diagnostics": { "refreshSupport": true },
+                "symbol": {}
             },
             "textDocument": {
                 "hover": { "contentFormat": ["markdown", "plaintext"] },
                 "definition": { "linkSupport": true },
                 "publishDiagnostics": { "relatedInformation": true, "versionSupport": true },
                 "codeLens": {},
-                "diagnostic": { "dynamicRegistration": false }
+                "diagnostic": { "dynamicRegistration": false },
+                "references": {},
+                "inlayHint": {}
             }
         }));
         assert_eq!(client.encoding, PositionEncoding::Utf8);
@@ -215,7 +241,14 @@ mod tests {
             .is_none());
         let server = serde_json::to_value(server_capabilities(&client)).unwrap();
         assert_eq!(server["positionEncoding"], "utf-8");
-        assert!(server.get("codeLensProvider").is_some());
+        assert_eq!(server["codeLensProvider"]["resolveProvider"], true);
+        for provider in [
+            "referencesProvider",
+            "workspaceSymbolProvider",
+            "inlayHintProvider",
+        ] {
+            assert_eq!(server[provider], true, "{provider}");
+        }
         assert_eq!(server["diagnosticProvider"]["identifier"], "verbatim");
     }
 }

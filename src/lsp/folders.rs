@@ -10,8 +10,9 @@ use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use tower_lsp_server::ls_types::Uri;
 
 use crate::config::RawSettings;
-use crate::engine::Corpus;
+use crate::engine::{Corpus, Finding, TextFormat, UsageIndex};
 use crate::workspace::Workspace;
+use std::collections::BTreeSet;
 
 /// One workspace folder.
 pub struct Folder {
@@ -27,6 +28,8 @@ pub struct Folder {
     ready: AtomicBool,
     /// Increments at each indexing run, so that an outdated run does not overwrite a newer one.
     pub index_run: AtomicU64,
+    /// Who quotes which source: the reverse index of the folder's drafts (see `usage.rs`).
+    pub usage: FolderUsage,
 }
 
 impl Folder {
@@ -43,6 +46,7 @@ impl Folder {
             corpus: RwLock::new(Corpus::new()),
             ready: AtomicBool::new(false),
             index_run: AtomicU64::new(0),
+            usage: Default::default(),
         }
     }
 
@@ -130,6 +134,70 @@ pub use crate::workspace::canonical;
 
 pub fn path_to_uri(path: &Path) -> Option<Uri> {
     Uri::from_file_path(path)
+}
+
+/// One folder's reverse index and the queue of drafts waiting to be checked into it.
+#[derive(Default)]
+pub struct FolderUsage {
+    pub(super) index: RwLock<UsageIndex>,
+    pub(super) queue: Mutex<BTreeSet<PathBuf>>,
+    /// A worker is emptying the queue.
+    pub(super) working: AtomicBool,
+    /// Bumped by each full scan: drafts discovered by an older scan that are gone are dropped by the newer.
+    pub(super) scans: AtomicU64,
+    /// The first full scan has been queued and the queue has been emptied since.
+    pub(super) settled: AtomicBool,
+}
+
+impl FolderUsage {
+    pub fn index(&self) -> RwLockReadGuard<'_, UsageIndex> {
+        self.index.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether every draft of the folder has been checked into the index (no scan or re-check queued).
+    pub fn is_settled(&self) -> bool {
+        self.settled.load(Ordering::SeqCst) && !self.working.load(Ordering::SeqCst)
+    }
+
+    pub(super) fn record(&self, key: &str, entry: crate::engine::usage::DraftUsages) {
+        self.index
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .replace(key, entry);
+    }
+
+    pub(super) fn remove(&self, key: &str) {
+        self.index
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(key);
+    }
+}
+
+/// The key of a draft in the index: its path as a string (as sources are keyed).
+pub fn draft_key(path: &Path) -> String {
+    crate::workspace::source_key(path)
+}
+
+/// Records the findings of an open draft's analysis (call with the corpus they were computed against).
+pub fn record_open(
+    folder: &Folder,
+    path: &Path,
+    text: &str,
+    format: TextFormat,
+    corpus: &Corpus,
+    findings: &[Finding],
+) {
+    let (usages, unsourced) = UsageIndex::usages_of(corpus, findings);
+    folder.usage.record(
+        &draft_key(path),
+        crate::engine::usage::DraftUsages {
+            text: text.into(),
+            format,
+            usages,
+            unsourced,
+        },
+    );
 }
 
 #[cfg(test)]

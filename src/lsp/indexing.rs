@@ -123,6 +123,8 @@ pub async fn index_folder(server: Arc<Server>, folder: Arc<Folder>) {
     }
     tracing::info!("indexed {count} sources in {}", folder.root.display());
     server.recheck(Some(&folder));
+    // Who quotes what: every draft not open is checked into the folder's reverse index, in the background.
+    super::usage::scan_folder(&server, &folder);
     // Sources restored from the snapshot on trust (size, mtime) are checked against their content hashes
     // in the background; then a large workspace keeps a snapshot of its index for the next start.
     let (checking, checker) = (folder, server);
@@ -134,6 +136,7 @@ pub async fn index_folder(server: Arc<Server>, folder: Arc<Folder>) {
         if changed {
             checker.bump_epoch();
             checker.recheck(Some(&checking));
+            super::usage::scan_folder(&checker, &checking);
         }
         tokio::task::spawn_blocking(move || save_snapshot(&checking));
     });
@@ -288,6 +291,11 @@ pub async fn settings_changed(server: &Arc<Server>, turn: u64) {
     drop(serialized);
     // Every draft: a publish held back while the change was pending is made now.
     server.recheck(None);
+    for folder in server.folders.all() {
+        if folder.is_ready() && !reindex.iter().any(|f| Arc::ptr_eq(f, &folder)) {
+            super::usage::scan_folder(server, &folder);
+        }
+    }
     if !reindex.is_empty() {
         register_watchers(server).await;
         for folder in reindex {
@@ -342,6 +350,12 @@ pub async fn files_changed(server: &Arc<Server>, changes: Vec<(PathBuf, FileEven
             reconfigured = true;
             continue;
         }
+        if folder.workspace().is_draft(&path) && !open_paths.contains(&path) && folder.is_ready() {
+            // A draft not open changed on disk: its entries in the reverse index are checked again.
+            let removed = matches!(event, FileEvent::Removed);
+            super::usage::draft_changed(server, &folder, &path, removed);
+            continue;
+        }
         if !folder.workspace().is_source(&path) || open_paths.contains(&path) || !folder.is_ready()
         {
             continue;
@@ -371,8 +385,10 @@ pub async fn files_changed(server: &Arc<Server>, changes: Vec<(PathBuf, FileEven
     })
     .await
     .unwrap_or_default();
+    let mut changed_sources: Vec<(Arc<Folder>, String)> = Vec::new();
     for (folder, path, text) in read {
         let key = source_key(&path);
+        changed_sources.push((folder.clone(), key.clone()));
         {
             let mut corpus = folder.corpus_mut();
             match text {
@@ -391,6 +407,12 @@ pub async fn files_changed(server: &Arc<Server>, changes: Vec<(PathBuf, FileEven
     server.bump_epoch();
     for folder in &touched {
         server.recheck(Some(folder));
+        let keys: Vec<String> = changed_sources
+            .iter()
+            .filter(|(f, _)| Arc::ptr_eq(f, folder))
+            .map(|(_, key)| key.clone())
+            .collect();
+        super::usage::sources_changed(server, folder, &keys);
     }
 }
 
@@ -409,6 +431,8 @@ pub async fn register_watchers(server: &Arc<Server>) {
     let mut watchers = Vec::new();
     for folder in &folders {
         let mut globs = folder.workspace().config.sources.clone();
+        // Drafts too: the reverse index (who quotes a source) follows drafts that are not open.
+        globs.extend(folder.workspace().config.drafts.iter().cloned());
         globs.push(CONFIG_FILE.to_string());
         for glob in globs {
             let glob_pattern = if relative {

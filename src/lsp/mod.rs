@@ -18,7 +18,9 @@
 //! - [`transport`]: the framing filter in front of `tower-lsp-server` (malformed messages are answered or
 //!   dropped, never passed on; one writer for all output).
 //! - [`session`]: `shutdown`/`exit` bookkeeping (exit code, grace period) and per-handler panic isolation.
-//! - Features: [`diagnostics`], [`hover`], [`actions`] (code actions), [`definition`], [`lens`] (code lens).
+//! - Features: [`diagnostics`], [`hover`], [`actions`] (code actions), [`definition`], [`lens`] (code lens),
+//!   [`references`] (the source's side: references, source lenses, workspace symbols, inlay hints) answered
+//!   from the reverse index [`usage`] keeps per folder (drafts not open checked in the background).
 //!
 //! # Life of an edit
 //! `didChange` is applied to the document's rope at once (no `.await` before it; older versions are dropped).
@@ -69,11 +71,13 @@ pub mod hover;
 pub mod indexing;
 pub mod lens;
 pub mod position;
+pub mod references;
 pub mod server;
 pub mod session;
 pub mod settings;
 pub mod state;
 pub mod transport;
+pub mod usage;
 
 use std::sync::Arc;
 

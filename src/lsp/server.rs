@@ -10,8 +10,9 @@ use tower_lsp_server::ls_types::{
     DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentDiagnosticParams,
     DocumentDiagnosticReport, DocumentDiagnosticReportResult, FileChangeType,
     FullDocumentDiagnosticReport, GotoDefinitionParams, GotoDefinitionResponse, Hover, HoverParams,
-    InitializeParams, InitializeResult, InitializedParams, RelatedFullDocumentDiagnosticReport,
-    ServerInfo, TextDocumentIdentifier, Uri,
+    InitializeParams, InitializeResult, InitializedParams, InlayHint, InlayHintParams, Location,
+    ReferenceParams, RelatedFullDocumentDiagnosticReport, ServerInfo, SymbolInformation,
+    TextDocumentIdentifier, Uri, WorkspaceSymbolParams, WorkspaceSymbolResponse,
 };
 use tower_lsp_server::{Client, LanguageServer};
 
@@ -24,8 +25,9 @@ use super::indexing::{
     settings_changed,
 };
 use super::position::{position_to_offset, range_from_lsp};
+use super::references::SourceView;
 use super::state::{Role, Server};
-use super::{definition, hover, lens};
+use super::{definition, hover, lens, references, usage};
 use crate::workspace::root_for;
 use crate::workspace::watch::FileEvent;
 
@@ -36,9 +38,8 @@ pub struct Backend {
 
 impl Backend {
     pub fn new(client: Client) -> Backend {
-        Backend {
-            server: Arc::new(Server::new(client)),
-        }
+        let server = Arc::new(Server::new(client));
+        Backend { server }
     }
 
     /// Adds a folder and indexes it in the background (with the editor's current settings).
@@ -92,6 +93,20 @@ impl Backend {
             }
         }
         panic!("a panic on purpose (test hook)");
+    }
+
+    /// A source's text as the editor sees it (its open buffer, else the corpus'), once the folder is indexed.
+    fn source_view(&self, uri: &Uri, folder: &Folder) -> Option<SourceView> {
+        if !folder.is_ready() {
+            return None;
+        }
+        let path = uri_to_path(uri)?;
+        let buffer = self.server.docs.snapshot(uri).map(|s| s.rope);
+        SourceView::new(
+            &crate::workspace::source_key(&path),
+            buffer,
+            &folder.corpus(),
+        )
     }
 
     /// The analysis of an open draft and its folder, for requests.
@@ -239,8 +254,14 @@ impl LanguageServer for Backend {
             Role::Draft(_) => self.server.schedule_check(uri),
             // On its own task: a handler must not sit on one of the four concurrency slots. Requests do not
             // wait for it: a draft's check first applies any source buffer the corpus lacks.
-            Role::Source(..) => {
-                tokio::spawn(self.server.clone().source_edited(uri, version));
+            Role::Source(folder, path) => {
+                let server = self.server.clone();
+                tokio::spawn(async move {
+                    server.clone().source_edited(uri, version).await;
+                    // The drafts not open that quote it are checked again into the reverse index.
+                    let key = crate::workspace::source_key(&path);
+                    usage::sources_changed(&server, &folder, &[key]);
+                });
             }
             Role::Other => {}
         }
@@ -253,7 +274,13 @@ impl LanguageServer for Backend {
         self.server.close_source(&uri);
         self.server.forget_checks(&uri);
         match role {
-            Role::Draft(_) => self.server.unpublish(&uri).await,
+            Role::Draft(folder) => {
+                // The file on disk is the draft again (unsaved changes are gone).
+                if let Some(path) = uri_to_path(&uri) {
+                    usage::draft_changed(&self.server, &folder, &path, false);
+                }
+                self.server.unpublish(&uri).await
+            }
             // The file on disk is the source again.
             Role::Source(_, path) => {
                 files_changed(&self.server, vec![(path, FileEvent::Changed)]).await
@@ -388,6 +415,19 @@ impl LanguageServer for Backend {
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
         let uri = params.text_document.uri;
+        if let Role::Source(folder, _) = self.server.role(&uri) {
+            // Lenses are for what the editor shows: an open source.
+            if !folder.workspace().config.code_lens || !self.server.docs.is_open(&uri) {
+                return Ok(None);
+            }
+            let Some(source) = self.source_view(&uri, &folder) else {
+                return Ok(None);
+            };
+            let caps = self.server.caps();
+            return Ok(Some(references::source_lenses(
+                &folder, &uri, &source, caps,
+            )));
+        }
         let Some((analysis, folder)) = self.draft(&uri).await else {
             return Ok(None);
         };
@@ -395,6 +435,91 @@ impl LanguageServer for Backend {
             return Ok(None);
         }
         Ok(Some(lens::code_lens(&analysis)))
+    }
+
+    async fn code_lens_resolve(&self, lens: CodeLens) -> Result<CodeLens> {
+        let Some((uri, paragraph)) = lens.data.as_ref().and_then(references::lens_paragraph) else {
+            return Ok(lens);
+        };
+        let Ok(uri) = uri.parse::<Uri>() else {
+            return Ok(lens);
+        };
+        let Role::Source(folder, _) = self.server.role(&uri) else {
+            return Ok(lens);
+        };
+        let Some(source) = self.source_view(&uri, &folder) else {
+            return Ok(lens);
+        };
+        let caps = self.server.caps();
+        Ok(references::resolve_lens(
+            lens, &folder, &uri, &source, paragraph, caps,
+        ))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let place = params.text_document_position;
+        let uri = place.text_document.uri;
+        let declaration = params.context.include_declaration;
+        let caps = self.server.caps();
+        let found = match self.server.role(&uri) {
+            Role::Source(folder, _) => {
+                let Some(source) = self.source_view(&uri, &folder) else {
+                    return Ok(None);
+                };
+                references::source_references(&folder, &source, place.position, declaration, caps)
+            }
+            Role::Draft(_) => {
+                // The analysis first: it records the draft's current quotes in the index.
+                let Some((analysis, folder)) = self.draft(&uri).await else {
+                    return Ok(None);
+                };
+                let Some(path) = uri_to_path(&uri) else {
+                    return Ok(None);
+                };
+                let offset = position_to_offset(&analysis.rope, place.position, caps.encoding);
+                let corpus = folder.corpus();
+                references::draft_references(
+                    &folder,
+                    &path,
+                    &analysis,
+                    offset,
+                    declaration,
+                    &corpus,
+                    caps,
+                )
+            }
+            Role::Other => return Ok(None),
+        };
+        Ok(Some(found))
+    }
+
+    async fn symbol(
+        &self,
+        params: WorkspaceSymbolParams,
+    ) -> Result<Option<WorkspaceSymbolResponse>> {
+        let mut found: Vec<SymbolInformation> = Vec::new();
+        for folder in self.server.folders.all() {
+            if folder.is_ready() {
+                references::symbols(&folder, &params.query, self.server.caps(), &mut found);
+            }
+        }
+        Ok(Some(WorkspaceSymbolResponse::Flat(found)))
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        let uri = params.text_document.uri;
+        let Some((analysis, folder)) = self.draft(&uri).await else {
+            return Ok(None);
+        };
+        if !folder.workspace().config.inlay_hints {
+            return Ok(Some(Vec::new()));
+        }
+        let caps = self.server.caps();
+        let range = range_from_lsp(&analysis.rope, params.range, caps.encoding);
+        let corpus = folder.corpus();
+        Ok(Some(references::inlay_hints(
+            &analysis, range, &corpus, caps,
+        )))
     }
 
     async fn diagnostic(

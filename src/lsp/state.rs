@@ -354,12 +354,23 @@ impl Server {
                     Vec::new()
                 }
             };
+            let findings: Vec<Finding> = findings
+                .into_iter()
+                .filter(|f| f.quote.range.end <= text.len())
+                .collect();
+            // Who quotes what: this draft's entries in the folder's reverse index, from its buffer.
+            if let Some(path) = uri_to_path(uri) {
+                super::folders::record_open(
+                    &folder,
+                    &path,
+                    &text,
+                    snapshot.format,
+                    &corpus,
+                    &findings,
+                );
+            }
             (findings, corpus.revision())
         };
-        let findings = findings
-            .into_iter()
-            .filter(|f| f.quote.range.end <= text.len())
-            .collect();
         let analysis = Arc::new(Analysis {
             version: snapshot.version,
             epoch,
@@ -502,6 +513,13 @@ impl Server {
             tokio::spawn(async move {
                 let refresh = server.client.code_lens_refresh();
                 let _ = server.ask("workspace/codeLens/refresh", refresh).await;
+            });
+        }
+        if caps.inlay_hints && caps.inlay_hint_refresh {
+            let server = self.clone();
+            tokio::spawn(async move {
+                let refresh = server.client.inlay_hint_refresh();
+                let _ = server.ask("workspace/inlayHint/refresh", refresh).await;
             });
         }
     }

@@ -256,7 +256,23 @@ Batch mode is never idle, and Eglot sends didChange from an idle timer."
              (loc (if (vectorp def) (and (> (length def) 0) (aref def 0)) def))
              (target (or (plist-get loc :uri) (plist-get loc :targetUri))))
         (verbatim-test--check (and (stringp target) (string-match-p "/sources/" target))
-                              "definition on the quote goes to a source under sources/" def))
+                              "definition on the quote goes to a source under sources/" def)
+        ;; The source's side: references from the passage (Eglot declares textDocument/references, which
+        ;; xref-find-references uses) include the drift quote, once the background scan has the drafts.
+        (when (stringp target)
+          (let* ((passage (or (plist-get loc :targetSelectionRange) (plist-get loc :range)))
+                 (params (list :textDocument (list :uri target) :position (plist-get passage :start)
+                               :context (list :includeDeclaration :json-false)))
+                 (refs nil)
+                 (found (verbatim-test--wait
+                         (lambda ()
+                           (setq refs (verbatim-test--request buffer :textDocument/references params))
+                           (cl-some (lambda (r) (and (equal (plist-get r :uri) uri)
+                                                     (equal (plist-get (plist-get (plist-get r :range) :start) :line)
+                                                            (plist-get start :line))))
+                                    (and (vectorp refs) (append refs nil))))
+                         30)))
+            (verbatim-test--check found "references from the source passage include the drift quote" refs))))
       ;; Code actions.
       (let* ((actions (verbatim-test--request buffer :textDocument/codeAction
                                               (list :textDocument doc :range range

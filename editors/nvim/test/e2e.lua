@@ -387,6 +387,57 @@ local function main()
   local target = location and (location.uri or location.targetUri)
   check(target ~= nil and target:find("/sources/", 1, true) ~= nil, "definition on the quote goes to a source under sources/", def)
 
+  -- The source's side: references from the source passage find the drift quote (the source opened in a buffer);
+  -- on Neovim >= 0.11 the source's code lens over that paragraph reads "quoted N×" and its command
+  -- (verbatim.showReferences) carries the locations as its third argument.
+  if target then
+    local passage = location.targetSelectionRange or location.range
+    vim.cmd("edit " .. vim.fn.fnameescape(vim.uri_to_fname(target)))
+    local source_buf = vim.api.nvim_get_current_buf()
+    require_that(vim.wait(15000, function() return #verbatim.clients(source_buf) > 0 end, 50),
+      "the source buffer is attached to the server")
+    local refs
+    local found = vim.wait(30000, function()
+      refs = request(source_buf, "textDocument/references", {
+        textDocument = { uri = target },
+        position = passage.start,
+        context = { includeDeclaration = false },
+      })
+      for _, r in ipairs(refs or {}) do
+        if r.uri == drift.uri and r.range.start.line == d.range.start.line then return true end
+      end
+      return false
+    end, 100)
+    check(found, "references from the source passage include the drift quote", refs)
+    if vim.fn.has("nvim-0.11") == 1 then
+      vim.lsp.codelens.refresh({ bufnr = source_buf })
+      local source_lens
+      vim.wait(15000, function()
+        for _, lens in ipairs(vim.lsp.codelens.get(source_buf)) do
+          if lens.command and lens.command.title:find("quoted", 1, true) then
+            source_lens = lens
+            return true
+          end
+        end
+        return false
+      end, 50)
+      local args = source_lens and source_lens.command.arguments
+      check(source_lens ~= nil and source_lens.command.command == "verbatim.showReferences"
+        and type(args) == "table" and type(args[3]) == "table" and #args[3] > 0,
+        "the source shows a \"quoted N×\" lens whose command carries the locations", source_lens)
+      if source_lens then
+        vim.fn.setqflist({}, "r", { items = {} })
+        local lens_client = verbatim.clients(source_buf)[1]
+        vim.lsp.commands["verbatim.showReferences"](source_lens.command, { client_id = lens_client and lens_client.id })
+        local qf = vim.fn.getqflist()
+        check(#qf == #args[3] and qf[1] and vim.api.nvim_buf_get_name(qf[1].bufnr):find("/drafts/", 1, true) ~= nil,
+          "running the lens (verbatim.showReferences) fills the quickfix list with the quotes", qf)
+        vim.cmd("cclose")
+      end
+    end
+    vim.cmd("buffer " .. drift.bufnr)
+  end
+
   -- Code actions on the drift quote: the three promised actions, each with a workspace edit.
   local client = verbatim.clients()[1]
   local function actions_for(entry)

@@ -47,6 +47,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await startClient(context);
     }),
     vscode.commands.registerCommand("verbatim.showOutput", () => output?.show(true)),
+    // A source's code lens ("quoted 3× in 2 drafts") runs this with [uri, position, locations] in protocol form.
+    vscode.commands.registerCommand("verbatim.showReferences", showReferences),
     vscode.workspace.onDidChangeConfiguration(async (event) => {
       if (!event.affectsConfiguration(SECTION)) {
         return;
@@ -466,4 +468,27 @@ async function openSourceOfQuoteUnderCursor(): Promise<void> {
     viewColumn: vscode.ViewColumn.Beside,
     preserveFocus: false,
   });
+}
+
+interface ProtocolPosition {
+  line: number;
+  character: number;
+}
+
+interface ProtocolLocation {
+  uri: string;
+  range: { start: ProtocolPosition; end: ProtocolPosition };
+}
+
+/** The command of a source's code lens: the quotes of that paragraph in the references peek view. */
+async function showReferences(uri: string, position: ProtocolPosition, locations: ProtocolLocation[]): Promise<void> {
+  const asPosition = (p: ProtocolPosition) => new vscode.Position(p.line, p.character);
+  await vscode.commands.executeCommand(
+    "editor.action.showReferences",
+    vscode.Uri.parse(uri),
+    asPosition(position),
+    (locations ?? []).map(
+      (l) => new vscode.Location(vscode.Uri.parse(l.uri), new vscode.Range(asPosition(l.range.start), asPosition(l.range.end))),
+    ),
+  );
 }

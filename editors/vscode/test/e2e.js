@@ -97,6 +97,44 @@ async function main() {
   check(opened.some((u) => u.includes("/sources/")), "verbatim.openSource opens the quote's source under sources/", opened);
   await vscode.window.showTextDocument(draft);
 
+  // The source's side: references from the drift's passage through the provider include the drift quote
+  // (once the server's background scan has the drafts); the source's "quoted N×" lens resolves, and its
+  // command (verbatim.showReferences) runs editor.action.showReferences with a Uri, a Position and Locations.
+  const related = drift.relatedInformation && drift.relatedInformation[0];
+  require_that(related, "the drift diagnostic points at its passage");
+  const source = await vscode.workspace.openTextDocument(related.location.uri);
+  const refProvider = (recorded.providers.registerReferenceProvider || [])[0];
+  require_that(refProvider, "a reference provider is registered");
+  const refs = await waitFor(async () => {
+    const found = await refProvider.provideReferences(source, related.location.range.start, { includeDeclaration: false }, token);
+    return (found || []).some((l) => l.uri.toString() === draft.uri.toString() && l.range.start.line === drift.range.start.line)
+      ? found
+      : undefined;
+  }, 30000);
+  check(refs, "references from the source passage include the drift quote");
+  const lensProvider = (recorded.providers.registerCodeLensProvider || [])[0];
+  require_that(lensProvider, "a code lens provider is registered");
+  const quoted = [];
+  for (const lens of (await lensProvider.provideCodeLenses(source, token)) || []) {
+    const resolved = lens.command ? lens : await lensProvider.resolveCodeLens(lens, token);
+    if (resolved && resolved.command && /^quoted \d+×/.test(resolved.command.title)) quoted.push(resolved);
+  }
+  check(quoted.length > 0, "the source shows \"quoted N×\" code lenses", quoted.map((l) => l.command.title));
+  if (quoted.length > 0) {
+    let shownRefs;
+    vscode.commands.registerCommand("editor.action.showReferences", (...args) => {
+      shownRefs = args;
+    });
+    await vscode.commands.executeCommand(quoted[0].command.command, ...(quoted[0].command.arguments || []));
+    check(
+      shownRefs && shownRefs[0] instanceof vscode.Uri && shownRefs[1] instanceof vscode.Position
+        && Array.isArray(shownRefs[2]) && shownRefs[2].length > 0 && shownRefs[2][0] instanceof vscode.Location,
+      "the lens command (verbatim.showReferences) opens the references view with its locations",
+      quoted[0].command,
+    );
+  }
+  await vscode.window.showTextDocument(draft);
+
   // Code actions through the provider, then apply "Replace with source wording".
   const actionProvider = (recorded.providers.registerCodeActionsProvider || [])[0];
   require_that(actionProvider, "a code action provider is registered");
