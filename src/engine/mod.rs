@@ -11,6 +11,7 @@ pub mod normalize;
 pub mod prose;
 pub mod quotes;
 pub mod repair;
+pub mod reuse;
 pub mod sentence;
 pub mod snapshot;
 pub mod store;
