@@ -6,6 +6,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::engine::reuse::ReuseSettings;
 use crate::engine::EngineSettings;
 
 /// How loudly a verdict is shown.
@@ -48,6 +49,8 @@ pub struct Severities {
     pub verified: Severity,
     pub drift: Severity,
     pub unsourced: Severity,
+    /// Uncredited copying (`reuse.severity`).
+    pub uncredited: Severity,
 }
 
 impl Severities {
@@ -56,6 +59,7 @@ impl Severities {
             "verified" => self.verified,
             "drift" => self.drift,
             "unsourced" => self.unsourced,
+            "uncredited" => self.uncredited,
             _ => Severity::Information,
         }
     }
@@ -91,6 +95,8 @@ pub struct Config {
     pub severity: Severities,
     pub attribution: Attribution,
     pub code_lens: bool,
+    /// Uncredited copying: stretches of prose outside quote marks repeating a source.
+    pub reuse: ReuseSettings,
 }
 
 impl Default for Config {
@@ -204,6 +210,31 @@ const SETTINGS: &[Setting] = &[
         kind: Kind::Choice(&["text", "link", "footnote"]),
         default: || json!("text"),
         description: "In Markdown drafts: plain text, the title as a link, or a footnote.",
+    },
+    Setting {
+        key: "reuse.enable",
+        kind: Kind::Boolean,
+        default: || json!(true),
+        description: "Report uncredited copying: prose outside quote marks that repeats a source word for word \
+                      or nearly, without a credit in the same sentence.",
+    },
+    Setting {
+        key: "reuse.min_words",
+        kind: Kind::Integer { minimum: 4, maximum: 1000 },
+        default: || json!(8),
+        description: "Fewest words in a stretch of copied prose for it to be reported.",
+    },
+    Setting {
+        key: "reuse.min_chars",
+        kind: Kind::Integer { minimum: 1, maximum: 10000 },
+        default: || json!(40),
+        description: "Fewest characters in a stretch of copied prose for it to be reported.",
+    },
+    Setting {
+        key: "reuse.severity",
+        kind: Kind::Choice(SEVERITIES),
+        default: || json!("warning"),
+        description: "How uncredited copying is shown.",
     },
     Setting {
         key: "code_lens",
@@ -368,7 +399,8 @@ fn check(setting: &Setting, value: &Value) -> Result<Value, String> {
         Kind::Choice(choices) => match value.as_str().map(str::to_ascii_lowercase) {
             Some(text) if choices.contains(&text.as_str()) => Ok(json!(text)),
             Some(text)
-                if setting.key.starts_with("severity.") && Severity::parse(&text).is_some() =>
+                if (setting.key.starts_with("severity.") || setting.key.ends_with(".severity"))
+                    && Severity::parse(&text).is_some() =>
             {
                 Ok(json!(Severity::parse(&text).map(Severity::name)))
             }
@@ -463,6 +495,7 @@ impl Config {
                 verified: severity("severity.verified", &mut warnings),
                 drift: severity("severity.drift", &mut warnings),
                 unsourced: severity("severity.unsourced", &mut warnings),
+                uncredited: severity("reuse.severity", &mut warnings),
             },
             attribution: Attribution {
                 template: value("attribution.template", &mut warnings)
@@ -472,6 +505,13 @@ impl Config {
                 style,
             },
             code_lens: value("code_lens", &mut warnings).as_bool().unwrap_or(true),
+            reuse: ReuseSettings {
+                enabled: value("reuse.enable", &mut warnings)
+                    .as_bool()
+                    .unwrap_or(true),
+                min_words: integer("reuse.min_words", &mut warnings),
+                min_chars: integer("reuse.min_chars", &mut warnings),
+            },
         };
         (config, warnings)
     }
@@ -528,6 +568,31 @@ mod tests {
         assert_eq!(config.severity.drift, Severity::Warning);
         assert_eq!(config.severity.verified, Severity::Hint);
         assert_eq!(config.attribution.template, " ({title}, {date})");
+        assert_eq!(config.reuse, ReuseSettings::default());
+        assert_eq!(config.severity.uncredited, Severity::Warning);
+    }
+
+    #[test]
+    fn reuse_settings_layer_and_fall_back() {
+        let (mut raw, _) = RawSettings::from_toml_str("[reuse]\nmin_words = 12\nseverity = \"info\"\n");
+        let (options, _) =
+            RawSettings::from_json(&json!({"reuse": {"enable": false, "min_chars": 2}}));
+        raw.overlay(&options);
+        let (config, warnings) = Config::from_raw(&raw);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            config.reuse,
+            ReuseSettings {
+                enabled: false,
+                min_words: 12,
+                min_chars: 2
+            }
+        );
+        assert_eq!(config.severity.uncredited, Severity::Information);
+        let (raw, _) = RawSettings::from_toml_str("[reuse]\nmin_words = 2\n");
+        let (config, warnings) = Config::from_raw(&raw);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(config.reuse.min_words, 8);
     }
 
     #[test]
