@@ -2,10 +2,16 @@
 //!
 //! Pipeline: [`quotes`] finds quotations in a draft; [`normalize`] turns text into comparable words with byte
 //! offsets back into the original; [`index`] keeps the sources' words and a term index; [`align`] aligns a
-//! quote with a candidate passage word by word; [`verdict`] turns the best alignment into a [`Finding`].
+//! quote with a candidate passage word by word; `check` turns the best alignment into a [`Finding`] (types in
+//! [`finding`], edits in `edits`, wording in [`messages`]); `cache` keeps findings across edits ([`VerdictCache`]).
 
 pub mod align;
+mod cache;
+mod check;
+mod edits;
+pub mod finding;
 pub mod index;
+pub mod messages;
 pub mod metadata;
 pub mod normalize;
 pub mod prose;
@@ -15,13 +21,13 @@ pub mod reuse;
 pub mod sentence;
 pub mod snapshot;
 pub mod store;
-pub mod verdict;
 
+pub use cache::VerdictCache;
+pub use finding::{Edit, EditKind, Finding, Passage, Verdict};
 pub use index::{Corpus, FileStamp, Source, SourceId, SourceText};
 pub use metadata::SourceMetadata;
 pub use quotes::{find_quotes, Quote, QuoteKind};
 pub use repair::{apply_edits, attribution_text, human_date, repair_edits, TextEdit};
-pub use verdict::{Edit, EditKind, Finding, Passage, Verdict, VerdictCache};
 
 /// How a text is laid out: Markdown drafts are parsed (code, front matter, HTML comments and link targets are
 /// never quotations); plain text is prose throughout.

@@ -1,0 +1,53 @@
+//! The options of `verbatim check` (clap).
+use std::path::PathBuf;
+
+/// Output formats of `verbatim check`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Readable text, coloured on a terminal.
+    Human,
+    /// JSON Lines: one finding per line.
+    Json,
+    /// SARIF 2.1.0, for code-scanning tools.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+}
+
+/// The least serious verdict that makes `verbatim check` exit with 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum FailOn {
+    Verified,
+    Drift,
+    Unsourced,
+    Never,
+}
+
+/// When to colour human output.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// The options of `verbatim check`.
+#[derive(Clone, Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Drafts or folders of drafts to check (default: every draft under the root).
+    pub paths: Vec<PathBuf>,
+    /// The workspace root (default: the nearest folder, from the first path or the current one, holding
+    /// verbatim.toml or sources/).
+    #[arg(long)]
+    pub root: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Exit with 1 when a finding is at least this serious (verified < drift < unsourced).
+    #[arg(long, value_enum, default_value_t = FailOn::Drift)]
+    pub fail_on: FailOn,
+    /// Hide verified quotes in human output.
+    #[arg(long, short)]
+    pub quiet: bool,
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+}

@@ -1,0 +1,137 @@
+//! `--format human`: readable text, coloured on a terminal (never on a pipe).
+use std::io::{self, Write};
+use std::path::Path;
+
+use anstyle::{AnsiColor, Style};
+
+use super::report::Report;
+use super::{excerpt, line_character};
+use crate::engine::{EditKind, Verdict};
+use crate::lsp::position::TextPositions;
+
+fn verdict_style(verdict: Verdict) -> Style {
+    match verdict {
+        Verdict::Verified => AnsiColor::Green.on_default(),
+        Verdict::Drift => AnsiColor::Yellow.on_default().bold(),
+        Verdict::Unsourced => AnsiColor::Red.on_default().bold(),
+    }
+}
+
+pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> io::Result<()> {
+    let dim = Style::new().dimmed();
+    let bold = Style::new().bold();
+    let removed = AnsiColor::Red.on_default();
+    let added = AnsiColor::Green.on_default();
+    let mut counts = [0usize; 3];
+    for draft in &report.drafts {
+        let positions = TextPositions::new(&draft.text);
+        let path = report.workspace.display(&draft.path);
+        for finding in &draft.findings {
+            counts[finding.verdict as usize] += 1;
+            if quiet && finding.verdict == Verdict::Verified {
+                continue;
+            }
+            let (line, character) = line_character(&positions, finding.quote.range.start);
+            let style = verdict_style(finding.verdict);
+            let quote = excerpt(
+                draft
+                    .text
+                    .get(finding.quote.range.clone())
+                    .unwrap_or_default(),
+                70,
+            );
+            writeln!(
+                out,
+                "{bold}{path}:{}:{}{bold:#}  {style}{:<9}{style:#} “{quote}”",
+                line + 1,
+                character + 1,
+                finding.verdict.code()
+            )?;
+            if let Some(passage) = &finding.passage {
+                if let Some(source) = report.corpus.source(passage.source) {
+                    let source_positions = TextPositions::new(&source.text);
+                    let (source_line, source_character) =
+                        line_character(&source_positions, passage.range.start);
+                    let date = source
+                        .metadata
+                        .date
+                        .as_deref()
+                        .map(|d| format!(", {d}"))
+                        .unwrap_or_default();
+                    writeln!(
+                        out,
+                        "    {dim}source{dim:#}  {}:{}:{}  “{}”{date}",
+                        report.workspace.display(Path::new(&source.key)),
+                        source_line + 1,
+                        source_character + 1,
+                        source.metadata.title
+                    )?;
+                }
+            }
+            // Side by side: what the draft says, what the source says (the matched word before a
+            // substitution is shown on both sides, so “on” for “for” reads “call on” / “call for”).
+            let sides: Vec<(String, String)> = finding
+                .edits
+                .iter()
+                .map(|edit| {
+                    let with_context = |words: &str| match (edit.kind, edit.context.is_empty()) {
+                        (_, _) if words.is_empty() => "—".to_string(),
+                        (EditKind::Substituted, false) => {
+                            excerpt(&format!("{} {words}", edit.context), 50)
+                        }
+                        _ => excerpt(words, 50),
+                    };
+                    (
+                        with_context(&edit.quote_words),
+                        with_context(&edit.source_words),
+                    )
+                })
+                .collect();
+            let width = sides
+                .iter()
+                .map(|(draft_side, _)| draft_side.chars().count())
+                .max()
+                .unwrap_or(0);
+            for (edit, (draft_side, source_side)) in finding.edits.iter().zip(&sides) {
+                let padding = " ".repeat(width.saturating_sub(draft_side.chars().count()));
+                writeln!(
+                    out,
+                    "    {dim}{:<11}{dim:#} {removed}{draft_side}{removed:#}{padding}  {dim}source:{dim:#} {added}{source_side}{added:#}",
+                    edit.kind.name(),
+                )?;
+            }
+            if finding.verdict == Verdict::Unsourced {
+                writeln!(out, "    {dim}{}{dim:#}", finding.message)?;
+            }
+            for note in &finding.notes {
+                writeln!(
+                    out,
+                    "    {}note:{:#} {note}",
+                    AnsiColor::Magenta.on_default(),
+                    AnsiColor::Magenta.on_default()
+                )?;
+            }
+            for passage in &finding.also_in {
+                if let Some(source) = report.corpus.source(passage.source) {
+                    writeln!(
+                        out,
+                        "    {dim}also in{dim:#} {}",
+                        report.workspace.display(Path::new(&source.key))
+                    )?;
+                }
+            }
+        }
+    }
+    let total: usize = counts.iter().sum();
+    writeln!(
+        out,
+        "{bold}{total} quote{} in {} draft{}{bold:#}: {} verified, {} drift, {} unsourced ({} sources)",
+        if total == 1 { "" } else { "s" },
+        report.drafts.len(),
+        if report.drafts.len() == 1 { "" } else { "s" },
+        counts[0],
+        counts[1],
+        counts[2],
+        report.corpus.len()
+    )
+}

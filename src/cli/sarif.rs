@@ -1,0 +1,185 @@
+//! `--format sarif`: one SARIF 2.1.0 log (rules per verdict, UTF-16 columns, related source locations).
+use std::io::{self, Write};
+use std::path::Path;
+
+use serde_json::{json, Value};
+
+use super::report::Report;
+use super::{excerpt, line_character};
+use crate::config::Severity;
+use crate::engine::Verdict;
+use crate::lsp::position::TextPositions;
+
+/// The SARIF level of a verdict, from the configured severities.
+fn sarif_level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Information | Severity::Hint => "note",
+        Severity::Off => "none",
+    }
+}
+
+fn sarif_region(positions: &TextPositions, text: &str, range: &std::ops::Range<usize>) -> Value {
+    let (start_line, start_character) = line_character(positions, range.start);
+    let (end_line, end_character) = line_character(positions, range.end);
+    let snippet = text.get(range.clone()).unwrap_or_default();
+    json!({
+        "startLine": start_line + 1,
+        "startColumn": start_character + 1,
+        "endLine": end_line + 1,
+        "endColumn": end_character + 1,
+        "charOffset": text.get(..range.start).map_or(0, |t| t.encode_utf16().count()),
+        "charLength": snippet.encode_utf16().count(),
+        "snippet": {"text": snippet},
+    })
+}
+
+/// A file URI for an absolute path.
+pub fn file_uri(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let scheme = if text.starts_with('/') {
+        "file://"
+    } else {
+        "file:///"
+    };
+    format!("{scheme}{}", percent_encode(&text, b"/-._~:@!$&'()*+,;="))
+}
+
+/// A relative URI reference for a relative path (`:` is escaped so the first segment is not a scheme).
+fn relative_uri(path: &str) -> String {
+    percent_encode(path, b"/-._~@!$&'()*+,;=")
+}
+
+/// Percent-encodes every byte that is not alphanumeric or in `allowed`.
+fn percent_encode(text: &str, allowed: &[u8]) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || allowed.contains(&byte) {
+            encoded.push(byte as char);
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
+pub(super) fn write_sarif(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let severity = &report.workspace.config.severity;
+    let rules = [
+        (
+            Verdict::Verified,
+            "VerifiedQuote",
+            "The quotation matches a source word for word.",
+        ),
+        (
+            Verdict::Drift,
+            "QuoteDrift",
+            "The quotation differs from the wording of its source.",
+        ),
+        (
+            Verdict::Unsourced,
+            "UnsourcedQuote",
+            "No source in the workspace contains the quotation.",
+        ),
+    ];
+    let rule_values: Vec<Value> = rules
+        .iter()
+        .map(|(verdict, name, description)| {
+            json!({
+                "id": verdict.code(),
+                "name": name,
+                "shortDescription": {"text": description},
+                "fullDescription": {"text": description},
+                "defaultConfiguration": {"level": sarif_level(severity.for_code(verdict.code()))},
+                "properties": {"tags": ["quotation", "accuracy"]},
+            })
+        })
+        .collect();
+    let mut results = Vec::new();
+    for draft in &report.drafts {
+        let positions = TextPositions::new(&draft.text);
+        let draft_path = report.workspace.display(&draft.path);
+        for finding in &draft.findings {
+            let level = severity.for_code(finding.verdict.code());
+            let mut result = json!({
+                "ruleId": finding.verdict.code(),
+                "ruleIndex": finding.verdict as usize,
+                "level": sarif_level(level),
+                "kind": if finding.verdict == Verdict::Verified { "pass" } else { "fail" },
+                "message": {"text": finding.message},
+                "locations": [{
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": relative_uri(&draft_path), "uriBaseId": "SRCROOT"},
+                        "region": sarif_region(&positions, &draft.text, &finding.quote.range),
+                    }
+                }],
+                "partialFingerprints": {
+                    "quoteText/v1": format!("{:016x}", crate::engine::normalize::hash_normal(
+                        &excerpt(draft.text.get(finding.quote.range.clone()).unwrap_or_default(), 10_000))),
+                },
+            });
+            if result["kind"] == "pass" {
+                result["level"] = json!("none");
+            }
+            if let Some(passage) = &finding.passage {
+                if let Some(source) = report.corpus.source(passage.source) {
+                    let source_positions = TextPositions::new(&source.text);
+                    result["relatedLocations"] = json!([{
+                        "id": 1,
+                        "message": {"text": format!("source passage in “{}”", source.metadata.title)},
+                        "physicalLocation": {
+                            "artifactLocation": {
+                                "uri": relative_uri(&report.workspace.display(Path::new(&source.key))),
+                                "uriBaseId": "SRCROOT"
+                            },
+                            "region": sarif_region(&source_positions, &source.text, &passage.range),
+                        }
+                    }]);
+                }
+            }
+            if !finding.edits.is_empty() {
+                result["properties"] = json!({
+                    "edits": finding.edits.iter().map(|e| json!({
+                        "kind": e.kind.name(), "quote": e.quote_words, "source": e.source_words
+                    })).collect::<Vec<_>>()
+                });
+            }
+            results.push(result);
+        }
+    }
+    let mut root_uri = file_uri(&report.workspace.root);
+    if !root_uri.ends_with('/') {
+        root_uri.push('/');
+    }
+    let sarif = json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "verbatim",
+                "semanticVersion": env!("CARGO_PKG_VERSION"),
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rule_values,
+            }},
+            "originalUriBaseIds": {"SRCROOT": {"uri": root_uri}},
+            "columnKind": "utf16CodeUnits",
+            "results": results,
+        }]
+    });
+    serde_json::to_writer_pretty(&mut *out, &sarif)?;
+    writeln!(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_uris() {
+        assert_eq!(
+            file_uri(Path::new("/tmp/a b/ü.md")),
+            "file:///tmp/a%20b/%C3%BC.md"
+        );
+    }
+}

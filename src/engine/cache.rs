@@ -1,0 +1,379 @@
+//! The verdict cache: findings remembered by quote text, kept across source changes that cannot alter them.
+use std::collections::HashMap;
+
+use super::check::{Trace, CANDIDATE_SOURCES};
+use super::finding::Finding;
+use super::index::{by_vote, distinct, Corpus, CorpusInstance, SourceId, NO_TERM};
+use super::normalize::TermHash;
+use super::quotes::{find_quotes, Quote};
+use super::{EngineSettings, TextFormat};
+
+/// Verdicts remembered by the quote's exact text, so that an edit re-checks only the quotes it touched.
+///
+/// Settings changes clear it. A source change (the corpus `generation` moved) keeps each cached finding that
+/// the change cannot have altered, so editing one source re-checks only the quotes that depended on it. Each
+/// entry remembers what its verdict read from the corpus (`Dependencies`): the quote's unknown words, its
+/// known terms with their document frequencies, how many of them voted for candidate sources, and the
+/// candidate sources aligned with their vote scores (the 8th is the cut). When the corpus moved on by adding
+/// and removing sources only, as many of each (an edit is both: the source comes back under a new id, at or
+/// above the cache's id watermark; no compaction; so every term's weight depends only on its document
+/// frequency), an entry stays valid iff
+/// - its unknown words are still unknown and its terms' document frequencies are unchanged;
+/// - the same number of its terms vote (postings lengths decide where the vote stops);
+/// - every candidate source is still there;
+/// - no added source has a vote score within 1% of the cut (or any vote, when there was no cut),
+///
+/// so its candidates, best passage and also-in list are what a full check would find. When the only
+/// difference is candidates replaced by added sources of exactly their score (an edited source that kept the
+/// quote's words), the candidate list is patched and the quote re-aligned without a new vote. Anything else (a
+/// different number of sources, a compaction, a corpus whose history does not add up) clears it.
+/// `check_draft_cached` returns exactly what [`Corpus::check_draft`] would (`tests/verdict_cache.rs`).
+#[derive(Default)]
+pub struct VerdictCache {
+    /// The corpus every entry is valid for.
+    state: Option<CorpusState>,
+    settings: Option<EngineSettings>,
+    entries: HashMap<String, Cached>,
+    /// Quotes answered from the cache by the last check (for tests and logs).
+    pub last_hits: usize,
+    /// Cached quotes re-checked by the last check because a source change may have altered their verdict.
+    pub last_invalidated: usize,
+    /// Of those, the quotes whose candidate sources followed from the cached ones (no new vote).
+    pub last_kept_candidates: usize,
+}
+
+impl VerdictCache {
+    pub fn new() -> VerdictCache {
+        VerdictCache::default()
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// A cached finding and what it was computed from.
+struct Cached {
+    finding: Finding,
+    dependencies: Dependencies,
+}
+
+/// What a quote's verdict read from the corpus (see [`VerdictCache`]).
+#[derive(Clone, Debug)]
+struct Dependencies {
+    /// Hashes of the quote's words no source contained: a new source may make them known.
+    unknown: Vec<TermHash>,
+    /// The quote's distinct known terms and their document frequencies.
+    terms: Vec<(u32, u32)>,
+    /// How many terms voted for candidate sources.
+    voters: usize,
+    /// The candidate sources that were aligned, best first, and their vote scores.
+    candidates: Vec<(SourceId, f32)>,
+}
+
+impl Dependencies {
+    /// The vote score of the `CANDIDATE_SOURCES`-th candidate; `None` when fewer sources had any vote (then any
+    /// new source with a vote would be a candidate).
+    fn cut(&self) -> Option<f32> {
+        self.candidates.get(CANDIDATE_SOURCES - 1).map(|&(_, s)| s)
+    }
+}
+
+/// Whether a cached finding survives a source change.
+enum Validity {
+    Valid,
+    /// The candidates changed only by sources replaced with equally scored ones (an edited source comes back
+    /// under a new id): re-check with these candidates, without voting again.
+    Candidates(Vec<SourceId>),
+    Recheck,
+}
+
+/// The corpus counters a cache is valid for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct CorpusState {
+    generation: u64,
+    /// Sources ever inserted: ids at or above this were added later.
+    ids: usize,
+    live: usize,
+    dead: usize,
+    /// The corpus value itself: one built anew (a re-index) is another, even with the same counters.
+    instance: CorpusInstance,
+}
+
+/// What changed in a corpus since a cache's state.
+enum Changes {
+    /// Nothing: every entry is valid.
+    None,
+    /// Sources were added and removed, as many of each: each added source still in the corpus, with its sorted
+    /// distinct terms.
+    Sources(Vec<(SourceId, Vec<u32>)>),
+    /// Anything else: no entry can be trusted.
+    All,
+}
+
+/// Added sources beyond which a cache is cleared rather than checked entry by entry.
+const MAX_ADDED_SOURCES: usize = 256;
+
+/// The cache key of a quote: its text with marks, and where its segments lie relative to it.
+fn cache_key(text: &str, quote: &Quote) -> String {
+    let mut key = text
+        .get(quote.outer.clone())
+        .unwrap_or_default()
+        .to_string();
+    for segment in &quote.segments {
+        key.push_str(&format!(
+            "\u{0}{}:{}",
+            segment.start - quote.outer.start,
+            segment.end - quote.outer.start
+        ));
+    }
+    key
+}
+impl Corpus {
+    /// As [`Corpus::check_draft`], reusing the verdicts of quotes whose text has not changed and that no
+    /// source change since can have altered (see [`VerdictCache`]).
+    pub fn check_draft_cached(
+        &self,
+        text: &str,
+        format: TextFormat,
+        settings: &EngineSettings,
+        cache: &mut VerdictCache,
+    ) -> Vec<Finding> {
+        let now = self.cache_state();
+        let changes = match cache.state {
+            _ if cache.settings.as_ref() != Some(settings) => Changes::All,
+            Some(state) if state == now => Changes::None,
+            Some(state) => self.changes_since(state),
+            None => Changes::All,
+        };
+        if matches!(changes, Changes::All) {
+            cache.entries.clear();
+        }
+        cache.state = Some(now);
+        cache.settings = Some(settings.clone());
+        let mut kept = HashMap::new();
+        let mut hits = 0;
+        let mut invalidated = 0;
+        let mut kept_candidates = 0;
+        let mut findings = Vec::new();
+        for quote in find_quotes(text, format, settings)
+            .into_iter()
+            .filter(|q| !q.ignored)
+        {
+            let key = cache_key(text, &quote);
+            let (validity, cached) = match (cache.entries.get(&key), &changes) {
+                (None, _) => (Validity::Recheck, None),
+                (Some(cached), Changes::Sources(added)) => {
+                    (self.validity(&cached.dependencies, added), Some(cached))
+                }
+                (Some(cached), _) => (Validity::Valid, Some(cached)),
+            };
+            invalidated += usize::from(cached.is_some() && !matches!(validity, Validity::Valid));
+            kept_candidates += usize::from(matches!(validity, Validity::Candidates(_)));
+            let cached = match (validity, cached) {
+                (Validity::Valid, Some(cached)) => {
+                    hits += 1;
+                    let delta =
+                        quote.outer.start as isize - cached.finding.quote.outer.start as isize;
+                    Cached {
+                        finding: cached.finding.shifted(delta),
+                        dependencies: cached.dependencies.clone(),
+                    }
+                }
+                (validity, _) => {
+                    let sources = match validity {
+                        Validity::Candidates(sources) => Some(sources),
+                        _ => None,
+                    };
+                    let mut trace = Trace::default();
+                    let finding =
+                        self.check_quote_traced(text, quote, settings, sources, Some(&mut trace));
+                    Cached {
+                        finding,
+                        dependencies: self.dependencies(trace),
+                    }
+                }
+            };
+            findings.push(cached.finding.clone());
+            kept.insert(key, cached);
+        }
+        cache.entries = kept;
+        cache.last_hits = hits;
+        cache.last_invalidated = invalidated;
+        cache.last_kept_candidates = kept_candidates;
+        findings
+    }
+}
+
+/// Share of the cut a new source's vote score must stay under for a cached finding to stay valid (the cut
+/// itself lets ties within 0.1% in; the rest is margin).
+const CUT_MARGIN: f32 = 0.99;
+
+/// The verdict cache's view of the corpus: what changed since a cache's state, what a finding depended on.
+impl Corpus {
+    fn cache_state(&self) -> CorpusState {
+        CorpusState {
+            generation: self.generation,
+            ids: self.entries.len(),
+            live: self.live,
+            dead: self.dead,
+            instance: self.instance,
+        }
+    }
+
+    /// Whether `state` was taken of this very corpus value (not of another one, such as the corpus a
+    /// re-index replaced).
+    fn same_corpus(&self, state: &CorpusState) -> bool {
+        self.instance == state.instance
+    }
+
+    /// What changed since `state`. Each insertion and removal bumps the generation once and a removal adds one
+    /// tombstone, so a history of `a` insertions and `r` removals without compaction satisfies the counts
+    /// below; anything else (a compaction, a replaced corpus) asks for every entry to be re-checked, as does a
+    /// change in the number of sources, which changes every term's weight.
+    fn changes_since(&self, state: CorpusState) -> Changes {
+        let now = self.cache_state();
+        if now.generation < state.generation
+            || now.ids < state.ids
+            || now.live != state.live
+            || !self.same_corpus(&state)
+        {
+            return Changes::All;
+        }
+        let added = (now.ids - state.ids) as u64;
+        let Some(removed) = (now.generation - state.generation).checked_sub(added) else {
+            return Changes::All;
+        };
+        if removed != added || now.dead as u64 != state.dead as u64 + removed {
+            return Changes::All;
+        }
+        let sources: Vec<(SourceId, Vec<u32>)> = (state.ids..now.ids)
+            .filter(|&id| self.entries[id].is_some())
+            .take(MAX_ADDED_SOURCES + 1)
+            .map(|id| (id as SourceId, distinct(self.terms(id as SourceId))))
+            .collect();
+        if sources.len() > MAX_ADDED_SOURCES {
+            return Changes::All;
+        }
+        Changes::Sources(sources)
+    }
+
+    /// What a checked quote depended on, from what its check read.
+    fn dependencies(&self, trace: Trace) -> Dependencies {
+        let scorer = trace
+            .scorer
+            .unwrap_or_else(|| self.vote_scorer(&trace.known));
+        debug_assert!(scorer
+            .scores
+            .iter()
+            .map(|s| s.0)
+            .eq(trace.candidates.iter().copied()));
+        Dependencies {
+            unknown: trace.unknown,
+            terms: scorer.terms,
+            voters: scorer.voting.len(),
+            candidates: scorer.scores,
+        }
+    }
+
+    /// Whether a finding with these dependencies is still what a full check would give, after sources were
+    /// added (`added`: their sorted distinct terms) and as many removed (see [`VerdictCache`]).
+    ///
+    /// With the same words, weights and voting terms, every source that was there before keeps its vote score,
+    /// so the candidates can only change through sources removed or added. A candidate removed and a source
+    /// added with exactly its score (an edited source that kept the quote's words) leave the scores above the
+    /// cut as they were, so the new candidates are the old ones with the replacement in its place (after
+    /// its ties: its id is newer), unless the list was cut at `2 * CANDIDATE_SOURCES` inside its ties.
+    fn validity(&self, dependencies: &Dependencies, added: &[(SourceId, Vec<u32>)]) -> Validity {
+        let same_words = dependencies
+            .unknown
+            .iter()
+            .all(|&hash| self.term_id(hash) == NO_TERM)
+            && dependencies
+                .terms
+                .iter()
+                .all(|&(t, df)| self.document_frequency.get(t as usize) == Some(&df));
+        if !same_words {
+            return Validity::Recheck;
+        }
+        let voting = self.voting_terms(&dependencies.terms);
+        if voting.len() != dependencies.voters {
+            return Validity::Recheck;
+        }
+        let live = |id: SourceId| self.entries.get(id as usize).is_some_and(Option::is_some);
+        // Removed candidates, to be matched by added sources of the same score.
+        let mut removed: Vec<f32> = dependencies
+            .candidates
+            .iter()
+            .filter(|&&(id, _)| !live(id))
+            .map(|&(_, score)| score)
+            .collect();
+        let cut = dependencies.cut();
+        let weights: Vec<f32> = voting.iter().map(|&t| self.weight(t)).collect();
+        let mut replacements: Vec<(SourceId, f32)> = Vec::new();
+        for (id, terms) in added {
+            let score =
+                Corpus::vote_score(&voting, &weights, |_, t| terms.binary_search(&t).is_ok());
+            if score == 0.0 || cut.is_some_and(|cut| score < cut * CUT_MARGIN) {
+                continue;
+            }
+            match removed.iter().position(|r| r.to_bits() == score.to_bits()) {
+                Some(at) => {
+                    removed.swap_remove(at);
+                    replacements.push((*id, score));
+                }
+                None => return Validity::Recheck,
+            }
+        }
+        if !removed.is_empty() {
+            return Validity::Recheck;
+        }
+        if replacements.is_empty() {
+            return Validity::Valid;
+        }
+        // A full list cut inside the ties of a replaced source: sources past the cut could move up.
+        let last = dependencies.candidates.last().map_or(0.0, |&(_, s)| s);
+        if dependencies.candidates.len() >= 2 * CANDIDATE_SOURCES
+            && replacements.iter().any(|&(_, score)| score <= last)
+        {
+            return Validity::Recheck;
+        }
+        let mut candidates: Vec<(SourceId, f32)> = dependencies
+            .candidates
+            .iter()
+            .copied()
+            .filter(|&(id, _)| live(id))
+            .chain(replacements)
+            .collect();
+        candidates.sort_by(by_vote);
+        Validity::Candidates(candidates.into_iter().map(|(id, _)| id).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::check::tests::corpus;
+
+    #[test]
+    fn cache_reuses_and_shifts() {
+        let corpus = corpus();
+        let settings = EngineSettings::default();
+        let mut cache = VerdictCache::new();
+        let draft = "Intro. “the parties oppose the further expansion of NATO”";
+        let first = corpus.check_draft_cached(draft, TextFormat::Markdown, &settings, &mut cache);
+        let edited = format!("Longer intro. {draft}");
+        let second =
+            corpus.check_draft_cached(&edited, TextFormat::Markdown, &settings, &mut cache);
+        assert_eq!(cache.last_hits, 1);
+        assert_eq!(
+            second,
+            corpus.check_draft(&edited, TextFormat::Markdown, &settings)
+        );
+        assert_eq!(second[0].quote.range.start, first[0].quote.range.start + 14);
+    }
+}

@@ -1,0 +1,507 @@
+//! Checking: a quote's candidate sources, their densest windows, the best alignment, and the verdict.
+use std::ops::Range;
+
+use super::align::{align, quote_items, Alignment, Item};
+use super::finding::{EditKind, Finding, Passage, Verdict};
+use super::index::{Corpus, FastMap, SourceId, NO_TERM};
+use super::messages;
+use super::normalize::TermHash;
+use super::quotes::{find_quotes, Quote};
+use super::sentence::sentence_around;
+use super::{EngineSettings, TextFormat};
+
+/// Sources aligned per quote (the best by shared rare terms; near-duplicates that tie are added).
+pub(super) const CANDIDATE_SOURCES: usize = 8;
+/// Windows aligned per candidate source.
+const WINDOWS_PER_SOURCE: usize = 2;
+
+/// One aligned candidate.
+pub(super) struct Candidate {
+    pub(super) source: SourceId,
+    pub(super) window_start: usize,
+    pub(super) alignment: Alignment,
+}
+
+impl Corpus {
+    /// Finds every quotation in a draft and gives each its verdict. Quotes marked to be ignored are left out.
+    pub fn check_draft(
+        &self,
+        text: &str,
+        format: TextFormat,
+        settings: &EngineSettings,
+    ) -> Vec<Finding> {
+        find_quotes(text, format, settings)
+            .into_iter()
+            .filter(|quote| !quote.ignored)
+            .map(|quote| self.check_quote(text, quote, settings))
+            .collect()
+    }
+    /// The verdict on one quote of `text`.
+    pub fn check_quote(&self, text: &str, quote: Quote, settings: &EngineSettings) -> Finding {
+        self.check_quote_traced(text, quote, settings, None, None)
+    }
+
+    /// As [`Corpus::check_quote`], with the candidate sources when they are known already, noting in `trace` what
+    /// the verdict read from the corpus.
+    pub(super) fn check_quote_traced(
+        &self,
+        text: &str,
+        quote: Quote,
+        settings: &EngineSettings,
+        sources: Option<Vec<SourceId>>,
+        trace: Option<&mut Trace>,
+    ) -> Finding {
+        let mut items = quote_items(text, &quote.segments);
+        let mut notes = Vec::new();
+        let word_total = items
+            .iter()
+            .filter(|i| matches!(i, Item::Word { .. }))
+            .count();
+        if word_total > settings.max_quote_words {
+            let mut words = 0;
+            items.retain(|item| {
+                words += usize::from(matches!(item, Item::Word { .. }));
+                words <= settings.max_quote_words
+            });
+            notes.push(format!(
+                "only the first {} words were checked",
+                settings.max_quote_words
+            ));
+        }
+        let quote_terms: Vec<u32> = items
+            .iter()
+            .map(|item| match item {
+                Item::Word { hash, .. } => self.term_id(*hash),
+                _ => NO_TERM,
+            })
+            .collect();
+        let word_count = items
+            .iter()
+            .filter(|i| matches!(i, Item::Word { .. }))
+            .count();
+        let mut trace = trace;
+        let mut scorer = None;
+        if let Some(trace) = trace.as_deref_mut() {
+            for (item, &term) in items.iter().zip(&quote_terms) {
+                if let Item::Word { hash, .. } = item {
+                    if term == NO_TERM {
+                        trace.unknown.push(*hash);
+                    } else {
+                        trace.known.push(term);
+                    }
+                }
+            }
+            scorer = Some(self.vote_scorer(&trace.known));
+        }
+        let (candidates, sources) =
+            self.aligned_candidates(&items, &quote_terms, settings, sources, scorer.as_mut());
+        if let Some(trace) = trace {
+            trace.candidates = sources;
+            trace.scorer = scorer;
+        }
+        let best = candidates.iter().min_by(|a, b| {
+            a.alignment
+                .cost
+                .cmp(&b.alignment.cost)
+                .then(b.alignment.matched.cmp(&a.alignment.matched))
+                // Ties go to the source whose key (path) sorts first: stable however the corpus was loaded.
+                .then_with(|| self.source_key(a.source).cmp(self.source_key(b.source)))
+        });
+        let unsourced =
+            |quote: Quote, notes: Vec<String>, similarity: f32, closest: Option<&str>| {
+                let message = messages::unsourced(closest, similarity);
+                Finding {
+                    quote,
+                    verdict: Verdict::Unsourced,
+                    passage: None,
+                    edits: Vec::new(),
+                    similarity,
+                    notes,
+                    also_in: Vec::new(),
+                    message,
+                }
+            };
+        let Some(best) = best else {
+            return unsourced(quote, notes, 0.0, None);
+        };
+        let similarity = if word_count == 0 {
+            0.0
+        } else {
+            best.alignment.matched as f32 / word_count as f32
+        };
+        let verified =
+            best.alignment.cost == 0 && best.alignment.matched == word_count && word_count > 0;
+        let drift = !verified
+            && best.alignment.matched >= settings.drift_min_matched_words.min(word_count)
+            && similarity >= settings.drift_threshold;
+        let title = self
+            .source(best.source)
+            .map(|s| s.metadata.title.clone())
+            .unwrap_or_default();
+        if !verified && !drift {
+            return unsourced(
+                quote,
+                notes,
+                similarity,
+                (similarity > 0.0).then_some(title.as_str()),
+            );
+        }
+        let mut passage = self.passage(best);
+        let edits = self.edits(text, &items, &quote_terms, best);
+        // Words moved from just outside the aligned stretch belong to the passage (a repair restores them).
+        for edit in edits.iter().filter(|e| e.kind == EditKind::Reordered) {
+            passage.range = passage.range.start.min(edit.source_range.start)
+                ..passage.range.end.max(edit.source_range.end);
+        }
+        notes.extend(self.editorial_notes(text, &items, best));
+        let also_in: Vec<Passage> = candidates
+            .iter()
+            .filter(|c| {
+                c.source != best.source
+                    && c.alignment.cost == best.alignment.cost
+                    && c.alignment.matched == best.alignment.matched
+            })
+            .fold(Vec::<&Candidate>::new(), |mut unique, c| {
+                if !unique.iter().any(|u| u.source == c.source) {
+                    unique.push(c);
+                }
+                unique
+            })
+            .into_iter()
+            .map(|c| self.passage(c))
+            .collect();
+        let verdict = if verified {
+            Verdict::Verified
+        } else {
+            Verdict::Drift
+        };
+        let message = messages::sourced(verdict, &title, &edits, also_in.len(), &notes);
+        Finding {
+            quote,
+            verdict,
+            passage: Some(passage),
+            edits,
+            similarity,
+            notes,
+            also_in,
+            message,
+        }
+    }
+
+    fn source_key(&self, id: SourceId) -> &str {
+        self.source(id).map_or("", |s| s.key.as_str())
+    }
+
+    /// Aligns the quote with the best windows of its best candidate sources (voted for unless given); also
+    /// returns those sources.
+    fn aligned_candidates(
+        &self,
+        items: &[Item],
+        quote_terms: &[u32],
+        settings: &EngineSettings,
+        sources: Option<Vec<SourceId>>,
+        mut scorer: Option<&mut VoteScorer>,
+    ) -> (Vec<Candidate>, Vec<SourceId>) {
+        let word_terms: Vec<(usize, u32)> = items
+            .iter()
+            .enumerate()
+            .filter(|(_, item)| matches!(item, Item::Word { .. }))
+            .map(|(i, _)| (i, quote_terms[i]))
+            .collect();
+        let known: Vec<u32> = word_terms
+            .iter()
+            .map(|&(_, t)| t)
+            .filter(|&t| t != NO_TERM)
+            .collect();
+        if known.is_empty() {
+            return (Vec::new(), Vec::new());
+        }
+        let words = word_terms.len();
+        let has_skip = items.iter().any(|i| matches!(i, Item::Skip { .. }));
+        let insertions = items
+            .iter()
+            .filter(|i| matches!(i, Item::Insertion { .. }))
+            .count();
+        // How far apart the quote's words may lie in the source.
+        let span = words
+            + words / 2
+            + 4
+            + insertions * settings.bracket_max_words
+            + if has_skip { 3 * words + 60 } else { 0 };
+        let slack = words / 2 + 8;
+        let mut weights: FastMap<u32, f32> = FastMap::default();
+        for &term in &known {
+            weights.entry(term).or_insert_with(|| self.weight(term));
+        }
+        let mut candidates = Vec::new();
+        let sources = sources.unwrap_or_else(|| self.candidates(&known, CANDIDATE_SOURCES));
+        for &source in &sources {
+            let terms = self.terms(source);
+            let (windows, hits) = densest_windows(terms, &weights, span, WINDOWS_PER_SOURCE);
+            if let Some(scorer) = scorer.as_deref_mut() {
+                scorer.score(source, &hits);
+            }
+            for window in windows {
+                let start = window.start.saturating_sub(slack);
+                let end = (window.end + slack).min(terms.len());
+                let alignment = align(
+                    items,
+                    quote_terms,
+                    &terms[start..end],
+                    settings.bracket_max_words,
+                );
+                candidates.push(Candidate {
+                    source,
+                    window_start: start,
+                    alignment,
+                });
+            }
+        }
+        (candidates, sources)
+    }
+
+    /// The passage a candidate aligned with, and the sentence around it.
+    fn passage(&self, candidate: &Candidate) -> Passage {
+        let span = &candidate.alignment.source_span;
+        let first = self.word_range(candidate.source, candidate.window_start + span.start);
+        let last = if span.is_empty() {
+            first.clone()
+        } else {
+            self.word_range(candidate.source, candidate.window_start + span.end - 1)
+        };
+        let range = first.start..last.end.max(first.start);
+        let sentence = self
+            .source(candidate.source)
+            .map_or(range.clone(), |s| sentence_around(&s.text, &range));
+        Passage {
+            source: candidate.source,
+            range,
+            sentence,
+        }
+    }
+
+    /// A source's vote score as `Corpus::candidates` sums it: the weights (`self.weight` of each voting term)
+    /// of the voting terms it contains, in order, so the same `f32`.
+    pub(super) fn vote_score(
+        voting: &[u32],
+        weights: &[f32],
+        contains: impl Fn(usize, u32) -> bool,
+    ) -> f32 {
+        let mut score = 0f32;
+        for (i, (&term, &weight)) in voting.iter().zip(weights).enumerate() {
+            if contains(i, term) {
+                score += weight;
+            }
+        }
+        score
+    }
+
+    /// A scorer for the candidates of a quote with these known terms.
+    pub(super) fn vote_scorer(&self, known: &[u32]) -> VoteScorer {
+        let terms = self.term_frequencies(known);
+        let voting = self.voting_terms(&terms);
+        VoteScorer {
+            weights: voting.iter().map(|&t| self.weight(t)).collect(),
+            index: TermIndex::new(&voting),
+            present: vec![false; voting.len()],
+            voting,
+            terms,
+            scores: Vec::new(),
+        }
+    }
+}
+
+/// What one check of a quote read from the corpus, gathered for its `Dependencies` (`super::cache`).
+#[derive(Default)]
+pub(super) struct Trace {
+    pub(super) unknown: Vec<TermHash>,
+    pub(super) known: Vec<u32>,
+    pub(super) candidates: Vec<SourceId>,
+    /// The candidates' vote scores.
+    pub(super) scorer: Option<VoteScorer>,
+}
+
+/// Vote scores of candidate sources from the quote-term hits `densest_windows` found in them (no second scan).
+pub(super) struct VoteScorer {
+    /// The quote's distinct known terms and their document frequencies.
+    pub(super) terms: Vec<(u32, u32)>,
+    pub(super) voting: Vec<u32>,
+    weights: Vec<f32>,
+    index: TermIndex,
+    present: Vec<bool>,
+    pub(super) scores: Vec<(SourceId, f32)>,
+}
+
+impl VoteScorer {
+    fn score(&mut self, source: SourceId, hits: &[(usize, u32)]) {
+        self.present.fill(false);
+        for &(_, term) in hits {
+            if let Some(i) = self.index.get(term) {
+                self.present[i] = true;
+            }
+        }
+        let present = &self.present;
+        let score = Corpus::vote_score(&self.voting, &self.weights, |i, _| present[i]);
+        self.scores.push((source, score));
+    }
+}
+
+/// The position of each of a few term ids (a quote's voting terms), found with one multiplication per word:
+/// an open-addressing table a few times larger than the terms.
+struct TermIndex {
+    slots: Vec<(u32, u32)>,
+    shift: u32,
+}
+
+impl TermIndex {
+    fn new(terms: &[u32]) -> TermIndex {
+        let bits = (terms.len() * 4)
+            .next_power_of_two()
+            .trailing_zeros()
+            .max(4);
+        let mut index = TermIndex {
+            slots: vec![(NO_TERM, 0); 1 << bits],
+            shift: 32 - bits,
+        };
+        let mask = index.slots.len() - 1;
+        for (position, &term) in terms.iter().enumerate() {
+            let mut slot = index.slot(term);
+            while index.slots[slot].0 != NO_TERM && index.slots[slot].0 != term {
+                slot = (slot + 1) & mask;
+            }
+            index.slots[slot] = (term, position as u32);
+        }
+        index
+    }
+
+    fn slot(&self, term: u32) -> usize {
+        (term.wrapping_mul(0x9E37_79B1) >> self.shift) as usize
+    }
+
+    fn get(&self, term: u32) -> Option<usize> {
+        let mask = self.slots.len() - 1;
+        let mut slot = self.slot(term);
+        loop {
+            match self.slots[slot] {
+                (NO_TERM, _) => return None,
+                (t, position) if t == term => return Some(position as usize),
+                _ => slot = (slot + 1) & mask,
+            }
+        }
+    }
+}
+
+/// The best `count` non-overlapping windows of at most `span` words, by the summed weight of the distinct quote
+/// terms they contain, best first. Each window runs from its first hit to its last (word indices). Also returns
+/// the hits: every word of `terms` in `weights`, with its index.
+fn densest_windows(
+    terms: &[u32],
+    weights: &FastMap<u32, f32>,
+    span: usize,
+    count: usize,
+) -> (Vec<Range<usize>>, Vec<(usize, u32)>) {
+    let hits: Vec<(usize, u32)> = terms
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| weights.contains_key(t))
+        .map(|(i, &t)| (i, t))
+        .collect();
+    let mut windows: Vec<(f32, Range<usize>)> = Vec::new();
+    let mut counts: FastMap<u32, u32> = FastMap::default();
+    let mut score = 0.0f32;
+    let mut low = 0;
+    let mut scored: Vec<(f32, usize, usize)> = Vec::with_capacity(hits.len());
+    for high in 0..hits.len() {
+        let (position, term) = hits[high];
+        let count = counts.entry(term).or_insert(0);
+        if *count == 0 {
+            score += weights[&term];
+        }
+        *count += 1;
+        while position - hits[low].0 >= span {
+            let old = hits[low].1;
+            let count = counts
+                .get_mut(&old)
+                .expect("every hit in the window was counted");
+            *count -= 1;
+            if *count == 0 {
+                score -= weights[&old];
+            }
+            low += 1;
+        }
+        scored.push((score, hits[low].0, position + 1));
+    }
+    // `count` linear passes (the best window not overlapping those taken) instead of a full sort.
+    while windows.len() < count {
+        let mut best: Option<(f32, usize, usize)> = None;
+        for &(score, start, end) in &scored {
+            if score <= 0.0 || windows.iter().any(|(_, w)| start < w.end && w.start < end) {
+                continue;
+            }
+            if best.is_none_or(|(s, b, _)| score > s || (score == s && start < b)) {
+                best = Some((score, start, end));
+            }
+        }
+        match best {
+            Some((score, start, end)) => windows.push((score, start..end)),
+            None => break,
+        }
+    }
+    (windows.into_iter().map(|(_, w)| w).collect(), hits)
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    const SOURCE: &str = "Following a meeting, the Kremlin published the text.\n\n“The parties oppose the further \
+        expansion of NATO and call for the North Atlantic Alliance to refrain from ideological approaches from the \
+        time of the Cold War,” it reads. Other text follows here.\n";
+
+    pub(crate) fn corpus() -> Corpus {
+        let mut corpus = Corpus::new();
+        corpus.upsert_source("rt.md", SOURCE.to_string(), TextFormat::Markdown);
+        corpus.upsert_source(
+            "other.md",
+            "Nothing about alliances here at all.".into(),
+            TextFormat::Markdown,
+        );
+        corpus
+    }
+
+    fn check(draft: &str) -> Vec<Finding> {
+        corpus().check_draft(draft, TextFormat::Markdown, &EngineSettings::default())
+    }
+
+    #[test]
+    fn verified_drift_unsourced() {
+        let findings = check(
+            "They said “the parties oppose the further expansion of NATO”. Then: \"The parties oppose the further \
+             expansion of NATO and call on the North Atlantic Alliance to refrain from ideological approaches since \
+             the Cold War.\" And “bananas are an excellent source of potassium”.",
+        );
+        let verdicts: Vec<Verdict> = findings.iter().map(|f| f.verdict).collect();
+        assert_eq!(
+            verdicts,
+            [Verdict::Verified, Verdict::Drift, Verdict::Unsourced]
+        );
+        let drift = &findings[1];
+        assert!(
+            drift.message.contains("“call on” for “call for”"),
+            "{}",
+            drift.message
+        );
+        assert!(
+            drift
+                .message
+                .contains("“approaches since” for “approaches from the time of”"),
+            "{}",
+            drift.message
+        );
+        let sentence = &SOURCE[drift.passage.as_ref().unwrap().sentence.clone()];
+        assert!(
+            sentence.starts_with("“The parties") && sentence.ends_with("it reads."),
+            "{sentence}"
+        );
+    }
+}

@@ -1,0 +1,118 @@
+//! Findings: the verdict on one quote, its passage and its edits (the types every consumer reads).
+use std::ops::Range;
+
+use super::index::SourceId;
+use super::quotes::{shift_range, Quote};
+
+/// What a careful editor would say of a quotation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Verdict {
+    /// A source contains the quote word for word (typography and editorial marks aside).
+    Verified,
+    /// A source contains the quote with altered wording.
+    Drift,
+    /// No source contains anything close to the quote.
+    Unsourced,
+}
+
+impl Verdict {
+    /// The stable code used in diagnostics, JSON and SARIF.
+    pub fn code(self) -> &'static str {
+        match self {
+            Verdict::Verified => "verified",
+            Verdict::Drift => "drift",
+            Verdict::Unsourced => "unsourced",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Verdict> {
+        match code {
+            "verified" => Some(Verdict::Verified),
+            "drift" => Some(Verdict::Drift),
+            "unsourced" => Some(Verdict::Unsourced),
+            _ => None,
+        }
+    }
+}
+
+/// How one run of words differs between the quote and the source.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EditKind {
+    /// The quote has other words where the source has these.
+    Substituted,
+    /// The source has words that the quote leaves out (without an ellipsis).
+    Missing,
+    /// The quote has words the source does not have (outside brackets).
+    Added,
+    /// The same words stand in another order.
+    Reordered,
+}
+
+impl EditKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            EditKind::Substituted => "substituted",
+            EditKind::Missing => "missing",
+            EditKind::Added => "added",
+            EditKind::Reordered => "reordered",
+        }
+    }
+}
+
+/// One difference. Ranges are byte ranges; an empty range marks the point where words are missing or added.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edit {
+    pub kind: EditKind,
+    /// In the draft.
+    pub quote_range: Range<usize>,
+    /// In the source's text.
+    pub source_range: Range<usize>,
+    /// The quote's words here, as written in the draft (whitespace collapsed).
+    pub quote_words: String,
+    /// The source's words here, as written in the source (whitespace collapsed).
+    pub source_words: String,
+    /// The matched word just before the edit, as written in the draft (empty at the start), so a message can
+    /// say “call on” for “call for” rather than “on” for “for”.
+    pub context: String,
+}
+
+/// A stretch of one source.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Passage {
+    pub source: SourceId,
+    /// The words the quote aligns with, as bytes of the source's text.
+    pub range: Range<usize>,
+    /// The whole sentence(s) around `range`.
+    pub sentence: Range<usize>,
+}
+
+/// The verdict on one quotation, with everything needed to explain and repair it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub quote: Quote,
+    pub verdict: Verdict,
+    /// The best passage; `None` for `unsourced` quotes.
+    pub passage: Option<Passage>,
+    /// The differences from the passage (empty when verified).
+    pub edits: Vec<Edit>,
+    /// Share of the quote's words found in order in the passage (0–1).
+    pub similarity: f32,
+    /// Warnings worth a writer's attention, such as an ellipsis that drops a negation.
+    pub notes: Vec<String>,
+    /// Other sources that also contain the quote (as well as the best one).
+    pub also_in: Vec<Passage>,
+    /// One line for a diagnostic or a terminal.
+    pub message: String,
+}
+
+impl Finding {
+    /// The finding moved by `delta` bytes in the draft.
+    pub(super) fn shifted(&self, delta: isize) -> Finding {
+        let mut finding = self.clone();
+        finding.quote = self.quote.shifted(delta);
+        for edit in &mut finding.edits {
+            edit.quote_range = shift_range(&edit.quote_range, delta);
+        }
+        finding
+    }
+}
