@@ -42,7 +42,7 @@ pub struct CheckArgs {
     pub root: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Exit with 1 when a finding is at least this serious (verified < drift < unsourced).
+    /// Exit with 1 when a finding is at least this serious (verified < drift = uncredited < unsourced).
     #[arg(long, value_enum, default_value_t = FailOn::Drift)]
     pub fail_on: FailOn,
     /// Hide verified quotes in human output.
@@ -50,4 +50,8 @@ pub struct CheckArgs {
     pub quiet: bool,
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
+    /// Report only uncredited copying (prose repeating a source without quote marks or credit), not quotes:
+    /// a desk editor's pass. Runs even when `reuse.enable` is false.
+    #[arg(long)]
+    pub reuse_only: bool,
 }

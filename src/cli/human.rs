@@ -14,6 +14,7 @@ fn verdict_style(verdict: Verdict) -> Style {
         Verdict::Verified => AnsiColor::Green.on_default(),
         Verdict::Drift => AnsiColor::Yellow.on_default().bold(),
         Verdict::Unsourced => AnsiColor::Red.on_default().bold(),
+        Verdict::Uncredited => AnsiColor::Magenta.on_default().bold(),
     }
 }
 
@@ -22,7 +23,7 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
     let bold = Style::new().bold();
     let removed = AnsiColor::Red.on_default();
     let added = AnsiColor::Green.on_default();
-    let mut counts = [0usize; 3];
+    let mut counts = [0usize; 4];
     for draft in &report.drafts {
         let positions = TextPositions::new(&draft.text);
         let path = report.workspace.display(&draft.path);
@@ -100,7 +101,7 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
                     edit.kind.name(),
                 )?;
             }
-            if finding.verdict == Verdict::Unsourced {
+            if matches!(finding.verdict, Verdict::Unsourced | Verdict::Uncredited) {
                 writeln!(out, "    {dim}{}{dim:#}", finding.message)?;
             }
             for note in &finding.notes {
@@ -122,10 +123,15 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
             }
         }
     }
-    let total: usize = counts.iter().sum();
+    let total: usize = counts[..3].iter().sum();
+    let uncredited = match counts[3] {
+        0 => String::new(),
+        1 => "; 1 uncredited copy".to_string(),
+        n => format!("; {n} uncredited copies"),
+    };
     writeln!(
         out,
-        "{bold}{total} quote{} in {} draft{}{bold:#}: {} verified, {} drift, {} unsourced ({} sources)",
+        "{bold}{total} quote{} in {} draft{}{bold:#}: {} verified, {} drift, {} unsourced{uncredited} ({} sources)",
         if total == 1 { "" } else { "s" },
         report.drafts.len(),
         if report.drafts.len() == 1 { "" } else { "s" },

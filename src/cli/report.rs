@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use super::args::CheckArgs;
+use crate::engine::reuse::ReuseCache;
 use crate::engine::{Corpus, Finding, TextFormat};
 use crate::workspace::{read_text, root_for_file, Workspace};
 
@@ -63,6 +64,8 @@ pub fn check(args: &CheckArgs) -> Result<Report, String> {
     }
     let drafts = draft_paths(&workspace, &args.paths)?;
     let settings = workspace.config.engine.clone();
+    let mut reuse = workspace.config.reuse.clone();
+    reuse.enabled |= args.reuse_only;
     let checked: Vec<Result<DraftReport, String>> = drafts
         .par_iter()
         .map(|path| {
@@ -72,7 +75,13 @@ pub fn check(args: &CheckArgs) -> Result<Report, String> {
                 tracing::warn!("{}: {warning}", workspace.display(path));
             }
             let format = TextFormat::from_path(&path.to_string_lossy());
-            let findings = corpus.check_draft(&text, format, &settings);
+            let mut findings = if args.reuse_only {
+                Vec::new()
+            } else {
+                corpus.check_draft(&text, format, &settings)
+            };
+            findings.extend(corpus.check_reuse(&text, format, &reuse, &mut ReuseCache::new()));
+            findings.sort_by_key(|f| f.quote.range.start);
             Ok(DraftReport {
                 path: path.clone(),
                 text,

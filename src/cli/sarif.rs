@@ -82,6 +82,11 @@ pub(super) fn write_sarif(out: &mut dyn Write, report: &Report) -> io::Result<()
             "UnsourcedQuote",
             "No source in the workspace contains the quotation.",
         ),
+        (
+            Verdict::Uncredited,
+            "UncreditedCopying",
+            "Prose outside quote marks repeats a source word for word or nearly, without credit.",
+        ),
     ];
     let rule_values: Vec<Value> = rules
         .iter()

@@ -13,6 +13,9 @@ pub enum Verdict {
     Drift,
     /// No source contains anything close to the quote.
     Unsourced,
+    /// Prose outside quote marks that repeats a source word for word or nearly, without credit (the finding's
+    /// quote is the copied stretch).
+    Uncredited,
 }
 
 impl Verdict {
@@ -22,6 +25,7 @@ impl Verdict {
             Verdict::Verified => "verified",
             Verdict::Drift => "drift",
             Verdict::Unsourced => "unsourced",
+            Verdict::Uncredited => "uncredited",
         }
     }
 
@@ -30,6 +34,7 @@ impl Verdict {
             "verified" => Some(Verdict::Verified),
             "drift" => Some(Verdict::Drift),
             "unsourced" => Some(Verdict::Unsourced),
+            "uncredited" => Some(Verdict::Uncredited),
             _ => None,
         }
     }

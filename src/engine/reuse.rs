@@ -33,7 +33,11 @@ use super::normalize::{for_each_word, normalize_word, term_hash, TermHash};
 use super::prose::prose;
 use super::quotes::find_quotes;
 use super::sentence::{sentence_end, sentence_start};
-use super::{Edit, EditKind, EngineSettings, TextFormat};
+use super::finding::{Finding, Passage, Verdict};
+use super::messages::describe_edit;
+use super::quotes::{Quote, QuoteKind};
+use super::sentence::sentence_around;
+use super::{Edit, EditKind, EngineSettings, Source, TextFormat};
 
 /// Words per shingle (the seeds' length).
 pub const SHINGLE: usize = 4;
@@ -99,6 +103,8 @@ pub struct CopiedPassage {
 pub struct Copied {
     /// The copied stretch in the draft, from its first to its last word.
     pub range: Range<usize>,
+    /// The pieces of prose inside `range` (without Markdown markers).
+    pub segments: Vec<Range<usize>>,
     /// Draft words in the stretch.
     pub words: usize,
     /// Of them, words equal to their source word.
@@ -118,6 +124,7 @@ impl Copied {
         };
         let mut copied = self.clone();
         copied.range = shift(&self.range);
+        copied.segments = self.segments.iter().map(shift).collect();
         for edit in &mut copied.edits {
             edit.quote_range = shift(&edit.quote_range);
         }
@@ -273,7 +280,15 @@ impl Corpus {
                     let words = self.paragraph_words(text, &paragraph.segments, &quotes);
                     self.copied_in_paragraph(text, &words, settings)
                         .into_iter()
-                        .map(|c| c.shifted(-(paragraph.start as isize)))
+                        .map(|mut c| {
+                            c.segments = paragraph
+                                .segments
+                                .iter()
+                                .map(|s| s.start.max(c.range.start)..s.end.min(c.range.end))
+                                .filter(|s| s.start < s.end)
+                                .collect();
+                            c.shifted(-(paragraph.start as isize))
+                        })
                         .collect()
                 }
             };
@@ -282,6 +297,85 @@ impl Corpus {
         }
         cache.entries = kept;
         found
+    }
+
+    /// The `uncredited` findings of a draft: every copied stretch (see [`Corpus::find_copied_cached`]) whose
+    /// sentence credits none of the sources holding it, in document order.
+    pub fn check_reuse(
+        &self,
+        text: &str,
+        format: TextFormat,
+        settings: &ReuseSettings,
+        cache: &mut ReuseCache,
+    ) -> Vec<Finding> {
+        self.find_copied_cached(text, format, settings, cache)
+            .into_iter()
+            .filter_map(|copied| {
+                let sources: Vec<&Source> =
+                    copied.sources().filter_map(|id| self.source(id)).collect();
+                (!credited(text, &copied.range, &sources)).then(|| self.uncredited(copied))
+            })
+            .collect()
+    }
+
+    /// A copied stretch as an `uncredited` finding.
+    fn uncredited(&self, copied: Copied) -> Finding {
+        let passage = |p: &CopiedPassage| Passage {
+            source: p.source,
+            range: p.range.clone(),
+            sentence: self
+                .source(p.source)
+                .map_or(p.range.clone(), |s| sentence_around(&s.text, &p.range)),
+        };
+        let title = self
+            .source(copied.passage.source)
+            .map(|s| s.metadata.title.clone())
+            .unwrap_or_default();
+        let how = if copied.edits.is_empty() {
+            "word for word".to_string()
+        } else {
+            let edits: Vec<String> = copied.edits.iter().take(3).map(describe_edit).collect();
+            let more = copied.edits.len().saturating_sub(3);
+            format!(
+                "with {} change{} ({}{})",
+                copied.edits.len(),
+                if copied.edits.len() == 1 { "" } else { "s" },
+                edits.join("; "),
+                if more > 0 { format!("; {more} more") } else { String::new() }
+            )
+        };
+        let mut message = format!(
+            "uncredited: {} words copied from “{title}” {how}, without quote marks or credit",
+            copied.words
+        );
+        if !copied.also_in.is_empty() {
+            let n = copied.also_in.len();
+            message.push_str(&format!(
+                " (also in {n} other source{})",
+                if n == 1 { "" } else { "s" }
+            ));
+        }
+        Finding {
+            quote: Quote {
+                range: copied.range.clone(),
+                outer: copied.range.clone(),
+                segments: if copied.segments.is_empty() {
+                    vec![copied.range.clone()]
+                } else {
+                    copied.segments.clone()
+                },
+                kind: QuoteKind::Unmarked,
+                word_count: copied.words,
+                ignored: false,
+            },
+            verdict: Verdict::Uncredited,
+            passage: Some(passage(&copied.passage)),
+            similarity: copied.passage.similarity,
+            edits: copied.edits,
+            notes: Vec::new(),
+            also_in: copied.also_in.iter().map(passage).collect(),
+            message,
+        }
     }
 
     /// The words of a paragraph's segments outside quotations, with their term ids and runs.
@@ -642,6 +736,7 @@ impl Corpus {
         let (g0, g1) = named.draft_span().unwrap_or((0, 0));
         Copied {
             range: words[g0].range.start..words[g1].range.end,
+            segments: Vec::new(),
             words: g1 - g0 + 1,
             matched: named.matched(),
             passage: self.copied_passage(named),
@@ -1045,7 +1140,7 @@ fn names_source(lower: &str, words: &[String], raw: &str, source: &super::Source
         }
     }
     let title = normal_words(&metadata.title);
-    if title.len() >= 3 && contains_words(words, &title) {
+    if (title.len() >= 2 || metadata.title.chars().count() >= 8) && contains_words(words, &title) {
         return true;
     }
     if let Some(url) = metadata.url.as_deref() {

@@ -84,6 +84,7 @@ pub fn message(finding: &Finding, source: Option<&Source>) -> String {
             Verdict::Verified => format!("Verified: {title} has this quote word for word"),
             Verdict::Drift => format!("Drift from {title}"),
             Verdict::Unsourced => "Unsourced: no source contains this quote".to_string(),
+            Verdict::Uncredited => format!("Uncredited copying from {title}"),
         }
     } else {
         finding.message.clone()

@@ -7,7 +7,7 @@ use crate::engine::Verdict;
 
 /// The summary line of a draft's findings (ignored quotes counted apart).
 pub fn summary(analysis: &Analysis) -> String {
-    let mut counts = [0usize; 3];
+    let mut counts = [0usize; 4];
     let mut ignored = 0;
     for finding in &analysis.findings {
         if finding.quote.ignored {
@@ -18,9 +18,10 @@ pub fn summary(analysis: &Analysis) -> String {
             Verdict::Verified => 0,
             Verdict::Drift => 1,
             Verdict::Unsourced => 2,
+            Verdict::Uncredited => 3,
         }] += 1;
     }
-    let total: usize = counts.iter().sum();
+    let total: usize = counts[..3].iter().sum();
     let mut text = format!(
         "{total} {} · {} verified · {} drift · {} unsourced",
         if total == 1 { "quote" } else { "quotes" },
@@ -28,6 +29,9 @@ pub fn summary(analysis: &Analysis) -> String {
         counts[1],
         counts[2]
     );
+    if counts[3] > 0 {
+        text.push_str(&format!(" · {} uncredited", counts[3]));
+    }
     if ignored > 0 {
         text.push_str(&format!(" · {ignored} ignored"));
     }

@@ -13,6 +13,7 @@ pub fn check_workspace(root: &Path) -> Result<Report, String> {
         fail_on: FailOn::Never,
         quiet: false,
         color: ColorChoice::Never,
+        reuse_only: false,
     };
     check(&args)
 }
