@@ -30,7 +30,6 @@
 //! and, for comparison, what a winnowed fingerprint index (4-word shingles, window 5) would hold.
 
 #[path = "common/corpus.rs"]
-#[allow(dead_code)]
 mod corpus;
 
 use std::time::Instant;
@@ -83,7 +82,11 @@ fn read_dir(dir: &str) -> Vec<(String, String)> {
         .map(|entries| {
             entries
                 .flatten()
-                .filter(|e| e.path().extension().is_some_and(|x| x == "txt" || x == "md"))
+                .filter(|e| {
+                    e.path()
+                        .extension()
+                        .is_some_and(|x| x == "txt" || x == "md")
+                })
                 .filter_map(|e| {
                     let name = e.file_name().to_string_lossy().to_string();
                     std::fs::read_to_string(e.path()).ok().map(|t| (name, t))
@@ -127,11 +130,18 @@ fn eligible(sentence: &str) -> bool {
 }
 
 const FUNCTION: &[&str] = &[
-    "a", "an", "the", "of", "to", "in", "on", "at", "for", "and", "or", "but", "that", "this", "with", "by",
-    "from", "as", "is", "was", "are", "were", "be", "been", "has", "have", "had", "it", "its", "their", "his",
-    "her", "he", "she", "they", "we", "who", "which", "will", "would",
+    "a", "an", "the", "of", "to", "in", "on", "at", "for", "and", "or", "but", "that", "this",
+    "with", "by", "from", "as", "is", "was", "are", "were", "be", "been", "has", "have", "had",
+    "it", "its", "their", "his", "her", "he", "she", "they", "we", "who", "which", "will", "would",
 ];
-const FILLERS: &[&str] = &["also", "reportedly", "in fact", "notably", "once again", "apparently"];
+const FILLERS: &[&str] = &[
+    "also",
+    "reportedly",
+    "in fact",
+    "notably",
+    "once again",
+    "apparently",
+];
 
 /// Light or heavy revision of sentences (see the module comment).
 fn revise(sentences: &[String], heavy: bool, vocabulary: &[String], rng: &mut Rng) -> Vec<String> {
@@ -159,7 +169,9 @@ fn revise(sentences: &[String], heavy: bool, vocabulary: &[String], rng: &mut Rn
                                 last.push(',');
                             }
                         }
-                        head.last_mut().map(|l| l.push('.'));
+                        if let Some(last) = head.last_mut() {
+                            last.push('.');
+                        }
                         swapped.extend(head);
                         words = swapped;
                     }
@@ -169,7 +181,11 @@ fn revise(sentences: &[String], heavy: bool, vocabulary: &[String], rng: &mut Rn
             for word in words {
                 let bare: String = word.chars().filter(|c| c.is_alphanumeric()).collect();
                 let lower = bare.to_lowercase();
-                let punctuation: String = word.chars().rev().take_while(|c| !c.is_alphanumeric()).collect();
+                let punctuation: String = word
+                    .chars()
+                    .rev()
+                    .take_while(|c| !c.is_alphanumeric())
+                    .collect();
                 if FUNCTION.contains(&lower.as_str()) {
                     if rng.chance(drop) {
                         continue;
@@ -228,8 +244,10 @@ fn quality(data: &str, seeds: &str, distractors: usize) {
         return;
     }
     let seed_articles = read_dir(seeds);
-    let (sources, held_out): (Vec<_>, Vec<_>) =
-        articles.into_iter().enumerate().partition(|(i, _)| i % 2 == 0);
+    let (sources, held_out): (Vec<_>, Vec<_>) = articles
+        .into_iter()
+        .enumerate()
+        .partition(|(i, _)| i % 2 == 0);
     let sources: Vec<(String, String)> = sources
         .into_iter()
         .map(|(_, a)| a)
@@ -271,7 +289,12 @@ fn quality(data: &str, seeds: &str, distractors: usize) {
     corpus.finish_bulk_load();
     let settings = ReuseSettings::default();
     // (level, flagged, total, words, seconds)
-    let levels = ["near copy", "light revision", "heavy revision", "independent"];
+    let levels = [
+        "near copy",
+        "light revision",
+        "heavy revision",
+        "independent",
+    ];
     let mut tally = [(0usize, 0usize, 0usize, 0f64); 4];
     let mut misses: Vec<String> = Vec::new();
     let mut check = |level: usize, text: String, tally: &mut [(usize, usize, usize, f64); 4]| {
@@ -283,10 +306,19 @@ fn quality(data: &str, seeds: &str, distractors: usize) {
         entry.1 += 1;
         entry.2 += text.split_whitespace().count();
         entry.3 += seconds;
-        let wrong = if level == 3 { !found.is_empty() } else { found.is_empty() && level < 2 };
+        let wrong = if level == 3 {
+            !found.is_empty()
+        } else {
+            found.is_empty() && level < 2
+        };
         if wrong && misses.len() < 6 {
             let stretches: Vec<&str> = found.iter().map(|c| &text[c.range.clone()]).collect();
-            misses.push(format!("[{}] {:?}\n    {}", levels[level], stretches, text.replace('\n', " ")));
+            misses.push(format!(
+                "[{}] {:?}\n    {}",
+                levels[level],
+                stretches,
+                text.replace('\n', " ")
+            ));
         }
     };
     let mut rng = Rng::new(0x5EED_0014);
@@ -402,12 +434,16 @@ fn cost(size: usize) {
     let prose_at = {
         let middle = text.len() / 2;
         let mut at = middle;
-        while quotes.iter().any(|q| q.outer.start <= at && at <= q.outer.end) || !text.is_char_boundary(at) {
+        while quotes
+            .iter()
+            .any(|q| q.outer.start <= at && at <= q.outer.end)
+            || !text.is_char_boundary(at)
+        {
             at += 1;
         }
         at
     };
-    let mut keystroke = |at: usize| {
+    let keystroke = |at: usize| {
         let mut cache = ReuseCache::new();
         corpus.find_copied_cached(text, TextFormat::Markdown, &settings, &mut cache);
         let mut times = Vec::new();
@@ -431,10 +467,15 @@ fn cost(size: usize) {
         .map(|(_, text)| {
             let mut hashes = Vec::new();
             let mut scratch = String::new();
-            for_each_word(text, 0..text.len(), |r| hashes.push(term_hash(&text[r], &mut scratch)));
+            for_each_word(text, 0..text.len(), |r| {
+                hashes.push(term_hash(&text[r], &mut scratch))
+            });
             let shingles: Vec<u64> = hashes
                 .windows(4)
-                .map(|w| w.iter().fold(0u64, |h, &x| (h ^ x).wrapping_mul(0x100_0000_01b3)))
+                .map(|w| {
+                    w.iter()
+                        .fold(0u64, |h, &x| (h ^ x).wrapping_mul(0x100_0000_01b3))
+                })
                 .collect();
             let mut kept = 0;
             let mut last = usize::MAX;

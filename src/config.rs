@@ -574,7 +574,8 @@ mod tests {
 
     #[test]
     fn reuse_settings_layer_and_fall_back() {
-        let (mut raw, _) = RawSettings::from_toml_str("[reuse]\nmin_words = 12\nseverity = \"info\"\n");
+        let (mut raw, _) =
+            RawSettings::from_toml_str("[reuse]\nmin_words = 12\nseverity = \"info\"\n");
         let (options, _) =
             RawSettings::from_json(&json!({"reuse": {"enable": false, "min_chars": 2}}));
         raw.overlay(&options);

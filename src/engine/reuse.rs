@@ -28,15 +28,15 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::align::{align, Item, Step};
+use super::finding::{Finding, Passage, Verdict};
 use super::index::{Corpus, CorpusInstance, SourceId, NO_TERM};
+use super::messages::describe_edit;
 use super::normalize::{for_each_word, normalize_word, term_hash, TermHash};
 use super::prose::prose;
 use super::quotes::find_quotes;
-use super::sentence::{sentence_end, sentence_start};
-use super::finding::{Finding, Passage, Verdict};
-use super::messages::describe_edit;
 use super::quotes::{Quote, QuoteKind};
 use super::sentence::sentence_around;
+use super::sentence::{sentence_end, sentence_start};
 use super::{Edit, EditKind, EngineSettings, Source, TextFormat};
 
 /// Words per shingle (the seeds' length).
@@ -341,7 +341,11 @@ impl Corpus {
                 copied.edits.len(),
                 if copied.edits.len() == 1 { "" } else { "s" },
                 edits.join("; "),
-                if more > 0 { format!("; {more} more") } else { String::new() }
+                if more > 0 {
+                    format!("; {more} more")
+                } else {
+                    String::new()
+                }
             )
         };
         let mut message = format!(
