@@ -255,12 +255,27 @@ impl Server {
         }
         let snapshot = self.docs.snapshot(uri)?;
         let settings = folder.workspace().config.engine.clone();
+        let reuse = folder.workspace().config.reuse.clone();
         let text = snapshot.rope.to_string();
         let findings = {
             let corpus = folder.corpus();
             let mut cache = snapshot.cache.lock().unwrap_or_else(|p| p.into_inner());
+            let mut reuse_cache = snapshot
+                .reuse_cache
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
             let check = std::panic::AssertUnwindSafe(|| {
-                corpus.check_draft_cached(&text, snapshot.format, &settings, &mut cache)
+                let mut findings =
+                    corpus.check_draft_cached(&text, snapshot.format, &settings, &mut cache);
+                // Uncredited copying: the draft's prose outside quote marks (per-paragraph cache).
+                findings.extend(corpus.check_reuse(
+                    &text,
+                    snapshot.format,
+                    &reuse,
+                    &mut reuse_cache,
+                ));
+                findings.sort_by_key(|f| f.quote.range.start);
+                findings
             });
             match std::panic::catch_unwind(check) {
                 Ok(findings) => findings,
