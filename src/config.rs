@@ -251,31 +251,41 @@ pub struct RawSettings {
 }
 
 impl RawSettings {
-    /// Parses `verbatim.toml`. A syntax error yields empty settings and a warning naming the line.
+    /// Parses `verbatim.toml`. A syntax error yields empty settings and a warning naming the line and column.
     pub fn from_toml_str(text: &str) -> (RawSettings, Vec<String>) {
+        match RawSettings::parse_toml(text) {
+            Ok(parsed) => parsed,
+            Err(error) => (
+                RawSettings::default(),
+                vec![format!("{error}; using the defaults")],
+            ),
+        }
+    }
+
+    /// Parses `verbatim.toml`: the settings and their warnings, or why the file is not valid TOML (naming the
+    /// file, the line and the column: `verbatim.toml is not valid TOML (line 2, column 6): …`).
+    pub fn parse_toml(text: &str) -> Result<(RawSettings, Vec<String>), String> {
         match toml::from_str::<toml::Table>(text) {
             Ok(table) => match serde_json::to_value(table) {
-                Ok(value) => RawSettings::from_json(&value),
-                Err(error) => (
-                    RawSettings::default(),
-                    vec![format!("verbatim.toml: {error}")],
-                ),
+                Ok(value) => Ok(RawSettings::from_json(&value)),
+                Err(error) => Err(format!("verbatim.toml cannot be read as settings: {error}")),
             },
             Err(error) => {
-                let message = error.message().to_string();
+                let message = error.message().trim_end().to_string();
                 let place = error
                     .span()
                     .map(|span| {
-                        let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-                        format!(" (line {line})")
+                        let mut start = span.start.min(text.len());
+                        while !text.is_char_boundary(start) {
+                            start -= 1;
+                        }
+                        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+                        let line = text[..start].matches('\n').count() + 1;
+                        let column = text[line_start..start].chars().count() + 1;
+                        format!(" (line {line}, column {column})")
                     })
                     .unwrap_or_default();
-                (
-                    RawSettings::default(),
-                    vec![format!(
-                        "verbatim.toml is not valid TOML{place}: {message}; using the defaults"
-                    )],
-                )
+                Err(format!("verbatim.toml is not valid TOML{place}: {message}"))
             }
         }
     }
@@ -314,6 +324,11 @@ impl RawSettings {
 
     pub fn is_empty(&self) -> bool {
         self.values.is_empty()
+    }
+
+    /// Whether `key` (dotted) was given.
+    pub fn contains(&self, key: &str) -> bool {
+        self.values.contains_key(key)
     }
 }
 
@@ -611,7 +626,13 @@ mod tests {
     fn malformed_toml_names_the_line() {
         let (raw, warnings) = RawSettings::from_toml_str("min_words = 3\nthis is not toml\n");
         assert!(raw.is_empty());
-        assert!(warnings[0].contains("line 2"), "{warnings:?}");
+        assert!(warnings[0].contains("line 2, column 6"), "{warnings:?}");
+        let error =
+            RawSettings::parse_toml("min_words = 3\nsources = [\"a\" \"b\"]\n").unwrap_err();
+        assert!(
+            error.starts_with("verbatim.toml is not valid TOML (line 2, column 16): "),
+            "{error}"
+        );
     }
 
     #[test]

@@ -3,11 +3,23 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use tracing::Level;
+use tracing_subscriber::fmt::format::{self, FormatEvent, FormatFields};
+use tracing_subscriber::fmt::FmtContext;
+use tracing_subscriber::registry::LookupSpan;
 use tracing_subscriber::EnvFilter;
+
+/// `verbatim --version`: the package version and the commit it was built from (see build.rs).
+const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("VERBATIM_BUILD_COMMIT"),
+    ")"
+);
 
 /// Checks every quotation in your drafts against the source articles of the workspace.
 #[derive(Parser)]
-#[command(name = "verbatim", version, about, long_about = None)]
+#[command(name = "verbatim", version = VERSION, about, long_about = None)]
 struct Arguments {
     #[command(subcommand)]
     command: Command,
@@ -27,13 +39,19 @@ enum Command {
 
 fn main() -> ExitCode {
     // Logs go to stderr: stdout is the protocol channel of `verbatim lsp` and the report of `verbatim check`.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("VERBATIM_LOG").unwrap_or_else(|_| EnvFilter::new("warn")),
-        )
+    // `verbatim check` writes them in the style of its own messages (`verbatim: warning: …`); the language
+    // server keeps timestamps and targets for the editor's log.
+    let is_check = std::env::args_os().nth(1).is_some_and(|a| a == "check");
+    let filter = EnvFilter::try_from_env("VERBATIM_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
         .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .init();
+        .with_ansi(false);
+    if is_check {
+        logs.event_format(CliLine).init();
+    } else {
+        logs.init();
+    }
     let arguments = match Arguments::try_parse() {
         Ok(arguments) => arguments,
         Err(error) => {
@@ -45,5 +63,32 @@ fn main() -> ExitCode {
     match arguments.command {
         Command::Check(check) => verbatim::cli::run(&check),
         Command::Lsp { stdio: _ } => verbatim::lsp::run_stdio(),
+    }
+}
+
+/// One log event as one `verbatim: <level>: <message>` line, the style of `verbatim check`'s own messages.
+struct CliLine;
+
+impl<S, N> FormatEvent<S, N> for CliLine
+where
+    S: tracing::Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    fn format_event(
+        &self,
+        ctx: &FmtContext<'_, S, N>,
+        mut writer: format::Writer<'_>,
+        event: &tracing::Event<'_>,
+    ) -> std::fmt::Result {
+        let level = match *event.metadata().level() {
+            Level::ERROR => "error",
+            Level::WARN => "warning",
+            Level::INFO => "info",
+            Level::DEBUG => "debug",
+            Level::TRACE => "trace",
+        };
+        write!(writer, "verbatim: {level}: ")?;
+        ctx.field_format().format_fields(writer.by_ref(), event)?;
+        writeln!(writer)
     }
 }

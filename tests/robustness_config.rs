@@ -1,5 +1,6 @@
-//! Robustness of settings: a broken `verbatim.toml` or odd editor settings give one warning each and the
-//! defaults, never a panic or a refusal to check.
+//! Robustness of settings: bad values in `verbatim.toml` or odd editor settings give one warning each and the
+//! defaults, never a panic; a `verbatim.toml` that cannot be read at all stops `verbatim check` with a clear
+//! message while the language server warns and uses the defaults.
 use std::fs;
 use std::path::PathBuf;
 
@@ -41,24 +42,44 @@ fn run(root: &std::path::Path) -> (Vec<String>, Vec<Verdict>) {
     (report.warnings, verdicts)
 }
 
+/// A settings file that cannot be used at all stops `verbatim check` (exit 2 in the binary) with one clear
+/// message; the language server (which opens the workspace the same way) warns and uses the defaults.
+fn assert_unusable(root: &std::path::Path, needle: &str) {
+    let error = check_workspace(root)
+        .err()
+        .unwrap_or_else(|| panic!("check must stop on a broken verbatim.toml ({needle})"));
+    assert!(error.contains(needle), "{needle}: {error}");
+    assert!(error.contains("fix the file"), "{error}");
+    assert_eq!(
+        error.matches("verbatim.toml").count(),
+        2,
+        "the file named once, then its path: {error}"
+    );
+    let workspace = Workspace::open(root);
+    assert!(workspace
+        .config_error
+        .as_deref()
+        .is_some_and(|e| e.contains(needle)));
+    assert_eq!(workspace.warnings.len(), 1, "{:?}", workspace.warnings);
+    assert!(
+        workspace.warnings[0].contains(needle)
+            && workspace.warnings[0].ends_with("using the defaults")
+    );
+    assert_eq!(workspace.config, Config::default());
+}
+
 #[test]
-fn malformed_toml_warns_with_the_line_and_uses_defaults() {
-    for (text, line) in [
-        ("min_words = 3\nthis is not toml\n", "line 2"),
-        ("[severity\ndrift = \"error\"\n", "line 1"),
-        ("min_words = 3\nmin_words = 4\n", "line 2"),
-        ("sources = [\"a\",\n", "line"),
-        ("x = \"unterminated\n", "line 1"),
-        ("= 3\n", "line 1"),
+fn malformed_toml_stops_check_with_line_and_column_and_the_server_falls_back() {
+    for (text, place) in [
+        ("min_words = 3\nthis is not toml\n", "(line 2, column 6)"),
+        ("[severity\ndrift = \"error\"\n", "(line 1, column 10)"),
+        ("min_words = 3\nmin_words = 4\n", "(line 2, column 1)"),
+        ("sources = [\"a\",\n", "(line 1, column 16)"),
+        ("x = \"unterminated\n", "(line 1, column 18)"),
+        ("= 3\n", "(line 1, column 1)"),
     ] {
         let (_dir, root) = workspace(text.as_bytes());
-        let (warnings, verdicts) = run(&root);
-        assert_eq!(warnings.len(), 1, "{text:?}: {warnings:?}");
-        assert!(
-            warnings[0].contains("not valid TOML") && warnings[0].contains(line),
-            "{text:?}: {warnings:?}"
-        );
-        assert_eq!(verdicts, [Verdict::Verified], "{text:?}");
+        assert_unusable(&root, &format!("verbatim.toml is not valid TOML {place}: "));
     }
 }
 
@@ -120,26 +141,20 @@ fn special_float_values_are_refused() {
 #[test]
 fn settings_file_that_is_not_text_or_not_a_file() {
     let (_dir, root) = workspace(b"min_words = \xff\xfe 3\n");
-    let (warnings, verdicts) = run(&root);
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].contains("UTF-8"), "{warnings:?}");
-    assert_eq!(verdicts, [Verdict::Verified]);
+    assert_unusable(&root, "verbatim.toml is not UTF-8");
     // A folder named verbatim.toml.
     let (_dir, root) = workspace(b"");
     fs::remove_file(root.join("verbatim.toml")).unwrap();
     fs::create_dir(root.join("verbatim.toml")).unwrap();
-    let (warnings, verdicts) = run(&root);
-    assert_eq!(warnings.len(), 1, "{warnings:?}");
-    assert!(warnings[0].contains("cannot read"), "{warnings:?}");
-    assert_eq!(verdicts, [Verdict::Verified]);
+    assert_unusable(&root, "cannot read verbatim.toml");
+    // A byte-order mark (as some Windows editors write) is not an error.
+    let (_dir, root) = workspace(b"\xef\xbb\xbfmin_words = 5\n");
+    assert_eq!(Workspace::open(&root).config.engine.min_words, 5);
     // An empty file and a byte-order mark alone.
     for text in [&b""[..], b"\xef\xbb\xbf", b"\n\n\n", b"# only a comment\n"] {
         let (_dir, root) = workspace(text);
         let (warnings, verdicts) = run(&root);
-        assert!(
-            warnings.is_empty() || text.starts_with(b"\xef"),
-            "{text:?}: {warnings:?}"
-        );
+        assert!(warnings.is_empty(), "{text:?}: {warnings:?}");
         assert_eq!(verdicts, [Verdict::Verified]);
     }
 }

@@ -1,6 +1,7 @@
 ;;; verbatim.el --- Check quotations against their sources with Eglot  -*- lexical-binding: t; -*-
 
 ;; Version: 0.1.0
+;; URL: https://github.com/OWNER/verbatim
 ;; Package-Requires: ((emacs "29.1"))
 ;; Keywords: languages, wp, tools
 ;; SPDX-License-Identifier: MIT OR Apache-2.0
@@ -37,8 +38,42 @@
   :prefix "verbatim-")
 
 (defcustom verbatim-program "verbatim"
-  "The verbatim server binary: a name on `exec-path' or a file name."
+  "The verbatim server binary: a command name or a file name.
+A name without a directory is looked up by `verbatim-find-program': on
+the variable `exec-path' (pip, pipx, uv tool, cargo install, a package
+manager), then in `verbatim-program-directories'."
   :type 'string)
+
+(defcustom verbatim-program-directories '("~/.local/bin" "~/.cargo/bin")
+  "Directories searched for `verbatim-program' after the variable `exec-path'.
+These are where pipx and uv (~/.local/bin) and cargo (~/.cargo/bin)
+install, and which the variable `exec-path' lacks when Emacs is not
+started from a shell."
+  :type '(repeat directory))
+
+(defun verbatim-find-program ()
+  "The server binary to run, as a file name; signal a `user-error' if none.
+`verbatim-program' as given when it names a directory, else the first
+match on the variable `exec-path', else in `verbatim-program-directories'.
+The error says where it looked and how to install the server."
+  (let ((program (expand-file-name verbatim-program)))
+    (cond
+     ((file-name-directory verbatim-program)
+      (if (file-executable-p program)
+          program
+        (user-error "Verbatim: `verbatim-program' is %s, which is not an executable file"
+                    verbatim-program)))
+     ((executable-find verbatim-program))
+     ((cl-loop for dir in verbatim-program-directories
+               for file = (expand-file-name verbatim-program dir)
+               when (and (file-executable-p file) (not (file-directory-p file)))
+               return file))
+     (t
+      (user-error "Verbatim: no `%s' binary found in the %d directories of `exec-path' or in %s.  \
+Install it with `pipx install verbatim-lsp' (or `uv tool install verbatim-lsp', \
+`pip install verbatim-lsp'), or set `verbatim-program' to its file name"
+                  verbatim-program (length exec-path)
+                  (mapconcat #'identity verbatim-program-directories ", "))))))
 
 (defcustom verbatim-settings nil
   "Server settings: the keys of verbatim.toml as a plist.
@@ -110,7 +145,7 @@ not available.  nil leaves `auto-mode-alist' alone."
           (verbatim-markdown-mode :language-id "markdown")
           (text-mode :language-id "plaintext"))
         (lambda (&rest _)
-          (list verbatim-program "lsp"
+          (list (verbatim-find-program) "lsp"
                 :initializationOptions
                 (lambda (_server) (list :verbatim (verbatim--settings-object)))))))
 
@@ -166,7 +201,7 @@ the \"verbatim\" section of `eglot-workspace-configuration'."
   (interactive)
   (dolist (server (cl-loop for servers being the hash-values of eglot--servers-by-project
                            append servers))
-    (when (equal (car (process-command (jsonrpc--process server))) verbatim-program)
+    (when (equal (car (process-command (jsonrpc--process server))) (ignore-errors (verbatim-find-program)))
       (eglot-signal-didChangeConfiguration server))))
 
 (defun verbatim-open-source ()

@@ -6,6 +6,7 @@ use anstyle::{AnsiColor, Style};
 
 use super::report::Report;
 use super::{excerpt, line_character};
+use crate::config::Severity;
 use crate::engine::{EditKind, Verdict};
 use crate::lsp::position::TextPositions;
 
@@ -129,9 +130,25 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
         1 => "; 1 uncredited copy".to_string(),
         n => format!("; {n} uncredited copies"),
     };
+    // Verdicts whose severity is "off" were dropped from the report: say so, so "0 unsourced" is not misread.
+    let off: Vec<&str> = [
+        Verdict::Verified,
+        Verdict::Drift,
+        Verdict::Unsourced,
+        Verdict::Uncredited,
+    ]
+    .iter()
+    .map(|v| v.code())
+    .filter(|code| report.workspace.config.severity.for_code(code) == Severity::Off)
+    .collect();
+    let off = if off.is_empty() {
+        String::new()
+    } else {
+        format!("; off in settings: {}", off.join(", "))
+    };
     writeln!(
         out,
-        "{bold}{total} quote{} in {} draft{}{bold:#}: {} verified, {} drift, {} unsourced{uncredited} ({} sources)",
+        "{bold}{total} quote{} in {} draft{}{bold:#}: {} verified, {} drift, {} unsourced{uncredited} ({} sources{off})",
         if total == 1 { "" } else { "s" },
         report.drafts.len(),
         if report.drafts.len() == 1 { "" } else { "s" },

@@ -67,7 +67,7 @@ pub fn finding_json(
         "message": finding.message,
         "source": source_json,
         "edits": edits,
-        "similarity": (finding.similarity * 1000.0).round() / 1000.0,
+        "similarity": finding.similarity_rounded(),
         "also_in": also_in,
         "notes": finding.notes,
     })

@@ -4,9 +4,10 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use super::args::CheckArgs;
+use crate::config::Severity;
 use crate::engine::reuse::ReuseCache;
 use crate::engine::{Corpus, Finding, TextFormat};
-use crate::workspace::{read_text, root_for_file, Workspace};
+use crate::workspace::{read_text, root_for_file, Workspace, CONFIG_FILE};
 
 /// One checked draft.
 pub struct DraftReport {
@@ -22,6 +23,9 @@ pub struct Report {
     pub drafts: Vec<DraftReport>,
     /// Problems reading files or settings (printed to stderr).
     pub warnings: Vec<String>,
+    /// Things the user should know about how the workspace was read (printed to stderr), such as drafts that
+    /// are drafts only because `sources` was narrowed.
+    pub notes: Vec<String>,
 }
 
 /// Loads the workspace, reads its sources and checks the drafts. `Err` is a usage or I/O error.
@@ -47,25 +51,68 @@ pub fn check(args: &CheckArgs) -> Result<Report, String> {
         return Err(format!("{}: no such folder", root.display()));
     }
     let workspace = Workspace::open(&root);
+    // A broken settings file fails the run: a CI job must not pass on other settings than the team's.
+    if let Some(error) = &workspace.config_error {
+        return Err(format!(
+            "{error}\n  in {}\n  fix the file (or remove it to use the defaults)",
+            workspace.root.join(CONFIG_FILE).display()
+        ));
+    }
+    // Warnings about values name the file unless they do already.
     let mut warnings: Vec<String> = workspace
         .warnings
         .iter()
-        .map(|w| format!("verbatim.toml: {w}"))
+        .map(|w| {
+            if w.starts_with(CONFIG_FILE) {
+                w.clone()
+            } else {
+                format!("{CONFIG_FILE}: {w}")
+            }
+        })
         .collect();
     let mut corpus = Corpus::new();
-    let sources = workspace.discover_sources();
+    // No sources: stop before walking the tree for drafts (in the wrong folder that can be a whole disk).
+    let sources = if workspace.may_hold_sources() {
+        workspace.discover_sources()
+    } else {
+        Vec::new()
+    };
+    if sources.is_empty() {
+        return Err(no_sources(&workspace));
+    }
     warnings.extend(workspace.load_sources(&mut corpus, &sources, &|_, _| {}));
     if corpus.is_empty() {
-        warnings.push(format!(
-            "no sources found under {} (looked for {})",
-            workspace.root.display(),
-            workspace.config.sources.join(", ")
-        ));
+        return Err(no_sources(&workspace));
     }
     let drafts = draft_paths(&workspace, &args.paths)?;
+    let mut notes = Vec::new();
+    if workspace.file_settings.contains("sources") && !workspace.file_settings.contains("drafts") {
+        let left_out = workspace.drafts_left_out_of_sources(&drafts);
+        if let Some(first) = left_out.first() {
+            let (files, match_, are, drafts, them) = if left_out.len() == 1 {
+                ("1 file", "matches", "it is", "a draft", "it")
+            } else {
+                ("files", "match", "they are", "drafts", "them")
+            };
+            let count = if left_out.len() == 1 {
+                String::new()
+            } else {
+                format!("{} ", left_out.len())
+            };
+            notes.push(format!(
+                "{count}{files} under sources/ {match_} no `sources` glob of {CONFIG_FILE} (sources = {}), so {are} \
+                 checked as {drafts} ({}{}); add {them} to `sources` to read {them} as sources, or to `exclude` \
+                 (or set `drafts`) to skip {them}",
+                toml_list(&workspace.config.sources),
+                workspace.display(first),
+                if left_out.len() > 1 { ", …" } else { "" },
+            ));
+        }
+    }
     let settings = workspace.config.engine.clone();
     let mut reuse = workspace.config.reuse.clone();
     reuse.enabled |= args.reuse_only;
+    let severities = workspace.config.severity.clone();
     let checked: Vec<Result<DraftReport, String>> = drafts
         .par_iter()
         .map(|path| {
@@ -82,6 +129,8 @@ pub fn check(args: &CheckArgs) -> Result<Report, String> {
             };
             findings.extend(corpus.check_reuse(&text, format, &reuse, &mut ReuseCache::new()));
             findings.sort_by_key(|f| f.quote.range.start);
+            // A verdict whose severity is "off" is off everywhere: no output lists it, `--fail-on` ignores it.
+            findings.retain(|f| severities.for_code(f.verdict.code()) != Severity::Off);
             Ok(DraftReport {
                 path: path.clone(),
                 text,
@@ -101,7 +150,40 @@ pub fn check(args: &CheckArgs) -> Result<Report, String> {
         corpus,
         drafts: reports,
         warnings,
+        notes,
     })
+}
+
+/// Why `verbatim check` stops when it finds no source: where it looked and how to point it elsewhere.
+fn no_sources(workspace: &Workspace) -> String {
+    let root = workspace.root.display();
+    let configured = workspace.file_settings.contains("sources");
+    let mut message = format!(
+        "no sources found in {root}: sources are the files matching {} ({}), relative to the workspace root",
+        toml_list(&workspace.config.sources),
+        if configured {
+            format!("`sources` in {CONFIG_FILE}")
+        } else {
+            "the default `sources`".to_string()
+        },
+    );
+    if !workspace.root.join(CONFIG_FILE).is_file() && !workspace.root.join("sources").is_dir() {
+        message.push_str(&format!(
+            "\n  {root} has neither {CONFIG_FILE} nor a sources/ folder, and no folder above it does: it was taken \
+             as the root because it is where verbatim check ran"
+        ));
+    }
+    message.push_str(&format!(
+        "\n  put the articles you quote in a sources/ folder at the workspace root, or list where they are in \
+         {CONFIG_FILE} there (sources = [\"wire/**/*.txt\"]), or name the root with --root DIR"
+    ));
+    message
+}
+
+/// Globs as a TOML array, as the user would write them.
+fn toml_list(globs: &[String]) -> String {
+    let quoted: Vec<String> = globs.iter().map(|g| format!("{g:?}")).collect();
+    format!("[{}]", quoted.join(", "))
 }
 
 /// The drafts named on the command line (folders expanded), or every draft of the workspace.

@@ -13,12 +13,15 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let mut report = match check(args) {
         Ok(report) => report,
         Err(error) => {
-            eprintln!("verbatim: {error}");
+            eprintln!("verbatim: error: {error}");
             return ExitCode::from(2);
         }
     };
     for warning in &report.warnings {
         eprintln!("verbatim: warning: {warning}");
+    }
+    for note in &report.notes {
+        eprintln!("verbatim: note: {note}");
     }
     let color = match args.color {
         ColorChoice::Always => anstream::ColorChoice::Always,
@@ -34,7 +37,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     };
     if let Err(error) = printed.and_then(|()| out.flush()) {
         if error.kind() != io::ErrorKind::BrokenPipe {
-            eprintln!("verbatim: cannot write the report: {error}");
+            eprintln!("verbatim: error: cannot write the report: {error}");
             return ExitCode::from(2);
         }
     }

@@ -120,4 +120,10 @@ impl Finding {
         }
         finding
     }
+
+    /// `similarity` as a clean two-decimal number for JSON (0.94, not 0.9409999847412109: an `f32` widened to
+    /// `f64` keeps its binary noise).
+    pub fn similarity_rounded(&self) -> f64 {
+        (f64::from(self.similarity) * 100.0).round() / 100.0
+    }
 }

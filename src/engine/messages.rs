@@ -5,7 +5,7 @@ use super::finding::{Edit, EditKind, Verdict};
 pub(super) fn unsourced(closest: Option<&str>, similarity: f32) -> String {
     match closest {
         Some(title) => format!(
-            "no source contains this quote (closest: “{title}”, {:.0}% of its words)",
+            "no source contains this quote (closest: “{title}”, which has {:.0}% of the quote’s words)",
             similarity * 100.0
         ),
         None => "no source contains this quote".to_string(),

@@ -40,6 +40,9 @@ pub struct Quote {
     pub word_count: usize,
     /// Set when a `<!-- verbatim-ignore -->` marker precedes the quote.
     pub ignored: bool,
+    /// For a blockquote, the dash line that closes it (`— Tomás Reyes`, `-- Name`), whether directly under
+    /// the quote or after a blank `>` line: the credit, not part of the quotation (excluded from `range`).
+    pub byline: Option<Range<usize>>,
 }
 
 impl Quote {
@@ -50,6 +53,7 @@ impl Quote {
             range: shift(&self.range),
             outer: shift(&self.outer),
             segments: self.segments.iter().map(shift).collect(),
+            byline: self.byline.as_ref().map(shift),
             ..self.clone()
         }
     }
@@ -125,13 +129,24 @@ fn first_char(text: &str, block: &Block) -> Option<(usize, char)> {
 }
 
 /// A blockquote group is one quotation, unless it is wholly wrapped in quote marks (then the marks decide).
-/// A last paragraph that starts with a dash is the attribution (`— Name`), not part of the quotation.
+/// A dash line closing the group is the credit (`— Name`), not part of the quotation: either a last paragraph
+/// that starts with a dash, or a last line of the last paragraph that does (see [`byline_line`]).
 fn blockquote(text: &str, group: &[Block]) -> Option<Quote> {
-    let mut blocks: Vec<&Block> = group.iter().collect();
+    let mut blocks: Vec<Block> = group.to_vec();
+    let mut byline = None;
     if blocks.len() > 1 {
-        if let Some((_, c)) = first_char(text, blocks[blocks.len() - 1]) {
-            if matches!(c, '—' | '–' | '―' | '-' | '~') {
-                blocks.pop();
+        if let Some((_, c)) = first_char(text, &blocks[blocks.len() - 1]) {
+            if is_byline_dash(c) {
+                let last = blocks.pop()?;
+                byline = Some(last.segments.first()?.start..last.segments.last()?.end);
+            }
+        }
+    }
+    if byline.is_none() {
+        if let Some(last) = blocks.last_mut() {
+            if let Some(cut) = byline_line(text, &last.segments) {
+                byline = Some(last.segments[cut].start..last.segments.last()?.end);
+                last.segments.truncate(cut);
             }
         }
     }
@@ -158,6 +173,64 @@ fn blockquote(text: &str, group: &[Block]) -> Option<Quote> {
         kind: QuoteKind::Blockquote,
         word_count: 0,
         ignored: false,
+        byline,
+    })
+}
+
+/// Dashes that open a credit line: em, en and horizontal-bar dashes, a hyphen (`-`, `--`) and a tilde.
+fn is_byline_dash(c: char) -> bool {
+    matches!(c, '—' | '–' | '―' | '-' | '~')
+}
+
+/// The index of the segment where a credit line starts inside a paragraph (`> …stomach.` then
+/// `> — Tomás Reyes` with no blank `>` line between): a segment that starts a line (not the first line) with a
+/// dash, when what comes before it ends a sentence or a quotation, or the dash is followed by a capital (a
+/// name). A line that opens with a dash in the middle of a sentence (`> we will build it` /
+/// `> — whatever it costs — by 2030.`) stays in the quote.
+fn byline_line(text: &str, segments: &[Range<usize>]) -> Option<usize> {
+    (1..segments.len()).find(|&i| {
+        let gap = text
+            .get(segments[i - 1].end..segments[i].start)
+            .unwrap_or("");
+        if !gap.contains('\n') {
+            return false;
+        }
+        let line = text[segments[i].clone()].trim_start();
+        let Some(dash) = line.chars().next().filter(|&c| is_byline_dash(c)) else {
+            return false;
+        };
+        let after = line[dash.len_utf8()..].trim_start_matches(is_byline_dash);
+        let name_follows = after
+            .trim_start()
+            .chars()
+            .next()
+            .is_some_and(char::is_uppercase);
+        let before = segments[..i]
+            .iter()
+            .rev()
+            .map(|r| text[r.clone()].trim_end())
+            .find(|s| !s.is_empty())
+            .and_then(|s| s.chars().last());
+        let sentence_ended = before.is_some_and(|c| {
+            matches!(
+                c,
+                '.' | '!'
+                    | '?'
+                    | '…'
+                    | ')'
+                    | ']'
+                    | '"'
+                    | '\''
+                    | '”'
+                    | '’'
+                    | '»'
+                    | '«'
+                    | '“'
+                    | '」'
+                    | '』'
+            )
+        });
+        name_follows || sentence_ended
     })
 }
 
@@ -394,6 +467,7 @@ fn make_quote(
         },
         word_count: 0,
         ignored: false,
+        byline: None,
     }
 }
 
@@ -513,6 +587,43 @@ mod tests {
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].kind, QuoteKind::Blockquote);
         assert_eq!(found[0].word_count, 5);
+    }
+
+    #[test]
+    fn byline_directly_under_a_blockquote_is_not_quoted() {
+        for (line, byline) in [
+            ("> — Tomás Reyes\n", "— Tomás Reyes"),
+            ("> -- Tomás Reyes\n", "-- Tomás Reyes"),
+            ("> ― Tomás Reyes\n", "― Tomás Reyes"),
+            (
+                "> —Tomás Reyes, mayor\n> of Lisbon\n",
+                "—Tomás Reyes, mayor\n> of Lisbon",
+            ),
+            (">\n> — Tomás Reyes\n", "— Tomás Reyes"),
+        ] {
+            let text = format!("Intro.\n\n> No child should have to learn\n> on an empty stomach.\n{line}\nAfter.\n");
+            let found = find_quotes(&text, TextFormat::Markdown, &EngineSettings::default());
+            assert_eq!(found.len(), 1, "{line:?}");
+            assert_eq!(
+                &text[found[0].range.clone()],
+                "No child should have to learn\n> on an empty stomach.",
+                "{line:?}"
+            );
+            assert_eq!(found[0].word_count, 10);
+            let range = found[0].byline.clone().expect("byline");
+            assert_eq!(&text[range], byline);
+        }
+    }
+
+    #[test]
+    fn a_dash_line_inside_a_sentence_stays_quoted() {
+        let text = "> We will build the bridge\n> — whatever it costs — by 2030.\n";
+        let found = find_quotes(text, TextFormat::Markdown, &EngineSettings::default());
+        assert_eq!(
+            &text[found[0].range.clone()],
+            text[2..text.len() - 1].to_string()
+        );
+        assert_eq!(found[0].byline, None);
     }
 
     #[test]

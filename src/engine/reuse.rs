@@ -371,6 +371,7 @@ impl Corpus {
                 kind: QuoteKind::Unmarked,
                 word_count: copied.words,
                 ignored: false,
+                byline: None,
             },
             verdict: Verdict::Uncredited,
             passage: Some(passage(&copied.passage)),

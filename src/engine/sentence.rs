@@ -97,7 +97,8 @@ fn floor_boundary(text: &str, at: usize) -> usize {
     at
 }
 
-/// The sentence before `sentence` (across a paragraph break), if any.
+/// The sentence before `sentence`, if any: in the same paragraph, or the last one of the paragraph before when
+/// `sentence` opens its paragraph (what leads up to a quote, such as who is speaking).
 pub fn previous_sentence(text: &str, sentence: &Range<usize>) -> Option<Range<usize>> {
     let before = text.get(..floor_boundary(text, sentence.start))?;
     let (at, _) = before
@@ -108,12 +109,16 @@ pub fn previous_sentence(text: &str, sentence: &Range<usize>) -> Option<Range<us
     (found.end <= sentence.start && !found.is_empty()).then_some(found)
 }
 
-/// The sentence after `sentence` (across a paragraph break), if any.
+/// The sentence after `sentence` in the same paragraph, if any: the sentence that follows a paragraph's last one
+/// belongs to another paragraph (often another speaker), so it is not context.
 pub fn next_sentence(text: &str, sentence: &Range<usize>) -> Option<Range<usize>> {
     let from = floor_boundary(text, sentence.end);
     let (offset, _) = text[from..]
         .char_indices()
         .find(|(_, c)| !c.is_whitespace())?;
+    if text[from..from + offset].matches('\n').count() >= 2 {
+        return None;
+    }
     let at = from + offset;
     let found = sentence_around(text, &(at..at));
     (found.start >= sentence.end && !found.is_empty()).then_some(found)
@@ -132,6 +137,16 @@ mod tests {
             "First one."
         );
         assert_eq!(&text[next_sentence(text, &second).unwrap()], "Third?");
+        // The sentence after a paragraph's last one is not its context; the one before a paragraph's first is.
+        let fourth = text.find("Fourth").unwrap()..text.find("\n\n").unwrap();
+        assert!(next_sentence(text, &fourth).is_none());
+        let crlf = "One two.\r\n\r\nThree four.";
+        assert!(next_sentence(crlf, &(0..8)).is_none());
+        let wrapped = "One two.\nThree four.";
+        assert_eq!(
+            &wrapped[next_sentence(wrapped, &(0..8)).unwrap()],
+            "Three four."
+        );
         let last = text.find("New").unwrap()..text.len();
         assert_eq!(&text[previous_sentence(text, &last).unwrap()], "Fourth…");
         assert!(next_sentence(text, &last).is_none());

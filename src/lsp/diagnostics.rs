@@ -154,7 +154,7 @@ pub fn diagnostics(
             "source_uri": uri.as_ref().map(|u| u.as_str().to_string()),
             "source_title": source.map(|(_, s)| s.metadata.title.clone()),
             "verdict": code,
-            "similarity": finding.similarity,
+            "similarity": finding.similarity_rounded(),
         });
         out.push(Diagnostic {
             range: range_to_lsp(&analysis.rope, &finding.quote.range, caps.encoding),

@@ -66,7 +66,8 @@ fn slice(text: &str, range: Range<usize>) -> &str {
     text.get(range).unwrap_or_default()
 }
 
-/// The sentence before and the sentence after `sentence` in `text`.
+/// The sentence before `sentence` (from the paragraph before when it opens its paragraph) and the sentence after
+/// it in the same paragraph.
 fn context(text: &str, sentence: &Range<usize>) -> (Option<Range<usize>>, Option<Range<usize>>) {
     (
         previous_sentence(text, sentence),
@@ -270,6 +271,16 @@ mod tests {
         let (before, after) = context(text, &last);
         assert_eq!(&text[before.unwrap()].trim(), &"Fourth…");
         assert!(after.is_none());
+        // A paragraph's last sentence: its context after is not taken from the next paragraph (another speaker).
+        let text = "The vote followed a debate.\n\n“We will build it,” said Reyes. He called it a turning point.\n\nOsei, who voted against, disagreed.";
+        let called = text.find("He called").unwrap()..text.find("point.").unwrap() + 6;
+        let (before, after) = context(text, &called);
+        assert_eq!(&text[before.unwrap()], "“We will build it,” said Reyes.");
+        assert!(after.is_none());
+        let opening = text.find('“').unwrap()..text.find("Reyes.").unwrap() + 6;
+        let (before, after) = context(text, &opening);
+        assert_eq!(&text[before.unwrap()], "The vote followed a debate.");
+        assert_eq!(&text[after.unwrap()], "He called it a turning point.");
     }
 
     #[test]

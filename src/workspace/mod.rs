@@ -40,6 +40,10 @@ pub struct Workspace {
     pub file_settings: RawSettings,
     /// What was wrong with `verbatim.toml`, each once.
     pub warnings: Vec<String>,
+    /// Why `verbatim.toml` could not be used at all (not valid TOML, not UTF-8, unreadable), when so. Its
+    /// settings are then the defaults and `warnings` says so too; the language server warns and carries on,
+    /// `verbatim check` stops (a broken config must fail a CI job, not run it with other settings).
+    pub config_error: Option<String>,
     sources: GlobSet,
     drafts: GlobSet,
     exclude: GlobSet,
@@ -54,12 +58,15 @@ impl Workspace {
     /// Opens a workspace with extra settings laid over `verbatim.toml` (an editor's settings).
     pub fn open_with(root: &Path, overlay: &RawSettings) -> Workspace {
         let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
-        let (file_settings, mut warnings) = read_settings(&root);
+        let (file_settings, mut warnings, config_error) = read_settings(&root);
         let mut raw = file_settings.clone();
         raw.overlay(overlay);
         let (config, config_warnings) = Config::from_raw(&raw);
         warnings.extend(config_warnings);
-        Workspace::with_config(root, config, file_settings, warnings)
+        Workspace {
+            config_error,
+            ..Workspace::with_config(root, config, file_settings, warnings)
+        }
     }
 
     /// A workspace with an already checked configuration.
@@ -77,6 +84,7 @@ impl Workspace {
             config,
             file_settings,
             warnings,
+            config_error: None,
             sources,
             drafts,
             exclude,
@@ -136,6 +144,37 @@ impl Workspace {
         let found = self.walk(&|rel| self.is_source_rel(rel));
         tracing::debug!("found {} sources in {:?}", found.len(), started.elapsed());
         found
+    }
+
+    /// Whether a source can exist at all: some `sources` glob starts with a wildcard, or the folder its fixed
+    /// leading part names (`sources/` for the default globs) exists. When not, there is no need to walk the tree
+    /// to know that no source will be found.
+    pub fn may_hold_sources(&self) -> bool {
+        self.config.sources.iter().any(|glob| {
+            let parts: Vec<&str> = glob.split('/').collect();
+            let fixed = parts
+                .iter()
+                .take_while(|part| !part.contains(['*', '?', '[', '{']))
+                .count();
+            if fixed == parts.len() {
+                return self.root.join(glob).exists();
+            }
+            fixed == 0 || self.root.join(parts[..fixed].join("/")).is_dir()
+        })
+    }
+
+    /// The drafts among `drafts` that the default `sources` globs would have read as sources: with `sources`
+    /// narrowed in `verbatim.toml` (and no `drafts` glob), the files left out silently become drafts.
+    pub fn drafts_left_out_of_sources(&self, drafts: &[PathBuf]) -> Vec<PathBuf> {
+        let defaults = glob_set(&Config::default().sources);
+        drafts
+            .iter()
+            .filter(|path| {
+                self.relative(path)
+                    .is_some_and(|rel| defaults.is_match(&rel) && !self.is_source_rel(&rel))
+            })
+            .cloned()
+            .collect()
     }
 
     /// Every draft file under the root, sorted.
@@ -743,27 +782,32 @@ fn glob_set(globs: &[String]) -> GlobSet {
     builder.build().unwrap_or_else(|_| GlobSet::empty())
 }
 
-/// Reads `verbatim.toml` at `root` (absent: empty settings, no warning).
-pub fn read_settings(root: &Path) -> (RawSettings, Vec<String>) {
+/// Reads `verbatim.toml` at `root` (absent: empty settings, no warning): the settings, the warnings about them,
+/// and why the file could not be used at all (then the settings are empty and the warnings say the defaults
+/// are used).
+pub fn read_settings(root: &Path) -> (RawSettings, Vec<String>, Option<String>) {
     let path = root.join(CONFIG_FILE);
-    match fs::read(&path) {
+    let error = match fs::read(&path) {
         Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => RawSettings::from_toml_str(&text),
-            Err(_) => (
-                RawSettings::default(),
-                vec![format!("{CONFIG_FILE} is not UTF-8; using the defaults")],
-            ),
+            // A byte-order mark (some Windows editors write one) is not part of the TOML.
+            Ok(text) => {
+                match RawSettings::parse_toml(text.strip_prefix('\u{feff}').unwrap_or(&text)) {
+                    Ok((raw, warnings)) => return (raw, warnings, None),
+                    Err(error) => error,
+                }
+            }
+            Err(_) => format!("{CONFIG_FILE} is not UTF-8"),
         },
         Err(error) if error.kind() == io::ErrorKind::NotFound => {
-            (RawSettings::default(), Vec::new())
+            return (RawSettings::default(), Vec::new(), None)
         }
-        Err(error) => (
-            RawSettings::default(),
-            vec![format!(
-                "cannot read {CONFIG_FILE}: {error}; using the defaults"
-            )],
-        ),
-    }
+        Err(error) => format!("cannot read {CONFIG_FILE}: {error}"),
+    };
+    (
+        RawSettings::default(),
+        vec![format!("{error}; using the defaults")],
+        Some(error),
+    )
 }
 
 /// Reads a text file: UTF-8 (BOM dropped), UTF-16 with a BOM, or lossily decoded UTF-8 with a warning.

@@ -1,11 +1,22 @@
--- verbatim language server, in the nvim-lspconfig `lsp/<name>.lua` shape (Neovim >= 0.11):
---
---   vim.lsp.enable("verbatim")                       -- with editors/nvim on 'runtimepath'
---   vim.lsp.config("verbatim", { settings = { verbatim = { min_words = 5 } } })   -- optional overrides
---
--- The server checks every quotation in Markdown and text drafts against the source articles of the
--- workspace: a folder holding `verbatim.toml`, or else a `sources/` folder. Settings are the keys of
--- verbatim.toml; see `:help verbatim-settings`.
+---@brief
+---
+--- verbatim: checks every quotation in Markdown and plain-text drafts against the source articles of the
+--- workspace (verified, drift, unsourced), with hovers showing the source passage and code actions that
+--- restore the source's wording.
+---
+--- Install the `verbatim` binary without Rust: `:MasonInstall verbatim`, or `pipx install verbatim-lsp`
+--- (or `uv tool install verbatim-lsp`, `pip install verbatim-lsp`). The default `cmd` assumes `verbatim`
+--- is on `$PATH` (Mason puts its bin folder there).
+---
+--- The workspace root is the folder holding `verbatim.toml`, else a `sources/` folder. Settings are the keys
+--- of verbatim.toml, under `settings.verbatim`:
+--- ```lua
+--- vim.lsp.config('verbatim', { settings = { verbatim = { min_words = 5 } } })
+--- vim.lsp.enable('verbatim')
+--- ```
+--- (In this repository: put editors/nvim on 'runtimepath'; see `:help verbatim-lspconfig`.)
+
+---@type vim.lsp.Config
 return {
   cmd = { "verbatim", "lsp" },
   filetypes = { "markdown", "text" },

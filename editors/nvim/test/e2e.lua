@@ -358,6 +358,29 @@ local function main()
   check(hover and hover.contents and (hover.contents.kind == "markdown" or type(hover.contents) == "string" or hover.contents[1] ~= nil),
     "the hover is Markdown", hover and hover.contents and hover.contents.kind)
 
+  -- Code lenses (:help verbatim-codelens): Neovim >= 0.11 announces textDocument.codeLens and shows the summary
+  -- after vim.lsp.codelens.refresh(); older versions announce nothing, so the server offers no code lenses.
+  local lens_client = verbatim.clients(drift.bufnr)[1]
+  local offers_lens = lens_client and lens_client.server_capabilities.codeLensProvider ~= nil
+  if vim.fn.has("nvim-0.11") == 1 then
+    check(offers_lens, "Neovim >= 0.11: the server offers code lenses")
+    vim.lsp.codelens.refresh({ bufnr = drift.bufnr })
+    local lens_title
+    vim.wait(15000, function()
+      for _, lens in ipairs(vim.lsp.codelens.get(drift.bufnr)) do
+        if lens.command and lens.command.title:find("quotes", 1, true) then
+          lens_title = lens.command.title
+          return true
+        end
+      end
+      return false
+    end, 50)
+    check(lens_title ~= nil and lens_title:find("verified", 1, true) ~= nil,
+      "after vim.lsp.codelens.refresh() the draft shows its summary lens", lens_title)
+  else
+    check(not offers_lens, "Neovim < 0.11 does not announce code lenses, so the server offers none (as :help says)")
+  end
+
   -- Go to definition: the source passage.
   local def = request(drift.bufnr, "textDocument/definition", { textDocument = text_document, position = inside })
   local location = def and (def.uri and def or def[1])

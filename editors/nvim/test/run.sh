@@ -51,4 +51,16 @@ for mode in $modes; do
     fail "the headless Neovim test ($mode) exited with status $status"
   fi
 done
+# Binary discovery (Mason's bin folder, $PATH, ~/.local/bin) and the "not found" message, with no
+# $VERBATIM_BIN and a scratch HOME and data folder.
+echo "nvim test: $version (finding the binary)"
+rm -rf "${tmp:?}/demo" "${tmp:?}/state" "${tmp:?}/home" "${tmp:?}/data" "${tmp:?}/scratch"
+cp -R "$demo_src" "$tmp/demo"
+mkdir -p "$tmp/home" "$tmp/data" "$tmp/scratch"
+status=0
+env -u VERBATIM_BIN VERBATIM_TEST_BIN="$bin" VERBATIM_DEMO="$tmp/demo" VERBATIM_SCRATCH="$tmp/scratch" \
+  HOME="$tmp/home" XDG_DATA_HOME="$tmp/data" XDG_STATE_HOME="$tmp/state" \
+  timeout 120 "$nvim" --headless --clean --cmd "set rtp^=$tmp/nvim" \
+    -c "luafile $here/find-binary.lua" -c 'cquit 2' </dev/null || status=$?
+[ "$status" -eq 0 ] || fail "the binary discovery test (find-binary.lua) exited with status $status"
 echo "nvim test: ok"

@@ -5,6 +5,7 @@
 // about quotes lives in the server; this file only forwards settings and shows what comes back.
 
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import * as vscode from "vscode";
 import {
@@ -84,14 +85,25 @@ export async function deactivate(): Promise<void> {
 }
 
 async function startClient(context: vscode.ExtensionContext): Promise<void> {
-  const command = findServer(context);
+  const search = findServer(context);
+  const command = search.found;
   if (!command) {
+    output?.appendLine("verbatim: no server binary found. Looked for, in this order:");
+    search.tried.forEach((line, i) => output?.appendLine(`  ${i + 1}. ${line}`));
+    output?.appendLine(
+      "Install the verbatim extension built for your platform (it carries the server), or install the server " +
+        "with `pipx install verbatim-lsp` (or `uv tool install verbatim-lsp`, `pip install verbatim-lsp`), " +
+        "or set `verbatim.server.path` to the `verbatim` binary.",
+    );
     const message =
-      "verbatim: no server binary found. Set `verbatim.server.path`, or put `verbatim` on PATH (`cargo install --path .`).";
-    output?.appendLine(message);
-    void vscode.window.showErrorMessage(message, "Open Settings").then((choice) => {
-      if (choice) {
+      "verbatim: no server binary found (looked at the `verbatim.server.path` setting, the extension's bundled " +
+      "server and `verbatim` on PATH). Set `verbatim.server.path`, install the extension built for your platform, " +
+      "or run `pipx install verbatim-lsp`.";
+    void vscode.window.showErrorMessage(message, "Open Settings", "Show Details").then((choice) => {
+      if (choice === "Open Settings") {
         void vscode.commands.executeCommand("workbench.action.openSettings", "verbatim.server.path");
+      } else if (choice === "Show Details") {
+        output?.show(true);
       }
     });
     status?.setError("server not found");
@@ -158,23 +170,40 @@ async function stopClient(): Promise<void> {
   }
 }
 
+/** Where the server was found, or what was looked at (one line each, for the "not found" message). */
+interface ServerSearch {
+  found?: string;
+  tried: string[];
+}
+
 /**
- * Finds the server: the `verbatim.server.path` setting, then a binary bundled under
- * `server/` in the extension, then `verbatim` on PATH.
+ * Finds the server, in this order:
+ *   1. the `verbatim.server.path` setting: an explicit choice wins over everything (a newer build, a
+ *      debug build, a wrapper script);
+ *   2. the binary bundled under `server/` in a platform .vsix: what a user who installed the extension
+ *      and nothing else gets;
+ *   3. `verbatim` on PATH (pip/pipx/uv, Mason, cargo install, a package manager);
+ *   4. the folders pipx, uv and cargo install into (`~/.local/bin`, `~/.cargo/bin`), which an editor
+ *      started from a desktop launcher (not a shell) often lacks on PATH.
  */
-function findServer(context: vscode.ExtensionContext): string | undefined {
+function findServer(context: vscode.ExtensionContext): ServerSearch {
   const exe = process.platform === "win32" ? "verbatim.exe" : "verbatim";
+  const tried: string[] = [];
   const configured = vscode.workspace.getConfiguration(SECTION).get<string | null>("server.path");
   if (configured) {
-    const expanded = configured.replace(/^~(?=$|[\\/])/, process.env.HOME ?? "~");
+    const expanded = configured.replace(/^~(?=$|[\\/])/, os.homedir());
     const resolved =
       path.isAbsolute(expanded) || !vscode.workspace.workspaceFolders?.length
         ? expanded
         : path.join(vscode.workspace.workspaceFolders[0].uri.fsPath, expanded);
     if (isExecutable(resolved)) {
-      return resolved;
+      return { found: resolved, tried };
     }
-    output?.appendLine(`verbatim: verbatim.server.path = ${configured} is not an executable file; trying others`);
+    const why = fs.existsSync(resolved) ? "is not an executable file" : "does not exist";
+    tried.push(`the \`verbatim.server.path\` setting: ${resolved} ${why}`);
+    output?.appendLine(`verbatim: verbatim.server.path = ${configured}: ${resolved} ${why}; trying others`);
+  } else {
+    tried.push("the `verbatim.server.path` setting: not set");
   }
   const bundled = path.join(context.extensionPath, "server", exe);
   if (fs.existsSync(bundled) && !isExecutable(bundled) && process.platform !== "win32") {
@@ -186,14 +215,33 @@ function findServer(context: vscode.ExtensionContext): string | undefined {
     }
   }
   if (isExecutable(bundled)) {
-    return bundled;
+    return { found: bundled, tried };
   }
-  for (const dir of (process.env.PATH ?? "").split(path.delimiter)) {
-    if (dir && isExecutable(path.join(dir, exe))) {
-      return path.join(dir, exe);
+  tried.push(
+    fs.existsSync(bundled)
+      ? `the server bundled with the extension: ${bundled} is not executable`
+      : `the server bundled with the extension: ${bundled} is missing (this .vsix carries no server for ${process.platform}-${process.arch})`,
+  );
+  const pathDirs = (process.env.PATH ?? "").split(path.delimiter).filter((dir) => dir);
+  for (const dir of pathDirs) {
+    if (isExecutable(path.join(dir, exe))) {
+      return { found: path.join(dir, exe), tried };
     }
   }
-  return undefined;
+  tried.push(`\`${exe}\` on PATH: not in any of its ${pathDirs.length} folders (${pathDirs.join(path.delimiter) || "PATH is empty"})`);
+  const home = os.homedir();
+  const wellKnown = [path.join(home, ".local", "bin"), path.join(home, ".cargo", "bin")].filter(
+    (dir) => !pathDirs.includes(dir),
+  );
+  for (const dir of wellKnown) {
+    if (isExecutable(path.join(dir, exe))) {
+      return { found: path.join(dir, exe), tried };
+    }
+  }
+  if (wellKnown.length > 0) {
+    tried.push(`the folders pipx, uv and cargo install into: not in ${wellKnown.join(", ")}`);
+  }
+  return { tried };
 }
 
 function isExecutable(file: string): boolean {

@@ -16,7 +16,14 @@
 #        the native modules without downloading headers), code-server, playwright-core.
 #
 # Environment:
-#   VERBATIM_BIN            server binary (default target/debug/verbatim); set as verbatim.server.path
+#   VERBATIM_BIN            server binary (default target/debug/verbatim); set as verbatim.server.path,
+#                           and the reference for what the editor must show (`verbatim check`)
+#   VERBATIM_E2E_VSIX       the .vsix to install (default editors/vscode/verbatim.vsix, built if stale)
+#   VERBATIM_E2E_BUNDLED=1  test the .vsix as a user installs it: VERBATIM_E2E_VSIX is a platform .vsix
+#                           with the server inside (build.sh with BUNDLE_SERVER=1 VSCE_TARGET=linux-x64);
+#                           no verbatim.server.path, no `verbatim` on code-server's PATH, an empty HOME
+#                           (no ~/.local/bin, ~/.cargo/bin); checks that the bundled server is the one
+#                           that runs
 #   VERBATIM_E2E_DOCS=1     also copy the screenshot to docs/vscode-drift-hover.png
 #   VERBATIM_E2E_TIMEOUT    overall bound in seconds (default 900; a cold install takes 2-3 minutes,
 #                           a warm run about 20 s)
@@ -175,14 +182,27 @@ if [ "$("$node24" -p "require('$pw_pkg/package.json').version" 2>/dev/null)" != 
 fi
 need "playwright-core $PLAYWRIGHT_CORE_VERSION is installed" test -f "$pw_pkg/package.json"
 
-# The extension: build the .vsix unless it is newer than the sources.
-vsix="$here/verbatim.vsix"
-if [ ! -f "$vsix" ] || [ ! -d "$here/node_modules/@vscode/vsce" ] ||
-  [ -n "$(find "$here/src" "$here/package.json" -newer "$vsix" 2>/dev/null | head -1)" ]; then
-  say "building the extension (editors/vscode/build.sh)"
-  timeout 900 "$here/build.sh" || true
+bundled="${VERBATIM_E2E_BUNDLED:-0}"
+if [ -n "${VERBATIM_E2E_VSIX:-}" ]; then
+  vsix="$VERBATIM_E2E_VSIX"
+  case "$vsix" in /*) ;; *) vsix="$root/$vsix" ;; esac
+  need "the extension to test is packaged: $vsix" test -f "$vsix"
+else
+  # The extension: build the .vsix unless it is newer than the sources.
+  vsix="$here/verbatim.vsix"
+  if [ ! -f "$vsix" ] || [ ! -d "$here/node_modules/@vscode/vsce" ] ||
+    [ -n "$(find "$here/src" "$here/package.json" -newer "$vsix" 2>/dev/null | head -1)" ]; then
+    say "building the extension (editors/vscode/build.sh)"
+    timeout 900 "$here/build.sh" || true
+  fi
+  need "the extension is packaged: $vsix" test -f "$vsix"
 fi
-need "the extension is packaged: $vsix" test -f "$vsix"
+if [ "$bundled" = 1 ]; then
+  vsix_listing="$(unzip -l "$vsix" 2>/dev/null || true)"
+  need "$(basename "$vsix") carries the server (extension/server/verbatim)" grep -q 'extension/server/verbatim$' <<<"$vsix_listing"
+  need "$(basename "$vsix") is a linux-x64 platform package" \
+    grep -q 'TargetPlatform="linux-x64"' <<<"$(unzip -p "$vsix" extension.vsixmanifest 2>/dev/null || true)"
+fi
 
 # The probe extension, packaged with the extension's own vsce.
 probe_vsix="$cache/verbatim-e2e-probe.vsix"
@@ -198,10 +218,13 @@ ws="$tmp/demo"
 cp -R "$root/fixtures/demo" "$ws"
 mkdir -p "$tmp/user-data/User" "$tmp/extensions" "$tmp/xdg-config" "$tmp/xdg-data" "$tmp/chromium-profile"
 export XDG_CONFIG_HOME="$tmp/xdg-config" XDG_DATA_HOME="$tmp/xdg-data"
+# As a user installs a platform .vsix: no verbatim.server.path (bundled mode), else point it at $bin.
+server_path_setting="$bin"
+[ "$bundled" = 1 ] && server_path_setting=""
 "$node24" -e '
   const [file, bin] = process.argv.slice(1);
   require("fs").writeFileSync(file, JSON.stringify({
-    "verbatim.server.path": bin,
+    ...(bin ? { "verbatim.server.path": bin } : {}),
     "workbench.startupEditor": "none",
     "workbench.tips.enabled": false,
     "workbench.enableExperiments": false,
@@ -216,12 +239,24 @@ export XDG_CONFIG_HOME="$tmp/xdg-config" XDG_DATA_HOME="$tmp/xdg-data"
     "editor.minimap.enabled": false,
     "editor.hover.delay": 200,
   }, null, 2));
-' "$tmp/user-data/User/settings.json" "$bin"
+' "$tmp/user-data/User/settings.json" "$server_path_setting"
 # code-server's extension host is a remote one: settings of machine scope (verbatim.server.path is
 # machine-overridable) are read from the remote's Machine settings, so put it there too.
 mkdir -p "$tmp/user-data/Machine"
-"$node24" -e 'require("fs").writeFileSync(process.argv[1], JSON.stringify({ "verbatim.server.path": process.argv[2] }, null, 2))' \
-  "$tmp/user-data/Machine/settings.json" "$bin"
+if [ "$bundled" = 0 ]; then
+  "$node24" -e 'require("fs").writeFileSync(process.argv[1], JSON.stringify({ "verbatim.server.path": process.argv[2] }, null, 2))' \
+    "$tmp/user-data/Machine/settings.json" "$bin"
+fi
+# code-server's PATH and HOME. In bundled mode: a PATH of system folders checked to hold no `verbatim`,
+# and an empty HOME, so that only the server inside the .vsix can be found.
+cs_path="$node24_pkg/bin:$PATH"
+cs_home="${HOME:-$tmp}"
+if [ "$bundled" = 1 ]; then
+  cs_path="$node24_pkg/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+  cs_home="$tmp/home"
+  mkdir -p "$cs_home"
+  need "no \`verbatim\` on code-server's PATH ($cs_path)" bash -c '! PATH="$1" command -v verbatim' _ "$cs_path"
+fi
 
 for ext in "$vsix" "$probe_vsix"; do
   out="$(PATH="$node24_pkg/bin:$PATH" timeout 120 "$node24" "$cs_entry" --user-data-dir "$tmp/user-data" \
@@ -235,7 +270,7 @@ need "\`verbatim check --format json $DRAFT\` reports findings" test -s "$tmp/cl
 
 say "starting code-server on 127.0.0.1"
 # Its own session (setsid) so that cleanup can end it and its children by process group.
-VERBATIM_E2E_PROBE_OUT="$tmp/probe.json" setsid timeout -k 10 1200 env PATH="$node24_pkg/bin:$PATH" \
+VERBATIM_E2E_PROBE_OUT="$tmp/probe.json" setsid timeout -k 10 1200 env PATH="$cs_path" HOME="$cs_home" \
   "$node24" "$cs_entry" --bind-addr 127.0.0.1:0 --auth none --disable-telemetry --disable-update-check \
   --disable-workspace-trust --disable-getting-started-override --user-data-dir "$tmp/user-data" \
   --extensions-dir "$tmp/extensions" "$ws" >"$tmp/code-server.log" 2>&1 </dev/null &
@@ -273,6 +308,17 @@ passed=$((passed + driver_passed))
 failed=$((failed + driver_failed))
 if [ "$driver_status" -ne 0 ] && [ "$driver_failed" -eq 0 ]; then
   not_ok "the browser driver exited with status $driver_status"
+fi
+if [ "$bundled" = 1 ]; then
+  # The extension writes "verbatim: starting <binary> lsp" to its output channel, which code-server
+  # logs under the user-data folder; the running server process says the same.
+  started="$(grep -rhoa 'verbatim: starting .* lsp' "$tmp/user-data/logs" 2>/dev/null | head -1 || true)"
+  running="$(ps -eo args= 2>/dev/null | grep -F "$tmp/extensions/" | grep -F '/server/verbatim lsp' | grep -v grep | head -1 || true)"
+  if grep -q "$tmp/extensions/.*/server/verbatim lsp" <<<"$started" || [ -n "$running" ]; then
+    ok "the server that ran is the one inside the .vsix (${started:-$running})"
+  else
+    not_ok "the server that ran is the one inside the .vsix (output channel: ${started:-nothing logged}; process: ${running:-none})"
+  fi
 fi
 if [ "$failed" -gt 0 ]; then
   say "the end of the code-server log ($cache/code-server.log):"

@@ -30,4 +30,6 @@ VERBATIM_BIN="$bin" VERBATIM_DEMO="$tmp/demo" timeout 180 node "$here/test/e2e.j
 [ "$status" -eq 0 ] || fail "the extension e2e test exited with status $status"
 rm -rf "$tmp/demo" && cp -R "$demo_src" "$tmp/demo"
 VERBATIM_BIN="$bin" VERBATIM_DEMO="$tmp/demo" timeout 120 node "$here/test/late-path.js" </dev/null || fail "the late verbatim.server.path test failed"
+rm -rf "$tmp/demo" && cp -R "$demo_src" "$tmp/demo"
+VERBATIM_BIN="$bin" VERBATIM_DEMO="$tmp/demo" timeout 180 node "$here/test/find-server.js" </dev/null || fail "the server discovery test (test/find-server.js) failed"
 echo "vscode test: ok"

@@ -10,7 +10,8 @@ local uv = vim.uv or vim.loop
 
 --- Defaults for |verbatim.setup()|.
 M.defaults = {
-  -- Command that starts the server; nil means { <vim.g.verbatim_bin or $VERBATIM_BIN or "verbatim">, "lsp" }.
+  -- Command that starts the server; nil means { <binary>, "lsp" }, the binary being vim.g.verbatim_bin,
+  -- else $VERBATIM_BIN, else the first `verbatim` found by |verbatim.find_binary()| (Mason, PATH, ...).
   cmd = nil,
   -- Filetypes whose buffers are checked.
   filetypes = { "markdown", "text" },
@@ -88,6 +89,65 @@ function M.find_root(path, markers)
   return nil
 end
 
+local is_windows = vim.fn.has("win32") == 1
+
+--- The places |verbatim.find_binary()| looks at, in order: { { path = ..., what = ... }, ... }.
+--- Mason's bin folder first (Mason puts it first on $PATH too, once mason.nvim is set up; looking there
+--- directly also works before that, or with Mason's PATH = "skip"), then every folder of $PATH (pip in
+--- an active virtual environment, pipx, uv tool, cargo install, a package manager), then the folders
+--- pipx, uv and cargo install into, which $PATH lacks when Neovim is started from a desktop launcher.
+function M.binary_places()
+  local names = is_windows and { "verbatim.exe", "verbatim.cmd" } or { "verbatim" }
+  local places = {}
+  local function add(dir, what)
+    for _, name in ipairs(names) do
+      table.insert(places, { path = dir .. "/" .. name, what = what })
+    end
+  end
+  add(vim.fn.stdpath("data") .. "/mason/bin", "Mason's bin folder")
+  local sep = is_windows and ";" or ":"
+  for dir in string.gmatch(os.getenv("PATH") or "", "[^" .. sep .. "]+") do
+    add(dir, "$PATH")
+  end
+  local home = (uv.os_homedir and uv.os_homedir()) or os.getenv("HOME") or ""
+  if home ~= "" then
+    add(home .. "/.local/bin", "pipx / uv tool install folder")
+    add(home .. "/.cargo/bin", "cargo install folder")
+  end
+  return places
+end
+
+local function is_executable_file(path)
+  local stat = uv.fs_stat(path)
+  return stat ~= nil and stat.type ~= "directory" and vim.fn.executable(path) == 1
+end
+
+--- The first `verbatim` binary in |verbatim.binary_places()|, or nil.
+function M.find_binary()
+  for _, place in ipairs(M.binary_places()) do
+    if is_executable_file(place.path) then
+      return place.path
+    end
+  end
+  return nil
+end
+
+--- What was looked at when no binary was found, for the error message and :VerbatimInfo.
+function M.not_found_message()
+  local mason = vim.fn.stdpath("data") .. "/mason/bin"
+  local path_count = #vim.split(os.getenv("PATH") or "", is_windows and ";" or ":", { trimempty = true })
+  local home = (uv.os_homedir and uv.os_homedir()) or os.getenv("HOME") or "~"
+  return table.concat({
+    "verbatim: no server binary found. Looked for `verbatim` in:",
+    "  1. `cmd` in require('verbatim').setup(), g:verbatim_bin and $VERBATIM_BIN: not set",
+    "  2. Mason's bin folder: " .. mason,
+    "  3. the " .. path_count .. " folders of $PATH",
+    "  4. " .. home .. "/.local/bin (pipx, uv tool) and " .. home .. "/.cargo/bin (cargo install)",
+    "Install it with :MasonInstall verbatim, or `pipx install verbatim-lsp` (or `uv tool install verbatim-lsp`),",
+    "or set g:verbatim_bin to its path. See :help verbatim-install.",
+  }, "\n")
+end
+
 --- The command that starts the server.
 function M.server_cmd()
   if M.options.cmd then
@@ -95,7 +155,7 @@ function M.server_cmd()
   end
   local bin = vim.g.verbatim_bin or os.getenv("VERBATIM_BIN")
   if bin == nil or bin == "" then
-    bin = "verbatim"
+    bin = M.find_binary() or "verbatim"
   end
   return { bin, "lsp" }
 end
@@ -172,6 +232,20 @@ function M.attach(bufnr)
     root = vim.fn.fnamemodify(path, ":p:h")
   end
   local config = M.client_config(root)
+  if vim.fn.executable(config.cmd[1]) ~= 1 then
+    -- Say once what was looked at, rather than one spawn error per buffer.
+    if not M.warned_not_found then
+      M.warned_not_found = true
+      local explicit = M.options.cmd or (vim.g.verbatim_bin or os.getenv("VERBATIM_BIN") or "") ~= ""
+      vim.notify(
+        explicit and ("verbatim: the server command " .. config.cmd[1] .. " is not an executable file")
+          or M.not_found_message(),
+        vim.log.levels.ERROR
+      )
+    end
+    return nil
+  end
+  M.warned_not_found = false
 
   if vim.lsp.start then -- Neovim >= 0.8: reuses a client with the same name and root_dir.
     return vim.lsp.start(config, { bufnr = bufnr })
@@ -247,7 +321,11 @@ end
 
 --- Lines describing the plugin's state, for :VerbatimInfo.
 function M.info()
-  local lines = { "verbatim: cmd = " .. table.concat(M.server_cmd(), " ") }
+  local cmd = M.server_cmd()
+  local lines = { "verbatim: cmd = " .. table.concat(cmd, " ") }
+  if vim.fn.executable(cmd[1]) ~= 1 then
+    vim.list_extend(lines, vim.split(M.not_found_message(), "\n"))
+  end
   local bufroot = buffer_path(0) and M.find_root(buffer_path(0))
   table.insert(lines, "current buffer root: " .. (bufroot or "(none: no verbatim.toml or sources/ above it)"))
   local clients = M.clients()
