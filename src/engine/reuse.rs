@@ -4,8 +4,9 @@
 //! Pipeline, per paragraph of the draft (see [`Corpus::find_copied`]):
 //! 1. **Runs**: the paragraph's words outside every quotation (quote marks, blockquotes; code and front matter
 //!    are not prose), split where a quotation interrupts them.
-//! 2. **Candidates**: overlapping windows of [`WINDOW`] words vote for sources with their rarest terms, exactly
-//!    as a quote does ([`Corpus::candidates`]), so no extra index is held in memory.
+//! 2. **Candidates**: overlapping windows of [`WINDOW`] words vote for sources with their rarest terms over the
+//!    term index's postings, as a quote does, so no extra index is held in memory; a window lets fewer and
+//!    rarer terms vote than a quote ([`VOTING_TERMS`], [`VOTE_POSTINGS`]) because every prose window votes.
 //! 3. **Seeds**: each candidate source's word [`SHINGLE`]-grams (hashes of term ids, rolling over its term
 //!    array) are looked up among the paragraph's shingles; shingles made only of function words are skipped.
 //!    Every exact run of `SHINGLE` words shared with a candidate is found (what a winnowed fingerprint index
@@ -29,7 +30,7 @@ use std::ops::Range;
 
 use super::align::{align, Item, Step};
 use super::finding::{Finding, Passage, Verdict};
-use super::index::{Corpus, CorpusInstance, SourceId, NO_TERM};
+use super::index::{by_vote, distinct, Corpus, CorpusInstance, FastMap, SourceId, NO_TERM};
 use super::messages::describe_edit;
 use super::normalize::{for_each_word, normalize_word, term_hash, TermHash};
 use super::prose::prose;
@@ -44,8 +45,13 @@ pub const SHINGLE: usize = 4;
 /// Words per voting window; windows overlap by half, so any stretch of up to `WINDOW / 2` words lies wholly
 /// inside one.
 pub const WINDOW: usize = 24;
-/// Sources voted for per window (plus near-duplicates that tie, as for quotes).
+/// Sources voted for per window (plus near-duplicates that tie, up to twice as many).
 const CANDIDATES_PER_WINDOW: usize = 8;
+/// The rarest terms of a window that vote for candidate sources…
+const VOTING_TERMS: usize = 8;
+/// …while their postings stay within this many (the rarest two always vote): a copied stretch shares its rare
+/// words with its source, so common words add cost, not recall.
+const VOTE_POSTINGS: usize = 20_000;
 /// Words added on each side of a cluster before aligning it, so the alignment can reach changed words.
 const EXTEND: usize = 8;
 /// Largest draft gap (in words) across which two stretches of one source passage merge.
@@ -466,7 +472,7 @@ impl Corpus {
                         .filter(|&t| t != NO_TERM)
                         .collect();
                     if known.len() >= SHINGLE {
-                        sources.extend(self.candidates(&known, CANDIDATES_PER_WINDOW));
+                        sources.extend(self.window_candidates(&known));
                     }
                     if to == run_end {
                         break;
@@ -493,6 +499,47 @@ impl Corpus {
             .filter(|s| self.acceptable(s, text, words, &function, settings))
             .collect();
         self.group(text, words, accepted)
+    }
+
+    /// The candidate sources of a window of draft words: its rarest terms vote (idf-weighted), the best
+    /// [`CANDIDATES_PER_WINDOW`] win, plus those tied with the last (wire copies), up to twice as many.
+    fn window_candidates(&self, known: &[u32]) -> Vec<SourceId> {
+        let mut terms: Vec<(u32, u32)> = distinct(known)
+            .into_iter()
+            .filter_map(|t| {
+                let df = self.document_frequency.get(t as usize).copied()?;
+                (df > 0).then_some((df, t))
+            })
+            .collect();
+        terms.sort_unstable();
+        let mut scores: FastMap<SourceId, f32> = FastMap::default();
+        let mut volume = 0usize;
+        for (rank, &(df, term)) in terms.iter().take(VOTING_TERMS).enumerate() {
+            if rank >= 2 && volume + df as usize > VOTE_POSTINGS {
+                break;
+            }
+            volume += df as usize;
+            let weight = self.weight(term);
+            let (base, extra) = self.postings.lists(term);
+            for &id in base.iter().chain(extra) {
+                *scores.entry(id).or_insert(0.0) += weight;
+            }
+        }
+        let mut ranked: Vec<(SourceId, f32)> = scores
+            .into_iter()
+            .filter(|&(id, _)| self.entry(id).is_some())
+            .collect();
+        ranked.sort_by(by_vote);
+        if ranked.len() > CANDIDATES_PER_WINDOW {
+            let cut = ranked[CANDIDATES_PER_WINDOW - 1].1;
+            let keep = ranked
+                .iter()
+                .take_while(|(_, score)| *score >= cut * 0.999)
+                .count()
+                .clamp(CANDIDATES_PER_WINDOW, 2 * CANDIDATES_PER_WINDOW);
+            ranked.truncate(keep);
+        }
+        ranked.into_iter().map(|(id, _)| id).collect()
     }
 
     /// Whether a draft word counts as a function word: the built-in English list, or a term in a large share
