@@ -32,8 +32,6 @@ const VERBATIM: &str = env!("CARGO_BIN_EXE_verbatim");
 fn verbatim() -> String {
     std::env::var("VERBATIM_BIN").unwrap_or_else(|_| VERBATIM.to_string())
 }
-/// The server's debounce after a keystroke (src/lsp/state.rs DEBOUNCE), subtracted to show server-side time.
-const DEBOUNCE_MS: f64 = 60.0;
 
 // ---------------------------------------------------------------------------------------------------------
 // Workspace generation
@@ -497,7 +495,7 @@ struct LspResult {
     source_pull_first_ms: Vec<f64>,
     /// … the first pull whose diagnostics show the edit (the server-side re-check once the edit is applied).
     source_pull_ms: Vec<f64>,
-    /// … the pushed diagnostics showing the edit (includes the debounce).
+    /// … the pushed diagnostics showing the edit.
     source_push_ms: Vec<f64>,
     /// How many first pulls already showed the edit.
     source_pull_first_fresh: usize,
@@ -727,7 +725,7 @@ fn drive_lsp(ws: &Workspace, keystrokes: usize, opens: usize) -> LspResult {
     }
 
     // Keystrokes inside a verified quote: type a letter, then delete it, and so on. Each is followed by a pull
-    // request (server-side re-check) and by the pushed diagnostics of that version (with the debounce).
+    // request (server-side re-check) and by the pushed diagnostics of that version.
     let labels = read_labels(&ws.root, 1);
     let target = labels
         .iter()
@@ -809,7 +807,7 @@ fn drive_lsp(ws: &Workspace, keystrokes: usize, opens: usize) -> LspResult {
     }
 
     // Editing a source: open the source of a verified quote, insert a word in a line near its end, time until
-    // the draft is re-published (includes the debounce).
+    // the draft is re-published.
     let target = labels.iter().find_map(|l| {
         // A verified quote found once in its source and nowhere else (no wire copy keeps it verified).
         let source = l
@@ -1397,7 +1395,7 @@ fn run(options: &Options) {
             lsp.cold_start,
             lsp.index_done.map_or("—".into(), |d| format!("{d:.2}")),
             lsp.warm_start.map_or("—".into(), |d| format!("{d:.2}")),
-            p(&lsp.push_ms, 50.0) - DEBOUNCE_MS, p(&lsp.push_ms, 95.0) - DEBOUNCE_MS, p(&lsp.push_ms, 99.0) - DEBOUNCE_MS,
+            p(&lsp.push_ms, 50.0), p(&lsp.push_ms, 95.0), p(&lsp.push_ms, 99.0),
             p(&lsp.pull_ms, 50.0), p(&lsp.pull_ms, 95.0), p(&lsp.pull_ms, 99.0),
             server_full,
             lsp.peak_rss_kb as f64 / 1024.0,
@@ -1424,7 +1422,7 @@ fn run(options: &Options) {
         ));
         let _ = writeln!(
             report,
-            "- {articles} articles: {} drafts for accuracy/throughput; load before LSP {load_lsp}, before check {load_check}; $/progress reports: {} ({:?}…); first diagnostics: {}; requests during indexing answered in {}; RSS after cold start {:.0} MB; index snapshot {:.0} MB, peak RSS after a warm start {:.0} MB; keystrokes {} (push raw p50 {:.1} ms incl. {DEBOUNCE_MS} ms debounce); verdict-changing source edits {} (first pull already showing the edit: {}); full checks via didOpen: {}; check of {} drafts: {:.2} s wall, {:.2} s user+sys, peak RSS {:.0} MB, exit {}{}",
+            "- {articles} articles: {} drafts for accuracy/throughput; load before LSP {load_lsp}, before check {load_check}; $/progress reports: {} ({:?}…); first diagnostics: {}; requests during indexing answered in {}; RSS after cold start {:.0} MB; index snapshot {:.0} MB, peak RSS after a warm start {:.0} MB; keystrokes {} (push p50 {:.1} ms); verdict-changing source edits {} (first pull already showing the edit: {}); full checks via didOpen: {}; check of {} drafts: {:.2} s wall, {:.2} s user+sys, peak RSS {:.0} MB, exit {}{}",
             check.drafts,
             lsp.progress_reports,
             lsp.progress_percentages.iter().take(12).collect::<Vec<_>>(),
@@ -1516,7 +1514,7 @@ fn run(options: &Options) {
 fn assemble(head: &str, rows: &[String], accuracy: &str, kinds: &str, peers: &str) -> String {
     let mut out = head.to_string();
     out.push_str("\n## Latency, memory, throughput\n\n");
-    out.push_str("Times in ms unless marked. Keystroke: `didChange` inside a quote → diagnostics. *push* = pushed `publishDiagnostics` of that version minus the server's 60 ms debounce; *pull* = `textDocument/diagnostic` answered (the server-side re-check). *Full check* = `didOpen` of another draft → its diagnostics (median; nothing cached). *Source edit* = `didChange` of an open source → the draft's diagnostics re-published (includes the 60 ms debounce). *Source edit, verdict changes* = a word of a verified quote's passage replaced in the open source, then put back (20 edits): a `textDocument/diagnostic` pull right after each `didChange` (its answer time), pulls every millisecond until one shows the changed verdict (the server-side re-check once the server has applied the edit), and the pushed diagnostics showing it. *Cold start* = spawn → the draft's first diagnostics with no index snapshot in the cache directory; *warm start* = the same with the snapshot the first server wrote. *check 1 draft* = `verbatim check` of one draft with the cache off, process start to exit (reads and indexes the corpus). *drafts/s* and *CPU use* = `verbatim check` over all the drafts (1,000 at 10k articles) with the snapshot present; CPU use = (user+sys)/wall. *Ratio* = verbatim full check / peer time for the same 60 quotes.\n\n");
+    out.push_str("Times in ms unless marked. Keystroke: `didChange` inside a quote → diagnostics. *push* = the pushed `publishDiagnostics` of that version, end to end (the server checks at once: no debounce); *pull* = `textDocument/diagnostic` answered (the server-side re-check). *Full check* = `didOpen` of another draft → its diagnostics (median; nothing cached). *Source edit* = `didChange` of an open source → the draft's diagnostics re-published. *Source edit, verdict changes* = a word of a verified quote's passage replaced in the open source, then put back (20 edits): a `textDocument/diagnostic` pull right after each `didChange` (its answer time), pulls every millisecond until one shows the changed verdict (the server-side re-check once the server has applied the edit), and the pushed diagnostics showing it. *Cold start* = spawn → the draft's first diagnostics with no index snapshot in the cache directory; *warm start* = the same with the snapshot the first server wrote. *check 1 draft* = `verbatim check` of one draft with the cache off, process start to exit (reads and indexes the corpus). *drafts/s* and *CPU use* = `verbatim check` over all the drafts (1,000 at 10k articles) with the snapshot present; CPU use = (user+sys)/wall. *Ratio* = verbatim full check / peer time for the same 60 quotes.\n\n");
     out.push_str("| articles | MB | cold start s | indexed s | warm start s | keystroke push p50/p95/p99 | keystroke pull p50/p95/p99 | full check | peak RSS MB (× corpus) | source edit | source edit, verdict changes: first pull p50/p95 · pull showing it p50/p95 · push p50/p95 | check 1 draft | drafts/s | CPU use (cores) | rg -F (verbatim/rg) | RapidFuzz (verbatim/rf) |\n");
     out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for row in rows {

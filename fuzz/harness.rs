@@ -145,6 +145,15 @@ fn check_findings(corpus: &Corpus, draft: &str, format: TextFormat, settings: &E
             "similarity {}",
             finding.similarity
         );
+        assert_range(draft, &finding.range(), "finding range");
+        if let Some(attribution) = &finding.attribution {
+            assert_range(draft, &attribution.range, "speaker in the draft");
+        }
+        if let (Some(attribution), Some(passage)) = (&finding.source_attribution, &finding.passage)
+        {
+            let source = corpus.source(passage.source).expect("a live source");
+            assert_range(&source.text, &attribution.range, "speaker in the source");
+        }
     }
 }
 
@@ -200,6 +209,7 @@ pub fn align(data: &[u8]) {
         drift_min_matched_words: 1 + r.below(3),
         bracket_max_words: [6, 0, 50][r.below(3)],
         max_quote_words: 400,
+        attribution: r.byte() & 1 == 0,
     };
     let source = r.text(120);
     let quoted = r.text(60);

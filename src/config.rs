@@ -49,7 +49,7 @@ pub struct Severities {
     pub verified: Severity,
     pub drift: Severity,
     pub unsourced: Severity,
-    /// Uncredited copying (`reuse.severity`).
+    pub misattributed: Severity,
     pub uncredited: Severity,
 }
 
@@ -59,6 +59,7 @@ impl Severities {
             "verified" => self.verified,
             "drift" => self.drift,
             "unsourced" => self.unsourced,
+            "misattributed" => self.misattributed,
             "uncredited" => self.uncredited,
             _ => Severity::Information,
         }
@@ -199,6 +200,25 @@ const SETTINGS: &[Setting] = &[
         description: "How quotes that no source contains are shown.",
     },
     Setting {
+        key: "severity.misattributed",
+        kind: Kind::Choice(SEVERITIES),
+        default: || json!("warning"),
+        description: "How a speaker is shown when the source credits the quoted words to someone else.",
+    },
+    Setting {
+        key: "severity.uncredited",
+        kind: Kind::Choice(SEVERITIES),
+        default: || json!("warning"),
+        description: "How uncredited copying (prose repeating a source without quote marks or credit) is shown.",
+    },
+    Setting {
+        key: "misattribution.enabled",
+        kind: Kind::Boolean,
+        default: || json!(true),
+        description: "Compare who the draft credits each quote to with who its source credits the words to \
+                      (misattributed findings, and the speakers in `--format json`).",
+    },
+    Setting {
         key: "attribution.template",
         kind: Kind::Text,
         default: || json!(" ({title}, {date})"),
@@ -212,7 +232,7 @@ const SETTINGS: &[Setting] = &[
         description: "In Markdown drafts: plain text, the title as a link, or a footnote.",
     },
     Setting {
-        key: "reuse.enable",
+        key: "reuse.enabled",
         kind: Kind::Boolean,
         default: || json!(true),
         description: "Report uncredited copying: prose outside quote marks that repeats a source word for word \
@@ -229,12 +249,6 @@ const SETTINGS: &[Setting] = &[
         kind: Kind::Integer { minimum: 1, maximum: 10000 },
         default: || json!(40),
         description: "Fewest characters in a stretch of copied prose for it to be reported.",
-    },
-    Setting {
-        key: "reuse.severity",
-        kind: Kind::Choice(SEVERITIES),
-        default: || json!("warning"),
-        description: "How uncredited copying is shown.",
     },
     Setting {
         key: "code_lens",
@@ -494,6 +508,9 @@ impl Config {
                 .unwrap_or(0.5) as f32,
             drift_min_matched_words: integer("drift_min_matched_words", &mut warnings),
             bracket_max_words: integer("bracket_max_words", &mut warnings),
+            attribution: value("misattribution.enabled", &mut warnings)
+                .as_bool()
+                .unwrap_or(true),
             ..EngineSettings::default()
         };
         let style = match value("attribution.style", &mut warnings).as_str() {
@@ -510,7 +527,8 @@ impl Config {
                 verified: severity("severity.verified", &mut warnings),
                 drift: severity("severity.drift", &mut warnings),
                 unsourced: severity("severity.unsourced", &mut warnings),
-                uncredited: severity("reuse.severity", &mut warnings),
+                misattributed: severity("severity.misattributed", &mut warnings),
+                uncredited: severity("severity.uncredited", &mut warnings),
             },
             attribution: Attribution {
                 template: value("attribution.template", &mut warnings)
@@ -521,7 +539,7 @@ impl Config {
             },
             code_lens: value("code_lens", &mut warnings).as_bool().unwrap_or(true),
             reuse: ReuseSettings {
-                enabled: value("reuse.enable", &mut warnings)
+                enabled: value("reuse.enabled", &mut warnings)
                     .as_bool()
                     .unwrap_or(true),
                 min_words: integer("reuse.min_words", &mut warnings),
@@ -589,10 +607,11 @@ mod tests {
 
     #[test]
     fn reuse_settings_layer_and_fall_back() {
-        let (mut raw, _) =
-            RawSettings::from_toml_str("[reuse]\nmin_words = 12\nseverity = \"info\"\n");
+        let (mut raw, _) = RawSettings::from_toml_str(
+            "[reuse]\nmin_words = 12\n[severity]\nuncredited = \"info\"\n",
+        );
         let (options, _) =
-            RawSettings::from_json(&json!({"reuse": {"enable": false, "min_chars": 2}}));
+            RawSettings::from_json(&json!({"reuse": {"enabled": false, "min_chars": 2}}));
         raw.overlay(&options);
         let (config, warnings) = Config::from_raw(&raw);
         assert!(warnings.is_empty(), "{warnings:?}");

@@ -34,6 +34,15 @@ struct ExpectedFinding {
     #[serde(default)]
     message_contains: Vec<String>,
     also_in: Option<Vec<String>>,
+    /// Who the draft credits the quote to, as written (`""`: nobody).
+    speaker: Option<String>,
+    /// The draft text a finding marks when it is not the quote: a misattribution's speaker.
+    speaker_range: Option<String>,
+    /// Whom the source credits the words to (`""`: nobody).
+    source_speaker: Option<String>,
+    /// The source passage's words, exactly (whitespace collapsed): where the quote's words are found, never
+    /// running into another paragraph.
+    passage: Option<String>,
 }
 
 /// A finding as the cases see it.
@@ -46,6 +55,10 @@ struct Seen {
     message: String,
     also_in: Vec<String>,
     similarity: f32,
+    speaker: String,
+    range_text: String,
+    source_speaker: String,
+    passage: String,
 }
 
 /// The quote text as cases write it: `>` markers at line starts dropped, whitespace collapsed.
@@ -94,6 +107,25 @@ fn seen_findings(report: &Report) -> Vec<Seen> {
                     .map(|p| source_path(p.source))
                     .collect(),
                 similarity: finding.similarity,
+                speaker: finding
+                    .attribution
+                    .as_ref()
+                    .map(|a| a.speaker.clone())
+                    .unwrap_or_default(),
+                range_text: draft.text[finding.range()].to_string(),
+                source_speaker: finding
+                    .source_attribution
+                    .as_ref()
+                    .map(|a| a.name.clone())
+                    .unwrap_or_default(),
+                passage: finding
+                    .passage
+                    .as_ref()
+                    .and_then(|p| {
+                        let source = report.corpus.source(p.source)?;
+                        source.text.as_str().get(p.range.clone()).map(comparable)
+                    })
+                    .unwrap_or_default(),
             });
         }
     }
@@ -115,9 +147,15 @@ fn run_case(root: &Path) -> Result<(), Failed> {
     let mut problems = Vec::new();
     for want in &expected.finding {
         let want_quote = comparable(&want.quote);
+        // A quote may have two findings (its verdict and a misattribution): the one with the expected code first.
         let Some(index) = unmatched
             .iter()
-            .position(|s| s.draft == want.draft && s.quote == want_quote)
+            .position(|s| s.draft == want.draft && s.quote == want_quote && s.code == want.code)
+            .or_else(|| {
+                unmatched
+                    .iter()
+                    .position(|s| s.draft == want.draft && s.quote == want_quote)
+            })
         else {
             problems.push(format!(
                 "missing: {} {} “{}”",
@@ -147,6 +185,28 @@ fn run_case(root: &Path) -> Result<(), Failed> {
                     "“{want_quote}”: message lacks {part:?}: {}",
                     got.message
                 ));
+            }
+        }
+        if let Some(passage) = &want.passage {
+            if &got.passage != passage {
+                problems.push(format!(
+                    "“{want_quote}”: expected passage “{passage}”, got “{}”",
+                    got.passage
+                ));
+            }
+        }
+        for (what, want_value, got_value) in [
+            ("speaker", &want.speaker, &got.speaker),
+            ("speaker_range", &want.speaker_range, &got.range_text),
+            ("source_speaker", &want.source_speaker, &got.source_speaker),
+        ] {
+            if let Some(want_value) = want_value {
+                if want_value != got_value {
+                    problems.push(format!(
+                        "“{want_quote}” ({}): expected {what} {want_value:?}, got {got_value:?}",
+                        want.code
+                    ));
+                }
             }
         }
         if let Some(also_in) = &want.also_in {

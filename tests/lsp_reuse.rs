@@ -160,7 +160,7 @@ async fn reuse_settings_apply() {
     assert_eq!(found["severity"], 3, "{found:#}");
     ws.client.shutdown().await;
 
-    let ws = ready(json!({ "reuse": { "enable": false } })).await;
+    let ws = ready(json!({ "reuse": { "enabled": false } })).await;
     let diagnostics = ws.client.diagnostics_after(0, &ws.uri, Some(1)).await;
     assert!(diagnostics.is_empty(), "{diagnostics:#?}");
     ws.client.shutdown().await;

@@ -3,7 +3,7 @@
 //! generated into a temporary folder at test time.
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use verbatim::cli::Report;
 use verbatim::engine::{Corpus, EngineSettings, TextFormat, Verdict};
@@ -11,6 +11,9 @@ use verbatim::workspace::{read_text, Workspace, MAX_SOURCE_BYTES};
 
 #[path = "support/check.rs"]
 mod check_support;
+// Time bounds are in CPU time (of the process: the check runs on a thread pool): they hold on a busy machine.
+#[path = "support/cpu.rs"]
+mod cpu;
 
 use check_support::check_workspace;
 
@@ -166,14 +169,17 @@ fn fifty_megabyte_source_is_indexed_and_checked_in_bounded_time() {
         ),
     )
     .unwrap();
-    let started = Instant::now();
-    let report = run_check(&root);
-    let elapsed = started.elapsed();
+    let (report, elapsed) = cpu::in_this_process(|| run_check(&root));
     assert_eq!(source_keys(&report), ["sources/good.md", "sources/huge.md"]);
     assert_eq!(verdicts(&report)[0], Verdict::Verified);
     assert_eq!(verdicts(&report).len(), 3);
-    eprintln!("50 MB source: indexed and checked in {elapsed:?}");
-    assert!(elapsed < Duration::from_secs(120), "took {elapsed:?}");
+    eprintln!(
+        "50 MB source: indexed and checked in {elapsed:?} of CPU time (tests beside included)"
+    );
+    assert!(
+        elapsed < Duration::from_secs(240),
+        "took {elapsed:?} of CPU time"
+    );
 }
 
 #[test]
@@ -202,13 +208,11 @@ fn one_megabyte_single_line_source_and_draft() {
     // The draft is one long line too, with the quote at its end.
     let draft = format!("{}“{QUOTE}”", prose(1 << 20, true));
     fs::write(root.join("draft.md"), &draft).unwrap();
-    let started = Instant::now();
-    let report = run_check(&root);
+    let (report, elapsed) = cpu::in_this_process(|| run_check(&root));
     assert_eq!(verdicts(&report), [Verdict::Verified]);
     assert!(
-        started.elapsed() < Duration::from_secs(60),
-        "{:?}",
-        started.elapsed()
+        elapsed < Duration::from_secs(120),
+        "{elapsed:?} of CPU time"
     );
     // Positions on a 1 MB line are right (the JSON output uses UTF-16 columns).
     let draft = &report.drafts[0];
@@ -313,13 +317,14 @@ fn thousands_of_files_in_one_folder() {
         format!("“{QUOTE}” and “Item 4321 of the bulk folder: the council w4321 met”.\n"),
     )
     .unwrap();
-    let started = Instant::now();
-    let report = run_check(&root);
-    let elapsed = started.elapsed();
+    let (report, elapsed) = cpu::in_this_process(|| run_check(&root));
     assert_eq!(report.corpus.len(), 5001);
     assert_eq!(verdicts(&report), [Verdict::Verified, Verdict::Verified]);
-    eprintln!("5001 sources in one folder: {elapsed:?}");
-    assert!(elapsed < Duration::from_secs(60), "took {elapsed:?}");
+    eprintln!("5001 sources in one folder: {elapsed:?} of CPU time (tests beside included)");
+    assert!(
+        elapsed < Duration::from_secs(120),
+        "took {elapsed:?} of CPU time"
+    );
 }
 
 #[cfg(unix)]
@@ -359,9 +364,9 @@ fn symlink_loops_terminate() {
     // A folder linking to its ancestor: followed, it would recurse for ever.
     symlink(&root, root.join("sources/up")).unwrap();
     symlink(root.join("sources"), root.join("sources/again")).unwrap();
-    let started = Instant::now();
-    let report = run_check(&root);
-    assert!(started.elapsed() < Duration::from_secs(20));
+    // Loops followed would make the walk long (or endless): bounded in CPU time.
+    let (report, elapsed) = cpu::in_this_process(|| run_check(&root));
+    assert!(elapsed < Duration::from_secs(60), "{elapsed:?} of CPU time");
     assert_eq!(source_keys(&report), ["sources/good.md"]);
     assert_eq!(verdicts(&report), [Verdict::Verified]);
 }
@@ -481,13 +486,9 @@ fn sources_with_pathological_words() {
         "“{QUOTE}” and “the the the the the the the the” and “{}”",
         "x".repeat(5000)
     );
-    let started = Instant::now();
-    let findings = corpus.check_draft(&draft, TextFormat::Markdown, &settings);
-    assert!(
-        started.elapsed() < Duration::from_secs(20),
-        "{:?}",
-        started.elapsed()
-    );
+    let (findings, elapsed) =
+        cpu::on_this_thread(|| corpus.check_draft(&draft, TextFormat::Markdown, &settings));
+    assert!(elapsed < Duration::from_secs(20), "{elapsed:?} of CPU time");
     assert_eq!(findings[0].verdict, Verdict::Verified);
     assert_eq!(findings.len(), 2, "a one-word quote is below min_words");
 }

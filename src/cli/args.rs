@@ -12,6 +12,8 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// One self-contained HTML page for people who do not live in an editor.
+    Html,
 }
 
 /// The least serious verdict that makes `verbatim check` exit with 1.
@@ -42,7 +44,8 @@ pub struct CheckArgs {
     pub root: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Exit with 1 when a finding is at least this serious (verified < drift = uncredited < unsourced).
+    /// Exit with 1 when a finding is at least this serious (verified < drift = uncredited < unsourced =
+    /// misattributed).
     #[arg(long, value_enum, default_value_t = FailOn::Drift)]
     pub fail_on: FailOn,
     /// Hide verified quotes in human output.
@@ -51,7 +54,10 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Report only uncredited copying (prose repeating a source without quote marks or credit), not quotes:
-    /// a desk editor's pass. Runs even when `reuse.enable` is false.
+    /// a desk editor's pass. Runs even when `reuse.enabled` is false.
     #[arg(long)]
     pub reuse_only: bool,
+    /// Write the report to FILE instead of standard output (any format; never coloured).
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }

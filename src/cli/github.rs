@@ -32,8 +32,9 @@ pub(super) fn write_github(out: &mut dyn Write, report: &Report) -> io::Result<(
                 Severity::Information => "notice",
                 Severity::Hint | Severity::Off => continue,
             };
-            let (line, character) = line_character(&positions, finding.quote.range.start);
-            let (end_line, end_character) = line_character(&positions, finding.quote.range.end);
+            let range = finding.range();
+            let (line, character) = line_character(&positions, range.start);
+            let (end_line, end_character) = line_character(&positions, range.end);
             let mut message = finding.message.clone();
             for edit in finding
                 .edits

@@ -15,7 +15,8 @@ fn verdict_style(verdict: Verdict) -> Style {
         Verdict::Verified => AnsiColor::Green.on_default(),
         Verdict::Drift => AnsiColor::Yellow.on_default().bold(),
         Verdict::Unsourced => AnsiColor::Red.on_default().bold(),
-        Verdict::Uncredited => AnsiColor::Magenta.on_default().bold(),
+        Verdict::Misattributed => AnsiColor::Magenta.on_default().bold(),
+        Verdict::Uncredited => AnsiColor::Cyan.on_default().bold(),
     }
 }
 
@@ -24,7 +25,7 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
     let bold = Style::new().bold();
     let removed = AnsiColor::Red.on_default();
     let added = AnsiColor::Green.on_default();
-    let mut counts = [0usize; 4];
+    let mut counts = [0usize; 8];
     for draft in &report.drafts {
         let positions = TextPositions::new(&draft.text);
         let path = report.workspace.display(&draft.path);
@@ -33,7 +34,7 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
             if quiet && finding.verdict == Verdict::Verified {
                 continue;
             }
-            let (line, character) = line_character(&positions, finding.quote.range.start);
+            let (line, character) = line_character(&positions, finding.range().start);
             let style = verdict_style(finding.verdict);
             let quote = excerpt(
                 draft
@@ -102,7 +103,10 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
                     edit.kind.name(),
                 )?;
             }
-            if matches!(finding.verdict, Verdict::Unsourced | Verdict::Uncredited) {
+            if matches!(
+                finding.verdict,
+                Verdict::Unsourced | Verdict::Misattributed | Verdict::Uncredited
+            ) {
                 writeln!(out, "    {dim}{}{dim:#}", finding.message)?;
             }
             for note in &finding.notes {
@@ -124,8 +128,16 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
             }
         }
     }
+    // Misattributions are findings about a quote's speaker, and uncredited copies about the draft's own prose:
+    // neither is a quote of its own.
     let total: usize = counts[..3].iter().sum();
-    let uncredited = match counts[3] {
+    let misattributed = counts[Verdict::Misattributed as usize];
+    let misattributed = if misattributed > 0 {
+        format!(", {misattributed} misattributed")
+    } else {
+        String::new()
+    };
+    let uncredited = match counts[Verdict::Uncredited as usize] {
         0 => String::new(),
         1 => "; 1 uncredited copy".to_string(),
         n => format!("; {n} uncredited copies"),
@@ -148,7 +160,7 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
     };
     writeln!(
         out,
-        "{bold}{total} quote{} in {} draft{}{bold:#}: {} verified, {} drift, {} unsourced{uncredited} ({} sources{off})",
+        "{bold}{total} quote{} in {} draft{}{bold:#}: {} verified, {} drift, {} unsourced{misattributed}{uncredited} ({} sources{off})",
         if total == 1 { "" } else { "s" },
         report.drafts.len(),
         if report.drafts.len() == 1 { "" } else { "s" },

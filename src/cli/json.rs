@@ -6,6 +6,7 @@ use serde_json::{json, Value};
 
 use super::line_character;
 use super::report::{DraftReport, Report};
+use crate::engine::attribution::Attribution;
 use crate::engine::Finding;
 use crate::lsp::position::TextPositions;
 
@@ -60,9 +61,15 @@ pub fn finding_json(
         .filter_map(|passage| report.corpus.source(passage.source))
         .map(|source| json!(report.workspace.display(Path::new(&source.key))))
         .collect();
+    let source_attribution = finding.source_attribution.as_ref().map(|attribution| {
+        let range = source
+            .as_ref()
+            .map(|(_, source_positions, _)| json_range(source_positions, &attribution.range));
+        attribution_json(attribution, range)
+    });
     json!({
         "path": report.workspace.display(&draft.path),
-        "range": json_range(positions, &finding.quote.range),
+        "range": json_range(positions, &finding.range()),
         "code": finding.verdict.code(),
         "message": finding.message,
         "source": source_json,
@@ -70,6 +77,24 @@ pub fn finding_json(
         "similarity": finding.similarity_rounded(),
         "also_in": also_in,
         "notes": finding.notes,
+        "attribution": finding
+            .attribution
+            .as_ref()
+            .map(|a| attribution_json(a, Some(json_range(positions, &a.range)))),
+        "source_attribution": source_attribution,
+    })
+}
+
+/// Who a quote is credited to, as `--format json` writes it: the speaker as written, its range (in the draft,
+/// or in the source for `source_attribution`), the cue, whom it resolves to, what kind of party and how sure.
+fn attribution_json(attribution: &Attribution, range: Option<Value>) -> Value {
+    json!({
+        "speaker": attribution.speaker,
+        "range": range,
+        "cue": attribution.cue,
+        "name": attribution.name,
+        "kind": attribution.kind.name(),
+        "confidence": (attribution.confidence * 100.0).round() / 100.0,
     })
 }
 

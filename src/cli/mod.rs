@@ -1,8 +1,9 @@
 //! `verbatim check`: checks drafts from the command line and prints findings as text, JSON Lines, SARIF 2.1.0
-//! or GitHub workflow commands (one module per output format).
+//! or GitHub workflow commands, or as one HTML page (one module per output format).
 
 mod args;
 mod github;
+pub mod html;
 mod human;
 mod json;
 mod report;

@@ -5,8 +5,10 @@ use std::process::ExitCode;
 
 use super::args::{CheckArgs, ColorChoice, FailOn, Format};
 use super::report::check;
-use super::{github, human, json, sarif};
+use super::report::Report;
+use super::{github, html, human, json, sarif};
 use crate::engine::Verdict;
+use crate::workspace::output::OutputFile;
 
 /// Runs `verbatim check` and prints its report; the exit code is 0, 1 (findings) or 2 (errors).
 pub fn run(args: &CheckArgs) -> ExitCode {
@@ -23,19 +25,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     for note in &report.notes {
         eprintln!("verbatim: note: {note}");
     }
-    let color = match args.color {
-        ColorChoice::Always => anstream::ColorChoice::Always,
-        ColorChoice::Never => anstream::ColorChoice::Never,
-        ColorChoice::Auto => anstream::ColorChoice::Auto,
-    };
-    let mut out = anstream::AutoStream::new(io::stdout().lock(), color);
-    let printed = match args.format {
-        Format::Human => human::write_human(&mut out, &report, args.quiet),
-        Format::Json => json::write_json_lines(&mut out, &report),
-        Format::Sarif => sarif::write_sarif(&mut out, &report),
-        Format::Github => github::write_github(&mut out, &report),
-    };
-    if let Err(error) = printed.and_then(|()| out.flush()) {
+    if let Err(error) = write_report(&report, args) {
         if error.kind() != io::ErrorKind::BrokenPipe {
             eprintln!("verbatim: error: cannot write the report: {error}");
             return ExitCode::from(2);
@@ -54,7 +44,7 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     let rank = |verdict: Verdict| match verdict {
         Verdict::Verified => 0,
         Verdict::Drift => 1,
-        Verdict::Unsourced => 2,
+        Verdict::Unsourced | Verdict::Misattributed => 2,
         // Copying without credit is as serious as a quote that drifts.
         Verdict::Uncredited => 1,
     };
@@ -70,4 +60,44 @@ pub fn run(args: &CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Writes the report in the chosen format to `--output` or standard output.
+fn write_report(report: &Report, args: &CheckArgs) -> io::Result<()> {
+    let print = |out: &mut dyn Write| match args.format {
+        Format::Human => human::write_human(out, report, args.quiet),
+        Format::Json => json::write_json_lines(out, report),
+        Format::Sarif => sarif::write_sarif(out, report),
+        Format::Github => github::write_github(out, report),
+        Format::Html => html::write_html(out, report),
+    };
+    if let Some(path) = &args.output {
+        let mut file = OutputFile::create(path)
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())))?;
+        if args.format == Format::Human {
+            // A file never gets colour.
+            let mut plain = anstream::StripStream::new(&mut file as &mut dyn Write);
+            print(&mut plain)?;
+            plain.flush()?;
+        } else {
+            print(&mut file)?;
+        }
+        return file
+            .persist()
+            .map_err(|e| io::Error::new(e.kind(), format!("{}: {e}", path.display())));
+    }
+    if args.format == Format::Html {
+        // A large page is written in big blocks, not line by line.
+        let mut out = io::BufWriter::with_capacity(1 << 17, io::stdout().lock());
+        print(&mut out)?;
+        return out.flush();
+    }
+    let color = match args.color {
+        ColorChoice::Always => anstream::ColorChoice::Always,
+        ColorChoice::Never => anstream::ColorChoice::Never,
+        ColorChoice::Auto => anstream::ColorChoice::Auto,
+    };
+    let mut out = anstream::AutoStream::new(io::stdout().lock(), color);
+    print(&mut out)?;
+    out.flush()
 }

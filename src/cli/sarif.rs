@@ -83,6 +83,11 @@ pub(super) fn write_sarif(out: &mut dyn Write, report: &Report) -> io::Result<()
             "No source in the workspace contains the quotation.",
         ),
         (
+            Verdict::Misattributed,
+            "MisattributedQuote",
+            "The source credits the quoted words to someone other than the draft's speaker.",
+        ),
+        (
             Verdict::Uncredited,
             "UncreditedCopying",
             "Prose outside quote marks repeats a source word for word or nearly, without credit.",
@@ -116,7 +121,7 @@ pub(super) fn write_sarif(out: &mut dyn Write, report: &Report) -> io::Result<()
                 "locations": [{
                     "physicalLocation": {
                         "artifactLocation": {"uri": relative_uri(&draft_path), "uriBaseId": "SRCROOT"},
-                        "region": sarif_region(&positions, &draft.text, &finding.quote.range),
+                        "region": sarif_region(&positions, &draft.text, &finding.range()),
                     }
                 }],
                 "partialFingerprints": {

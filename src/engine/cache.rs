@@ -1,6 +1,7 @@
 //! The verdict cache: findings remembered by quote text, kept across source changes that cannot alter them.
 use std::collections::HashMap;
 
+use super::attribution::check::{credit_findings, SpeakerMemo};
 use super::check::{Trace, CANDIDATE_SOURCES};
 use super::finding::Finding;
 use super::index::{by_vote, distinct, Corpus, CorpusInstance, SourceId, NO_TERM};
@@ -34,6 +35,9 @@ pub struct VerdictCache {
     state: Option<CorpusState>,
     settings: Option<EngineSettings>,
     entries: HashMap<String, Cached>,
+    /// Whom each source passage is credited to: a source's text only changes under a new id, so entries stay
+    /// right; the map is emptied when it grows large or the settings change.
+    speakers: SpeakerMemo,
     /// Quotes answered from the cache by the last check (for tests and logs).
     pub last_hits: usize,
     /// Cached quotes re-checked by the last check because a source change may have altered their verdict.
@@ -152,6 +156,7 @@ impl Corpus {
         };
         if matches!(changes, Changes::All) {
             cache.entries.clear();
+            cache.speakers.clear();
         }
         cache.state = Some(now);
         cache.settings = Some(settings.clone());
@@ -205,6 +210,12 @@ impl Corpus {
         cache.last_hits = hits;
         cache.last_invalidated = invalidated;
         cache.last_kept_candidates = kept_candidates;
+        if settings.attribution {
+            if cache.speakers.len() > 20_000 {
+                cache.speakers.clear();
+            }
+            credit_findings(self, text, format, &mut findings, &mut cache.speakers);
+        }
         findings
     }
 }

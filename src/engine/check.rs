@@ -1,8 +1,9 @@
 //! Checking: a quote's candidate sources, their densest windows, the best alignment, and the verdict.
 use std::ops::Range;
 
-use super::align::{align, quote_items, Alignment, Item};
-use super::finding::{EditKind, Finding, Passage, Verdict};
+use super::align::{align, quote_items, Alignment, Item, Step};
+use super::attribution::check::credit_findings;
+use super::finding::{Edit, EditKind, Finding, Passage, Verdict};
 use super::index::{Corpus, FastMap, SourceId, NO_TERM};
 use super::messages;
 use super::normalize::TermHash;
@@ -30,11 +31,15 @@ impl Corpus {
         format: TextFormat,
         settings: &EngineSettings,
     ) -> Vec<Finding> {
-        find_quotes(text, format, settings)
+        let mut findings = find_quotes(text, format, settings)
             .into_iter()
             .filter(|quote| !quote.ignored)
             .map(|quote| self.check_quote(text, quote, settings))
-            .collect()
+            .collect();
+        if settings.attribution {
+            credit_findings(self, text, format, &mut findings, &mut Default::default());
+        }
+        findings
     }
     /// The verdict on one quote of `text`.
     pub fn check_quote(&self, text: &str, quote: Quote, settings: &EngineSettings) -> Finding {
@@ -93,8 +98,18 @@ impl Corpus {
             }
             scorer = Some(self.vote_scorer(&trace.known));
         }
-        let (candidates, sources) =
-            self.aligned_candidates(&items, &quote_terms, settings, sources, scorer.as_mut());
+        // A passage stays inside one paragraph of the source, unless the quote itself runs over paragraphs or
+        // skips with an ellipsis (which may join paragraphs).
+        let within_paragraph = !items.iter().any(|i| matches!(i, Item::Skip { .. }))
+            && !spans_paragraphs(text, &quote.segments);
+        let (candidates, sources) = self.aligned_candidates(
+            &items,
+            &quote_terms,
+            settings,
+            sources,
+            scorer.as_mut(),
+            within_paragraph,
+        );
         if let Some(trace) = trace {
             trace.candidates = sources;
             trace.scorer = scorer;
@@ -119,20 +134,40 @@ impl Corpus {
                     notes,
                     also_in: Vec::new(),
                     message,
+                    attribution: None,
+                    source_attribution: None,
                 }
             };
         let Some(best) = best else {
             return unsourced(quote, notes, 0.0, None);
         };
+        let verified =
+            best.alignment.cost == 0 && best.alignment.matched == word_count && word_count > 0;
+        // A swap of two clauses is one reordering; other differences come from the alignment.
+        let transposed = if verified {
+            None
+        } else {
+            self.transposition(text, &items, &quote_terms, best)
+        };
+        let edits = match (&transposed, verified) {
+            (Some((edit, _)), _) => vec![edit.clone()],
+            (None, true) => Vec::new(),
+            (None, false) => self.edits(text, &items, &quote_terms, best),
+        };
+        // The quote's words found in the passage: in order (matched), or in another order (a swap of clauses
+        // keeps every word: it is drift, whatever the share the alignment could keep in order).
+        let found = if transposed.is_some() {
+            word_count
+        } else {
+            best.alignment.matched + reordered_words(&items, &edits, best)
+        };
         let similarity = if word_count == 0 {
             0.0
         } else {
-            best.alignment.matched as f32 / word_count as f32
+            found.min(word_count) as f32 / word_count as f32
         };
-        let verified =
-            best.alignment.cost == 0 && best.alignment.matched == word_count && word_count > 0;
         let drift = !verified
-            && best.alignment.matched >= settings.drift_min_matched_words.min(word_count)
+            && found >= settings.drift_min_matched_words.min(word_count)
             && similarity >= settings.drift_threshold;
         let title = self
             .source(best.source)
@@ -147,11 +182,26 @@ impl Corpus {
             );
         }
         let mut passage = self.passage(best);
-        let edits = self.edits(text, &items, &quote_terms, best);
-        // Words moved from just outside the aligned stretch belong to the passage (a repair restores them).
-        for edit in edits.iter().filter(|e| e.kind == EditKind::Reordered) {
-            passage.range = passage.range.start.min(edit.source_range.start)
-                ..passage.range.end.max(edit.source_range.end);
+        // The passage: the matched words and every edit's source words. Words moved from just outside the aligned
+        // stretch belong to it (a repair restores them); unrelated words an edge clause was first aligned with
+        // (before it was recognised as reordered) do not.
+        let core = match &transposed {
+            // The whole run: the swapped clauses and the words matched around them.
+            Some((_, run)) => Some(run.clone()),
+            None => self.matched_range(best),
+        };
+        if let Some(core) = core {
+            let mut range = core;
+            for edit in edits.iter().filter(|e| !e.source_range.is_empty()) {
+                range =
+                    range.start.min(edit.source_range.start)..range.end.max(edit.source_range.end);
+            }
+            if range != passage.range {
+                passage.sentence = self
+                    .source(best.source)
+                    .map_or(range.clone(), |s| sentence_around(&s.text, &range));
+                passage.range = range;
+            }
         }
         notes.extend(self.editorial_notes(text, &items, best));
         let also_in: Vec<Passage> = candidates
@@ -185,6 +235,8 @@ impl Corpus {
             notes,
             also_in,
             message,
+            attribution: None,
+            source_attribution: None,
         }
     }
 
@@ -201,6 +253,7 @@ impl Corpus {
         settings: &EngineSettings,
         sources: Option<Vec<SourceId>>,
         mut scorer: Option<&mut VoteScorer>,
+        within_paragraph: bool,
     ) -> (Vec<Candidate>, Vec<SourceId>) {
         let word_terms: Vec<(usize, u32)> = items
             .iter()
@@ -244,20 +297,76 @@ impl Corpus {
             for window in windows {
                 let start = window.start.saturating_sub(slack);
                 let end = (window.end + slack).min(terms.len());
-                let alignment = align(
-                    items,
-                    quote_terms,
-                    &terms[start..end],
-                    settings.bracket_max_words,
-                );
-                candidates.push(Candidate {
-                    source,
-                    window_start: start,
-                    alignment,
-                });
+                // The window cut at the source's paragraph breaks: each piece holding some of the quote's
+                // words is aligned on its own, so differences never run into the next paragraph. The whole
+                // window is aligned too, and kept only when it matches words in every paragraph it touches (a
+                // quote copied across a paragraph break is still found word for word).
+                let breaks = if within_paragraph {
+                    self.paragraph_starts(source, start..end)
+                } else {
+                    Vec::new()
+                };
+                let mut pieces = Vec::new();
+                let mut from = start;
+                for &at in &breaks {
+                    pieces.push(from..at);
+                    from = at;
+                }
+                pieces.push(from..end);
+                let mut exact = false;
+                for piece in &pieces {
+                    if holds_quote_words(&terms[piece.clone()], &weights) {
+                        let alignment = align(
+                            items,
+                            quote_terms,
+                            &terms[piece.clone()],
+                            settings.bracket_max_words,
+                        );
+                        exact |= alignment.cost == 0 && alignment.matched == words;
+                        candidates.push(Candidate {
+                            source,
+                            window_start: piece.start,
+                            alignment,
+                        });
+                    }
+                }
+                // A piece the quote matches exactly cannot be beaten: the whole window is not needed.
+                if pieces.len() > 1 && !exact {
+                    let alignment = align(
+                        items,
+                        quote_terms,
+                        &terms[start..end],
+                        settings.bracket_max_words,
+                    );
+                    if matches_every_paragraph(&alignment, start, &breaks) {
+                        candidates.push(Candidate {
+                            source,
+                            window_start: start,
+                            alignment,
+                        });
+                    }
+                }
             }
         }
         (candidates, sources)
+    }
+
+    /// The bytes of the source words a candidate matched (or editorial marks stood for), first to last.
+    fn matched_range(&self, candidate: &Candidate) -> Option<Range<usize>> {
+        let mut matched = candidate
+            .alignment
+            .steps
+            .iter()
+            .filter_map(|step| match step {
+                Step::Match { source, .. } => Some(*source..*source + 1),
+                Step::Editorial { sources, .. } if !sources.is_empty() => Some(sources.clone()),
+                _ => None,
+            });
+        let first = matched.next()?;
+        let last = matched.next_back().unwrap_or_else(|| first.clone());
+        let start = self.word_range(candidate.source, candidate.window_start + first.start);
+        let end = self.word_range(candidate.source, candidate.window_start + last.end - 1);
+        Some(start.start..end.end.max(start.start))
     }
 
     /// The passage a candidate aligned with, and the sentence around it.
@@ -389,6 +498,80 @@ impl TermIndex {
             }
         }
     }
+}
+
+/// How many of the quote's words are not matched in order but stand in a reordered edit (found elsewhere in the
+/// passage).
+fn reordered_words(items: &[Item], edits: &[Edit], candidate: &Candidate) -> usize {
+    let matched: std::collections::HashSet<usize> = candidate
+        .alignment
+        .steps
+        .iter()
+        .filter_map(|step| match step {
+            Step::Match { quote, .. } => Some(*quote),
+            _ => None,
+        })
+        .collect();
+    items
+        .iter()
+        .enumerate()
+        .filter(|(index, item)| {
+            matches!(item, Item::Word { .. })
+                && !matched.contains(index)
+                && edits.iter().any(|edit| {
+                    edit.kind == EditKind::Reordered
+                        && edit.quote_range.start <= item.range().start
+                        && item.range().end <= edit.quote_range.end
+                })
+        })
+        .count()
+}
+
+/// Whether an alignment over a window starting at source word `window_start` matches, in each paragraph its
+/// steps touch (`breaks`: the source words opening a paragraph), at least one word and at least as many words as
+/// differ there: a run of differences with a stray match in another paragraph is the alignment running into
+/// it, not the quote.
+fn matches_every_paragraph(alignment: &Alignment, window_start: usize, breaks: &[usize]) -> bool {
+    let paragraph = |index: usize| breaks.partition_point(|&b| b <= window_start + index);
+    let mut matched = vec![0usize; breaks.len() + 1];
+    let mut differing = vec![0usize; breaks.len() + 1];
+    for step in &alignment.steps {
+        match step {
+            Step::Match { source, .. } => matched[paragraph(*source)] += 1,
+            Step::Substitute { source, .. } | Step::Missing { source } => {
+                differing[paragraph(*source)] += 1
+            }
+            Step::Editorial { sources, .. } => {
+                for source in sources.clone() {
+                    matched[paragraph(source)] += 1;
+                }
+            }
+            Step::Added { .. } => {}
+        }
+    }
+    matched
+        .iter()
+        .zip(&differing)
+        .all(|(&m, &d)| (m == 0 && d == 0) || (m >= 1 && m >= d))
+}
+
+/// Whether a piece of a window holds any of the quote's known words (else aligning it cannot match a word).
+fn holds_quote_words(terms: &[u32], weights: &FastMap<u32, f32>) -> bool {
+    terms.iter().any(|term| weights.contains_key(term))
+}
+
+/// Whether a quote's pieces run over paragraphs of the draft (a blank line, `>` markers aside, between two).
+fn spans_paragraphs(text: &str, segments: &[std::ops::Range<usize>]) -> bool {
+    segments.windows(2).any(|pair| {
+        let gap = text.get(pair[0].end..pair[1].start).unwrap_or_default();
+        // The lines wholly inside the gap (between its first and its last line break).
+        let lines: Vec<&str> = gap.split('\n').collect();
+        lines.len() > 2
+            && lines[1..lines.len() - 1].iter().any(|line| {
+                line.trim_matches(|c: char| c.is_whitespace() || c == '>')
+                    .is_empty()
+            })
+    })
 }
 
 /// The best `count` non-overlapping windows of at most `span` words, by the summed weight of the distinct quote

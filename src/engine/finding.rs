@@ -1,6 +1,7 @@
 //! Findings: the verdict on one quote, its passage and its edits (the types every consumer reads).
 use std::ops::Range;
 
+use super::attribution::Attribution;
 use super::index::SourceId;
 use super::quotes::{shift_range, Quote};
 
@@ -13,6 +14,8 @@ pub enum Verdict {
     Drift,
     /// No source contains anything close to the quote.
     Unsourced,
+    /// A source has the words, but credits them to someone other than the draft's speaker.
+    Misattributed,
     /// Prose outside quote marks that repeats a source word for word or nearly, without credit (the finding's
     /// quote is the copied stretch).
     Uncredited,
@@ -25,6 +28,7 @@ impl Verdict {
             Verdict::Verified => "verified",
             Verdict::Drift => "drift",
             Verdict::Unsourced => "unsourced",
+            Verdict::Misattributed => "misattributed",
             Verdict::Uncredited => "uncredited",
         }
     }
@@ -34,6 +38,7 @@ impl Verdict {
             "verified" => Some(Verdict::Verified),
             "drift" => Some(Verdict::Drift),
             "unsourced" => Some(Verdict::Unsourced),
+            "misattributed" => Some(Verdict::Misattributed),
             "uncredited" => Some(Verdict::Uncredited),
             _ => None,
         }
@@ -108,9 +113,20 @@ pub struct Finding {
     pub also_in: Vec<Passage>,
     /// One line for a diagnostic or a terminal.
     pub message: String,
+    /// Who the draft credits the quote to, if anyone.
+    pub attribution: Option<Attribution>,
+    /// Who the passage's source credits the words to, if anyone.
+    pub source_attribution: Option<Attribution>,
 }
 
 impl Finding {
+    /// The draft range a diagnostic marks: the speaker's name for a misattribution, else the quote.
+    pub fn range(&self) -> Range<usize> {
+        match (&self.verdict, &self.attribution) {
+            (Verdict::Misattributed, Some(attribution)) => attribution.range.clone(),
+            _ => self.quote.range.clone(),
+        }
+    }
     /// The finding moved by `delta` bytes in the draft.
     pub(super) fn shifted(&self, delta: isize) -> Finding {
         let mut finding = self.clone();

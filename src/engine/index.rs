@@ -149,6 +149,13 @@ impl Default for CorpusInstance {
     }
 }
 
+/// A corpus value and its change count (see [`Corpus::revision`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CorpusRevision {
+    instance: u64,
+    generation: u64,
+}
+
 /// All sources of a workspace, indexed for quote look-up.
 #[derive(Default)]
 pub struct Corpus {
@@ -397,6 +404,16 @@ impl Corpus {
         self.generation
     }
 
+    /// This corpus value and how far it has changed: equal revisions hold the same sources under the same ids
+    /// (a re-index builds another value, with a revision of its own). For callers that keep results computed
+    /// from the corpus and must tell whether they still describe it.
+    pub fn revision(&self) -> CorpusRevision {
+        CorpusRevision {
+            instance: self.instance.0,
+            generation: self.generation,
+        }
+    }
+
     /// Total words over all sources.
     pub fn word_count(&self) -> usize {
         self.entries
@@ -520,6 +537,30 @@ impl Corpus {
         self.entry(id).map_or(&[], |e| e.terms.as_slice())
     }
 
+    /// The words in `words` (indices of a source's words) that open a paragraph: a blank line separates them from
+    /// the word before. A passage never crosses one unless the quote does.
+    pub(crate) fn paragraph_starts(&self, id: SourceId, words: Range<usize>) -> Vec<usize> {
+        let Some(entry) = self.entry(id) else {
+            return Vec::new();
+        };
+        let text = entry.source.text.as_bytes();
+        let start_of = |index: usize| entry.positions.get(index).map(|p| p as usize);
+        let mut starts = Vec::new();
+        let mut previous = start_of(words.start);
+        for index in words.start + 1..words.end {
+            let Some(at) = start_of(index) else {
+                break;
+            };
+            if let Some(from) = previous {
+                if blank_line_between(text.get(from..at).unwrap_or_default()) {
+                    starts.push(index);
+                }
+            }
+            previous = Some(at);
+        }
+        starts
+    }
+
     /// The byte range of a source's word `index`.
     pub(crate) fn word_range(&self, id: SourceId, index: usize) -> Range<usize> {
         let Some(entry) = self.entry(id) else {
@@ -543,6 +584,21 @@ impl Corpus {
         });
         start..end.unwrap_or(limit)
     }
+}
+
+/// Whether `gap` (a word and the bytes up to the next word) holds a blank line: a line break, then only spaces,
+/// tabs or carriage returns, then another line break.
+fn blank_line_between(gap: &[u8]) -> bool {
+    let mut after_break = false;
+    for &byte in gap {
+        match byte {
+            b'\n' if after_break => return true,
+            b'\n' => after_break = true,
+            b' ' | b'\t' | b'\r' => {}
+            _ => after_break = false,
+        }
+    }
+    false
 }
 
 /// The order of candidate sources: higher vote score first, ties by id.

@@ -6,6 +6,7 @@
 //! [`finding`], edits in `edits`, wording in [`messages`]); `cache` keeps findings across edits ([`VerdictCache`]).
 
 pub mod align;
+pub mod attribution;
 mod cache;
 mod check;
 mod edits;
@@ -24,7 +25,7 @@ pub mod store;
 
 pub use cache::VerdictCache;
 pub use finding::{Edit, EditKind, Finding, Passage, Verdict};
-pub use index::{Corpus, FileStamp, Source, SourceId, SourceText};
+pub use index::{Corpus, CorpusRevision, FileStamp, Source, SourceId, SourceText};
 pub use metadata::SourceMetadata;
 pub use quotes::{find_quotes, Quote, QuoteKind};
 pub use repair::{apply_edits, attribution_text, human_date, repair_edits, TextEdit};
@@ -64,6 +65,8 @@ pub struct EngineSettings {
     /// Quotes longer than this (in words) are checked on their first `max_quote_words` words only, so a
     /// pathological quote cannot stall the checker.
     pub max_quote_words: usize,
+    /// Compare who the draft and the source credit each quote to (`misattributed` findings).
+    pub attribution: bool,
 }
 
 impl Default for EngineSettings {
@@ -74,6 +77,7 @@ impl Default for EngineSettings {
             drift_min_matched_words: 3,
             bracket_max_words: 6,
             max_quote_words: 400,
+            attribution: true,
         }
     }
 }

@@ -386,6 +386,9 @@ impl Corpus {
             notes: Vec::new(),
             also_in: copied.also_in.iter().map(passage).collect(),
             message,
+            // The draft's own prose has no speaker: attribution is about quotations.
+            attribution: None,
+            source_attribution: None,
         }
     }
 

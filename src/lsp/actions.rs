@@ -37,6 +37,24 @@ pub struct ActionContext<'a> {
 pub fn code_actions(cx: &ActionContext, selection: Range<usize>) -> Vec<CodeActionOrCommand> {
     let mut out = Vec::new();
     for finding in &cx.analysis.findings {
+        if finding.verdict == Verdict::Misattributed {
+            let range = finding.range();
+            if let Some(theirs) = &finding.source_attribution {
+                if range.start <= selection.end
+                    && selection.start <= range.end
+                    && !finding.quote.ignored
+                {
+                    out.push(action(
+                        cx,
+                        &format!("Credit {}", theirs.name),
+                        vec![(range, theirs.name.clone())],
+                        matching_diagnostics(cx, finding),
+                        true,
+                    ));
+                }
+            }
+            continue;
+        }
         let outer = &finding.quote.outer;
         if finding.quote.ignored || outer.start > selection.end || selection.start > outer.end {
             continue;
@@ -128,7 +146,7 @@ fn uncredited_actions(
 }
 
 fn matching_diagnostics(cx: &ActionContext, finding: &Finding) -> Vec<Diagnostic> {
-    let range = range_to_lsp(&cx.analysis.rope, &finding.quote.range, cx.caps.encoding);
+    let range = range_to_lsp(&cx.analysis.rope, &finding.range(), cx.caps.encoding);
     let code = NumberOrString::String(finding.verdict.code().to_string());
     cx.diagnostics
         .iter()

@@ -84,6 +84,13 @@ pub fn message(finding: &Finding, source: Option<&Source>) -> String {
             Verdict::Verified => format!("Verified: {title} has this quote word for word"),
             Verdict::Drift => format!("Drift from {title}"),
             Verdict::Unsourced => "Unsourced: no source contains this quote".to_string(),
+            Verdict::Misattributed => format!(
+                "Misattributed: {title} credits these words to {}",
+                finding
+                    .source_attribution
+                    .as_ref()
+                    .map_or("someone else", |a| a.name.as_str())
+            ),
             Verdict::Uncredited => format!("Uncredited copying from {title}"),
         }
     } else {
@@ -140,6 +147,14 @@ pub fn diagnostics(
                 location: Location::new(uri.clone(), lines.range(&passage.range, caps.encoding)),
                 message: format!("passage in {title}"),
             });
+            if let (Verdict::Misattributed, Some(theirs)) =
+                (finding.verdict, &finding.source_attribution)
+            {
+                related.push(DiagnosticRelatedInformation {
+                    location: Location::new(uri.clone(), lines.range(&theirs.range, caps.encoding)),
+                    message: format!("{title} credits these words to {}", theirs.name),
+                });
+            }
             for edit in &finding.edits {
                 related.push(DiagnosticRelatedInformation {
                     location: Location::new(
@@ -150,14 +165,20 @@ pub fn diagnostics(
                 });
             }
         }
-        let data = json!({
+        let mut data = json!({
             "source_uri": uri.as_ref().map(|u| u.as_str().to_string()),
             "source_title": source.map(|(_, s)| s.metadata.title.clone()),
             "verdict": code,
             "similarity": finding.similarity_rounded(),
         });
+        if let Some(ours) = &finding.attribution {
+            data["speaker"] = json!(ours.speaker);
+        }
+        if let Some(theirs) = &finding.source_attribution {
+            data["source_speaker"] = json!(theirs.name);
+        }
         out.push(Diagnostic {
-            range: range_to_lsp(&analysis.rope, &finding.quote.range, caps.encoding),
+            range: range_to_lsp(&analysis.rope, &finding.range(), caps.encoding),
             severity: Some(level),
             code: Some(NumberOrString::String(code.to_string())),
             source: Some(SOURCE.to_string()),

@@ -8,14 +8,20 @@ use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::position::{position_to_offset, PositionEncoding};
 use crate::engine::reuse::ReuseCache;
-use crate::engine::{Finding, TextFormat, VerdictCache};
+use crate::engine::{CorpusRevision, Finding, TextFormat, VerdictCache};
+use crate::workspace::Workspace;
 
-/// The findings of one draft for one version of its text and one state of the sources and settings.
-#[derive(Debug)]
+/// The findings of one draft for one version of its text and one state of the sources and settings. What it
+/// was computed against is kept with it, so that it is published or answered only while all of it still holds
+/// (see `Server::current_diagnostics`).
 pub struct Analysis {
     pub version: i32,
-    /// The state of sources and settings the findings were computed against (see `State::epoch`).
+    /// The server's epoch when the check began (see `Server::epoch`).
     pub epoch: u64,
+    /// The folder's settings the findings were computed with (its severities are the diagnostics').
+    pub workspace: Arc<Workspace>,
+    /// The folder's corpus the findings were computed against (their source ids are its ids).
+    pub corpus: CorpusRevision,
     /// The text the findings' byte ranges refer to.
     pub rope: Rope,
     pub text: Arc<str>,

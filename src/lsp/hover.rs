@@ -33,7 +33,10 @@ pub fn hover(
         }),
         range: Some(range_to_lsp(
             &analysis.rope,
-            &finding.quote.outer,
+            &match finding.verdict {
+                Verdict::Misattributed => finding.range(),
+                _ => finding.quote.outer.clone(),
+            },
             caps.encoding,
         )),
     })
@@ -119,6 +122,76 @@ fn diff(finding: &Finding, text: &str, passage: &Passage, markdown: bool) -> Str
     collapse(&out)
 }
 
+/// Who the draft and the source credit the quote to, when either says.
+fn speakers(finding: &Finding, markdown: bool) -> Option<String> {
+    let ours = finding
+        .attribution
+        .as_ref()
+        .map(|a| escape(&a.speaker, markdown));
+    let theirs = finding
+        .source_attribution
+        .as_ref()
+        .map(|a| escape(&a.name, markdown));
+    match (ours, theirs) {
+        (None, None) => None,
+        (Some(ours), None) => Some(format!("Speaker: {ours}")),
+        (None, Some(theirs)) => Some(format!("Speaker in the source: {theirs}")),
+        (Some(ours), Some(theirs)) => Some(format!("Speaker: {ours} (the source: {theirs})")),
+    }
+}
+
+/// The hover over the speaker of a misattributed quote: "The source attributes these words to Ms Okafor
+/// (sources/council-0412.md:14)", with the source's sentence.
+fn render_misattributed(
+    finding: &Finding,
+    corpus: &Corpus,
+    workspace: &Workspace,
+    markdown: bool,
+) -> String {
+    let mut parts = vec![if markdown {
+        "**verbatim: misattributed**".to_string()
+    } else {
+        "verbatim: misattributed".to_string()
+    }];
+    let source = finding
+        .passage
+        .as_ref()
+        .and_then(|p| corpus.source(p.source).map(|s| (p, s)));
+    let theirs = finding.source_attribution.as_ref();
+    let name = theirs.map_or("someone else", |a| a.name.as_str());
+    let place = source.map(|(passage, s)| {
+        let at = theirs.map_or(passage.range.start, |a| a.range.start);
+        let place = location(workspace, &s.key, &s.text, at);
+        if markdown {
+            format!(" (`{place}`)")
+        } else {
+            format!(" ({place})")
+        }
+    });
+    parts.push(format!(
+        "The source attributes these words to {}{}",
+        escape(name, markdown),
+        place.unwrap_or_default()
+    ));
+    if let Some(ours) = &finding.attribution {
+        parts.push(format!(
+            "The draft credits them to {}.",
+            escape(&ours.speaker, markdown)
+        ));
+    }
+    if let Some((passage, s)) = source {
+        let text = s.text.as_str();
+        let sentence = passage.sentence.start.min(text.len())..passage.sentence.end.min(text.len());
+        let shown = escape(&collapse(slice(text, sentence)), markdown);
+        parts.push(if markdown {
+            format!("> {shown}")
+        } else {
+            format!("Source: {shown}")
+        });
+    }
+    parts.join("\n\n")
+}
+
 /// Where a passage is: `path:line`.
 fn location(workspace: &Workspace, key: &str, text: &str, offset: usize) -> String {
     let line = TextPositions::new(text)
@@ -163,6 +236,9 @@ fn render(
         .as_ref()
         .and_then(|p| corpus.source(p.source).map(|s| (p, s)));
     let mut parts = Vec::new();
+    if finding.verdict == Verdict::Misattributed {
+        return render_misattributed(finding, corpus, workspace, markdown);
+    }
     let verdict = finding.verdict.code();
     let percent = (finding.similarity.clamp(0.0, 1.0) * 100.0).round();
     parts.push(if markdown {
@@ -228,6 +304,9 @@ fn render(
             place
         });
         parts.push(about.join(" · "));
+    }
+    if let Some(speakers) = speakers(finding, markdown) {
+        parts.push(speakers);
     }
     for note in &finding.notes {
         parts.push(format!("Note: {}", escape(note, markdown)));

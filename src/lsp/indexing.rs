@@ -253,9 +253,49 @@ pub async fn pull_configuration(server: &Server) {
     }
 }
 
-/// Re-reads a folder's settings (`verbatim.toml` and the editor's layers). Re-indexes when the source globs
-/// changed, re-checks open drafts otherwise.
-pub async fn reconfigure(server: &Arc<Server>, folder: &Arc<Folder>) {
+/// Applies the settings change numbered `turn` ([`Server::next_reconfiguration`]: a
+/// `workspace/didChangeConfiguration`, or `verbatim.toml` changed on disk), unless a newer change arrived
+/// meanwhile (the newer one does the work, for every folder). Changes are applied one at a time, in order:
+/// the client is asked for its settings (when it can answer), then — nothing published from the moment they
+/// are known ([`Server::settings_learnt`]) until they are applied — every folder re-reads `verbatim.toml` and
+/// the editor's layers and the epoch moves; then the open drafts are re-checked (their folders re-indexed in
+/// the background when the source globs changed).
+pub async fn settings_changed(server: &Arc<Server>, turn: u64) {
+    let serialized = server.reconfiguring.lock().await;
+    if !server.is_latest_reconfiguration(turn) {
+        return;
+    }
+    pull_configuration(server).await;
+    /// Marks the settings applied however the work ends, so that publishing never stays held back.
+    struct Applied<'a>(&'a Server, u64);
+    impl Drop for Applied<'_> {
+        fn drop(&mut self) {
+            self.0.settings_applied(self.1);
+        }
+    }
+    let applied = Applied(server, server.settings_learnt().await);
+    let mut reindex = Vec::new();
+    for folder in server.folders.all() {
+        if apply_settings(server, &folder).await {
+            reindex.push(folder);
+        }
+    }
+    server.bump_epoch();
+    drop(applied);
+    drop(serialized);
+    // Every draft: a publish held back while the change was pending is made now.
+    server.recheck(None);
+    if !reindex.is_empty() {
+        register_watchers(server).await;
+        for folder in reindex {
+            tokio::spawn(index_folder(server.clone(), folder));
+        }
+    }
+}
+
+/// Gives a folder its settings anew (`verbatim.toml` and the editor's layers); true when its source globs
+/// changed (its sources must be indexed again).
+async fn apply_settings(server: &Arc<Server>, folder: &Arc<Folder>) -> bool {
     let pulled = folder
         .pulled
         .lock()
@@ -266,29 +306,22 @@ pub async fn reconfigure(server: &Arc<Server>, folder: &Arc<Folder>) {
     let Ok(workspace) =
         tokio::task::spawn_blocking(move || Workspace::open_with(&root, &overlay)).await
     else {
-        return;
+        return false;
     };
     server.show_warnings(workspace.warnings.clone()).await;
     let old = folder.set_workspace(workspace);
     let new = folder.workspace();
-    let same_files =
-        old.config.sources == new.config.sources && old.config.exclude == new.config.exclude;
     if old.config != new.config {
         server.docs.clear_caches();
     }
-    server.bump_epoch();
-    if same_files {
-        server.recheck(Some(folder));
-    } else {
-        register_watchers(server).await;
-        index_folder(server.clone(), folder.clone()).await;
-    }
+    old.config.sources != new.config.sources || old.config.exclude != new.config.exclude
 }
 
-/// Applies changed files: `verbatim.toml` reconfigures its folder; a source is read again (or dropped), unless
-/// it is open in the editor (the buffer wins). Open drafts of the touched folders are re-checked.
+/// Applies changed files: `verbatim.toml` is a settings change ([`settings_changed`]); a source is read again
+/// (or dropped), unless it is open in the editor (the buffer wins). Open drafts of the touched folders are
+/// re-checked.
 pub async fn files_changed(server: &Arc<Server>, changes: Vec<(PathBuf, FileEvent)>) {
-    let mut reconfigured: Vec<Arc<Folder>> = Vec::new();
+    let mut reconfigured = false;
     let mut touched: Vec<Arc<Folder>> = Vec::new();
     let open_paths: HashSet<PathBuf> = server
         .docs
@@ -303,9 +336,7 @@ pub async fn files_changed(server: &Arc<Server>, changes: Vec<(PathBuf, FileEven
             continue;
         };
         if folder.workspace().is_config_file(&path) {
-            if !reconfigured.iter().any(|f| Arc::ptr_eq(f, &folder)) {
-                reconfigured.push(folder);
-            }
+            reconfigured = true;
             continue;
         }
         if !folder.workspace().is_source(&path) || open_paths.contains(&path) || !folder.is_ready()
@@ -314,13 +345,12 @@ pub async fn files_changed(server: &Arc<Server>, changes: Vec<(PathBuf, FileEven
         }
         updates.push((folder, path, event));
     }
-    for folder in &reconfigured {
-        reconfigure(server, folder).await;
+    if reconfigured {
+        let turn = server.next_reconfiguration();
+        server.settings_learnt().await;
+        settings_changed(server, turn).await;
     }
-    let updates: Vec<_> = updates
-        .into_iter()
-        .filter(|(f, _, _)| !reconfigured.iter().any(|r| Arc::ptr_eq(r, f)))
-        .collect();
+    // Also in a folder just reconfigured: a re-index it started reads the files anew anyway.
     if updates.is_empty() {
         return;
     }

@@ -6,7 +6,8 @@
 //! # Code map
 //! - [`server`]: the protocol handlers, thin: decode, ask the state or a feature module, convert, answer.
 //! - [`state`]: shared state, the role of each open document (draft or source), analyses cached by version and
-//!   epoch, debounced re-checks, publishing diagnostics with the document version, open source buffers
+//!   epoch, re-checks at once (a burst coalesces), publishing current diagnostics with the document version,
+//!   open source buffers
 //!   brought into the corpus (the version each one holds).
 //! - [`document`]: open documents on ropes, incremental edits, stale versions ignored.
 //! - [`position`]: LSP positions (UTF-16 by default, UTF-8/UTF-32 negotiated) ⇄ byte offsets.
@@ -21,10 +22,11 @@
 //!
 //! # Life of an edit
 //! `didChange` is applied to the document's rope at once (no `.await` before it; older versions are dropped).
-//! A check is scheduled after a short pause; it runs on the blocking pool with the document's verdict cache,
-//! so only quotes whose text changed are checked again. Its diagnostics are published with the version they
-//! were computed for. Requests (hover, code actions, definition, code lens, pull diagnostics) never wait for
-//! the pause: they analyze the current version on demand, reusing the analysis when it is still current.
+//! A check runs at once (or, while one of the draft runs, once more after it, for the latest version) on the
+//! blocking pool with the document's verdict cache, so only quotes whose text changed are checked again. Its
+//! diagnostics are published with the version they were computed for, only if nothing it was computed against
+//! changed meanwhile. Requests (hover, code actions, definition, code lens, pull diagnostics) analyze the
+//! current version on demand, reusing the analysis when it is still current.
 //!
 //! An edit of an open *source* is applied to its rope the same way, then re-indexes that one source at once,
 //! without a pause ([`state::Server::source_edited`]): the corpus upsert runs on the blocking pool (its write

@@ -2,7 +2,6 @@
 //! a feature module, converts and answers. Document edits are applied before the first `.await`.
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::{
@@ -21,11 +20,11 @@ use super::capabilities::{server_capabilities, ClientCaps};
 use super::document::ChangeOutcome;
 use super::folders::{uri_to_path, Folder};
 use super::indexing::{
-    files_changed, index_folder, pull_configuration, reconfigure, register_configuration,
-    register_watchers,
+    files_changed, index_folder, pull_configuration, register_configuration, register_watchers,
+    settings_changed,
 };
 use super::position::{position_to_offset, range_from_lsp};
-use super::state::{Role, Server, DEBOUNCE};
+use super::state::{Role, Server};
 use super::{definition, hover, lens};
 use crate::workspace::root_for_file;
 use crate::workspace::watch::FileEvent;
@@ -206,7 +205,7 @@ impl LanguageServer for Backend {
             }
         }
         match self.server.role(&uri) {
-            Role::Draft(_) => self.server.schedule_check(uri, Duration::ZERO),
+            Role::Draft(_) => self.server.schedule_check(uri),
             Role::Source(..) => {
                 self.server.open_source(&uri);
                 // Into the corpus on the blocking pool (the write lock may wait for a long check).
@@ -236,7 +235,8 @@ impl LanguageServer for Backend {
             }
         }
         match self.server.role(&uri) {
-            Role::Draft(_) => self.server.schedule_check(uri, DEBOUNCE),
+            // At once, or once more after the check running (a burst coalesces; no fixed pause).
+            Role::Draft(_) => self.server.schedule_check(uri),
             // On its own task: a handler must not sit on one of the four concurrency slots. Requests do not
             // wait for it: a draft's check first applies any source buffer the corpus lacks.
             Role::Source(..) => {
@@ -251,6 +251,7 @@ impl LanguageServer for Backend {
         let role = self.server.role(&uri);
         self.server.docs.close(&uri);
         self.server.close_source(&uri);
+        self.server.forget_checks(&uri);
         match role {
             Role::Draft(_) => self.server.unpublish(&uri).await,
             // The file on disk is the source again.
@@ -267,22 +268,16 @@ impl LanguageServer for Backend {
         let pushed = (!self.server.caps().configuration)
             .then(|| self.server.settings.set_pushed(&params.settings));
         let turn = self.server.next_reconfiguration();
+        if pushed.is_some() {
+            // Known now: from here on, nothing computed under the old settings is published or answered.
+            self.server.settings_learnt().await;
+        }
         let server = self.server.clone();
         tokio::spawn(async move {
             if let Some(warnings) = pushed {
                 server.show_warnings(warnings).await;
             }
-            // One change at a time, in order; a change overtaken by a newer one leaves the work to it.
-            let _serialized = server.reconfiguring.lock().await;
-            if !server.is_latest_reconfiguration(turn) {
-                return;
-            }
-            if server.caps().configuration {
-                pull_configuration(&server).await;
-            }
-            for folder in server.folders.all() {
-                reconfigure(&server, &folder).await;
-            }
+            settings_changed(&server, turn).await;
         });
     }
 
@@ -407,10 +402,7 @@ impl LanguageServer for Backend {
         params: DocumentDiagnosticParams,
     ) -> Result<DocumentDiagnosticReportResult> {
         let uri = params.text_document.uri;
-        let items = match self.server.analysis(&uri).await {
-            Some(analysis) => self.server.diagnostics(&uri, &analysis),
-            None => Vec::new(),
-        };
+        let items = self.server.pulled_diagnostics(&uri).await;
         Ok(DocumentDiagnosticReportResult::Report(
             DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
                 related_documents: None,

@@ -1,13 +1,21 @@
 //! Owns the server's shared state ([`Server`]) and the check cycle of a draft: what role an open document
-//! plays (draft or source), computing its [`Analysis`] (cached by version and epoch), debounced re-checks
-//! after edits, publishing diagnostics with the document's version, and bringing open source buffers into
+//! plays (draft or source), computing its [`Analysis`] (cached by version and epoch), re-checks after edits
+//! (at once when no check of the draft runs, else once more after it: a burst coalesces and the latest
+//! version wins), publishing diagnostics with the document's version, and bringing open source buffers into
 //! their folder's corpus ([`Server::sync_source`]: at most one at a time per source, the latest version wins;
 //! a draft's check first applies any source buffer of its folder the corpus does not hold yet).
 //!
+//! Stale results: an analysis keeps what it was computed against (document version, the folder's settings,
+//! the corpus revision). It is published, or answered to a diagnostics pull, only while all of it still holds
+//! and no settings change is pending ([`Server::current_diagnostics`], checked under the publishing lock and
+//! the corpus read lock, right before the send): a check that started under older settings, an older corpus
+//! or an older text never shows after a newer state is known. Every change that makes analyses stale is
+//! followed by a re-check of the drafts it touches, which publishes the current state.
+//!
 //! Concurrency: handlers run up to four at a time. Document edits are applied synchronously before any
-//! `.await`; no lock or DashMap guard is held across an `.await`; checks run on the blocking pool. Requests to
-//! the client are bounded by [`CLIENT_TIMEOUT`] ([`Server::ask`]): a client that never answers costs a
-//! warning, never a handler.
+//! `.await`; no std lock or DashMap guard is held across an `.await`; checks run on the blocking pool.
+//! Requests to the client are bounded by [`CLIENT_TIMEOUT`] ([`Server::ask`]): a client that never answers
+//! costs a warning, never a handler.
 use std::future::Future;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
@@ -23,16 +31,26 @@ use super::diagnostics;
 use super::document::{Analysis, DocumentStore};
 use super::folders::{uri_to_path, Folder, Folders};
 use super::settings::EditorSettings;
-use crate::engine::{Finding, TextFormat};
+use crate::engine::{Finding, TextFormat, Verdict};
 use crate::workspace::source_key;
 use crate::workspace::watch::FileWatcher;
-
-/// How long typing must pause before a draft is re-checked (requests never wait for it: they check at once).
-pub const DEBOUNCE: Duration = Duration::from_millis(60);
 
 /// How long the server waits for the client's answer to one of its requests (`workspace/configuration`,
 /// `client/registerCapability`, `window/workDoneProgress/create`, refreshes) before going on without it.
 pub const CLIENT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long a diagnostics pull waits for a settings change being applied (reading `verbatim.toml`, asking
+/// the client for its settings) before it answers with the settings in force.
+const SETTLE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Whether a draft's check loop runs (see [`Server::schedule_check`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum CheckState {
+    Idle,
+    Running,
+    /// Running, and asked for again meanwhile: it goes round once more, for the latest version.
+    Again,
+}
 
 /// How far the corpus has caught up with one open source buffer.
 #[derive(Default)]
@@ -99,7 +117,19 @@ pub struct Server {
     shut_down: AtomicBool,
     /// Settings changes, applied one at a time, in order.
     pub reconfiguring: tokio::sync::Mutex<()>,
+    /// Settings changes received (numbered as they arrive; the latest one does the work).
     reconfigurations: AtomicU64,
+    /// New settings learnt (pushed with a notification, answered by the client, `verbatim.toml` changed),
+    /// numbered; see [`Server::settings_learnt`].
+    learnt: AtomicU64,
+    /// The last of `learnt` applied to every folder: while it is behind, nothing is published (applying
+    /// re-checks the drafts) and pulls wait for it.
+    applied: tokio::sync::watch::Sender<u64>,
+    /// Held from the last look at an analysis's basis to the send of its diagnostics, so that diagnostics go
+    /// out in the order their basis was checked (and new settings are noted under it).
+    publishing: tokio::sync::Mutex<()>,
+    /// The check loop of each draft.
+    checks: DashMap<Uri, Arc<Mutex<CheckState>>>,
 }
 
 impl Server {
@@ -121,6 +151,10 @@ impl Server {
             shut_down: AtomicBool::new(false),
             reconfiguring: tokio::sync::Mutex::new(()),
             reconfigurations: AtomicU64::new(0),
+            learnt: AtomicU64::new(0),
+            applied: tokio::sync::watch::Sender::new(0),
+            publishing: tokio::sync::Mutex::new(()),
+            checks: DashMap::new(),
         }
     }
 
@@ -158,7 +192,7 @@ impl Server {
         self.shut_down.load(Ordering::SeqCst)
     }
 
-    /// Numbers a settings change (see [`Server::is_latest_reconfiguration`]).
+    /// Numbers a settings change as it arrives (see [`Server::is_latest_reconfiguration`]).
     pub fn next_reconfiguration(&self) -> u64 {
         self.reconfigurations.fetch_add(1, Ordering::SeqCst) + 1
     }
@@ -166,6 +200,43 @@ impl Server {
     /// Whether no settings change arrived after the one numbered `turn`.
     pub fn is_latest_reconfiguration(&self, turn: u64) -> bool {
         self.reconfigurations.load(Ordering::SeqCst) == turn
+    }
+
+    /// Notes that new settings are known (pushed with `didChangeConfiguration`, answered by the client,
+    /// `verbatim.toml` changed on disk) and returns their number: from then until [`Server::settings_applied`]
+    /// is called with it, nothing is published and pulls wait. Taken under the publishing lock, so that once
+    /// it returns no diagnostics computed under the older settings can still be sent. (A client slow to
+    /// answer `workspace/configuration` holds nothing back: its settings are not known before its answer.)
+    pub async fn settings_learnt(&self) -> u64 {
+        let _publishing = self.publishing.lock().await;
+        self.learnt.fetch_add(1, Ordering::SeqCst) + 1
+    }
+
+    /// Records that the settings numbered `learnt` (and all before them) are in every folder (call after the
+    /// folders' new settings are in and the epoch moved).
+    pub fn settings_applied(&self, learnt: u64) {
+        self.applied.send_if_modified(|applied| {
+            let newer = learnt > *applied;
+            if newer {
+                *applied = learnt;
+            }
+            newer
+        });
+    }
+
+    /// Whether settings are known that some folder does not apply yet.
+    pub fn settings_pending(&self) -> bool {
+        *self.applied.borrow() < self.learnt.load(Ordering::SeqCst)
+    }
+
+    /// Waits until the settings known so far are applied (at most [`SETTLE_TIMEOUT`]).
+    async fn settled(&self) {
+        let learnt = self.learnt.load(Ordering::SeqCst);
+        let mut applied = self.applied.subscribe();
+        let wait = applied.wait_for(|&applied| applied >= learnt);
+        if tokio::time::timeout(SETTLE_TIMEOUT, wait).await.is_err() {
+            tracing::warn!("new settings are still being applied after {SETTLE_TIMEOUT:?}");
+        }
     }
 
     pub fn caps(&self) -> &ClientCaps {
@@ -243,21 +314,26 @@ impl Server {
                 }
             }
         }
+        // The epoch first, then the settings and the corpus: a change after this moment makes the analysis
+        // stale (older epoch), never one before it.
         let epoch = self.epoch();
-        if let Some(analysis) = self.docs.current_analysis(uri, epoch) {
-            return Some(analysis);
-        }
         let Role::Draft(folder) = self.role(uri) else {
             return None;
         };
         if !folder.is_ready() {
             return None;
         }
+        if let Some(analysis) = self.docs.current_analysis(uri, epoch) {
+            if Arc::ptr_eq(&analysis.workspace, &folder.workspace())
+                && analysis.corpus == folder.corpus().revision()
+            {
+                return Some(analysis);
+            }
+        }
         let snapshot = self.docs.snapshot(uri)?;
-        let settings = folder.workspace().config.engine.clone();
-        let reuse = folder.workspace().config.reuse.clone();
+        let workspace = folder.workspace();
         let text = snapshot.rope.to_string();
-        let findings = {
+        let (findings, revision) = {
             let corpus = folder.corpus();
             let mut cache = snapshot.cache.lock().unwrap_or_else(|p| p.into_inner());
             let mut reuse_cache = snapshot
@@ -265,25 +341,30 @@ impl Server {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner());
             let check = std::panic::AssertUnwindSafe(|| {
-                let mut findings =
-                    corpus.check_draft_cached(&text, snapshot.format, &settings, &mut cache);
+                let mut findings = corpus.check_draft_cached(
+                    &text,
+                    snapshot.format,
+                    &workspace.config.engine,
+                    &mut cache,
+                );
                 // Uncredited copying: the draft's prose outside quote marks (per-paragraph cache).
                 findings.extend(corpus.check_reuse(
                     &text,
                     snapshot.format,
-                    &reuse,
+                    &workspace.config.reuse,
                     &mut reuse_cache,
                 ));
                 findings.sort_by_key(|f| f.quote.range.start);
                 findings
             });
-            match std::panic::catch_unwind(check) {
+            let findings = match std::panic::catch_unwind(check) {
                 Ok(findings) => findings,
                 Err(_) => {
                     tracing::error!("the engine panicked while checking {}", uri.as_str());
                     Vec::new()
                 }
-            }
+            };
+            (findings, corpus.revision())
         };
         let findings = findings
             .into_iter()
@@ -292,6 +373,8 @@ impl Server {
         let analysis = Arc::new(Analysis {
             version: snapshot.version,
             epoch,
+            workspace,
+            corpus: revision,
             rope: snapshot.rope,
             text: text.into(),
             findings,
@@ -312,29 +395,68 @@ impl Server {
 
     /// The finding whose quote (marks included) contains byte `offset`.
     pub fn finding_at(analysis: &Analysis, offset: usize) -> Option<&Finding> {
-        analysis
-            .findings
+        // The speaker's name of a misattribution first (it lies outside the quote), then the quote.
+        let findings = &analysis.findings;
+        findings
             .iter()
-            .find(|f| f.quote.outer.start <= offset && offset <= f.quote.outer.end)
+            .find(|f| {
+                let range = f.range();
+                f.verdict == Verdict::Misattributed && range.start <= offset && offset <= range.end
+            })
+            .or_else(|| {
+                findings
+                    .iter()
+                    .find(|f| f.quote.outer.start <= offset && offset <= f.quote.outer.end)
+            })
     }
 
-    /// Re-checks a draft after `delay` (skipped if it changed meanwhile) and publishes its diagnostics.
-    pub fn schedule_check(self: &Arc<Self>, uri: Uri, delay: Duration) {
-        let Some(version) = self.docs.version(&uri) else {
+    /// Re-checks a draft and publishes its diagnostics: at once when no check of it runs; otherwise the running
+    /// check goes round once more when it is done, for the version the draft has then. So a burst of edits
+    /// costs one check at its start and one for its latest version, with no fixed pause before either (a check
+    /// of an edited draft takes milliseconds: only the quotes whose text changed are checked again).
+    pub fn schedule_check(self: &Arc<Self>, uri: Uri) {
+        if !self.docs.is_open(&uri) {
             return;
-        };
+        }
+        let slot = self
+            .checks
+            .entry(uri.clone())
+            .or_insert_with(|| Arc::new(Mutex::new(CheckState::Idle)))
+            .clone();
+        {
+            let mut state = slot.lock().unwrap_or_else(|p| p.into_inner());
+            if *state != CheckState::Idle {
+                *state = CheckState::Again;
+                return;
+            }
+            *state = CheckState::Running;
+        }
         let server = self.clone();
         tokio::spawn(async move {
-            if !delay.is_zero() {
-                tokio::time::sleep(delay).await;
-                if server.docs.version(&uri) != Some(version) {
-                    return;
+            // Idle again however the loop ends (a panic included), so that later edits start a check.
+            struct Done(Arc<Mutex<CheckState>>);
+            impl Drop for Done {
+                fn drop(&mut self) {
+                    *self.0.lock().unwrap_or_else(|p| p.into_inner()) = CheckState::Idle;
                 }
             }
-            if let Some(analysis) = server.analysis(&uri).await {
-                server.publish(&uri, &analysis).await;
+            let done = Done(slot);
+            loop {
+                if let Some(analysis) = server.analysis(&uri).await {
+                    server.publish(&uri, &analysis).await;
+                }
+                let mut state = done.0.lock().unwrap_or_else(|p| p.into_inner());
+                if *state != CheckState::Again || !server.docs.is_open(&uri) {
+                    break;
+                }
+                *state = CheckState::Running;
             }
         });
+    }
+
+    /// Forgets a closed draft's check loop (a loop still running ends after its round).
+    pub fn forget_checks(&self, uri: &Uri) {
+        self.checks.remove(uri);
     }
 
     /// Re-checks every open draft of `folder` (or of every folder), after sources or settings changed, and
@@ -343,7 +465,7 @@ impl Server {
         for uri in self.docs.uris() {
             if let Role::Draft(of) = self.role(&uri) {
                 if folder.is_none_or(|f| Arc::ptr_eq(f, &of)) {
-                    self.schedule_check(uri, Duration::ZERO);
+                    self.schedule_check(uri);
                 }
             }
         }
@@ -364,18 +486,26 @@ impl Server {
         }
     }
 
-    /// Pushes the diagnostics of an analysis, unless the client pulls them, the document moved on, or the
-    /// same ones were already sent.
+    /// Pushes the diagnostics of an analysis, unless the client pulls them, the same ones were already sent, or
+    /// the analysis is no longer current: the document moved on, or its folder's settings or corpus changed,
+    /// or a settings change is pending (whatever made it stale re-checks the draft and publishes then).
     pub async fn publish(&self, uri: &Uri, analysis: &Analysis) {
-        if !self.caps().push_diagnostics() || self.docs.version(uri) != Some(analysis.version) {
+        if !self.caps().push_diagnostics() {
             return;
         }
+        // From the last look at the basis to the send: a newer analysis's diagnostics cannot overtake these.
+        let _publishing = self.publishing.lock().await;
         let key = (analysis.version, analysis.epoch);
         if self.published.get(uri).is_some_and(|last| *last >= key) {
             return;
         }
+        if self.docs.version(uri) != Some(analysis.version) {
+            return;
+        }
+        let Some(diagnostics) = self.current_diagnostics(uri, analysis) else {
+            return;
+        };
         self.published.insert(uri.clone(), key);
-        let diagnostics = self.diagnostics(uri, analysis);
         let version = self.caps().diagnostic_versions.then_some(analysis.version);
         self.client
             .publish_diagnostics(uri.clone(), diagnostics, version)
@@ -384,6 +514,7 @@ impl Server {
 
     /// Clears a closed draft's diagnostics.
     pub async fn unpublish(&self, uri: &Uri) {
+        let _publishing = self.publishing.lock().await;
         if self.published.remove(uri).is_some() && self.caps().push_diagnostics() {
             self.client
                 .publish_diagnostics(uri.clone(), Vec::new(), None)
@@ -391,18 +522,66 @@ impl Server {
         }
     }
 
-    /// The diagnostics of an analysis, with the folder's severities.
-    pub fn diagnostics(
+    /// The diagnostics of an analysis, with the severities it was computed with, if it still describes the
+    /// draft's folder: no settings change pending, the folder's settings and corpus those it was computed
+    /// against (compared under the corpus read lock the diagnostics are built under, so the corpus cannot
+    /// change in between). The document version is the caller's concern (a pull answers for any version).
+    pub fn current_diagnostics(
         &self,
         uri: &Uri,
         analysis: &Analysis,
+    ) -> Option<Vec<tower_lsp_server::ls_types::Diagnostic>> {
+        if self.settings_pending() {
+            return None;
+        }
+        let Role::Draft(folder) = self.role(uri) else {
+            return None;
+        };
+        if !Arc::ptr_eq(&folder.workspace(), &analysis.workspace) {
+            return None;
+        }
+        let corpus = folder.corpus();
+        if corpus.revision() != analysis.corpus {
+            return None;
+        }
+        let severity = &analysis.workspace.config.severity;
+        Some(diagnostics::diagnostics(
+            analysis,
+            &corpus,
+            severity,
+            self.caps(),
+        ))
+    }
+
+    /// The diagnostics a `textDocument/diagnostic` pull answers: of the draft's current text, computed under
+    /// the settings in force once any settings change announced before the pull is applied, and against the
+    /// corpus as it is when they are built (checked again if it changed meanwhile). Empty for a document that
+    /// is not an open draft, or while its folder is being indexed for the first time.
+    pub async fn pulled_diagnostics(
+        self: &Arc<Self>,
+        uri: &Uri,
     ) -> Vec<tower_lsp_server::ls_types::Diagnostic> {
+        self.settled().await;
+        // A source edit or settings change landing between the check and the building of its diagnostics makes
+        // the analysis stale: check again (a handful of times at most; changes that frequent are typing).
+        for _ in 0..8 {
+            let Some(analysis) = self.analysis(uri).await else {
+                return Vec::new();
+            };
+            if let Some(diagnostics) = self.current_diagnostics(uri, &analysis) {
+                return diagnostics;
+            }
+            self.settled().await;
+        }
+        let Some(analysis) = self.analysis(uri).await else {
+            return Vec::new();
+        };
         let Role::Draft(folder) = self.role(uri) else {
             return Vec::new();
         };
-        let workspace = folder.workspace();
         let corpus = folder.corpus();
-        diagnostics::diagnostics(analysis, &corpus, &workspace.config.severity, self.caps())
+        let severity = &analysis.workspace.config.severity;
+        diagnostics::diagnostics(&analysis, &corpus, severity, self.caps())
     }
 
     /// Notes that `uri` is open as a source buffer (its corpus version is unknown until it is synced).

@@ -287,6 +287,38 @@ impl TestClient {
             .unwrap_or_default()
     }
 
+    /// Waits for diagnostics published for `uri` after `mark` (for `version`, when given) for which `holds` is
+    /// true: the state the test asserts, not the first message that looks like it (a check that began before
+    /// the change the test made may still be published before the change's own). On timeout, fails listing
+    /// every message since `mark`.
+    pub async fn diagnostics_until(
+        &self,
+        mark: usize,
+        uri: &str,
+        version: Option<i64>,
+        what: &str,
+        holds: impl Fn(&[Value]) -> bool,
+    ) -> Vec<Value> {
+        let message = self
+            .wait_for_after(
+                mark,
+                &format!("diagnostics for {uri} v{version:?}: {what}"),
+                |m| {
+                    m["method"] == "textDocument/publishDiagnostics"
+                        && m["params"]["uri"] == uri
+                        && version.is_none_or(|v| m["params"]["version"] == v)
+                        && m["params"]["diagnostics"]
+                            .as_array()
+                            .is_some_and(|d| holds(d))
+                },
+            )
+            .await;
+        message["params"]["diagnostics"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+    }
+
     /// Opens a document with its text.
     pub fn open(&self, uri: &str, language_id: &str, version: i64, text: &str) {
         self.notify(

@@ -259,8 +259,15 @@ if [ "$bundled" = 1 ]; then
 fi
 
 for ext in "$vsix" "$probe_vsix"; do
-  out="$(PATH="$node24_pkg/bin:$PATH" timeout 120 "$node24" "$cs_entry" --user-data-dir "$tmp/user-data" \
-    --extensions-dir "$tmp/extensions" --install-extension "$ext" 2>&1 || true)"
+  # One retry: on a busy machine code-server's installer has been seen to fail once without a reason
+  # and succeed at once after; a second failure prints its output.
+  for attempt in 1 2; do
+    out="$(PATH="$node24_pkg/bin:$PATH" timeout 120 "$node24" "$cs_entry" --user-data-dir "$tmp/user-data" \
+      --extensions-dir "$tmp/extensions" --install-extension "$ext" 2>&1 || true)"
+    grep -q "successfully installed" <<<"$out" && break
+    say "code-server --install-extension $(basename "$ext"), attempt $attempt, said:"
+    sed 's/^/#   /' <<<"$out" | tail -15
+  done
   need "code-server --install-extension $(basename "$ext")" grep -q "successfully installed" <<<"$out"
 done
 

@@ -1,0 +1,181 @@
+//! Names compared as people write them: titles and suffixes stripped, a surname equal to the full name
+//! (`Putin`, `Vladimir Putin`, `President Putin`), first names compared only when both sides give one.
+
+use super::lexicon::{is_name_suffix, is_particle, is_title};
+
+/// A person's name split into the words that qualify it (titles, roles, nationality) and the name proper.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PersonName {
+    /// Lowercase words before the name proper (`russian`, `president`).
+    pub descriptors: Vec<String>,
+    /// The given names (`Vladimir`), possibly empty.
+    pub given: Vec<String>,
+    /// The surname, lowercase (`putin`): the comparison key.
+    pub surname: String,
+}
+
+/// Folds a word for comparison: lowercase, no possessive, no periods, ASCII apostrophes.
+pub fn fold(word: &str) -> String {
+    let word = word
+        .trim_end_matches("’s")
+        .trim_end_matches("'s")
+        .trim_end_matches(['’', '\'']);
+    word.chars()
+        .filter(|c| *c != '.')
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == '’' { '\'' } else { c })
+        .collect()
+}
+
+/// Splits a written name (`Russian President Vladimir Putin`, `Ms Okafor`, `Hugh Hill Jr.`) into descriptors,
+/// given names and surname. `None` when nothing name-like is left.
+pub fn parse_name(words: &[&str]) -> Option<PersonName> {
+    let mut words: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| !w.is_empty() && *w != "." && *w != ",")
+        .collect();
+    while words.last().is_some_and(|w| is_name_suffix(w)) && words.len() > 1 {
+        words.pop();
+    }
+    // The name proper starts after the last title-like or lowercase word.
+    let start = words
+        .iter()
+        .rposition(|w| {
+            let folded = fold(w);
+            (is_title(&folded) && words.len() > 1)
+                || (w.chars().next().is_some_and(char::is_lowercase) && !is_particle(w))
+        })
+        .map_or(0, |i| i + 1);
+    if start >= words.len() {
+        return None;
+    }
+    let descriptors = words[..start].iter().map(|w| fold(w)).collect();
+    let proper = &words[start..];
+    // A surname may carry particles (`von der Leyen`): they join it.
+    let surname_start = proper
+        .iter()
+        .position(|w| is_particle(w))
+        .filter(|&i| i > 0)
+        .unwrap_or(proper.len() - 1);
+    let surname = proper[surname_start..]
+        .iter()
+        .map(|w| fold(w))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let given = proper[..surname_start].iter().map(|w| fold(w)).collect();
+    if surname.is_empty() {
+        return None;
+    }
+    Some(PersonName {
+        descriptors,
+        given,
+        surname,
+    })
+}
+
+/// Whether two names may be the same person: `Some(true)` same, `Some(false)` different, never unsure here
+/// (a surname alone equals any full name with that surname).
+pub fn same_person(a: &PersonName, b: &PersonName) -> bool {
+    if a.surname != b.surname {
+        return false;
+    }
+    match (a.given.first(), b.given.first()) {
+        (Some(x), Some(y)) => {
+            x == y
+                || (x.chars().count() == 1 && y.starts_with(x.as_str()))
+                || (y.chars().count() == 1 && x.starts_with(y.as_str()))
+                || nickname(x, y)
+        }
+        _ => true,
+    }
+}
+
+/// A few frequent short forms of given names.
+fn nickname(a: &str, b: &str) -> bool {
+    const PAIRS: &[(&str, &str)] = &[
+        ("bill", "william"),
+        ("bob", "robert"),
+        ("rob", "robert"),
+        ("mike", "michael"),
+        ("jim", "james"),
+        ("joe", "joseph"),
+        ("tom", "thomas"),
+        ("dick", "richard"),
+        ("rick", "richard"),
+        ("dan", "daniel"),
+        ("dave", "david"),
+        ("steve", "stephen"),
+        ("steve", "steven"),
+        ("chris", "christopher"),
+        ("liz", "elizabeth"),
+        ("beth", "elizabeth"),
+        ("kate", "katherine"),
+        ("kate", "catherine"),
+        ("tony", "anthony"),
+        ("ted", "edward"),
+        ("ed", "edward"),
+        ("ted", "theodore"),
+        ("alex", "alexander"),
+        ("sam", "samuel"),
+        ("ben", "benjamin"),
+        ("matt", "matthew"),
+        ("nick", "nicholas"),
+        ("jeff", "jeffrey"),
+        ("greg", "gregory"),
+        ("andy", "andrew"),
+        ("pat", "patrick"),
+        ("pat", "patricia"),
+        ("sue", "susan"),
+        ("jen", "jennifer"),
+        ("jenny", "jennifer"),
+        ("becky", "rebecca"),
+        ("meg", "margaret"),
+        ("peggy", "margaret"),
+        ("don", "donald"),
+        ("ron", "ronald"),
+        ("larry", "lawrence"),
+        ("jerry", "gerald"),
+        ("hank", "henry"),
+        ("harry", "henry"),
+        ("chuck", "charles"),
+        ("charlie", "charles"),
+        ("jack", "john"),
+    ];
+    PAIRS
+        .iter()
+        .any(|&(x, y)| (x == a && y == b) || (x == b && y == a))
+}
+
+/// The name as one key: surname (and first given name when there is one), for display and JSON.
+pub fn key(name: &PersonName) -> String {
+    name.surname.clone()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn name(s: &str) -> PersonName {
+        parse_name(&s.split(' ').collect::<Vec<_>>()).unwrap()
+    }
+
+    #[test]
+    fn titles_are_stripped_and_surnames_match_full_names() {
+        let putin = name("Russian President Vladimir Putin");
+        assert_eq!(putin.surname, "putin");
+        assert_eq!(putin.descriptors, ["russian", "president"]);
+        assert!(same_person(&putin, &name("Putin")));
+        assert!(same_person(&putin, &name("President Putin")));
+        assert!(same_person(&name("Ms Okafor"), &name("Amara Okafor")));
+        assert!(!same_person(&name("Ms Okafor"), &name("Mr Lindqvist")));
+        assert!(!same_person(
+            &name("Hillary Clinton"),
+            &name("Bill Clinton")
+        ));
+        assert!(same_person(&name("Bill Clinton"), &name("William Clinton")));
+        assert!(same_person(&name("Hugh Hill Jr."), &name("Dr. Hill")));
+        assert_eq!(name("Ursula von der Leyen").surname, "von der leyen");
+        assert_eq!(name("Trump's").surname, "trump");
+    }
+}
