@@ -43,6 +43,10 @@ struct ExpectedFinding {
     /// The source passage's words, exactly (whitespace collapsed): where the quote's words are found, never
     /// running into another paragraph.
     passage: Option<String>,
+    /// Every edit, in order, as `kind “draft words” for “source words”` (either side may be empty).
+    edits: Option<Vec<String>>,
+    /// The finding's similarity, to two decimals.
+    similarity: Option<f64>,
 }
 
 /// A finding as the cases see it.
@@ -59,6 +63,8 @@ struct Seen {
     range_text: String,
     source_speaker: String,
     passage: String,
+    edits: Vec<String>,
+    similarity_rounded: f64,
 }
 
 /// The quote text as cases write it: `>` markers at line starts dropped, whitespace collapsed.
@@ -126,6 +132,19 @@ fn seen_findings(report: &Report) -> Vec<Seen> {
                         source.text.as_str().get(p.range.clone()).map(comparable)
                     })
                     .unwrap_or_default(),
+                edits: finding
+                    .edits
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{} “{}” for “{}”",
+                            e.kind.name(),
+                            e.quote_words,
+                            e.source_words
+                        )
+                    })
+                    .collect(),
+                similarity_rounded: finding.similarity_rounded(),
             });
         }
     }
@@ -192,6 +211,22 @@ fn run_case(root: &Path) -> Result<(), Failed> {
                 problems.push(format!(
                     "“{want_quote}”: expected passage “{passage}”, got “{}”",
                     got.passage
+                ));
+            }
+        }
+        if let Some(edits) = &want.edits {
+            if &got.edits != edits {
+                problems.push(format!(
+                    "“{want_quote}”: expected edits {edits:?}, got {:?}",
+                    got.edits
+                ));
+            }
+        }
+        if let Some(similarity) = want.similarity {
+            if (got.similarity_rounded - similarity).abs() > 1e-9 {
+                problems.push(format!(
+                    "“{want_quote}”: expected similarity {similarity}, got {}",
+                    got.similarity_rounded
                 ));
             }
         }

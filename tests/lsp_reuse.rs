@@ -154,7 +154,7 @@ async fn uncredited_diagnostic_hover_and_fixes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn reuse_settings_apply() {
-    let ws = ready(json!({ "reuse": { "severity": "information" } })).await;
+    let ws = ready(json!({ "severity": { "uncredited": "information" } })).await;
     let diagnostics = ws.client.diagnostics_after(0, &ws.uri, Some(1)).await;
     let found = find_diagnostic(&diagnostics, &ws.draft, "uncredited", COPIED);
     assert_eq!(found["severity"], 3, "{found:#}");

@@ -29,6 +29,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::align::{align, Item, Step};
+use super::attribution::Attributor;
 use super::finding::{Finding, Passage, Verdict};
 use super::index::{by_vote, distinct, Corpus, CorpusInstance, FastMap, SourceId, NO_TERM};
 use super::messages::describe_edit;
@@ -71,6 +72,8 @@ const COMMON_SHARE: f32 = 0.01;
 /// [`FUNCTION_MIN_SOURCES`] sources), besides the built-in English list.
 const FUNCTION_SHARE: f32 = 0.4;
 const FUNCTION_MIN_SOURCES: usize = 20;
+/// Longest stretch that may be a quotation's credit line (its speaker named and described) rather than copying.
+const MAX_SPEAKER_WORDS: usize = 16;
 /// Sources searched for a phrase when deciding whether it is common.
 const MAX_PHRASE_SCAN: usize = 20_000;
 
@@ -286,6 +289,7 @@ impl Corpus {
                     let words = self.paragraph_words(text, &paragraph.segments, &quotes);
                     self.copied_in_paragraph(text, &words, settings)
                         .into_iter()
+                        .filter(|c| !names_speaker(text, format, &c.range, c.words, &quotes))
                         .map(|mut c| {
                             c.segments = paragraph
                                 .segments
@@ -1001,6 +1005,35 @@ fn date_key(date: &str) -> Option<u32> {
     }
 }
 
+/// Whether a short copied stretch is the credit line of a quotation in its sentence: it holds the speaker the
+/// quotation is attributed to (`…," said Sara Lind, a spokeswoman for the health board.`). Naming who spoke
+/// as the source names them is crediting the quote, not copying.
+fn names_speaker(
+    text: &str,
+    format: TextFormat,
+    range: &Range<usize>,
+    words: usize,
+    quotes: &[Range<usize>],
+) -> bool {
+    if words > MAX_SPEAKER_WORDS {
+        return false;
+    }
+    let start = sentence_start(text, range.start);
+    let end = sentence_end(text, range.end).max(range.end);
+    let at = quotes.partition_point(|q| q.end <= start);
+    let in_sentence: Vec<&Range<usize>> =
+        quotes[at..].iter().take_while(|q| q.start < end).collect();
+    if in_sentence.is_empty() {
+        return false;
+    }
+    let attributor = Attributor::around(text, format, range);
+    in_sentence.into_iter().any(|quote| {
+        attributor
+            .at(quote)
+            .is_some_and(|a| a.range.start < range.end && range.start < a.range.end)
+    })
+}
+
 /// Whether a word range lies inside one of the (sorted, disjoint) quotation ranges.
 fn inside_any(quotes: &[Range<usize>], range: &Range<usize>) -> bool {
     let at = quotes.partition_point(|q| q.end <= range.start);
@@ -1314,6 +1347,32 @@ mod tests {
         let draft = "The two countries also stressed the need for cooperation between governments. Reuters said so.";
         let found = corpus.find_copied(draft, TextFormat::Markdown, &ReuseSettings::default());
         assert!(!credited(draft, &found[0].range, &[source]));
+    }
+
+    #[test]
+    fn a_quotations_speaker_described_as_the_source_does_is_credit() {
+        let mut corpus = Corpus::new();
+        corpus.upsert_source(
+            "sources/clinic.txt",
+            "Clinic waiting times double\n\nSara Lind, a spokeswoman for the health board, said the board would \
+             publish a recovery plan in May.\n"
+                .into(),
+            TextFormat::PlainText,
+        );
+        let settings = ReuseSettings::default();
+        let draft =
+            "\"We will publish the plan,\" said Sara Lind, a spokeswoman for the health board.";
+        assert!(corpus
+            .find_copied(draft, TextFormat::Markdown, &settings)
+            .is_empty());
+        // Without a quotation to credit, the same words are copied prose.
+        let draft = "Sara Lind, a spokeswoman for the health board, is new.";
+        assert_eq!(
+            corpus
+                .find_copied(draft, TextFormat::Markdown, &settings)
+                .len(),
+            1
+        );
     }
 
     #[test]
