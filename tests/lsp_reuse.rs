@@ -73,6 +73,13 @@ async fn uncredited_diagnostic_hover_and_fixes() {
     );
     let related = &found["relatedInformation"][0];
     assert_eq!(related["location"]["uri"], ws.source_uri.as_str());
+    let source_text =
+        std::fs::read_to_string(ws._dir.path().join("ws/sources/wire-xi-putin.md")).unwrap();
+    assert_eq!(
+        text_in(&source_text, &related["location"]["range"]),
+        COPIED,
+        "the related location is the source passage"
+    );
     assert_eq!(diagnostics.len(), 1, "{diagnostics:#?}");
 
     // Hover: the draft's words and the source's, side by side.
@@ -101,9 +108,10 @@ async fn uncredited_diagnostic_hover_and_fixes() {
     assert_eq!(quote["kind"], "quickfix");
     assert!(quote.get("command").is_none(), "edits, not commands");
     let text = apply_edits(&ws.draft, &action_edits(quote, uri));
-    assert!(
-        text.contains(&format!("“{COPIED}” ({TITLE}, 4 Feb 2022).")),
-        "{text}"
+    assert_eq!(
+        text,
+        ws.draft
+            .replace(COPIED, &format!("“{COPIED}” ({TITLE}, 4 Feb 2022)"))
     );
     client.replace_all(uri, 2, &text);
     let diagnostics = client.diagnostics_after(0, uri, Some(2)).await;
@@ -119,9 +127,10 @@ async fn uncredited_diagnostic_hover_and_fixes() {
     let actions = actions_at(client, uri, &ws.draft, "troop buildup").await;
     let credit = titled(&actions, "Credit source");
     let text = apply_edits(&ws.draft, &action_edits(credit, uri));
-    assert!(
-        text.contains(&format!("{COPIED} ({TITLE}, 4 Feb 2022).")),
-        "{text}"
+    assert_eq!(
+        text,
+        ws.draft
+            .replace(COPIED, &format!("{COPIED} ({TITLE}, 4 Feb 2022)"))
     );
     client.replace_all(uri, 4, &text);
     let diagnostics = client.diagnostics_after(0, uri, Some(4)).await;

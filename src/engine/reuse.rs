@@ -31,7 +31,7 @@ use std::ops::Range;
 use super::align::{align, Item, Step};
 use super::attribution::Attributor;
 use super::finding::{Finding, Passage, Verdict};
-use super::index::{by_vote, distinct, Corpus, CorpusInstance, FastMap, SourceId, NO_TERM};
+use super::index::{by_vote, distinct, Corpus, CorpusInstance, SourceId, NO_TERM};
 use super::messages::describe_edit;
 use super::normalize::{for_each_word, normalize_word, term_hash, TermHash};
 use super::prose::prose;
@@ -460,8 +460,18 @@ impl Corpus {
             return Vec::new();
         }
         shingles.sort_unstable();
-        // Candidate sources: every window of each run votes.
+        // The paragraph's term ids, as bits, to skip source positions no shingle can match.
+        let mut present: Vec<u64> = Vec::new();
+        for word in words.iter().filter(|w| w.term != NO_TERM) {
+            let slot = word.term as usize / 64;
+            if present.len() <= slot {
+                present.resize(slot + 1, 0);
+            }
+            present[slot] |= 1 << (word.term % 64);
+        }
+        // Candidate sources: every window of each run votes (one score array for the paragraph's windows).
         let mut sources: Vec<SourceId> = Vec::new();
+        let mut votes = Votes::default();
         let mut run_start = 0;
         while run_start < words.len() {
             let run = words[run_start].run;
@@ -479,7 +489,7 @@ impl Corpus {
                         .filter(|&t| t != NO_TERM)
                         .collect();
                     if known.len() >= SHINGLE {
-                        sources.extend(self.window_candidates(&known));
+                        sources.extend(self.window_candidates(&known, &mut votes));
                     }
                     if to == run_end {
                         break;
@@ -493,7 +503,7 @@ impl Corpus {
         sources.dedup();
         let mut stretches: Vec<Stretch> = Vec::new();
         for source in sources {
-            let seeds = self.seeds(source, &shingles);
+            let seeds = self.seeds(source, &shingles, &present);
             for cluster in clusters(&seeds, words) {
                 if let Some(stretch) = self.align_cluster(source, words, &cluster) {
                     stretches.push(stretch);
@@ -510,7 +520,7 @@ impl Corpus {
 
     /// The candidate sources of a window of draft words: its rarest terms vote (idf-weighted), the best
     /// [`CANDIDATES_PER_WINDOW`] win, plus those tied with the last (wire copies), up to twice as many.
-    fn window_candidates(&self, known: &[u32]) -> Vec<SourceId> {
+    fn window_candidates(&self, known: &[u32], votes: &mut Votes) -> Vec<SourceId> {
         let mut terms: Vec<(u32, u32)> = distinct(known)
             .into_iter()
             .filter_map(|t| {
@@ -519,7 +529,9 @@ impl Corpus {
             })
             .collect();
         terms.sort_unstable();
-        let mut scores: FastMap<SourceId, f32> = FastMap::default();
+        if votes.scores.len() < self.entries.len() {
+            votes.scores.resize(self.entries.len(), 0.0);
+        }
         let mut volume = 0usize;
         for (rank, &(df, term)) in terms.iter().take(VOTING_TERMS).enumerate() {
             if rank >= 2 && volume + df as usize > VOTE_POSTINGS {
@@ -529,21 +541,38 @@ impl Corpus {
             let weight = self.weight(term);
             let (base, extra) = self.postings.lists(term);
             for &id in base.iter().chain(extra) {
-                *scores.entry(id).or_insert(0.0) += weight;
+                let Some(score) = votes.scores.get_mut(id as usize) else {
+                    continue;
+                };
+                if *score == 0.0 {
+                    votes.touched.push(id);
+                }
+                *score += weight;
             }
         }
-        let mut ranked: Vec<(SourceId, f32)> = scores
-            .into_iter()
-            .filter(|&(id, _)| self.entry(id).is_some())
+        let mut ranked: Vec<(SourceId, f32)> = votes
+            .touched
+            .iter()
+            .filter(|&&id| self.entry(id).is_some())
+            .map(|&id| (id, votes.scores[id as usize]))
             .collect();
-        ranked.sort_by(by_vote);
-        if ranked.len() > CANDIDATES_PER_WINDOW {
-            let cut = ranked[CANDIDATES_PER_WINDOW - 1].1;
+        // Reset only what this window touched, for the next window.
+        for id in votes.touched.drain(..) {
+            votes.scores[id as usize] = 0.0;
+        }
+        let limit = CANDIDATES_PER_WINDOW;
+        if ranked.len() > 2 * limit {
+            ranked.select_nth_unstable_by(2 * limit - 1, by_vote);
+            ranked.truncate(2 * limit);
+        }
+        ranked.sort_unstable_by(by_vote);
+        if ranked.len() > limit {
+            let cut = ranked[limit - 1].1;
             let keep = ranked
                 .iter()
                 .take_while(|(_, score)| *score >= cut * 0.999)
                 .count()
-                .clamp(CANDIDATES_PER_WINDOW, 2 * CANDIDATES_PER_WINDOW);
+                .clamp(limit, 2 * limit);
             ranked.truncate(keep);
         }
         ranked.into_iter().map(|(id, _)| id).collect()
@@ -563,15 +592,32 @@ impl Corpus {
                 .is_some_and(|&df| df as f32 > FUNCTION_SHARE * live as f32)
     }
 
-    /// Seeds: (draft word, source word) of every paragraph shingle found in a source.
-    fn seeds(&self, source: SourceId, shingles: &[(u64, u32)]) -> Vec<(usize, usize)> {
+    /// Seeds: (draft word, source word) of every paragraph shingle found in a source. Only source positions
+    /// whose last [`SHINGLE`] terms all occur in the paragraph (`present`, a bit per term id) are hashed and
+    /// looked up: most of a source's words are not the paragraph's.
+    fn seeds(
+        &self,
+        source: SourceId,
+        shingles: &[(u64, u32)],
+        present: &[u64],
+    ) -> Vec<(usize, usize)> {
         let terms = self.terms(source);
         let mut seeds = Vec::new();
-        if terms.len() < SHINGLE {
-            return seeds;
-        }
-        for (i, window) in terms.windows(SHINGLE).enumerate() {
-            let hash = shingle_hash(window);
+        let mut run = 0usize;
+        for (end, &term) in terms.iter().enumerate() {
+            let known = present
+                .get(term as usize / 64)
+                .is_some_and(|bits| bits & (1 << (term % 64)) != 0);
+            if !known {
+                run = 0;
+                continue;
+            }
+            run += 1;
+            if run < SHINGLE {
+                continue;
+            }
+            let i = end + 1 - SHINGLE;
+            let hash = shingle_hash(&terms[i..=end]);
             let at = shingles.partition_point(|&(h, _)| h < hash);
             for &(h, word) in &shingles[at..] {
                 if h != hash {
@@ -866,6 +912,14 @@ impl Corpus {
         }
         edits
     }
+}
+
+/// Scratch space for the windows' votes: a score per source id and the ids scored, reset after each window
+/// (a dense array, not a hash map: the votes of a window touch up to [`VOTE_POSTINGS`] sources).
+#[derive(Default)]
+struct Votes {
+    scores: Vec<f32>,
+    touched: Vec<SourceId>,
 }
 
 /// A chain of seeds on about one diagonal: draft words and source words it covers.
