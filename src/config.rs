@@ -98,6 +98,9 @@ pub struct Config {
     pub code_lens: bool,
     /// Uncredited copying: stretches of prose outside quote marks repeating a source.
     pub reuse: ReuseSettings,
+    /// The shared archive's connection string (no password: those come from the environment, `.pgpass` or a
+    /// service file); `None` when unset.
+    pub archive_url: Option<String>,
 }
 
 impl Default for Config {
@@ -255,6 +258,13 @@ const SETTINGS: &[Setting] = &[
         kind: Kind::Boolean,
         default: || json!(true),
         description: "Show a summary of the draft's verdicts above its first line.",
+    },
+    Setting {
+        key: "archive.url",
+        kind: Kind::Text,
+        default: || json!(""),
+        description: "The shared PostgreSQL archive quotes are also checked against (postgresql://… or key=value; \
+                      no password: use PGPASSWORD, ~/.pgpass or a service file). Empty: no archive.",
     },
 ];
 
@@ -545,6 +555,11 @@ impl Config {
                 min_words: integer("reuse.min_words", &mut warnings),
                 min_chars: integer("reuse.min_chars", &mut warnings),
             },
+            archive_url: value("archive.url", &mut warnings)
+                .as_str()
+                .map(str::trim)
+                .filter(|url| !url.is_empty())
+                .map(str::to_string),
         };
         (config, warnings)
     }

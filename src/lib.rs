@@ -4,6 +4,7 @@
 //! settings; [`cli`] prints findings for `verbatim check`; [`lsp`] is the language server.
 #![deny(clippy::print_stdout)]
 
+pub mod archive;
 pub mod cli;
 pub mod config;
 pub mod engine;

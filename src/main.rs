@@ -29,6 +29,9 @@ struct Arguments {
 enum Command {
     /// Check drafts and print each quotation's verdict (verified, drift, unsourced).
     Check(verbatim::cli::CheckArgs),
+    /// Manage the shared PostgreSQL archive of sources (init, ingest, stats, remove).
+    #[command(subcommand)]
+    Archive(verbatim::cli::archive::ArchiveCommand),
     /// Serve the Language Server Protocol on standard input and output.
     Lsp {
         /// Accepted for editors that pass it; stdio is the only transport.
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
     };
     match arguments.command {
         Command::Check(check) => verbatim::cli::run(&check),
+        Command::Archive(command) => verbatim::cli::archive::run(&command),
         Command::Lsp { stdio: _ } => verbatim::lsp::run_stdio(),
     }
 }

@@ -96,3 +96,12 @@ fn only_the_workspace_reads_files() {
         "only src/workspace/ touches the filesystem",
     );
 }
+
+#[test]
+fn only_the_archive_talks_to_a_database() {
+    assert_none_use(
+        |p| !p.starts_with("src/archive/"),
+        &["tokio_postgres", "postgres_types"],
+        "only src/archive/ talks to the database",
+    );
+}

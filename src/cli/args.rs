@@ -57,6 +57,10 @@ pub struct CheckArgs {
     /// a desk editor's pass. Runs even when `reuse.enabled` is false.
     #[arg(long)]
     pub reuse_only: bool,
+    /// Also check quotes against this shared archive (PostgreSQL connection string); default:
+    /// $VERBATIM_ARCHIVE_URL, then archive.url in verbatim.toml.
+    #[arg(long, value_name = "URL")]
+    pub archive: Option<String>,
     /// Write the report to FILE instead of standard output (any format; never coloured).
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,

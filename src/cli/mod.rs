@@ -1,6 +1,7 @@
 //! `verbatim check`: checks drafts from the command line and prints findings as text, JSON Lines, SARIF 2.1.0
 //! or GitHub workflow commands, or as one HTML page (one module per output format).
 
+pub mod archive;
 mod args;
 mod github;
 pub mod html;

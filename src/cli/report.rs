@@ -3,6 +3,7 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
+use super::archive::{add_archive_candidates, archive_target};
 use super::args::CheckArgs;
 use crate::config::Severity;
 use crate::engine::reuse::ReuseCache;
@@ -71,17 +72,23 @@ pub fn check(args: &CheckArgs) -> Result<Report, String> {
         })
         .collect();
     let mut corpus = Corpus::new();
+    // A shared archive can be the only source: then no local source is needed.
+    let archive = archive_target(
+        args.archive.as_deref(),
+        workspace.config.archive_url.as_deref(),
+    );
+    let has_archive = !matches!(archive, Ok(None));
     // No sources: stop before walking the tree for drafts (in the wrong folder that can be a whole disk).
     let sources = if workspace.may_hold_sources() {
         workspace.discover_sources()
     } else {
         Vec::new()
     };
-    if sources.is_empty() {
+    if sources.is_empty() && !has_archive {
         return Err(no_sources(&workspace));
     }
     warnings.extend(workspace.load_sources(&mut corpus, &sources, &|_, _| {}));
-    if corpus.is_empty() {
+    if corpus.is_empty() && !has_archive {
         return Err(no_sources(&workspace));
     }
     let drafts = draft_paths(&workspace, &args.paths)?;
@@ -113,7 +120,7 @@ pub fn check(args: &CheckArgs) -> Result<Report, String> {
     let mut reuse = workspace.config.reuse.clone();
     reuse.enabled |= args.reuse_only;
     let severities = workspace.config.severity.clone();
-    let checked: Vec<Result<DraftReport, String>> = drafts
+    let read: Vec<Result<(PathBuf, String, TextFormat), String>> = drafts
         .par_iter()
         .map(|path| {
             let (text, warning) =
@@ -122,6 +129,35 @@ pub fn check(args: &CheckArgs) -> Result<Report, String> {
                 tracing::warn!("{}: {warning}", workspace.display(path));
             }
             let format = TextFormat::from_path(&path.to_string_lossy());
+            Ok((path.clone(), text, format))
+        })
+        .collect();
+    // The shared archive's candidates join the corpus as sources, so they are checked exactly as local ones.
+    match archive {
+        Ok(None) => {}
+        Ok(Some(target)) => {
+            let texts: Vec<(String, TextFormat)> = read
+                .iter()
+                .filter_map(|r| r.as_ref().ok())
+                .map(|(_, text, format)| (text.clone(), *format))
+                .collect();
+            match add_archive_candidates(&target, &mut corpus, &texts, &settings) {
+                Ok(count) => tracing::debug!("{count} articles from the archive"),
+                Err(error) => warnings.push(format!(
+                    "the archive could not be used, so quotes were checked against local sources only: {}",
+                    error.message
+                )),
+            }
+        }
+        Err(error) => warnings.push(format!(
+            "the archive could not be used, so quotes were checked against local sources only: {}",
+            error.message
+        )),
+    }
+    let checked: Vec<Result<DraftReport, String>> = read
+        .into_par_iter()
+        .map(|result| {
+            let (path, text, format) = result?;
             let mut findings = if args.reuse_only {
                 Vec::new()
             } else {
@@ -132,7 +168,7 @@ pub fn check(args: &CheckArgs) -> Result<Report, String> {
             // A verdict whose severity is "off" is off everywhere: no output lists it, `--fail-on` ignores it.
             findings.retain(|f| severities.for_code(f.verdict.code()) != Severity::Off);
             Ok(DraftReport {
-                path: path.clone(),
+                path,
                 text,
                 findings,
             })

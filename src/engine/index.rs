@@ -77,6 +77,13 @@ impl PreparedSource {
     pub fn key(&self) -> &str {
         &self.source.key
     }
+
+    /// Replaces the metadata read from the text (for sources whose metadata is known otherwise, such as
+    /// archived articles).
+    pub fn with_metadata(mut self, metadata: SourceMetadata) -> PreparedSource {
+        self.source.metadata = metadata;
+        self
+    }
 }
 
 pub(super) struct Entry {

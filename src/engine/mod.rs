@@ -11,6 +11,7 @@ mod cache;
 mod check;
 mod edits;
 pub mod finding;
+pub mod fingerprint;
 pub mod index;
 pub mod messages;
 pub mod metadata;

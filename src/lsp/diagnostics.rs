@@ -30,8 +30,16 @@ pub fn severity(severity: Severity) -> Option<DiagnosticSeverity> {
     }
 }
 
-/// The `file:` URI of a source (its corpus key is its path).
+/// The `file:` URI of a source (its corpus key is its path); for an article from the shared archive, its URL.
 pub fn source_uri(source: &Source) -> Option<Uri> {
+    if source.key.starts_with("archive:") {
+        return source
+            .metadata
+            .url
+            .as_deref()
+            .filter(|url| url.starts_with("https://") || url.starts_with("http://"))
+            .and_then(|url| url.parse().ok());
+    }
     path_to_uri(std::path::Path::new(&source.key))
 }
 

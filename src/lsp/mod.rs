@@ -59,6 +59,7 @@
 //! Every request to the client waits at most [`state::CLIENT_TIMEOUT`] for its answer, then the server goes on
 //! without it (settings already known, its own file watcher, no progress).
 pub mod actions;
+pub mod archive;
 pub mod capabilities;
 pub mod definition;
 pub mod diagnostics;

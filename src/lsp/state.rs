@@ -119,6 +119,8 @@ pub struct Server {
     pub reconfiguring: tokio::sync::Mutex<()>,
     /// Settings changes received (numbered as they arrive; the latest one does the work).
     reconfigurations: AtomicU64,
+    /// Each folder's link to its shared archive, if it has one.
+    pub archive: super::archive::ArchiveLinks,
     /// New settings learnt (pushed with a notification, answered by the client, `verbatim.toml` changed),
     /// numbered; see [`Server::settings_learnt`].
     learnt: AtomicU64,
@@ -151,6 +153,7 @@ impl Server {
             shut_down: AtomicBool::new(false),
             reconfiguring: tokio::sync::Mutex::new(()),
             reconfigurations: AtomicU64::new(0),
+            archive: Default::default(),
             learnt: AtomicU64::new(0),
             applied: tokio::sync::watch::Sender::new(0),
             publishing: tokio::sync::Mutex::new(()),
@@ -444,6 +447,8 @@ impl Server {
             loop {
                 if let Some(analysis) = server.analysis(&uri).await {
                     server.publish(&uri, &analysis).await;
+                    // Local verdicts first; the archive refines them when it answers.
+                    server.refine_with_archive(&uri, &analysis);
                 }
                 let mut state = done.0.lock().unwrap_or_else(|p| p.into_inner());
                 if *state != CheckState::Again || !server.docs.is_open(&uri) {

@@ -6,6 +6,7 @@
 //! trusts sources whose size and modification time are unchanged, and their content hashes are checked
 //! afterwards ([`Workspace::hash_restored`]). Snapshots are replaced by renaming, never written in place.
 
+pub mod archive_files;
 pub mod output;
 pub mod watch;
 

@@ -1,0 +1,543 @@
+//! Bulk ingestion: articles in batches (one transaction each, binary COPY), their fingerprints staged and merged
+//! into the postings at the end in one transaction that also makes them searchable. An interrupted ingest
+//! leaves stored-but-unsearchable articles that the next ingest fingerprints again from their stored text, so
+//! the archive is always consistent and a re-run completes it. One ingest runs at a time (advisory lock).
+
+use std::collections::{HashMap, HashSet};
+
+use futures_util::pin_mut;
+use rayon::prelude::*;
+use tokio_postgres::binary_copy::BinaryCopyInWriter;
+use tokio_postgres::types::{ToSql, Type};
+use tokio_postgres::{Client, Transaction};
+
+use super::connection::{ArchiveError, ErrorKind};
+use super::schema::{INGEST_LOCK, POSTING_PARTITIONS};
+use super::{bucket_of, entry_of, Archive};
+use crate::engine::fingerprint::fingerprint;
+
+/// One article to store: its text as verbatim checks it, and what names it.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NewArticle {
+    /// A name for a group of articles (by default the folder ingested); `--delete-missing` works per collection.
+    pub collection: String,
+    /// The article's name within its collection (its path relative to the folder ingested).
+    pub key: String,
+    /// A hash of the original file's bytes: an unchanged file is not stored again.
+    pub content_hash: Vec<u8>,
+    /// Size of the original file.
+    pub bytes: i64,
+    /// "markdown", "text", "html", "pdf", "srt", "vtt", "docx"…
+    pub format: String,
+    pub title: String,
+    pub author: Option<String>,
+    pub outlet: Option<String>,
+    pub published: Option<String>,
+    pub url: Option<String>,
+    pub text: String,
+}
+
+/// What an ingest did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct IngestSummary {
+    pub added: u64,
+    pub replaced: u64,
+    pub unchanged: u64,
+    pub removed: u64,
+    /// Articles of an interrupted earlier ingest made searchable by this one.
+    pub recovered: u64,
+    pub text_bytes: u64,
+}
+
+/// Bytes of text per batch (one transaction, one COPY).
+const BATCH_TEXT_BYTES: usize = 32 << 20;
+
+/// Articles per batch at most.
+const BATCH_ARTICLES: usize = 5_000;
+
+/// An ingest in progress. Call [`Ingest::add`] for each file, then [`Ingest::finish`].
+pub struct Ingest<'a> {
+    archive: &'a mut Archive,
+    /// (collection, key) → (id, content hash) of what is stored already.
+    known: HashMap<(String, String), (i32, Vec<u8>)>,
+    seen: HashSet<(String, String)>,
+    pending: Vec<NewArticle>,
+    pending_bytes: usize,
+    pending_replaced: Vec<i32>,
+    pub summary: IngestSummary,
+}
+
+impl<'a> Ingest<'a> {
+    /// Takes the ingest lock, completes an interrupted ingest, and reads what the named collections hold.
+    pub async fn begin(
+        archive: &'a mut Archive,
+        collections: &[String],
+    ) -> Result<Ingest<'a>, ArchiveError> {
+        let doing = "cannot start the ingest";
+        let locked: bool = archive
+            .client
+            .query_one("SELECT pg_try_advisory_lock($1)", &[&INGEST_LOCK])
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?
+            .get(0);
+        if !locked {
+            return Err(ArchiveError::new(
+                ErrorKind::Refused,
+                "another ingest into this archive is running; try again when it has finished",
+            ));
+        }
+        let mut summary = IngestSummary::default();
+        summary.recovered = restage_unindexed(&mut archive.client, archive.bucket_bits).await?;
+        let mut known = HashMap::new();
+        let rows = archive
+            .client
+            .query(
+                "SELECT collection, key, id, content_hash FROM articles WHERE collection = ANY($1)",
+                &[&collections],
+            )
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+        for row in rows {
+            known.insert((row.get(0), row.get(1)), (row.get(2), row.get(3)));
+        }
+        Ok(Ingest {
+            archive,
+            known,
+            seen: HashSet::new(),
+            pending: Vec::new(),
+            pending_bytes: 0,
+            pending_replaced: Vec::new(),
+            summary,
+        })
+    }
+
+    /// What is stored already: (collection, key) → content hash, so a reader can skip unchanged files.
+    pub fn known_hashes(&self) -> HashMap<(String, String), Vec<u8>> {
+        self.known
+            .iter()
+            .map(|(name, (_, hash))| (name.clone(), hash.clone()))
+            .collect()
+    }
+
+    /// Records a file found unchanged (kept by `delete_missing`).
+    pub fn mark_unchanged(&mut self, collection: &str, key: &str) {
+        self.seen.insert((collection.to_string(), key.to_string()));
+        self.summary.unchanged += 1;
+    }
+
+    /// Adds (or replaces) one article; written with the next batch.
+    pub async fn add(&mut self, mut article: NewArticle) -> Result<(), ArchiveError> {
+        let name = (article.collection.clone(), article.key.clone());
+        if let Some((id, hash)) = self.known.get(&name) {
+            if *hash == article.content_hash {
+                return Ok(());
+            }
+            self.pending_replaced.push(*id);
+            self.summary.replaced += 1;
+        } else {
+            self.summary.added += 1;
+        }
+        self.seen.insert(name);
+        // PostgreSQL text cannot hold NUL.
+        if article.text.contains('\0') {
+            article.text = article.text.replace('\0', " ");
+        }
+        self.pending_bytes += article.text.len();
+        self.summary.text_bytes += article.text.len() as u64;
+        self.pending.push(article);
+        if self.pending_bytes >= BATCH_TEXT_BYTES || self.pending.len() >= BATCH_ARTICLES {
+            self.flush().await?;
+        }
+        Ok(())
+    }
+
+    /// Writes the pending batch: its articles (not yet searchable) and their staged fingerprints, and removes
+    /// the versions they replace, in one transaction.
+    pub async fn flush(&mut self) -> Result<(), ArchiveError> {
+        if self.pending.is_empty() && self.pending_replaced.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut self.pending);
+        let replaced = std::mem::take(&mut self.pending_replaced);
+        self.pending_bytes = 0;
+        let bits = self.archive.bucket_bits;
+        let doing = "cannot store a batch of articles";
+        let client = &mut self.archive.client;
+        let ids: Vec<i32> = client
+            .query(
+                "SELECT nextval('articles_id_seq')::integer FROM generate_series(1, $1::bigint)",
+                &[&(batch.len() as i64)],
+            )
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        // Fingerprints on the rayon pool, off the async runtime's threads.
+        let buckets = {
+            let texts: Vec<(i32, &str)> = ids
+                .iter()
+                .copied()
+                .zip(batch.iter().map(|a| a.text.as_str()))
+                .collect();
+            tokio::task::block_in_place(|| group_by_bucket(&texts, bits))
+        };
+        let transaction = client
+            .transaction()
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+        remove_articles(&transaction, &replaced, bits).await?;
+        copy_articles(&transaction, &ids, &batch).await?;
+        copy_staging(&transaction, buckets).await?;
+        transaction
+            .commit()
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+        Ok(())
+    }
+
+    /// Writes what is pending, removes the articles of the given collections that were not seen (with
+    /// `delete_missing`), merges the staged fingerprints into the postings and makes the new articles
+    /// searchable (one transaction), then compacts buckets written many times.
+    pub async fn finish(mut self, delete_missing: bool) -> Result<IngestSummary, ArchiveError> {
+        self.flush().await?;
+        let bits = self.archive.bucket_bits;
+        if delete_missing {
+            let missing: Vec<i32> = self
+                .known
+                .iter()
+                .filter(|(name, _)| !self.seen.contains(*name))
+                .map(|(_, (id, _))| *id)
+                .collect();
+            if !missing.is_empty() {
+                let doing = "cannot remove missing articles";
+                let transaction = self
+                    .archive
+                    .client
+                    .transaction()
+                    .await
+                    .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+                remove_articles(&transaction, &missing, bits).await?;
+                transaction
+                    .commit()
+                    .await
+                    .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+                self.summary.removed += missing.len() as u64;
+            }
+        }
+        merge_staging(&mut self.archive.client).await?;
+        compact(&mut self.archive.client, false).await?;
+        let _ = self
+            .archive
+            .client
+            .batch_execute("ANALYZE articles; ANALYZE postings")
+            .await;
+        let _ = self
+            .archive
+            .client
+            .execute("SELECT pg_advisory_unlock($1)", &[&INGEST_LOCK])
+            .await;
+        Ok(self.summary)
+    }
+}
+
+/// Groups the fingerprints of `(article id, text)` pairs by bucket: (bucket, entries).
+fn group_by_bucket(texts: &[(i32, &str)], bits: u32) -> Vec<(i32, Vec<i64>)> {
+    let mut pairs: Vec<(i32, i64)> = texts
+        .par_iter()
+        .flat_map_iter(|&(id, text)| {
+            fingerprint(text)
+                .into_iter()
+                .map(move |shingle| (bucket_of(shingle.hash, bits), entry_of(shingle.hash, id)))
+        })
+        .collect();
+    pairs.par_sort_unstable();
+    pairs.dedup();
+    let mut grouped: Vec<(i32, Vec<i64>)> = Vec::new();
+    for (bucket, entry) in pairs {
+        match grouped.last_mut() {
+            Some((last, entries)) if *last == bucket => entries.push(entry),
+            _ => grouped.push((bucket, vec![entry])),
+        }
+    }
+    grouped
+}
+
+async fn copy_articles(
+    transaction: &Transaction<'_>,
+    ids: &[i32],
+    batch: &[NewArticle],
+) -> Result<(), ArchiveError> {
+    let doing = "cannot copy articles into the archive";
+    let sink = transaction
+        .copy_in(
+            "COPY articles (id, collection, key, content_hash, bytes, format, title, author, outlet, \
+             published, url, text) FROM STDIN BINARY",
+        )
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    let writer = BinaryCopyInWriter::new(
+        sink,
+        &[
+            Type::INT4,
+            Type::TEXT,
+            Type::TEXT,
+            Type::BYTEA,
+            Type::INT8,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+            Type::TEXT,
+        ],
+    );
+    pin_mut!(writer);
+    for (id, article) in ids.iter().zip(batch) {
+        let row: [&(dyn ToSql + Sync); 12] = [
+            id,
+            &article.collection,
+            &article.key,
+            &article.content_hash,
+            &article.bytes,
+            &article.format,
+            &article.title,
+            &article.author,
+            &article.outlet,
+            &article.published,
+            &article.url,
+            &article.text,
+        ];
+        writer
+            .as_mut()
+            .write(&row)
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    }
+    writer
+        .finish()
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    Ok(())
+}
+
+async fn copy_staging(
+    transaction: &Transaction<'_>,
+    buckets: Vec<(i32, Vec<i64>)>,
+) -> Result<(), ArchiveError> {
+    let doing = "cannot copy fingerprints into the archive";
+    let sink = transaction
+        .copy_in("COPY postings_staging (bucket, entries) FROM STDIN BINARY")
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    let writer = BinaryCopyInWriter::new(sink, &[Type::INT4, Type::INT8_ARRAY]);
+    pin_mut!(writer);
+    for (bucket, entries) in &buckets {
+        writer
+            .as_mut()
+            .write(&[bucket, entries])
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    }
+    writer
+        .finish()
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    Ok(())
+}
+
+/// Removes articles and their postings (found again from their stored text) inside a transaction.
+pub(super) async fn remove_articles(
+    transaction: &Transaction<'_>,
+    ids: &[i32],
+    bits: u32,
+) -> Result<(), ArchiveError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let doing = "cannot remove articles from the archive";
+    let rows = transaction
+        .query("SELECT id, text FROM articles WHERE id = ANY($1)", &[&ids])
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    let texts: Vec<(i32, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let borrowed: Vec<(i32, &str)> = texts.iter().map(|(id, t)| (*id, t.as_str())).collect();
+    let buckets: Vec<i32> = tokio::task::block_in_place(|| group_by_bucket(&borrowed, bits))
+        .into_iter()
+        .map(|(bucket, _)| bucket)
+        .collect();
+    for table in ["postings", "postings_staging"] {
+        transaction
+            .execute(
+                &format!(
+                    "UPDATE {table} SET entries = ARRAY(SELECT e FROM unnest(entries) e \
+                     WHERE (e & 4294967295)::integer <> ALL($2)) WHERE bucket = ANY($1)"
+                ),
+                &[&buckets, &ids],
+            )
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+        transaction
+            .execute(
+                &format!("DELETE FROM {table} WHERE bucket = ANY($1) AND cardinality(entries) = 0"),
+                &[&buckets],
+            )
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    }
+    transaction
+        .execute("DELETE FROM articles WHERE id = ANY($1)", &[&ids])
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    Ok(())
+}
+
+/// Articles stored by an interrupted ingest are fingerprinted again into a cleared staging table.
+async fn restage_unindexed(client: &mut Client, bits: u32) -> Result<u64, ArchiveError> {
+    let doing = "cannot complete an interrupted ingest";
+    let count: i64 = client
+        .query_one("SELECT count(*) FROM articles WHERE NOT indexed", &[])
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?
+        .get(0);
+    let transaction = client
+        .transaction()
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    transaction
+        .batch_execute("TRUNCATE postings_staging")
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    if count > 0 {
+        let mut last = 0i32;
+        loop {
+            let rows = transaction
+                .query(
+                    "SELECT id, text FROM articles WHERE NOT indexed AND id > $1 ORDER BY id LIMIT 2000",
+                    &[&last],
+                )
+                .await
+                .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+            if rows.is_empty() {
+                break;
+            }
+            let texts: Vec<(i32, String)> = rows.iter().map(|r| (r.get(0), r.get(1))).collect();
+            last = texts.last().map_or(last, |(id, _)| *id);
+            let borrowed: Vec<(i32, &str)> =
+                texts.iter().map(|(id, t)| (*id, t.as_str())).collect();
+            let buckets = tokio::task::block_in_place(|| group_by_bucket(&borrowed, bits));
+            copy_staging(&transaction, buckets).await?;
+        }
+    }
+    transaction
+        .commit()
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    Ok(count as u64)
+}
+
+/// Moves the staged fingerprints into the postings (one row per bucket per ingest) and makes their
+/// articles searchable, atomically.
+async fn merge_staging(client: &mut Client) -> Result<(), ArchiveError> {
+    let doing = "cannot make the new articles searchable";
+    let transaction = client
+        .transaction()
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    transaction
+        .batch_execute(
+            "SET LOCAL work_mem = '256MB';
+             INSERT INTO postings (bucket, entries)
+               SELECT bucket, array_agg(e ORDER BY e) FROM postings_staging, unnest(entries) e GROUP BY bucket;
+             UPDATE articles SET indexed = true WHERE NOT indexed;
+             TRUNCATE postings_staging;",
+        )
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    transaction
+        .commit()
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    Ok(())
+}
+
+/// Merges the rows of each bucket written by several ingests into one, partition by partition (each in its own
+/// transaction, so readers are never blocked). Skipped when buckets average fewer than 1.5 rows, unless
+/// `always`.
+pub async fn compact(client: &mut Client, always: bool) -> Result<bool, ArchiveError> {
+    let doing = "cannot compact the archive's postings";
+    let row = client
+        .query_one("SELECT count(*), count(DISTINCT bucket) FROM postings", &[])
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    let (rows, buckets): (i64, i64) = (row.get(0), row.get(1));
+    if !always && (rows as f64) < 1.5 * buckets as f64 {
+        return Ok(false);
+    }
+    for partition in 0..POSTING_PARTITIONS {
+        let transaction = client
+            .transaction()
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+        transaction
+            .batch_execute(&format!(
+                "SET LOCAL work_mem = '256MB';
+                 WITH repeated AS (SELECT bucket FROM postings_p{partition} GROUP BY bucket HAVING count(*) > 1),
+                 moved AS (DELETE FROM postings_p{partition} p USING repeated
+                           WHERE p.bucket = repeated.bucket RETURNING p.bucket, p.entries)
+                 INSERT INTO postings_p{partition} (bucket, entries)
+                   SELECT bucket, array_agg(DISTINCT e ORDER BY e) FROM moved, unnest(moved.entries) e
+                   GROUP BY bucket;"
+            ))
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+        transaction
+            .commit()
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    }
+    Ok(true)
+}
+
+/// Removes articles by collection and key (or whole collections with no keys); returns how many.
+pub async fn remove(
+    archive: &mut Archive,
+    collection: &str,
+    keys: &[String],
+) -> Result<u64, ArchiveError> {
+    let doing = "cannot remove articles";
+    let rows = if keys.is_empty() {
+        archive
+            .client
+            .query(
+                "SELECT id FROM articles WHERE collection = $1",
+                &[&collection],
+            )
+            .await
+    } else {
+        archive
+            .client
+            .query(
+                "SELECT id FROM articles WHERE collection = $1 AND key = ANY($2)",
+                &[&collection, &keys],
+            )
+            .await
+    }
+    .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    let ids: Vec<i32> = rows.iter().map(|r| r.get(0)).collect();
+    let bits = archive.bucket_bits;
+    for chunk in ids.chunks(2_000) {
+        let transaction = archive
+            .client
+            .transaction()
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+        remove_articles(&transaction, chunk, bits).await?;
+        transaction
+            .commit()
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    }
+    Ok(ids.len() as u64)
+}

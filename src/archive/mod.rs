@@ -1,0 +1,154 @@
+//! The shared newsroom archive in PostgreSQL — the only module that talks to a database: its schema
+//! ([`schema`]), connections ([`connection`]), bulk ingestion ([`ingest`]) and candidate search ([`search`]).
+//!
+//! Design: each article's text is kept whole; its winnowed word-shingle fingerprint
+//! ([`crate::engine::fingerprint`]) goes into `postings`, grouped by bucket (the high bits of the shingle hash):
+//! one row holds a bucket's entries as a `bigint[]` of `(low 32 bits of the hash) << 32 | article id`. A quote's
+//! shingles name a few dozen buckets; one index probe each fetches them, the client counts the distinct
+//! shingles each article shares with the quote, and the best articles' texts are fetched and aligned by the
+//! same engine as local sources — so an archived article gives exactly the verdict it gives as a local source.
+//! Grouping by bucket keeps the postings near 8 bytes an entry (a row per posting costs ~50), and the table is
+//! partitioned by hash of the bucket so it can be spread over nodes (ARCHITECTURE.md shows the Citus layout).
+
+pub mod connection;
+pub mod ingest;
+pub mod schema;
+pub mod search;
+
+use std::time::Duration;
+
+pub use connection::{ArchiveError, Credentials, ErrorKind, Resolved, Target, UrlOrigin};
+pub use ingest::{Ingest, IngestSummary, NewArticle};
+pub use search::{ArchivedArticle, Candidate};
+
+use tokio_postgres::Client;
+
+/// Statement timeout for an editor's or CI's lookups: a keystroke never waits long for the archive.
+pub const LOOKUP_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// Statement timeout for ingestion and maintenance (large merges may take minutes at a million articles).
+pub const INGEST_TIMEOUT: Duration = Duration::from_secs(3600);
+
+/// The bucket of a shingle hash.
+pub fn bucket_of(hash: u64, bits: u32) -> i32 {
+    (hash >> (64 - bits)) as i32
+}
+
+/// One posting entry: the low 32 bits of the shingle hash and the article id.
+pub fn entry_of(hash: u64, article: i32) -> i64 {
+    (((hash as u32 as u64) << 32) | u64::from(article as u32)) as i64
+}
+
+/// The article id of a posting entry.
+pub fn entry_article(entry: i64) -> i32 {
+    (entry as u64 & 0xffff_ffff) as u32 as i32
+}
+
+/// The low 32 bits of the shingle hash of a posting entry.
+pub fn entry_hash(entry: i64) -> u32 {
+    ((entry as u64) >> 32) as u32
+}
+
+/// An open archive: a client whose schema was checked.
+pub struct Archive {
+    pub client: Client,
+    pub bucket_bits: u32,
+    pub display: String,
+}
+
+impl Archive {
+    /// Connects and checks that the schema is one this build reads.
+    pub async fn open(
+        target: &Resolved,
+        statement_timeout: Duration,
+    ) -> Result<Archive, ArchiveError> {
+        let client = target.connect(statement_timeout).await?;
+        let bucket_bits = schema::check_compatible(&client).await?;
+        Ok(Archive {
+            client,
+            bucket_bits,
+            display: target.display().to_string(),
+        })
+    }
+
+    /// Figures for `verbatim archive stats`.
+    pub async fn stats(&self) -> Result<Stats, ArchiveError> {
+        let doing = "cannot read the archive's statistics";
+        let row = self
+            .client
+            .query_one(
+                "SELECT count(*), coalesce(sum(bytes), 0)::bigint, coalesce(sum(octet_length(text)), 0)::bigint,
+                        count(*) FILTER (WHERE NOT indexed), count(DISTINCT collection)
+                 FROM articles",
+                &[],
+            )
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+        let postings = self
+            .client
+            .query_one(
+                "SELECT count(*), coalesce(sum(cardinality(entries)), 0)::bigint FROM postings",
+                &[],
+            )
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+        let sizes = self
+            .client
+            .query_one(
+                "SELECT pg_total_relation_size('articles'),
+                        (SELECT coalesce(sum(pg_total_relation_size(inhrelid)), 0)::bigint
+                           FROM pg_inherits WHERE inhparent = 'postings'::regclass)",
+                &[],
+            )
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+        let collections = self
+            .client
+            .query(
+                "SELECT collection, count(*) FROM articles GROUP BY collection ORDER BY collection",
+                &[],
+            )
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+        let version: i32 = self
+            .client
+            .query_one("SELECT max(version) FROM verbatim_migrations", &[])
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?
+            .get(0);
+        Ok(Stats {
+            schema_version: version,
+            articles: row.get(0),
+            original_bytes: row.get(1),
+            text_bytes: row.get(2),
+            unindexed: row.get(3),
+            posting_rows: postings.get(0),
+            posting_entries: postings.get(1),
+            articles_bytes: sizes.get(0),
+            postings_bytes: sizes.get(1),
+            collections: collections
+                .iter()
+                .map(|row| (row.get(0), row.get(1)))
+                .collect(),
+        })
+    }
+}
+
+/// What `verbatim archive stats` prints.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Stats {
+    pub schema_version: i32,
+    pub articles: i64,
+    /// Bytes of the original files (HTML, PDF…).
+    pub original_bytes: i64,
+    /// Bytes of the text verbatim checks against.
+    pub text_bytes: i64,
+    /// Articles stored but not yet searchable (an ingest was interrupted; the next one completes it).
+    pub unindexed: i64,
+    pub posting_rows: i64,
+    pub posting_entries: i64,
+    /// Table + TOAST + index bytes.
+    pub articles_bytes: i64,
+    pub postings_bytes: i64,
+    pub collections: Vec<(String, i64)>,
+}

@@ -1,0 +1,222 @@
+//! The archive's schema and its versioned migrations: applied in order, each once, in one transaction under
+//! an advisory lock, so `verbatim archive init` is idempotent and safe to run from two machines at once.
+
+use tokio_postgres::Client;
+
+use super::connection::{ArchiveError, ErrorKind};
+use crate::engine::fingerprint::FINGERPRINT_VERSION;
+
+/// Partitions of the postings table (by hash of the bucket). Citus distributes the same column.
+pub const POSTING_PARTITIONS: u32 = 16;
+
+/// Bits of a shingle hash that choose its bucket (2^20 buckets: ~500 postings a bucket at a million articles).
+pub const BUCKET_BITS: u32 = 20;
+
+/// The advisory lock key that serialises migrations (and ingests, with [`INGEST_LOCK`]).
+const MIGRATION_LOCK: i64 = 0x7665_7262_6174_0001;
+
+/// Held by the one ingest that may run at a time.
+pub const INGEST_LOCK: i64 = 0x7665_7262_6174_0002;
+
+/// One step of the schema.
+struct Migration {
+    version: i32,
+    description: &'static str,
+    sql: fn() -> String,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    description: "articles, bucketed shingle postings partitioned by hash, settings",
+    sql: migration_1,
+}];
+
+fn migration_1() -> String {
+    let mut sql = format!(
+        "CREATE TABLE verbatim_settings (key text PRIMARY KEY, value text NOT NULL);
+         INSERT INTO verbatim_settings VALUES
+           ('fingerprint_version', '{FINGERPRINT_VERSION}'),
+           ('bucket_bits', '{BUCKET_BITS}');
+         CREATE SEQUENCE articles_id_seq AS integer;
+         CREATE TABLE articles (
+           id integer PRIMARY KEY DEFAULT nextval('articles_id_seq'),
+           collection text NOT NULL,
+           key text NOT NULL,
+           content_hash bytea NOT NULL,
+           bytes bigint NOT NULL,
+           format text NOT NULL,
+           title text NOT NULL DEFAULT '',
+           author text,
+           outlet text,
+           published text,
+           url text,
+           text text NOT NULL,
+           indexed boolean NOT NULL DEFAULT false,
+           ingested_at timestamptz NOT NULL DEFAULT now(),
+           UNIQUE (collection, key)
+         );
+         ALTER SEQUENCE articles_id_seq OWNED BY articles.id;
+         CREATE INDEX articles_content_hash ON articles (content_hash);
+         CREATE INDEX articles_unindexed ON articles (id) WHERE NOT indexed;
+         CREATE TABLE postings (bucket integer NOT NULL, entries bigint[] NOT NULL)
+           PARTITION BY HASH (bucket);
+         CREATE UNLOGGED TABLE postings_staging (bucket integer NOT NULL, entries bigint[] NOT NULL);
+"
+    );
+    for remainder in 0..POSTING_PARTITIONS {
+        sql.push_str(&format!(
+            "CREATE TABLE postings_p{remainder} PARTITION OF postings \
+             FOR VALUES WITH (MODULUS {POSTING_PARTITIONS}, REMAINDER {remainder});\n"
+        ));
+    }
+    sql.push_str("CREATE INDEX postings_bucket ON postings (bucket);\n");
+    sql
+}
+
+/// The newest schema version this build knows.
+pub fn latest_version() -> i32 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}
+
+/// What `init` did.
+#[derive(Debug, PartialEq, Eq)]
+pub struct InitReport {
+    pub applied: Vec<(i32, &'static str)>,
+    pub version: i32,
+}
+
+/// Creates or upgrades the schema. Idempotent.
+pub async fn migrate(client: &mut Client) -> Result<InitReport, ArchiveError> {
+    let doing = "cannot set up the archive's schema";
+    let transaction = client
+        .transaction()
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    transaction
+        .execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    transaction
+        .batch_execute(
+            "CREATE TABLE IF NOT EXISTS verbatim_migrations (
+               version integer PRIMARY KEY,
+               description text NOT NULL,
+               applied_at timestamptz NOT NULL DEFAULT now())",
+        )
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    let current: i32 = transaction
+        .query_one(
+            "SELECT coalesce(max(version), 0) FROM verbatim_migrations",
+            &[],
+        )
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?
+        .get(0);
+    if current > latest_version() {
+        return Err(ArchiveError::new(
+            ErrorKind::Schema,
+            format!(
+                "the archive's schema is version {current}, newer than this verbatim knows ({}); \
+                 upgrade verbatim",
+                latest_version()
+            ),
+        ));
+    }
+    let mut applied = Vec::new();
+    for migration in MIGRATIONS.iter().filter(|m| m.version > current) {
+        transaction
+            .batch_execute(&(migration.sql)())
+            .await
+            .map_err(|e| {
+                ArchiveError::from_postgres(e, &format!("migration {} failed", migration.version))
+            })?;
+        transaction
+            .execute(
+                "INSERT INTO verbatim_migrations (version, description) VALUES ($1, $2)",
+                &[&migration.version, &migration.description],
+            )
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+        applied.push((migration.version, migration.description));
+    }
+    transaction
+        .commit()
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    // Compressing article texts with LZ4 is faster than the default where the server was built with it.
+    if !applied.is_empty() {
+        let _ = client
+            .batch_execute("ALTER TABLE articles ALTER COLUMN text SET COMPRESSION lz4")
+            .await;
+    }
+    Ok(InitReport {
+        applied,
+        version: latest_version(),
+    })
+}
+
+/// Checks that the archive has a schema this build can read and was fingerprinted the same way; returns its
+/// bucket bits.
+pub async fn check_compatible(client: &Client) -> Result<u32, ArchiveError> {
+    let doing = "cannot read the archive";
+    let version: i32 = match client
+        .query_one(
+            "SELECT coalesce(max(version), 0) FROM verbatim_migrations",
+            &[],
+        )
+        .await
+    {
+        Ok(row) => row.get(0),
+        Err(error) => {
+            let error = ArchiveError::from_postgres(error, doing);
+            if error.kind == ErrorKind::Schema {
+                return Err(ArchiveError::new(
+                    ErrorKind::Schema,
+                    "the archive has no schema yet: run `verbatim archive init` (with a writer role)",
+                ));
+            }
+            return Err(error);
+        }
+    };
+    if version != latest_version() {
+        return Err(ArchiveError::new(
+            ErrorKind::Schema,
+            format!(
+                "the archive's schema is version {version}, this verbatim needs {}: {}",
+                latest_version(),
+                if version < latest_version() {
+                    "run `verbatim archive init` to upgrade it"
+                } else {
+                    "upgrade verbatim"
+                }
+            ),
+        ));
+    }
+    let rows = client
+        .query("SELECT key, value FROM verbatim_settings", &[])
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    let setting = |name: &str| -> Option<String> {
+        rows.iter()
+            .find(|row| row.get::<_, &str>(0) == name)
+            .map(|row| row.get::<_, String>(1))
+    };
+    let fingerprint: i32 = setting("fingerprint_version")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
+    if fingerprint != FINGERPRINT_VERSION {
+        return Err(ArchiveError::new(
+            ErrorKind::Schema,
+            format!(
+                "the archive was fingerprinted by another version of verbatim ({fingerprint}, this one uses \
+                 {FINGERPRINT_VERSION}); re-ingest it"
+            ),
+        ));
+    }
+    let bits = setting("bucket_bits")
+        .and_then(|v| v.parse().ok())
+        .filter(|bits| (8..=30).contains(bits))
+        .unwrap_or(BUCKET_BITS);
+    Ok(bits)
+}

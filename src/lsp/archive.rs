@@ -1,0 +1,249 @@
+//! The shared archive from the editor: after a draft's local verdicts are published, its quotes that no local
+//! source verifies are looked up in the folder's archive (`archive.url`) on a task of their own; the articles
+//! found join the folder's corpus as sources and the draft is checked again, so the verdict is refined when
+//! the archive answers and a keystroke never waits for it. An unreachable or slow archive costs one warning,
+//! then reconnects with backoff; every query is bounded by the archive's statement timeout.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use dashmap::DashMap;
+use tower_lsp_server::ls_types::{MessageType, Uri};
+
+use super::document::Analysis;
+use super::folders::Folder;
+use super::state::Server;
+use crate::archive::search::quote_shingles;
+use crate::archive::{Archive, ArchiveError, ErrorKind, LOOKUP_TIMEOUT};
+use crate::engine::Verdict;
+use crate::workspace::archive_files::{archive_target, ARCHIVE_URL_VARIABLE};
+
+/// Longest wait between reconnection attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// One folder's link to its archive.
+struct Link {
+    /// Where its connection string came from and the string (`env:…` or `settings:…`); a settings change
+    /// makes a new link.
+    url: String,
+    connection: tokio::sync::Mutex<Option<Archive>>,
+    /// No attempt before this instant after a failure; the backoff doubles with each failure.
+    retry: Mutex<(Instant, Duration)>,
+    /// Whether the user was told the archive is unreachable (once per outage).
+    warned: Mutex<bool>,
+    /// Quotes already looked up (by their shingles) → the corpus keys of the articles found for them.
+    looked_up: Mutex<HashMap<Vec<u64>, Vec<String>>>,
+}
+
+/// The archive links of every folder.
+#[derive(Default)]
+pub struct ArchiveLinks {
+    links: DashMap<PathBuf, Arc<Link>>,
+}
+
+impl ArchiveLinks {
+    fn link(&self, folder: &Folder) -> Option<Arc<Link>> {
+        // The environment variable wins over the settings, as for `verbatim check`.
+        let url = std::env::var(ARCHIVE_URL_VARIABLE)
+            .ok()
+            .filter(|url| !url.trim().is_empty())
+            .map(|url| (url, true))
+            .or_else(|| {
+                folder
+                    .workspace()
+                    .config
+                    .archive_url
+                    .clone()
+                    .map(|url| (url, false))
+            });
+        let Some((url, from_environment)) = url else {
+            self.links.remove(&folder.root);
+            return None;
+        };
+        let url = if from_environment {
+            format!("env:{url}")
+        } else {
+            format!("settings:{url}")
+        };
+        if let Some(link) = self.links.get(&folder.root) {
+            if link.url == url {
+                return Some(link.clone());
+            }
+        }
+        let link = Arc::new(Link {
+            url,
+            connection: tokio::sync::Mutex::new(None),
+            retry: Mutex::new((Instant::now(), Duration::from_millis(500))),
+            warned: Mutex::new(false),
+            looked_up: Mutex::new(HashMap::new()),
+        });
+        self.links.insert(folder.root.clone(), link.clone());
+        Some(link)
+    }
+}
+
+impl Server {
+    /// Looks up in the folder's archive the quotes of `analysis` that no local source verifies (on a task of
+    /// its own); when articles are found, they join the corpus and the folder's drafts are checked again.
+    pub fn refine_with_archive(self: &Arc<Self>, uri: &Uri, analysis: &Analysis) {
+        let super::state::Role::Draft(folder) = self.role(uri) else {
+            return;
+        };
+        let Some(link) = self.archive.link(&folder) else {
+            return;
+        };
+        let text = analysis.text.clone();
+        let wanted: Vec<Vec<u64>> = {
+            let corpus = folder.corpus();
+            let looked_up = link.looked_up.lock().unwrap_or_else(|p| p.into_inner());
+            analysis
+                .findings
+                .iter()
+                // An uncredited copy is already found in a local source: nothing to ask the archive.
+                .filter(|f| {
+                    !matches!(f.verdict, Verdict::Verified | Verdict::Uncredited)
+                        && !f.quote.ignored
+                })
+                .map(|f| quote_shingles(&text, &f.quote.segments))
+                .filter(|shingles| !shingles.is_empty())
+                .filter(|shingles| match looked_up.get(shingles) {
+                    None => true,
+                    // Asked before: again only if a re-index dropped what was found.
+                    Some(keys) => keys.iter().any(|key| corpus.source_id(key).is_none()),
+                })
+                .collect()
+        };
+        if wanted.is_empty() {
+            return;
+        }
+        let server = self.clone();
+        tokio::spawn(async move {
+            server.look_up(folder, link, wanted).await;
+        });
+    }
+
+    async fn look_up(self: Arc<Self>, folder: Arc<Folder>, link: Arc<Link>, wanted: Vec<Vec<u64>>) {
+        {
+            let retry = link.retry.lock().unwrap_or_else(|p| p.into_inner());
+            if Instant::now() < retry.0 {
+                return;
+            }
+        }
+        let mut connection = link.connection.lock().await;
+        let found = match lookup_on(&mut connection, &link.url, &wanted).await {
+            Ok(found) => {
+                *link.retry.lock().unwrap_or_else(|p| p.into_inner()) =
+                    (Instant::now(), Duration::from_millis(500));
+                let was_warned = std::mem::replace(
+                    &mut *link.warned.lock().unwrap_or_else(|p| p.into_inner()),
+                    false,
+                );
+                if was_warned {
+                    self.client
+                        .log_message(
+                            MessageType::INFO,
+                            "verbatim: the archive is reachable again",
+                        )
+                        .await;
+                }
+                found
+            }
+            Err(error) => {
+                // A broken connection is dropped and made again after the backoff.
+                *connection = None;
+                drop(connection);
+                let permanent =
+                    error.kind == ErrorKind::Settings || error.kind == ErrorKind::Schema;
+                let wait = {
+                    let mut retry = link.retry.lock().unwrap_or_else(|p| p.into_inner());
+                    let wait = if permanent { MAX_BACKOFF } else { retry.1 };
+                    *retry = (Instant::now() + wait, (retry.1 * 2).min(MAX_BACKOFF));
+                    wait
+                };
+                let first = !std::mem::replace(
+                    &mut *link.warned.lock().unwrap_or_else(|p| p.into_inner()),
+                    true,
+                );
+                let message = format!(
+                    "verbatim: the archive could not be used, so quotes are checked against local sources only: \
+                     {} (trying again in {} s)",
+                    error.message,
+                    wait.as_secs().max(1)
+                );
+                tracing::warn!("{message}");
+                if first {
+                    self.client
+                        .show_message(MessageType::WARNING, message)
+                        .await;
+                }
+                return;
+            }
+        };
+        let (per_quote, articles) = found;
+        let added = {
+            let mut corpus = folder.corpus_mut();
+            let mut added = 0;
+            for article in articles {
+                if corpus.source_id(&article.corpus_key()).is_none() {
+                    article.add_to(&mut corpus);
+                    added += 1;
+                }
+            }
+            added
+        };
+        {
+            let mut looked_up = link.looked_up.lock().unwrap_or_else(|p| p.into_inner());
+            for (shingles, keys) in wanted.into_iter().zip(per_quote) {
+                looked_up.insert(shingles, keys);
+            }
+        }
+        if added > 0 {
+            tracing::debug!(
+                "{added} articles from the archive joined {}",
+                folder.root.display()
+            );
+            self.bump_epoch();
+            self.recheck(Some(&folder));
+        }
+    }
+}
+
+/// The corpus keys found for each quote, and the articles to add.
+type Found = (Vec<Vec<String>>, Vec<crate::archive::ArchivedArticle>);
+
+async fn lookup_on(
+    connection: &mut Option<Archive>,
+    url: &str,
+    wanted: &[Vec<u64>],
+) -> Result<Found, ArchiveError> {
+    if connection.is_none() {
+        let target = match url.split_once(':') {
+            Some(("env", given)) => archive_target(Some(given), None)?,
+            Some((_, setting)) => archive_target(None, Some(setting))?,
+            None => None,
+        }
+        .ok_or_else(|| ArchiveError::new(ErrorKind::Settings, "archive.url is empty"))?;
+        *connection = Some(Archive::open(&target, LOOKUP_TIMEOUT).await?);
+    }
+    let archive = connection.as_ref().expect("connected above");
+    let candidates = archive.candidates(wanted).await?;
+    let mut ids: Vec<i32> = candidates
+        .iter()
+        .flat_map(|list| list.iter().map(|c| c.article))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let articles = archive.fetch(&ids).await?;
+    let key_of: HashMap<i32, String> = articles.iter().map(|a| (a.id, a.corpus_key())).collect();
+    let per_quote = candidates
+        .iter()
+        .map(|list| {
+            list.iter()
+                .filter_map(|c| key_of.get(&c.article).cloned())
+                .collect()
+        })
+        .collect();
+    Ok((per_quote, articles))
+}

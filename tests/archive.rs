@@ -1,0 +1,353 @@
+//! The archive against a real PostgreSQL (a throwaway cluster this test starts): schema migrations, ingestion
+//! (idempotent, replacing, deleting, recovering an interrupted run), roles, and the promise that an archived
+//! article gives exactly the verdict it gives as a local source — on every fixture.
+
+#[path = "support/postgres.rs"]
+mod postgres;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use postgres::cluster;
+
+fn verbatim() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_verbatim"));
+    command.env_remove(verbatim::cli::archive::ARCHIVE_URL_VARIABLE);
+    command.env("VERBATIM_LOG", "warn");
+    command
+}
+
+fn run_ok(command: &mut Command) -> (String, String) {
+    let output = command.output().expect("verbatim runs");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(
+        output.status.success(),
+        "{command:?} failed ({:?})\nstdout: {stdout}\nstderr: {stderr}",
+        output.status.code()
+    );
+    (stdout, stderr)
+}
+
+fn stats(url: &str) -> serde_json::Value {
+    let (stdout, _) = run_ok(verbatim().args(["archive", "stats", "--json", "--url", url]));
+    serde_json::from_str(&stdout).expect("stats are JSON")
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+#[test]
+fn init_is_idempotent() {
+    let url = cluster().database("archive_init");
+    let (_, first) = run_ok(verbatim().args(["archive", "init", "--url", &url]));
+    assert!(first.contains("applied migration 1"), "{first}");
+    let (_, second) = run_ok(verbatim().args(["archive", "init", "--url", &url]));
+    assert!(second.contains("up to date"), "{second}");
+    assert_eq!(stats(&url)["articles"], 0);
+}
+
+#[test]
+fn ingest_adds_only_what_changed_and_deletes_missing_files() {
+    let url = cluster().database("archive_ingest");
+    run_ok(verbatim().args(["archive", "init", "--url", &url]));
+    let folder = tempfile::tempdir().unwrap();
+    let wire = folder.path().join("wire");
+    std::fs::create_dir_all(wire.join("2022")).unwrap();
+    let seeds = fixtures().join("demo/sources");
+    let mut names = Vec::new();
+    for entry in std::fs::read_dir(&seeds).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), wire.join("2022").join(entry.file_name())).unwrap();
+        names.push(entry.file_name().to_string_lossy().into_owned());
+    }
+    let wire_text = wire.to_string_lossy().to_string();
+    let (_, stderr) =
+        run_ok(verbatim().args(["archive", "ingest", "--plain", "--url", &url, &wire_text]));
+    assert!(
+        stderr.contains(&format!("{} added", names.len())),
+        "{stderr}"
+    );
+    let after = stats(&url);
+    assert_eq!(after["articles"], names.len());
+    assert_eq!(after["unindexed"], 0);
+    assert!(after["posting_entries"].as_i64().unwrap() > 0);
+
+    // Again: nothing changed.
+    let (_, stderr) =
+        run_ok(verbatim().args(["archive", "ingest", "--plain", "--url", &url, &wire_text]));
+    assert!(stderr.contains("0 added, 0 replaced"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{} unchanged", names.len())),
+        "{stderr}"
+    );
+
+    // One file edited, one removed: replaced, and removed only with --delete-missing.
+    let edited = wire.join("2022").join(&names[0]);
+    let mut text = std::fs::read_to_string(&edited).unwrap();
+    text.push_str(
+        "\n\nA paragraph added later, with words nobody else has written in this archive.\n",
+    );
+    std::fs::write(&edited, text).unwrap();
+    std::fs::remove_file(wire.join("2022").join(&names[1])).unwrap();
+    let (_, stderr) =
+        run_ok(verbatim().args(["archive", "ingest", "--plain", "--url", &url, &wire_text]));
+    assert!(stderr.contains("0 added, 1 replaced"), "{stderr}");
+    assert_eq!(stats(&url)["articles"], names.len());
+    let (_, stderr) = run_ok(verbatim().args([
+        "archive",
+        "ingest",
+        "--plain",
+        "--delete-missing",
+        "--url",
+        &url,
+        &wire_text,
+    ]));
+    assert!(stderr.contains("1 removed"), "{stderr}");
+    assert_eq!(stats(&url)["articles"], names.len() - 1);
+
+    // Removing the collection empties the archive, postings included.
+    run_ok(verbatim().args(["archive", "remove", "--url", &url, "--collection", "wire"]));
+    let empty = stats(&url);
+    assert_eq!(empty["articles"], 0);
+    assert_eq!(empty["posting_entries"], 0);
+}
+
+/// Every fixture: its sources ingested into the archive, its drafts checked with no local sources but the
+/// archive give the same verdict, passage text and edits as with the sources local.
+#[test]
+fn an_archived_article_gives_the_verdict_of_a_local_source() {
+    let url = cluster().database("archive_verdicts");
+    run_ok(verbatim().args(["archive", "init", "--url", &url]));
+    let cases = fixtures().join("cases");
+    let mut compared = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&cases)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for case in entries {
+        let sources = case.join("sources");
+        if !sources.is_dir() || case.join("verbatim.toml").is_file() {
+            // Cases with custom settings (globs, thresholds) are not about where sources live.
+            continue;
+        }
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        let local = check_json(&case, None);
+        // The same drafts, in a workspace without sources, against the archive holding only this case.
+        run_ok(verbatim().args(["archive", "remove", "--url", &url, "--collection", "case"]));
+        run_ok(verbatim().args([
+            "archive",
+            "ingest",
+            "--plain",
+            "--collection",
+            "case",
+            "--url",
+            &url,
+            &sources.to_string_lossy(),
+        ]));
+        let bare = tempfile::tempdir().unwrap();
+        copy_drafts(&case, bare.path());
+        std::fs::write(
+            bare.path().join("verbatim.toml"),
+            "sources = [\"nothing/**\"]\n",
+        )
+        .unwrap();
+        let archived = check_json(bare.path(), Some(&url));
+        assert_eq!(
+            local.len(),
+            archived.len(),
+            "{name}: {} findings locally, {} with the archive",
+            local.len(),
+            archived.len()
+        );
+        for (l, a) in local.iter().zip(&archived) {
+            assert_eq!(
+                l["range"], a["range"],
+                "{name}: the findings are in the same order"
+            );
+            assert_eq!(
+                l["code"], a["code"],
+                "{name}: the verdict differs\nlocal: {l}\narchive: {a}"
+            );
+            // An unsourced quote's "closest" hint may come from any local source that shares a word; the
+            // archive only proposes articles sharing a three-word run. The verdict is what must agree.
+            if l["code"] != "unsourced" {
+                for key in ["edits", "similarity", "message", "notes"] {
+                    assert_eq!(
+                        l[key], a[key],
+                        "{name}: `{key}` differs\nlocal: {l}\narchive: {a}"
+                    );
+                }
+                assert_eq!(
+                    l["also_in"].as_array().map(Vec::len),
+                    a["also_in"].as_array().map(Vec::len),
+                    "{name}: also_in differs\nlocal: {l}\narchive: {a}"
+                );
+            }
+            let local_source = l["source"].as_str().unwrap_or_default();
+            let archived_source = a["source"].as_str().unwrap_or_default();
+            if !local_source.is_empty() {
+                let file = Path::new(local_source)
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .to_string();
+                assert!(
+                    archived_source.starts_with("archive:case/")
+                        && archived_source.ends_with(&file),
+                    "{name}: source {archived_source} for {local_source}"
+                );
+            }
+            compared += 1;
+        }
+    }
+    assert!(compared > 50, "only {compared} findings compared");
+}
+
+fn copy_drafts(case: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(case) {
+        let entry = entry.unwrap();
+        let relative = entry.path().strip_prefix(case).unwrap();
+        if relative.starts_with("sources") || relative.as_os_str().is_empty() {
+            continue;
+        }
+        let name = relative.to_string_lossy();
+        if name == "expected.toml" || name == "verbatim.toml" {
+            continue;
+        }
+        let target = to.join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// `verbatim check --format json` findings, sorted by draft and position, with the draft path made relative.
+fn check_json(root: &Path, archive: Option<&str>) -> Vec<serde_json::Value> {
+    let mut command = verbatim();
+    command.args(["check", "--format", "json", "--fail-on", "never", "--root"]);
+    command.arg(root);
+    if let Some(url) = archive {
+        command.args(["--archive", url]);
+    }
+    let (stdout, _) = run_ok(&mut command);
+    let mut findings: Vec<serde_json::Value> = stdout
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).expect("JSON Lines"))
+        .collect();
+    for finding in &mut findings {
+        if let Some(draft) = finding["draft"].as_str() {
+            let relative = draft
+                .strip_prefix(&root.to_string_lossy().to_string())
+                .unwrap_or(draft)
+                .trim_start_matches('/')
+                .to_string();
+            finding["draft"] = serde_json::Value::String(relative);
+        }
+    }
+    findings.sort_by_key(|f| (f["draft"].to_string(), f["range"].to_string()));
+    findings
+}
+
+#[test]
+fn an_unreachable_archive_leaves_the_local_check() {
+    let folder = tempfile::tempdir().unwrap();
+    let missing = folder.path().join("no-server");
+    std::fs::create_dir_all(&missing).unwrap();
+    let url = format!(
+        "host={} user=nobody dbname=none connect_timeout=2",
+        missing.display()
+    );
+    let output = verbatim()
+        .args([
+            "check",
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+            "--archive",
+            &url,
+            "--root",
+        ])
+        .arg(fixtures().join("demo"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("archive"), "one clear warning: {stderr}");
+    let findings = String::from_utf8_lossy(&output.stdout).lines().count();
+    assert!(
+        findings >= 20,
+        "the local check went on: {findings} findings"
+    );
+}
+
+#[test]
+fn a_reader_role_checks_but_cannot_ingest() {
+    let cluster = cluster();
+    let writer_url = cluster.database("archive_roles");
+    run_ok(verbatim().args(["archive", "init", "--url", &writer_url]));
+    run_ok(verbatim().args([
+        "archive",
+        "ingest",
+        "--plain",
+        "--url",
+        &writer_url,
+        &fixtures().join("demo/sources").to_string_lossy(),
+    ]));
+    // The grants README.md documents for editors and CI.
+    cluster.sql(
+        "archive_roles",
+        "DROP ROLE IF EXISTS verbatim_reader;
+         CREATE ROLE verbatim_reader LOGIN;
+         GRANT USAGE ON SCHEMA public TO verbatim_reader;
+         GRANT SELECT ON ALL TABLES IN SCHEMA public TO verbatim_reader;",
+    );
+    let reader_url = cluster.url("archive_roles", "verbatim_reader");
+    let bare = tempfile::tempdir().unwrap();
+    copy_drafts(&fixtures().join("demo"), bare.path());
+    std::fs::write(
+        bare.path().join("verbatim.toml"),
+        "sources = [\"nothing/**\"]\n",
+    )
+    .unwrap();
+    let findings = check_json(bare.path(), Some(&reader_url));
+    assert!(
+        findings.iter().any(|f| f["code"] == "verified"),
+        "the reader finds verified quotes in the archive"
+    );
+    let output = verbatim()
+        .args(["archive", "ingest", "--plain", "--url", &reader_url])
+        .arg(fixtures().join("demo/sources"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("permission denied"), "{stderr}");
+}
+
+#[test]
+fn a_password_in_verbatim_toml_is_refused() {
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(
+        folder.path().join("verbatim.toml"),
+        "[archive]\nurl = \"postgresql://editor:secret@db.example/archive\"\n",
+    )
+    .unwrap();
+    let output = verbatim()
+        .current_dir(folder.path())
+        .args(["archive", "stats"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("password") && !stderr.contains("secret"),
+        "{stderr}"
+    );
+}
