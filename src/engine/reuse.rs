@@ -10,7 +10,8 @@
 //! 3. **Seeds**: each candidate source's word [`SHINGLE`]-grams (hashes of term ids, rolling over its term
 //!    array) are looked up among the paragraph's shingles; shingles made only of function words are skipped.
 //!    Every exact run of `SHINGLE` words shared with a candidate is found (what a winnowed fingerprint index
-//!    guarantees only from `w + k − 1` words on).
+//!    guarantees only from `w + k − 1` words on), except shingles repeated more than
+//!    [`MAX_SHINGLE_REPEATS`] times in the paragraph or the source (a template's own boilerplate).
 //! 4. **Chains**: seeds on one diagonal (draft word − source word, with some slack) chain into clusters.
 //! 5. **Alignment**: each cluster, widened on both sides, is aligned with [`align`] (the aligner that checks
 //!    quotes) and the best-scoring stretch is cut out of the alignment (+1 per matched word, −1 per changed,
@@ -72,6 +73,9 @@ const COMMON_SHARE: f32 = 0.01;
 /// [`FUNCTION_MIN_SOURCES`] sources), besides the built-in English list.
 const FUNCTION_SHARE: f32 = 0.4;
 const FUNCTION_MIN_SOURCES: usize = 20;
+/// Most occurrences of one shingle in a paragraph, or in a source, for it to seed: more is that text's own
+/// boilerplate, and would multiply seeds (every occurrence on one side with every one on the other).
+const MAX_SHINGLE_REPEATS: usize = 4;
 /// Longest stretch that may be a quotation's credit line (its speaker named and described) rather than copying.
 const MAX_SPEAKER_WORDS: usize = 16;
 /// Sources searched for a phrase when deciding whether it is common.
@@ -460,6 +464,17 @@ impl Corpus {
             return Vec::new();
         }
         shingles.sort_unstable();
+        // A shingle repeated through the paragraph is its own boilerplate, not a seed.
+        let mut kept = Vec::with_capacity(shingles.len());
+        for group in shingles.chunk_by(|a, b| a.0 == b.0) {
+            if group.len() <= MAX_SHINGLE_REPEATS {
+                kept.extend_from_slice(group);
+            }
+        }
+        let shingles = kept;
+        if shingles.is_empty() {
+            return Vec::new();
+        }
         // The paragraph's term ids, as bits, to skip source positions no shingle can match.
         let mut present: Vec<u64> = Vec::new();
         for word in words.iter().filter(|w| w.term != NO_TERM) {
@@ -603,6 +618,7 @@ impl Corpus {
     ) -> Vec<(usize, usize)> {
         let terms = self.terms(source);
         let mut seeds = Vec::new();
+        let mut found: Vec<(u64, usize)> = Vec::new();
         let mut run = 0usize;
         for (end, &term) in terms.iter().enumerate() {
             let known = present
@@ -619,11 +635,23 @@ impl Corpus {
             let i = end + 1 - SHINGLE;
             let hash = shingle_hash(&terms[i..=end]);
             let at = shingles.partition_point(|&(h, _)| h < hash);
+            if shingles.get(at).is_some_and(|&(h, _)| h == hash) {
+                found.push((hash, i));
+            }
+        }
+        // A shingle repeated through the source is its boilerplate (a template, a refrain), not a seed.
+        found.sort_unstable();
+        for group in found.chunk_by(|a, b| a.0 == b.0) {
+            if group.len() > MAX_SHINGLE_REPEATS {
+                continue;
+            }
+            let hash = group[0].0;
+            let at = shingles.partition_point(|&(h, _)| h < hash);
             for &(h, word) in &shingles[at..] {
                 if h != hash {
                     break;
                 }
-                seeds.push((word as usize, i));
+                seeds.extend(group.iter().map(|&(_, i)| (word as usize, i)));
             }
         }
         seeds.sort_unstable();
@@ -937,9 +965,14 @@ fn clusters(seeds: &[(usize, usize)], words: &[Word]) -> Vec<Cluster> {
         last: (usize, usize),
     }
     let mut open: Vec<Open> = Vec::new();
+    // The clusters a seed may still join: seeds come by draft word, so one whose last seed is too far behind
+    // stays closed (this keeps a paragraph of thousands of seeds linear).
+    let mut active: Vec<usize> = Vec::new();
     for &(g, s) in seeds {
         let diagonal = s as isize - g as isize;
-        let found = open.iter_mut().rev().find(|o| {
+        active.retain(|&i| g <= open[i].last.0 + SHINGLE + MERGE_GAP);
+        let found = active.iter().rev().copied().find(|&i| {
+            let o = &open[i];
             let (lg, ls) = o.last;
             words[lg].run == words[g].run
                 && lg < g
@@ -950,18 +983,22 @@ fn clusters(seeds: &[(usize, usize)], words: &[Word]) -> Vec<Cluster> {
                 && g + SHINGLE - o.cluster.draft.start <= MAX_CLUSTER_WORDS
         });
         match found {
-            Some(o) => {
+            Some(i) => {
+                let o = &mut open[i];
                 o.cluster.draft.end = o.cluster.draft.end.max(g + SHINGLE);
                 o.cluster.source.end = o.cluster.source.end.max(s + SHINGLE);
                 o.last = (g, s);
             }
-            None => open.push(Open {
-                cluster: Cluster {
-                    draft: g..g + SHINGLE,
-                    source: s..s + SHINGLE,
-                },
-                last: (g, s),
-            }),
+            None => {
+                active.push(open.len());
+                open.push(Open {
+                    cluster: Cluster {
+                        draft: g..g + SHINGLE,
+                        source: s..s + SHINGLE,
+                    },
+                    last: (g, s),
+                });
+            }
         }
     }
     open.into_iter().map(|o| o.cluster).collect()
