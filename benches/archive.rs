@@ -197,8 +197,8 @@ fn main() {
             let quote = find_quotes(&draft.text, TextFormat::Markdown, &settings)
                 .into_iter()
                 .find(|q| {
-                    q.range.start <= label.range.start
-                        && label.range.end <= q.range.end.max(label.range.end)
+                    // The quote the label marks: their ranges overlap (a label may leave out the marks).
+                    q.range.start < label.range.end && label.range.start < q.range.end
                 });
             if let Some(quote) = quote {
                 quotes.push((
@@ -259,6 +259,16 @@ fn main() {
                                 .is_some_and(|k| family.contains(&key_of(k)))
                     }) {
                         found += 1;
+                    } else if std::env::var_os("VERBATIM_BENCH_DEBUG").is_some() {
+                        eprintln!(
+                            "miss: {truth:?} {} shingles, family {family:?}, candidates {:?}, keys {:?}",
+                            shingles.len(),
+                            candidates[0]
+                                .iter()
+                                .map(|c| (c.article, c.votes))
+                                .collect::<Vec<_>>(),
+                            articles.iter().map(|a| a.key.clone()).collect::<Vec<_>>()
+                        );
                     }
                 }
             }

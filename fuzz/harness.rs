@@ -210,6 +210,7 @@ pub fn align(data: &[u8]) {
         bracket_max_words: [6, 0, 50][r.below(3)],
         max_quote_words: 400,
         attribution: r.byte() & 1 == 0,
+        ..EngineSettings::default()
     };
     let source = r.text(120);
     let quoted = r.text(60);

@@ -20,12 +20,27 @@ for t in quotes align edits lsp config; do
     # LeakSanitizer off: a detached inotify thread still running at the end of a session reads as a leak.
     leaks=0
   fi
+  # The fuzzer's own exit status decides (a run that ends early fails even when it leaves no artifact); its
+  # log is summarised, and shown in full on failure.
+  log="$found/fuzz.log"
+  status=0
   target/x86_64-unknown-linux-gnu/release/$t "$scratch" $seeds "regressions/$t" -max_total_time="$seconds" -detect_leaks=$leaks \
-      -timeout=60 -rss_limit_mb=4096 -artifact_prefix="$found/" -print_final_stats=1 2>&1 | grep -E "stat::number_of_executed_units|ERROR|panicked|SUMMARY" || true
+      -timeout=60 -rss_limit_mb=4096 -artifact_prefix="$found/" -print_final_stats=1 >"$log" 2>&1 || status=$?
+  grep -E "stat::number_of_executed_units|ERROR|panicked|SUMMARY" "$log" || true
   rm -rf "$scratch"
   if ls "$found"/crash-* "$found"/timeout-* "$found"/oom-* "$found"/leak-* >/dev/null 2>&1; then
     cp "$found"/* "artifacts/$t/"
     echo "fuzz target $t failed: see fuzz/artifacts/$t (replay: fuzz/target/x86_64-unknown-linux-gnu/release/$t <file>)" >&2
+    exit 1
+  fi
+  if [ "$status" -ne 0 ]; then
+    tail -40 "$log" >&2
+    echo "fuzz target $t exited with status $status and left no artifact (log above)" >&2
+    exit 1
+  fi
+  if ! grep -q "stat::number_of_executed_units" "$log"; then
+    tail -40 "$log" >&2
+    echo "fuzz target $t ran no input (log above)" >&2
     exit 1
   fi
   rm -rf "$found"

@@ -166,6 +166,13 @@ const SETTINGS: &[Setting] = &[
         description: "Quotes with fewer words are ignored (scare quotes, titles).",
     },
     Setting {
+        key: "skip_titles",
+        kind: Kind::Boolean,
+        default: || json!(true),
+        description: "Quoted phrases of up to ten words in Title Case or ALL CAPS (titles, slogans, headlines) are \
+                      names, not quotations: no source containing one is not reported as unsourced.",
+    },
+    Setting {
         key: "drift_threshold",
         kind: Kind::Number { minimum: 0.05, maximum: 1.0 },
         default: || json!(0.5),
@@ -519,6 +526,9 @@ impl Config {
             drift_min_matched_words: integer("drift_min_matched_words", &mut warnings),
             bracket_max_words: integer("bracket_max_words", &mut warnings),
             attribution: value("misattribution.enabled", &mut warnings)
+                .as_bool()
+                .unwrap_or(true),
+            skip_titles: value("skip_titles", &mut warnings)
                 .as_bool()
                 .unwrap_or(true),
             ..EngineSettings::default()

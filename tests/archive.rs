@@ -360,3 +360,94 @@ fn a_password_in_verbatim_toml_is_refused() {
         "{stderr}"
     );
 }
+
+/// An ingest cut off after some batches were committed (its connection dropped before `finish`): the articles
+/// it wrote are stored but not searchable, the archive answers as before, and the next ingest completes them.
+#[test]
+fn an_interrupted_ingest_is_invisible_until_the_next_one_completes_it() {
+    use verbatim::archive::{Archive, Ingest, NewArticle, INGEST_TIMEOUT};
+    use verbatim::workspace::archive_files::{
+        archive_inputs, archive_target, content_hash, read_archive_file,
+    };
+
+    let url = cluster().database("archive_interrupted");
+    run_ok(verbatim().args(["archive", "init", "--url", &url]));
+    let folder = tempfile::tempdir().unwrap();
+    let wire = folder.path().join("wire");
+    std::fs::create_dir_all(&wire).unwrap();
+    for entry in std::fs::read_dir(fixtures().join("demo/sources")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), wire.join(entry.file_name())).unwrap();
+    }
+    let inputs = archive_inputs(std::slice::from_ref(&wire), None).unwrap();
+    assert!(!inputs.is_empty());
+    let target = archive_target(Some(&url), None).unwrap().unwrap();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut archive = Archive::open(&target, INGEST_TIMEOUT).await.unwrap();
+        let collections = vec![inputs[0].collection.clone()];
+        let mut ingest = Ingest::begin(&mut archive, &collections).await.unwrap();
+        for input in &inputs {
+            let bytes = read_archive_file(&input.path, 64 << 20).unwrap();
+            let text = String::from_utf8(bytes.clone()).unwrap();
+            ingest
+                .add(NewArticle {
+                    collection: input.collection.clone(),
+                    key: input.key.clone(),
+                    content_hash: content_hash(&bytes),
+                    bytes: bytes.len() as i64,
+                    format: "markdown".into(),
+                    title: input.key.clone(),
+                    author: None,
+                    outlet: None,
+                    published: None,
+                    url: None,
+                    text,
+                })
+                .await
+                .unwrap();
+        }
+        // The batch is committed; then the process "dies": no finish, the connection goes away.
+        ingest.flush().await.unwrap();
+        drop(ingest);
+        drop(archive);
+    });
+    let cut = stats(&url);
+    assert_eq!(cut["articles"], inputs.len(), "{cut}");
+    assert_eq!(cut["unindexed"], inputs.len(), "{cut}");
+
+    // Meanwhile a check finds nothing in the archive: half-ingested articles are not searchable.
+    let case = fixtures().join("demo");
+    let bare = tempfile::tempdir().unwrap();
+    copy_drafts(&case, bare.path());
+    let before = check_json(bare.path(), Some(&url));
+    assert!(
+        before.iter().all(|f| f["code"] != "verified"),
+        "no quote is verified by articles whose ingest did not finish"
+    );
+
+    // The next ingest of the same folder completes them (the files are unchanged: nothing is read again).
+    let (_, stderr) = run_ok(verbatim().args([
+        "archive",
+        "ingest",
+        "--plain",
+        "--url",
+        &url,
+        &wire.to_string_lossy(),
+    ]));
+    assert!(
+        stderr.contains(&format!("{} unchanged", inputs.len())),
+        "{stderr}"
+    );
+    let done = stats(&url);
+    assert_eq!(done["articles"], inputs.len(), "{done}");
+    assert_eq!(done["unindexed"], 0, "{done}");
+    let after = check_json(bare.path(), Some(&url));
+    assert!(
+        after.iter().any(|f| f["code"] == "verified"),
+        "the completed articles verify the demo's exact quotes"
+    );
+}

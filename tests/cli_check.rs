@@ -230,3 +230,32 @@ fn log_lines_share_the_cli_style() {
     );
     assert_one_style(&run.stderr);
 }
+
+/// Run from a folder inside the workspace with no path, `verbatim check` finds the root above it (the one rule of
+/// `workspace::find_root`, which the editors follow too) and checks every draft there.
+#[test]
+fn check_from_a_subfolder_finds_the_root_above() {
+    let (_dir, root) = workspace(None);
+    let run = verbatim(&root.join("drafts"), &["--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 3, "{}", run.stdout);
+    assert!(run.stdout.contains("drafts/story.md"), "{}", run.stdout);
+}
+
+/// Draft discovery honours `.gitignore` (scratch and build output are not drafts), also outside a Git
+/// repository; sources do not (articles that may not be committed are often ignored on purpose).
+#[test]
+fn gitignored_drafts_are_skipped_but_not_gitignored_sources() {
+    let (_dir, root) = workspace(None);
+    fs::create_dir_all(root.join("scratch")).unwrap();
+    fs::write(root.join("scratch/old.md"), DRAFT).unwrap();
+    fs::write(root.join(".gitignore"), "scratch/\nsources/\n").unwrap();
+    let run = verbatim(&root, &["--format", "json"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 3, "{}", run.stdout);
+    assert!(!run.stdout.contains("scratch/old.md"), "{}", run.stdout);
+    assert!(run.stdout.contains("sources/council.md"), "{}", run.stdout);
+    // Named on the command line, an ignored draft is checked all the same.
+    let run = verbatim(&root, &["--format", "json", "scratch/old.md"]);
+    assert!(run.stdout.contains("scratch/old.md"), "{}", run.stdout);
+}

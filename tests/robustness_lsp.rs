@@ -407,16 +407,28 @@ fn out_of_order_notifications() {
         "textDocument/didClose",
         json!({ "textDocument": { "uri": uri(&ws.draft) } }),
     );
-    // Opened twice: the second open wins.
+    // Opened twice: the second open wins. Its text (a verified quote) is checked, whatever the first open's
+    // check published before, and the document holds it: a hover on the quote shows the verified finding.
     client.open(&ws.draft, 1, "“invented words that nobody ever said”\n");
     client.open(&ws.draft, 1, &format!("“{VERIFIED}”\n"));
-    let diagnostics = client
-        .diagnostics(&ws.draft, Some(1), WAIT)
-        .expect("diagnostics");
-    let latest = client
-        .wait_within(Duration::from_secs(3), |_| false)
-        .map_or(diagnostics.clone(), |_| diagnostics);
-    assert!(!latest.is_empty());
+    let target = uri(&ws.draft);
+    client
+        .wait_within(WAIT, |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == target
+                && m["params"]["version"] == 1
+                && codes(m["params"]["diagnostics"].as_array().unwrap_or(&Vec::new()))
+                    == ["verified"]
+        })
+        .expect("the second open's text is checked: one verified quote");
+    let hover = client.request(
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": uri(&ws.draft) }, "position": { "line": 0, "character": 3 } }),
+    );
+    let shown = hover["result"]["contents"]["value"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(shown.contains("verbatim: verified"), "{hover}");
     // Closed, then changed: dropped; reopened: checked again.
     client.notify(
         "textDocument/didClose",

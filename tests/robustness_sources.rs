@@ -222,19 +222,19 @@ fn one_megabyte_single_line_source_and_draft() {
     );
     // Positions on a 1 MB line are right (the JSON output uses UTF-16 columns).
     let draft = &report.drafts[0];
-    let positions = verbatim::lsp::position::TextPositions::new(&draft.text);
+    let positions = verbatim::lineindex::LineIndex::new(&draft.text);
     let finding = draft
         .findings
         .iter()
         .find(|f| f.verdict == Verdict::Verified)
         .unwrap();
-    let position = positions.position(
+    let position = positions.line_col(
         finding.quote.range.start,
-        verbatim::lsp::position::PositionEncoding::Utf16,
+        verbatim::lineindex::Encoding::Utf16,
     );
     assert_eq!(position.line, 0);
     assert_eq!(
-        position.character as usize,
+        position.column as usize,
         draft.text[..finding.quote.range.start]
             .encode_utf16()
             .count()
@@ -337,6 +337,32 @@ fn thousands_of_files_in_one_folder() {
     );
 }
 
+/// `verbatim check --format json` on `root` as the unprivileged user `nobody` (for tests run as root, whom file
+/// permissions do not stop): the workspace is opened to others first, its locked entries excepted.
+#[cfg(unix)]
+fn unprivileged_check(root: &Path) -> std::process::Output {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    for folder in root.ancestors() {
+        let mode = fs::metadata(folder).unwrap().permissions().mode();
+        if mode & 0o005 != 0o005 {
+            fs::set_permissions(folder, fs::Permissions::from_mode(mode | 0o005)).unwrap();
+        }
+    }
+    for file in [root.join("draft.md"), root.join("sources/good.md")] {
+        fs::set_permissions(&file, fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    std::process::Command::new(env!("CARGO_BIN_EXE_verbatim"))
+        .args(["check", "--format", "json", "--fail-on", "never"])
+        .current_dir(root)
+        .env("VERBATIM_CACHE_DIR", "off")
+        .env_remove("VERBATIM_LOG")
+        .uid(65534)
+        .gid(65534)
+        .output()
+        .expect("verbatim runs as nobody")
+}
+
 #[cfg(unix)]
 #[test]
 fn unreadable_files_are_skipped_with_a_message() {
@@ -350,14 +376,42 @@ fn unreadable_files_are_skipped_with_a_message() {
     fs::write(locked_dir.join("inner.md"), ARTICLE).unwrap();
     fs::set_permissions(&locked_dir, fs::Permissions::from_mode(0o000)).unwrap();
     let report = run_check(&root);
-    fs::set_permissions(&locked_dir, fs::Permissions::from_mode(0o755)).unwrap();
     if fs::read(&locked).is_ok() {
-        // Running as root: permissions do not stop reads, so the file is simply a source.
-        eprintln!("note: running with privileges that ignore file permissions");
+        // Running as root (as CI does): permissions do not stop this process, so the file is simply a source
+        // here; `verbatim check` run as an unprivileged user must skip both and say so for the file.
         assert!(source_keys(&report).contains(&"sources/locked.md".to_string()));
-    } else {
+        let output = unprivileged_check(&root);
+        fs::set_permissions(&locked_dir, fs::Permissions::from_mode(0o755)).unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let about_file = stderr
+            .lines()
+            .find(|line| line.contains("locked.md"))
+            .unwrap_or_else(|| panic!("a message names the file: {stderr}"));
+        assert!(about_file.to_lowercase().contains("permission"), "{stderr}");
+        let about_folder = stderr
+            .lines()
+            .find(|line| line.contains("locked-dir"))
+            .unwrap_or_else(|| panic!("a message names the folder: {stderr}"));
+        assert!(about_folder.contains("cannot read folder"), "{stderr}");
+        let findings: Vec<serde_json::Value> = stdout
+            .lines()
+            .map(|line| serde_json::from_str(line).unwrap())
+            .collect();
+        assert_eq!(findings.len(), 1, "{stdout}\n{stderr}");
+        assert_eq!(findings[0]["code"], "verified", "{stdout}");
+        assert!(
+            !stdout.contains("inner.md") && !stdout.contains("locked.md"),
+            "{stdout}"
+        );
+        return;
+    }
+    fs::set_permissions(&locked_dir, fs::Permissions::from_mode(0o755)).unwrap();
+    {
         let warning = warning_about(&report, "locked.md").expect("a message names the file");
         assert!(warning.to_lowercase().contains("permission"), "{warning}");
+        let warning = warning_about(&report, "locked-dir").expect("a message names the folder");
+        assert!(warning.contains("cannot read folder"), "{warning}");
         assert_eq!(source_keys(&report), ["sources/good.md"]);
     }
     assert_eq!(verdicts(&report), [Verdict::Verified]);

@@ -340,7 +340,8 @@ impl Resolved {
     /// connection's driver runs on the current tokio runtime.
     pub async fn connect(&self, statement_timeout: Duration) -> Result<Client, ArchiveError> {
         let doing = format!("cannot connect to the archive at {}", self.display);
-        let client = if self.config.get_ssl_mode() == SslMode::Disable {
+        // As libpq: TLS is never used over a Unix socket, whatever `sslmode` says.
+        let client = if self.config.get_ssl_mode() == SslMode::Disable || self.is_local_socket() {
             let (client, connection) = self
                 .config
                 .connect(tokio_postgres::NoTls)
@@ -374,7 +375,7 @@ impl Resolved {
         Ok(client)
     }
 
-    /// Whether the target is a Unix socket (no TLS is attempted there by the server anyway).
+    /// Whether every host is a Unix socket (where TLS is never used, as with libpq).
     pub fn is_local_socket(&self) -> bool {
         self.config
             .get_hosts()

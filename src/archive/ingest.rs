@@ -86,8 +86,10 @@ impl<'a> Ingest<'a> {
                 "another ingest into this archive is running; try again when it has finished",
             ));
         }
-        let mut summary = IngestSummary::default();
-        summary.recovered = restage_unindexed(&mut archive.client, archive.bucket_bits).await?;
+        let summary = IngestSummary {
+            recovered: restage_unindexed(&mut archive.client, archive.bucket_bits).await?,
+            ..IngestSummary::default()
+        };
         let mut known = HashMap::new();
         let rows = archive
             .client
@@ -174,6 +176,7 @@ impl<'a> Ingest<'a> {
             .map(|row| row.get(0))
             .collect();
         // Fingerprints on the rayon pool, off the async runtime's threads.
+        let started = std::time::Instant::now();
         let buckets = {
             let texts: Vec<(i32, &str)> = ids
                 .iter()
@@ -193,6 +196,11 @@ impl<'a> Ingest<'a> {
             .commit()
             .await
             .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+        tracing::debug!(
+            "batch of {} articles written in {:.1?}",
+            batch.len(),
+            started.elapsed()
+        );
         Ok(())
     }
 
@@ -225,8 +233,12 @@ impl<'a> Ingest<'a> {
                 self.summary.removed += missing.len() as u64;
             }
         }
+        let started = std::time::Instant::now();
         merge_staging(&mut self.archive.client).await?;
+        tracing::debug!("staged postings merged in {:.1?}", started.elapsed());
+        let started = std::time::Instant::now();
         compact(&mut self.archive.client, false).await?;
+        tracing::debug!("compaction in {:.1?}", started.elapsed());
         let _ = self
             .archive
             .client
@@ -445,14 +457,32 @@ async fn merge_staging(client: &mut Client) -> Result<(), ArchiveError> {
         .transaction()
         .await
         .map_err(|e| ArchiveError::from_postgres(e, doing))?;
-    transaction
-        .batch_execute(
+    // Into empty postings (a first load), building the index once afterwards is several times faster than
+    // maintaining it row by row; later ingests insert in bucket order, next to their neighbours in the index.
+    let empty: bool = transaction
+        .query_one("SELECT NOT EXISTS (SELECT 1 FROM postings)", &[])
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?
+        .get(0);
+    let insert = "INSERT INTO postings (bucket, entries)
+               SELECT bucket, verbatim_array_cat(entries) FROM postings_staging GROUP BY bucket ORDER BY bucket;";
+    let sql = if empty {
+        format!(
             "SET LOCAL work_mem = '256MB';
-             INSERT INTO postings (bucket, entries)
-               SELECT bucket, array_agg(e ORDER BY e) FROM postings_staging, unnest(entries) e GROUP BY bucket;
-             UPDATE articles SET indexed = true WHERE NOT indexed;
-             TRUNCATE postings_staging;",
+             SET LOCAL maintenance_work_mem = '256MB';
+             DROP INDEX postings_bucket;
+             {insert}
+             CREATE INDEX postings_bucket ON postings (bucket);"
         )
+    } else {
+        format!("SET LOCAL work_mem = '256MB'; {insert}")
+    };
+    transaction
+        .batch_execute(&format!(
+            "{sql}
+             UPDATE articles SET indexed = true WHERE NOT indexed;
+             TRUNCATE postings_staging;"
+        ))
         .await
         .map_err(|e| ArchiveError::from_postgres(e, doing))?;
     transaction
@@ -487,8 +517,7 @@ pub async fn compact(client: &mut Client, always: bool) -> Result<bool, ArchiveE
                  moved AS (DELETE FROM postings_p{partition} p USING repeated
                            WHERE p.bucket = repeated.bucket RETURNING p.bucket, p.entries)
                  INSERT INTO postings_p{partition} (bucket, entries)
-                   SELECT bucket, array_agg(DISTINCT e ORDER BY e) FROM moved, unnest(moved.entries) e
-                   GROUP BY bucket;"
+                   SELECT bucket, verbatim_array_cat(entries) FROM moved GROUP BY bucket;"
             ))
             .await
             .map_err(|e| ArchiveError::from_postgres(e, doing))?;

@@ -61,6 +61,7 @@ fn migration_1() -> String {
          CREATE TABLE postings (bucket integer NOT NULL, entries bigint[] NOT NULL)
            PARTITION BY HASH (bucket);
          CREATE UNLOGGED TABLE postings_staging (bucket integer NOT NULL, entries bigint[] NOT NULL);
+         CREATE AGGREGATE verbatim_array_cat(anycompatiblearray) (SFUNC = array_cat, STYPE = anycompatiblearray);
 "
     );
     for remainder in 0..POSTING_PARTITIONS {

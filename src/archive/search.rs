@@ -106,6 +106,11 @@ impl Archive {
                     .collect();
                 ranked
                     .sort_unstable_by(|a, b| b.votes.cmp(&a.votes).then(a.article.cmp(&b.article)));
+                // An article sharing under a third of the best one's shingles holds a common phrase, not the
+                // quote: aligning it would only cost time (a quote's source shares most of its shingles,
+                // a drifted one still several).
+                let floor = ranked.first().map_or(1, |best| (best.votes / 3).max(1));
+                ranked.retain(|c| c.votes >= floor);
                 if let Some(last) = ranked.get(CANDIDATES_PER_QUOTE.saturating_sub(1)).copied() {
                     // Keep ties with the last kept (near-duplicate copies), within reason.
                     let keep = ranked

@@ -88,7 +88,7 @@ pub struct RemoveArgs {
 fn require_target(args: &UrlArgs) -> Result<Resolved, String> {
     let settings_url = std::env::current_dir()
         .ok()
-        .map(|folder| Workspace::open(&crate::workspace::root_for_file(&folder.join("x"))))
+        .map(|folder| Workspace::open(&crate::workspace::root_for(&folder)))
         .and_then(|workspace| workspace.config.archive_url.clone());
     match archive_target(args.url.as_deref(), settings_url.as_deref()) {
         Ok(Some(target)) => Ok(target),

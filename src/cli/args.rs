@@ -38,8 +38,8 @@ pub enum ColorChoice {
 pub struct CheckArgs {
     /// Drafts or folders of drafts to check (default: every draft under the root).
     pub paths: Vec<PathBuf>,
-    /// The workspace root (default: the nearest folder, from the first path or the current one, holding
-    /// verbatim.toml or sources/).
+    /// The workspace root (default: from the first path or the current folder upward, the nearest folder
+    /// holding verbatim.toml, else the nearest holding a sources/ folder).
     #[arg(long)]
     pub root: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Human)]

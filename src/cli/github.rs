@@ -5,7 +5,7 @@ use super::line_character;
 use super::report::Report;
 use crate::config::Severity;
 use crate::engine::EditKind;
-use crate::lsp::position::TextPositions;
+use crate::lineindex::LineIndex;
 
 /// Escapes a workflow command's message (`%`, CR, LF) or property (also `:` and `,`).
 fn github_escape(text: &str, property: bool) -> String {
@@ -22,7 +22,7 @@ fn github_escape(text: &str, property: bool) -> String {
 pub(super) fn write_github(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let severity = &report.workspace.config.severity;
     for draft in &report.drafts {
-        let positions = TextPositions::new(&draft.text);
+        let positions = LineIndex::new(&draft.text);
         let path = report.workspace.display(&draft.path);
         for finding in &draft.findings {
             // Verified quotes (a hint by default) are not worth an annotation.

@@ -19,7 +19,7 @@ use crate::engine::attribution::Attribution;
 use crate::engine::metadata::parse_metadata;
 use crate::engine::sentence::sentence_around;
 use crate::engine::{attribution_text, human_date, EditKind, Finding, Source, TextFormat, Verdict};
-use crate::lsp::position::{PositionEncoding, TextPositions};
+use crate::lineindex::{Encoding, LineIndex};
 
 /// Verdict codes the summary always lists (with 0 when absent), when this build's `Verdict` knows them.
 const SUMMARY_CODES: [&str; 5] = [
@@ -412,7 +412,7 @@ fn write_marked(
 /// Streams the drafts; remembers each source's line table and the ids already used.
 struct Renderer<'a> {
     report: &'a Report,
-    source_positions: HashMap<u32, TextPositions>,
+    source_positions: HashMap<u32, LineIndex>,
     ids: HashSet<String>,
 }
 
@@ -422,9 +422,9 @@ impl Renderer<'_> {
         let positions = self
             .source_positions
             .entry(id)
-            .or_insert_with(|| TextPositions::new(&source.text));
-        let position = positions.position(offset, PositionEncoding::Utf16);
-        (position.line + 1, position.character + 1)
+            .or_insert_with(|| LineIndex::new(&source.text));
+        let position = positions.line_col(offset, Encoding::Utf16);
+        (position.line + 1, position.column + 1)
     }
 
     /// A unique id from `wanted` (`-2`, `-3`… appended when taken).
@@ -484,7 +484,7 @@ impl Renderer<'_> {
             write_pill(out, *verdict, *count)?;
         }
         writeln!(out, "</p>\n</header>")?;
-        let positions = TextPositions::new(&draft.text);
+        let positions = LineIndex::new(&draft.text);
         for finding in &draft.findings {
             self.write_finding(out, draft, &path, &positions, finding)?;
         }
@@ -496,7 +496,7 @@ impl Renderer<'_> {
         out: &mut dyn Write,
         draft: &DraftReport,
         path: &str,
-        positions: &TextPositions,
+        positions: &LineIndex,
         finding: &Finding,
     ) -> io::Result<()> {
         let code = finding.verdict.code();
@@ -504,8 +504,8 @@ impl Renderer<'_> {
         let range = finding.quote.range.clone();
         // Where a diagnostic points: the quote, or the speaker's name for a misattribution.
         let marked = finding.range();
-        let position = positions.position(marked.start, PositionEncoding::Utf16);
-        let (line, column) = (position.line + 1, position.character + 1);
+        let position = positions.line_col(marked.start, Encoding::Utf16);
+        let (line, column) = (position.line + 1, position.column + 1);
         let id = self.unique_id(id_of("", &format!("{path}:{line}:{column}:{code}")));
         let open = if finding.verdict == Verdict::Verified {
             ""

@@ -3,12 +3,13 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use anstyle::{AnsiColor, Style};
+use unicode_width::UnicodeWidthStr;
 
 use super::report::Report;
 use super::{excerpt, line_character};
 use crate::config::Severity;
 use crate::engine::{EditKind, Verdict};
-use crate::lsp::position::TextPositions;
+use crate::lineindex::LineIndex;
 
 fn verdict_style(verdict: Verdict) -> Style {
     match verdict {
@@ -27,7 +28,7 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
     let added = AnsiColor::Green.on_default();
     let mut counts = [0usize; 8];
     for draft in &report.drafts {
-        let positions = TextPositions::new(&draft.text);
+        let positions = LineIndex::new(&draft.text);
         let path = report.workspace.display(&draft.path);
         for finding in &draft.findings {
             counts[finding.verdict as usize] += 1;
@@ -52,7 +53,7 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
             )?;
             if let Some(passage) = &finding.passage {
                 if let Some(source) = report.corpus.source(passage.source) {
-                    let source_positions = TextPositions::new(&source.text);
+                    let source_positions = LineIndex::new(&source.text);
                     let (source_line, source_character) =
                         line_character(&source_positions, passage.range.start);
                     let date = source
@@ -92,11 +93,11 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
                 .collect();
             let width = sides
                 .iter()
-                .map(|(draft_side, _)| draft_side.chars().count())
+                .map(|(draft_side, _)| draft_side.width())
                 .max()
                 .unwrap_or(0);
             for (edit, (draft_side, source_side)) in finding.edits.iter().zip(&sides) {
-                let padding = " ".repeat(width.saturating_sub(draft_side.chars().count()));
+                let padding = " ".repeat(width.saturating_sub(draft_side.width()));
                 writeln!(
                     out,
                     "    {dim}{:<11}{dim:#} {removed}{draft_side}{removed:#}{padding}  {dim}source:{dim:#} {added}{source_side}{added:#}",

@@ -8,9 +8,9 @@ use super::line_character;
 use super::report::{DraftReport, Report};
 use crate::engine::attribution::Attribution;
 use crate::engine::Finding;
-use crate::lsp::position::TextPositions;
+use crate::lineindex::LineIndex;
 
-fn json_range(positions: &TextPositions, range: &std::ops::Range<usize>) -> Value {
+fn json_range(positions: &LineIndex, range: &std::ops::Range<usize>) -> Value {
     let (start_line, start_character) = line_character(positions, range.start);
     let (end_line, end_character) = line_character(positions, range.end);
     json!({
@@ -23,12 +23,12 @@ fn json_range(positions: &TextPositions, range: &std::ops::Range<usize>) -> Valu
 pub fn finding_json(
     report: &Report,
     draft: &DraftReport,
-    positions: &TextPositions,
+    positions: &LineIndex,
     finding: &Finding,
 ) -> Value {
     let source = finding.passage.as_ref().and_then(|passage| {
         let source = report.corpus.source(passage.source)?;
-        let source_positions = TextPositions::new(&source.text);
+        let source_positions = LineIndex::new(&source.text);
         Some((source, source_positions, passage))
     });
     let source_json = source.as_ref().map(|(source, source_positions, passage)| {
@@ -100,7 +100,7 @@ fn attribution_json(attribution: &Attribution, range: Option<Value>) -> Value {
 
 pub(super) fn write_json_lines(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     for draft in &report.drafts {
-        let positions = TextPositions::new(&draft.text);
+        let positions = LineIndex::new(&draft.text);
         for finding in &draft.findings {
             writeln!(out, "{}", finding_json(report, draft, &positions, finding))?;
         }

@@ -17,21 +17,48 @@ pub use report::{check, DraftReport, Report};
 pub use run::run;
 pub use sarif::file_uri;
 
-use crate::lsp::position::{PositionEncoding, TextPositions};
+use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
-/// A 0-based line and UTF-16 character, as in LSP.
-pub(crate) fn line_character(positions: &TextPositions, offset: usize) -> (u32, u32) {
-    let position = positions.position(offset, PositionEncoding::Utf16);
-    (position.line, position.character)
+use crate::lineindex::{Encoding, LineIndex};
+
+/// A 0-based line and UTF-16 column, as the JSON output (LSP's convention), SARIF (`utf16CodeUnits`) and
+/// GitHub count them.
+pub(crate) fn line_character(positions: &LineIndex, offset: usize) -> (u32, u32) {
+    let at = positions.line_col(offset, Encoding::Utf16);
+    (at.line, at.column)
 }
 
 /// Collapses whitespace and shortens to `limit` characters.
 pub(crate) fn excerpt(text: &str, limit: usize) -> String {
     let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if collapsed.chars().count() <= limit {
-        collapsed
-    } else {
-        let head: String = collapsed.chars().take(limit).collect();
-        format!("{}…", head.trim_end())
+    if collapsed.width() <= limit {
+        return collapsed;
+    }
+    // Whole grapheme clusters (an emoji sequence, a letter and its accents) until the terminal width is used.
+    let mut head = String::new();
+    let mut width = 0;
+    for grapheme in collapsed.graphemes(true) {
+        width += grapheme.width();
+        if width > limit {
+            break;
+        }
+        head.push_str(grapheme);
+    }
+    format!("{}…", head.trim_end())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_cut_whole_graphemes_by_width() {
+        assert_eq!(excerpt("a  b\n c", 10), "a b c");
+        // CJK characters take two columns; a ZWJ emoji sequence and a combining accent are never split.
+        assert_eq!(excerpt("中文引用很长", 5), "中文…");
+        assert_eq!(excerpt("ab👩\u{200d}💻cd", 3), "ab…");
+        assert_eq!(excerpt("ab👩\u{200d}💻cd", 4), "ab👩\u{200d}💻…");
+        assert_eq!(excerpt("cafe\u{301} noir", 4), "cafe\u{301}…");
     }
 }

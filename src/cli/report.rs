@@ -8,7 +8,9 @@ use super::args::CheckArgs;
 use crate::config::Severity;
 use crate::engine::reuse::ReuseCache;
 use crate::engine::{Corpus, Finding, TextFormat};
-use crate::workspace::{read_text, root_for_file, Workspace, CONFIG_FILE};
+use crate::workspace::{
+    drafts_named, is_folder, is_marked_root, read_text, root_for, Workspace, CONFIG_FILE,
+};
 
 /// One checked draft.
 pub struct DraftReport {
@@ -31,24 +33,17 @@ pub struct Report {
 
 /// Loads the workspace, reads its sources and checks the drafts. `Err` is a usage or I/O error.
 pub fn check(args: &CheckArgs) -> Result<Report, String> {
+    // The one root rule (`workspace::find_root`), from the first path or else the current folder.
     let root = match (&args.root, args.paths.first()) {
         (Some(root), _) => root.clone(),
         (None, Some(first)) => {
-            let absolute =
-                std::path::absolute(first).map_err(|e| format!("{}: {e}", first.display()))?;
-            if absolute.is_dir()
-                && (absolute.join("sources").is_dir() || absolute.join("verbatim.toml").is_file())
-            {
-                absolute
-            } else {
-                root_for_file(&absolute.join(if absolute.is_dir() { "x" } else { "" }))
-            }
+            root_for(&std::path::absolute(first).map_err(|e| format!("{}: {e}", first.display()))?)
         }
-        (None, None) => {
-            std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?
-        }
+        (None, None) => root_for(
+            &std::env::current_dir().map_err(|e| format!("cannot read the current folder: {e}"))?,
+        ),
     };
-    if !root.is_dir() {
+    if !is_folder(&root) {
         return Err(format!("{}: no such folder", root.display()));
     }
     let workspace = Workspace::open(&root);
@@ -80,7 +75,9 @@ pub fn check(args: &CheckArgs) -> Result<Report, String> {
     let has_archive = !matches!(archive, Ok(None));
     // No sources: stop before walking the tree for drafts (in the wrong folder that can be a whole disk).
     let sources = if workspace.may_hold_sources() {
-        workspace.discover_sources()
+        let (sources, unreadable) = workspace.discover_sources_reporting();
+        warnings.extend(unreadable);
+        sources
     } else {
         Vec::new()
     };
@@ -203,7 +200,7 @@ fn no_sources(workspace: &Workspace) -> String {
             "the default `sources`".to_string()
         },
     );
-    if !workspace.root.join(CONFIG_FILE).is_file() && !workspace.root.join("sources").is_dir() {
+    if !is_marked_root(&workspace.root) {
         message.push_str(&format!(
             "\n  {root} has neither {CONFIG_FILE} nor a sources/ folder, and no folder above it does: it was taken \
              as the root because it is where verbatim check ran"
@@ -227,24 +224,5 @@ fn draft_paths(workspace: &Workspace, paths: &[PathBuf]) -> Result<Vec<PathBuf>,
     if paths.is_empty() {
         return Ok(workspace.discover_drafts());
     }
-    let mut drafts = Vec::new();
-    for path in paths {
-        let absolute = std::path::absolute(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let absolute = absolute
-            .canonicalize()
-            .map_err(|e| format!("{}: {e}", path.display()))?;
-        if absolute.is_dir() {
-            drafts.extend(
-                workspace
-                    .discover_drafts()
-                    .into_iter()
-                    .filter(|d| d.starts_with(&absolute)),
-            );
-        } else {
-            drafts.push(absolute);
-        }
-    }
-    drafts.sort();
-    drafts.dedup();
-    Ok(drafts)
+    drafts_named(workspace, paths)
 }

@@ -8,7 +8,7 @@ use super::report::Report;
 use super::{excerpt, line_character};
 use crate::config::Severity;
 use crate::engine::Verdict;
-use crate::lsp::position::TextPositions;
+use crate::lineindex::{units, Encoding, LineIndex};
 
 /// The SARIF level of a verdict, from the configured severities.
 fn sarif_level(severity: Severity) -> &'static str {
@@ -20,7 +20,7 @@ fn sarif_level(severity: Severity) -> &'static str {
     }
 }
 
-fn sarif_region(positions: &TextPositions, text: &str, range: &std::ops::Range<usize>) -> Value {
+fn sarif_region(positions: &LineIndex, text: &str, range: &std::ops::Range<usize>) -> Value {
     let (start_line, start_character) = line_character(positions, range.start);
     let (end_line, end_character) = line_character(positions, range.end);
     let snippet = text.get(range.clone()).unwrap_or_default();
@@ -29,40 +29,15 @@ fn sarif_region(positions: &TextPositions, text: &str, range: &std::ops::Range<u
         "startColumn": start_character + 1,
         "endLine": end_line + 1,
         "endColumn": end_character + 1,
-        "charOffset": text.get(..range.start).map_or(0, |t| t.encode_utf16().count()),
-        "charLength": snippet.encode_utf16().count(),
+        "charOffset": positions.units_before(range.start, Encoding::Utf16),
+        "charLength": units(snippet, Encoding::Utf16),
         "snippet": {"text": snippet},
     })
 }
 
 /// A file URI for an absolute path.
-pub fn file_uri(path: &Path) -> String {
-    let text = path.to_string_lossy().replace('\\', "/");
-    let scheme = if text.starts_with('/') {
-        "file://"
-    } else {
-        "file:///"
-    };
-    format!("{scheme}{}", percent_encode(&text, b"/-._~:@!$&'()*+,;="))
-}
-
-/// A relative URI reference for a relative path (`:` is escaped so the first segment is not a scheme).
-fn relative_uri(path: &str) -> String {
-    percent_encode(path, b"/-._~@!$&'()*+,;=")
-}
-
-/// Percent-encodes every byte that is not alphanumeric or in `allowed`.
-fn percent_encode(text: &str, allowed: &[u8]) -> String {
-    let mut encoded = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || allowed.contains(&byte) {
-            encoded.push(byte as char);
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    encoded
-}
+pub use crate::uri::file_uri;
+use crate::uri::relative_reference as relative_uri;
 
 pub(super) fn write_sarif(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let severity = &report.workspace.config.severity;
@@ -108,7 +83,7 @@ pub(super) fn write_sarif(out: &mut dyn Write, report: &Report) -> io::Result<()
         .collect();
     let mut results = Vec::new();
     for draft in &report.drafts {
-        let positions = TextPositions::new(&draft.text);
+        let positions = LineIndex::new(&draft.text);
         let draft_path = report.workspace.display(&draft.path);
         for finding in &draft.findings {
             let level = severity.for_code(finding.verdict.code());
@@ -134,7 +109,7 @@ pub(super) fn write_sarif(out: &mut dyn Write, report: &Report) -> io::Result<()
             }
             if let Some(passage) = &finding.passage {
                 if let Some(source) = report.corpus.source(passage.source) {
-                    let source_positions = TextPositions::new(&source.text);
+                    let source_positions = LineIndex::new(&source.text);
                     result["relatedLocations"] = json!([{
                         "id": 1,
                         "message": {"text": format!("source passage in “{}”", source.metadata.title)},
@@ -179,17 +154,4 @@ pub(super) fn write_sarif(out: &mut dyn Write, report: &Report) -> io::Result<()
     });
     serde_json::to_writer_pretty(&mut *out, &sarif)?;
     writeln!(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn file_uris() {
-        assert_eq!(
-            file_uri(Path::new("/tmp/a b/ü.md")),
-            "file:///tmp/a%20b/%C3%BC.md"
-        );
-    }
 }

@@ -1,23 +1,24 @@
 //! The verdict cache: findings remembered by quote text, kept across source changes that cannot alter them.
 use std::collections::HashMap;
 
-use super::attribution::check::{credit_findings, SpeakerMemo};
-use super::check::{Trace, CANDIDATE_SOURCES};
+use super::check::{drop_unsourced_titles, Trace, CANDIDATE_SOURCES};
+use super::corpus::vote::by_vote;
+use super::corpus::{self, Corpus, CorpusRevision, SourceId, NO_TERM};
+use super::credit::{credit_findings, SpeakerMemo};
 use super::finding::Finding;
-use super::index::{by_vote, distinct, Corpus, CorpusInstance, SourceId, NO_TERM};
 use super::normalize::TermHash;
 use super::quotes::{find_quotes, Quote};
 use super::{EngineSettings, TextFormat};
 
 /// Verdicts remembered by the quote's exact text, so that an edit re-checks only the quotes it touched.
 ///
-/// Settings changes clear it. A source change (the corpus `generation` moved) keeps each cached finding that
+/// Settings changes clear it. A source change (the corpus's [`CorpusRevision`] moved) keeps each cached finding that
 /// the change cannot have altered, so editing one source re-checks only the quotes that depended on it. Each
 /// entry remembers what its verdict read from the corpus (`Dependencies`): the quote's unknown words, its
 /// known terms with their document frequencies, how many of them voted for candidate sources, and the
-/// candidate sources aligned with their vote scores (the 8th is the cut). When the corpus moved on by adding
-/// and removing sources only, as many of each (an edit is both: the source comes back under a new id, at or
-/// above the cache's id watermark; no compaction; so every term's weight depends only on its document
+/// candidate sources aligned with their vote scores (the 8th is the cut). When the corpus's history
+/// ([`Corpus::changes_since`]) shows only sources inserted and removed, as many of each (an edit is both: the
+/// source comes back under a new id; no postings rebuilt; so every term's weight depends only on its document
 /// frequency), an entry stays valid iff
 /// - its unknown words are still unknown and its terms' document frequencies are unchanged;
 /// - the same number of its terms vote (postings lengths decide where the vote stops);
@@ -27,12 +28,12 @@ use super::{EngineSettings, TextFormat};
 /// so its candidates, best passage and also-in list are what a full check would find. When the only
 /// difference is candidates replaced by added sources of exactly their score (an edited source that kept the
 /// quote's words), the candidate list is patched and the quote re-aligned without a new vote. Anything else (a
-/// different number of sources, a compaction, a corpus whose history does not add up) clears it.
+/// different number of sources, postings rebuilt, another corpus value, a history too long) clears it.
 /// `check_draft_cached` returns exactly what [`Corpus::check_draft`] would (`tests/verdict_cache.rs`).
 #[derive(Default)]
 pub struct VerdictCache {
-    /// The corpus every entry is valid for.
-    state: Option<CorpusState>,
+    /// The corpus version every entry is valid for.
+    state: Option<CorpusRevision>,
     settings: Option<EngineSettings>,
     entries: HashMap<String, Cached>,
     /// Whom each source passage is credited to: a source's text only changes under a new id, so entries stay
@@ -92,20 +93,8 @@ enum Validity {
     Valid,
     /// The candidates changed only by sources replaced with equally scored ones (an edited source comes back
     /// under a new id): re-check with these candidates, without voting again.
-    Candidates(Vec<SourceId>),
+    Candidates(Vec<(SourceId, f32)>),
     Recheck,
-}
-
-/// The corpus counters a cache is valid for.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct CorpusState {
-    generation: u64,
-    /// Sources ever inserted: ids at or above this were added later.
-    ids: usize,
-    live: usize,
-    dead: usize,
-    /// The corpus value itself: one built anew (a re-index) is another, even with the same counters.
-    instance: CorpusInstance,
 }
 
 /// What changed in a corpus since a cache's state.
@@ -147,11 +136,10 @@ impl Corpus {
         settings: &EngineSettings,
         cache: &mut VerdictCache,
     ) -> Vec<Finding> {
-        let now = self.cache_state();
+        let now = self.revision();
         let changes = match cache.state {
             _ if cache.settings.as_ref() != Some(settings) => Changes::All,
-            Some(state) if state == now => Changes::None,
-            Some(state) => self.changes_since(state),
+            Some(state) => self.cache_changes(state),
             None => Changes::All,
         };
         if matches!(changes, Changes::All) {
@@ -199,7 +187,7 @@ impl Corpus {
                         self.check_quote_traced(text, quote, settings, sources, Some(&mut trace));
                     Cached {
                         finding,
-                        dependencies: self.dependencies(trace),
+                        dependencies: Corpus::dependencies(trace),
                     }
                 }
             };
@@ -210,6 +198,7 @@ impl Corpus {
         cache.last_hits = hits;
         cache.last_invalidated = invalidated;
         cache.last_kept_candidates = kept_candidates;
+        drop_unsourced_titles(&mut findings);
         if settings.attribution {
             if cache.speakers.len() > 20_000 {
                 cache.speakers.clear();
@@ -226,68 +215,36 @@ const CUT_MARGIN: f32 = 0.99;
 
 /// The verdict cache's view of the corpus: what changed since a cache's state, what a finding depended on.
 impl Corpus {
-    fn cache_state(&self) -> CorpusState {
-        CorpusState {
-            generation: self.generation,
-            ids: self.entries.len(),
-            live: self.live,
-            dead: self.dead,
-            instance: self.instance,
+    /// What changed since `version`, as the cache sees it: nothing; sources inserted and removed, as many of
+    /// each (the number of sources decides every term's weight), with each inserted source still there and its
+    /// distinct terms; or anything else.
+    fn cache_changes(&self, version: CorpusRevision) -> Changes {
+        match self.changes_since(version) {
+            corpus::Changes::None => Changes::None,
+            corpus::Changes::Sources {
+                added,
+                inserted,
+                removed,
+            } if inserted == removed && added.len() <= MAX_ADDED_SOURCES => Changes::Sources(
+                added
+                    .into_iter()
+                    .map(|id| (id, self.distinct_terms(id)))
+                    .collect(),
+            ),
+            _ => Changes::All,
         }
-    }
-
-    /// Whether `state` was taken of this very corpus value (not of another one, such as the corpus a
-    /// re-index replaced).
-    fn same_corpus(&self, state: &CorpusState) -> bool {
-        self.instance == state.instance
-    }
-
-    /// What changed since `state`. Each insertion and removal bumps the generation once and a removal adds one
-    /// tombstone, so a history of `a` insertions and `r` removals without compaction satisfies the counts
-    /// below; anything else (a compaction, a replaced corpus) asks for every entry to be re-checked, as does a
-    /// change in the number of sources, which changes every term's weight.
-    fn changes_since(&self, state: CorpusState) -> Changes {
-        let now = self.cache_state();
-        if now.generation < state.generation
-            || now.ids < state.ids
-            || now.live != state.live
-            || !self.same_corpus(&state)
-        {
-            return Changes::All;
-        }
-        let added = (now.ids - state.ids) as u64;
-        let Some(removed) = (now.generation - state.generation).checked_sub(added) else {
-            return Changes::All;
-        };
-        if removed != added || now.dead as u64 != state.dead as u64 + removed {
-            return Changes::All;
-        }
-        let sources: Vec<(SourceId, Vec<u32>)> = (state.ids..now.ids)
-            .filter(|&id| self.entries[id].is_some())
-            .take(MAX_ADDED_SOURCES + 1)
-            .map(|id| (id as SourceId, distinct(self.terms(id as SourceId))))
-            .collect();
-        if sources.len() > MAX_ADDED_SOURCES {
-            return Changes::All;
-        }
-        Changes::Sources(sources)
     }
 
     /// What a checked quote depended on, from what its check read.
-    fn dependencies(&self, trace: Trace) -> Dependencies {
-        let scorer = trace
-            .scorer
-            .unwrap_or_else(|| self.vote_scorer(&trace.known));
-        debug_assert!(scorer
-            .scores
-            .iter()
-            .map(|s| s.0)
-            .eq(trace.candidates.iter().copied()));
+    fn dependencies(trace: Trace) -> Dependencies {
         Dependencies {
             unknown: trace.unknown,
-            terms: scorer.terms,
-            voters: scorer.voting.len(),
-            candidates: scorer.scores,
+            terms: trace
+                .vote
+                .as_ref()
+                .map_or_else(Vec::new, |vote| vote.terms().to_vec()),
+            voters: trace.vote.as_ref().map_or(0, |vote| vote.voters()),
+            candidates: trace.candidates,
         }
     }
 
@@ -307,15 +264,15 @@ impl Corpus {
             && dependencies
                 .terms
                 .iter()
-                .all(|&(t, df)| self.document_frequency.get(t as usize) == Some(&df));
+                .all(|&(t, df)| self.document_frequency(t) == Some(df));
         if !same_words {
             return Validity::Recheck;
         }
-        let voting = self.voting_terms(&dependencies.terms);
-        if voting.len() != dependencies.voters {
+        let vote = self.vote_of(dependencies.terms.clone());
+        if vote.voters() != dependencies.voters {
             return Validity::Recheck;
         }
-        let live = |id: SourceId| self.entries.get(id as usize).is_some_and(Option::is_some);
+        let live = |id: SourceId| self.is_live(id);
         // Removed candidates, to be matched by added sources of the same score.
         let mut removed: Vec<f32> = dependencies
             .candidates
@@ -324,11 +281,9 @@ impl Corpus {
             .map(|&(_, score)| score)
             .collect();
         let cut = dependencies.cut();
-        let weights: Vec<f32> = voting.iter().map(|&t| self.weight(t)).collect();
         let mut replacements: Vec<(SourceId, f32)> = Vec::new();
         for (id, terms) in added {
-            let score =
-                Corpus::vote_score(&voting, &weights, |_, t| terms.binary_search(&t).is_ok());
+            let score = vote.score(|t| terms.binary_search(&t).is_ok());
             if score == 0.0 || cut.is_some_and(|cut| score < cut * CUT_MARGIN) {
                 continue;
             }
@@ -361,7 +316,7 @@ impl Corpus {
             .chain(replacements)
             .collect();
         candidates.sort_by(by_vote);
-        Validity::Candidates(candidates.into_iter().map(|(id, _)| id).collect())
+        Validity::Candidates(candidates)
     }
 }
 

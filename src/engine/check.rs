@@ -2,9 +2,11 @@
 use std::ops::Range;
 
 use super::align::{align, quote_items, Alignment, Item, Step};
-use super::attribution::check::credit_findings;
+use super::corpus::vote::Vote;
+use super::corpus::{Corpus, SourceId, NO_TERM};
+use super::credit::credit_findings;
 use super::finding::{Edit, EditKind, Finding, Passage, Verdict};
-use super::index::{Corpus, FastMap, SourceId, NO_TERM};
+use super::hash::FastMap;
 use super::messages;
 use super::normalize::TermHash;
 use super::quotes::{find_quotes, Quote};
@@ -23,6 +25,12 @@ pub(super) struct Candidate {
     pub(super) alignment: Alignment,
 }
 
+/// Titles, slogans and headlines in quotes (see [`Quote::title`]) that no source contains are names, not
+/// misquotations: no finding. Found in a source, they are checked like any quote.
+pub(super) fn drop_unsourced_titles(findings: &mut Vec<Finding>) {
+    findings.retain(|finding| !(finding.quote.title && finding.verdict == Verdict::Unsourced));
+}
+
 impl Corpus {
     /// Finds every quotation in a draft and gives each its verdict. Quotes marked to be ignored are left out.
     pub fn check_draft(
@@ -36,6 +44,7 @@ impl Corpus {
             .filter(|quote| !quote.ignored)
             .map(|quote| self.check_quote(text, quote, settings))
             .collect();
+        drop_unsourced_titles(&mut findings);
         if settings.attribution {
             credit_findings(self, text, format, &mut findings, &mut Default::default());
         }
@@ -53,7 +62,7 @@ impl Corpus {
         text: &str,
         quote: Quote,
         settings: &EngineSettings,
-        sources: Option<Vec<SourceId>>,
+        sources: Option<Vec<(SourceId, f32)>>,
         trace: Option<&mut Trace>,
     ) -> Finding {
         let mut items = quote_items(text, &quote.segments);
@@ -84,35 +93,23 @@ impl Corpus {
             .iter()
             .filter(|i| matches!(i, Item::Word { .. }))
             .count();
-        let mut trace = trace;
-        let mut scorer = None;
-        if let Some(trace) = trace.as_deref_mut() {
-            for (item, &term) in items.iter().zip(&quote_terms) {
-                if let Item::Word { hash, .. } = item {
-                    if term == NO_TERM {
-                        trace.unknown.push(*hash);
-                    } else {
-                        trace.known.push(term);
-                    }
-                }
-            }
-            scorer = Some(self.vote_scorer(&trace.known));
-        }
         // A passage stays inside one paragraph of the source, unless the quote itself runs over paragraphs or
         // skips with an ellipsis (which may join paragraphs).
         let within_paragraph = !items.iter().any(|i| matches!(i, Item::Skip { .. }))
             && !spans_paragraphs(text, &quote.segments);
-        let (candidates, sources) = self.aligned_candidates(
-            &items,
-            &quote_terms,
-            settings,
-            sources,
-            scorer.as_mut(),
-            within_paragraph,
-        );
+        let (candidates, vote, sources) =
+            self.aligned_candidates(&items, &quote_terms, settings, sources, within_paragraph);
         if let Some(trace) = trace {
+            trace.unknown = items
+                .iter()
+                .zip(&quote_terms)
+                .filter_map(|(item, &term)| match item {
+                    Item::Word { hash, .. } if term == NO_TERM => Some(*hash),
+                    _ => None,
+                })
+                .collect();
+            trace.vote = vote;
             trace.candidates = sources;
-            trace.scorer = scorer;
         }
         let best = candidates.iter().min_by(|a, b| {
             a.alignment
@@ -245,16 +242,15 @@ impl Corpus {
     }
 
     /// Aligns the quote with the best windows of its best candidate sources (voted for unless given); also
-    /// returns those sources.
+    /// returns the vote (none when no word of the quote is known) and those sources with their scores.
     fn aligned_candidates(
         &self,
         items: &[Item],
         quote_terms: &[u32],
         settings: &EngineSettings,
-        sources: Option<Vec<SourceId>>,
-        mut scorer: Option<&mut VoteScorer>,
+        sources: Option<Vec<(SourceId, f32)>>,
         within_paragraph: bool,
-    ) -> (Vec<Candidate>, Vec<SourceId>) {
+    ) -> (Vec<Candidate>, Option<Vote>, Vec<(SourceId, f32)>) {
         let word_terms: Vec<(usize, u32)> = items
             .iter()
             .enumerate()
@@ -267,7 +263,7 @@ impl Corpus {
             .filter(|&t| t != NO_TERM)
             .collect();
         if known.is_empty() {
-            return (Vec::new(), Vec::new());
+            return (Vec::new(), None, Vec::new());
         }
         let words = word_terms.len();
         let has_skip = items.iter().any(|i| matches!(i, Item::Skip { .. }));
@@ -287,13 +283,11 @@ impl Corpus {
             weights.entry(term).or_insert_with(|| self.weight(term));
         }
         let mut candidates = Vec::new();
-        let sources = sources.unwrap_or_else(|| self.candidates(&known, CANDIDATE_SOURCES));
-        for &source in &sources {
+        let vote = self.vote(&known);
+        let sources = sources.unwrap_or_else(|| self.candidates(&vote, CANDIDATE_SOURCES));
+        for &(source, _) in &sources {
             let terms = self.terms(source);
-            let (windows, hits) = densest_windows(terms, &weights, span, WINDOWS_PER_SOURCE);
-            if let Some(scorer) = scorer.as_deref_mut() {
-                scorer.score(source, &hits);
-            }
+            let windows = densest_windows(terms, &weights, span, WINDOWS_PER_SOURCE);
             for window in windows {
                 let start = window.start.saturating_sub(slack);
                 let end = (window.end + slack).min(terms.len());
@@ -348,7 +342,7 @@ impl Corpus {
                 }
             }
         }
-        (candidates, sources)
+        (candidates, Some(vote), sources)
     }
 
     /// The bytes of the source words a candidate matched (or editorial marks stood for), first to last.
@@ -388,116 +382,17 @@ impl Corpus {
             sentence,
         }
     }
-
-    /// A source's vote score as `Corpus::candidates` sums it: the weights (`self.weight` of each voting term)
-    /// of the voting terms it contains, in order, so the same `f32`.
-    pub(super) fn vote_score(
-        voting: &[u32],
-        weights: &[f32],
-        contains: impl Fn(usize, u32) -> bool,
-    ) -> f32 {
-        let mut score = 0f32;
-        for (i, (&term, &weight)) in voting.iter().zip(weights).enumerate() {
-            if contains(i, term) {
-                score += weight;
-            }
-        }
-        score
-    }
-
-    /// A scorer for the candidates of a quote with these known terms.
-    pub(super) fn vote_scorer(&self, known: &[u32]) -> VoteScorer {
-        let terms = self.term_frequencies(known);
-        let voting = self.voting_terms(&terms);
-        VoteScorer {
-            weights: voting.iter().map(|&t| self.weight(t)).collect(),
-            index: TermIndex::new(&voting),
-            present: vec![false; voting.len()],
-            voting,
-            terms,
-            scores: Vec::new(),
-        }
-    }
 }
 
 /// What one check of a quote read from the corpus, gathered for its `Dependencies` (`super::cache`).
 #[derive(Default)]
 pub(super) struct Trace {
+    /// Hashes of the quote's words no source contains.
     pub(super) unknown: Vec<TermHash>,
-    pub(super) known: Vec<u32>,
-    pub(super) candidates: Vec<SourceId>,
-    /// The candidates' vote scores.
-    pub(super) scorer: Option<VoteScorer>,
-}
-
-/// Vote scores of candidate sources from the quote-term hits `densest_windows` found in them (no second scan).
-pub(super) struct VoteScorer {
-    /// The quote's distinct known terms and their document frequencies.
-    pub(super) terms: Vec<(u32, u32)>,
-    pub(super) voting: Vec<u32>,
-    weights: Vec<f32>,
-    index: TermIndex,
-    present: Vec<bool>,
-    pub(super) scores: Vec<(SourceId, f32)>,
-}
-
-impl VoteScorer {
-    fn score(&mut self, source: SourceId, hits: &[(usize, u32)]) {
-        self.present.fill(false);
-        for &(_, term) in hits {
-            if let Some(i) = self.index.get(term) {
-                self.present[i] = true;
-            }
-        }
-        let present = &self.present;
-        let score = Corpus::vote_score(&self.voting, &self.weights, |i, _| present[i]);
-        self.scores.push((source, score));
-    }
-}
-
-/// The position of each of a few term ids (a quote's voting terms), found with one multiplication per word:
-/// an open-addressing table a few times larger than the terms.
-struct TermIndex {
-    slots: Vec<(u32, u32)>,
-    shift: u32,
-}
-
-impl TermIndex {
-    fn new(terms: &[u32]) -> TermIndex {
-        let bits = (terms.len() * 4)
-            .next_power_of_two()
-            .trailing_zeros()
-            .max(4);
-        let mut index = TermIndex {
-            slots: vec![(NO_TERM, 0); 1 << bits],
-            shift: 32 - bits,
-        };
-        let mask = index.slots.len() - 1;
-        for (position, &term) in terms.iter().enumerate() {
-            let mut slot = index.slot(term);
-            while index.slots[slot].0 != NO_TERM && index.slots[slot].0 != term {
-                slot = (slot + 1) & mask;
-            }
-            index.slots[slot] = (term, position as u32);
-        }
-        index
-    }
-
-    fn slot(&self, term: u32) -> usize {
-        (term.wrapping_mul(0x9E37_79B1) >> self.shift) as usize
-    }
-
-    fn get(&self, term: u32) -> Option<usize> {
-        let mask = self.slots.len() - 1;
-        let mut slot = self.slot(term);
-        loop {
-            match self.slots[slot] {
-                (NO_TERM, _) => return None,
-                (t, position) if t == term => return Some(position as usize),
-                _ => slot = (slot + 1) & mask,
-            }
-        }
-    }
+    /// The vote of its known terms (none when it has none).
+    pub(super) vote: Option<Vote>,
+    /// The candidate sources aligned, best first, with their vote scores.
+    pub(super) candidates: Vec<(SourceId, f32)>,
 }
 
 /// How many of the quote's words are not matched in order but stand in a reordered edit (found elsewhere in the
@@ -575,14 +470,13 @@ fn spans_paragraphs(text: &str, segments: &[std::ops::Range<usize>]) -> bool {
 }
 
 /// The best `count` non-overlapping windows of at most `span` words, by the summed weight of the distinct quote
-/// terms they contain, best first. Each window runs from its first hit to its last (word indices). Also returns
-/// the hits: every word of `terms` in `weights`, with its index.
+/// terms they contain, best first. Each window runs from its first hit to its last (word indices).
 fn densest_windows(
     terms: &[u32],
     weights: &FastMap<u32, f32>,
     span: usize,
     count: usize,
-) -> (Vec<Range<usize>>, Vec<(usize, u32)>) {
+) -> Vec<Range<usize>> {
     let hits: Vec<(usize, u32)> = terms
         .iter()
         .enumerate()
@@ -630,7 +524,7 @@ fn densest_windows(
             None => break,
         }
     }
-    (windows.into_iter().map(|(_, w)| w).collect(), hits)
+    windows.into_iter().map(|(_, w)| w).collect()
 }
 
 #[cfg(test)]

@@ -4,8 +4,8 @@ use std::ops::Range;
 
 use super::align::{Item, Step};
 use super::check::Candidate;
+use super::corpus::Corpus;
 use super::finding::{Edit, EditKind};
-use super::index::Corpus;
 use super::messages::collapse;
 use super::normalize::{is_negation, normalize_word};
 
@@ -276,7 +276,7 @@ impl Corpus {
             return None;
         }
         let n = items.len();
-        if n > MAX_WORDS || quote_terms.contains(&super::index::NO_TERM) {
+        if n > MAX_WORDS || quote_terms.contains(&super::corpus::NO_TERM) {
             return None;
         }
         let terms = self.terms(candidate.source);

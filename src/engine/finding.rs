@@ -2,7 +2,7 @@
 use std::ops::Range;
 
 use super::attribution::Attribution;
-use super::index::SourceId;
+use super::corpus::SourceId;
 use super::quotes::{shift_range, Quote};
 
 /// What a careful editor would say of a quotation.

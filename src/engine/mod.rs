@@ -1,7 +1,7 @@
 //! The pure quote engine: draft text in, findings with byte ranges out. No I/O, no protocol types, no panics.
 //!
 //! Pipeline: [`quotes`] finds quotations in a draft; [`normalize`] turns text into comparable words with byte
-//! offsets back into the original; [`index`] keeps the sources' words and a term index; [`align`] aligns a
+//! offsets back into the original; [`corpus`] keeps the sources' words and a term index; [`align`] aligns a
 //! quote with a candidate passage word by word; `check` turns the best alignment into a [`Finding`] (types in
 //! [`finding`], edits in `edits`, wording in [`messages`]); `cache` keeps findings across edits ([`VerdictCache`]).
 
@@ -9,10 +9,12 @@ pub mod align;
 pub mod attribution;
 mod cache;
 mod check;
+pub mod corpus;
+mod credit;
 mod edits;
 pub mod finding;
 pub mod fingerprint;
-pub mod index;
+pub mod hash;
 pub mod messages;
 pub mod metadata;
 pub mod normalize;
@@ -21,12 +23,11 @@ pub mod quotes;
 pub mod repair;
 pub mod reuse;
 pub mod sentence;
-pub mod snapshot;
 pub mod store;
 
 pub use cache::VerdictCache;
+pub use corpus::{Corpus, CorpusRevision, FileStamp, Source, SourceId, SourceText};
 pub use finding::{Edit, EditKind, Finding, Passage, Verdict};
-pub use index::{Corpus, CorpusRevision, FileStamp, Source, SourceId, SourceText};
 pub use metadata::SourceMetadata;
 pub use quotes::{find_quotes, Quote, QuoteKind};
 pub use repair::{apply_edits, attribution_text, human_date, repair_edits, TextEdit};
@@ -68,6 +69,9 @@ pub struct EngineSettings {
     pub max_quote_words: usize,
     /// Compare who the draft and the source credit each quote to (`misattributed` findings).
     pub attribution: bool,
+    /// Short quoted phrases in Title Case or ALL CAPS (titles, slogans, headlines) are names, not quotations,
+    /// and are not checked.
+    pub skip_titles: bool,
 }
 
 impl Default for EngineSettings {
@@ -79,6 +83,7 @@ impl Default for EngineSettings {
             bracket_max_words: 6,
             max_quote_words: 400,
             attribution: true,
+            skip_titles: true,
         }
     }
 }

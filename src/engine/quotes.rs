@@ -40,6 +40,10 @@ pub struct Quote {
     pub word_count: usize,
     /// Set when a `<!-- verbatim-ignore -->` marker precedes the quote.
     pub ignored: bool,
+    /// Short words in Title Case or ALL CAPS between marks (`'Keep Calm and Carry On'`): a title, slogan or
+    /// headline rather than a quotation, so no source containing it is not worth a finding (set only with
+    /// `EngineSettings::skip_titles`).
+    pub title: bool,
     /// For a blockquote, the dash line that closes it (`— Tomás Reyes`, `-- Name`), whether directly under
     /// the quote or after a blank `>` line: the credit, not part of the quotation (excluded from `range`).
     pub byline: Option<Range<usize>>,
@@ -116,7 +120,57 @@ pub fn find_quotes(text: &str, format: TextFormat, settings: &EngineSettings) ->
         });
     }
     quotes.retain(|quote| quote.word_count >= settings.min_words.max(1));
+    if settings.skip_titles {
+        for quote in &mut quotes {
+            quote.title =
+                matches!(quote.kind, QuoteKind::Marked { .. }) && is_title(text, &quote.segments);
+        }
+    }
     quotes
+}
+
+/// Most words a quoted title, slogan or headline has.
+const TITLE_MAX_WORDS: usize = 10;
+
+/// Words a title leaves in lower case (articles, conjunctions, short prepositions).
+const TITLE_SMALL_WORDS: &[&str] = &[
+    "a", "an", "the", "and", "or", "nor", "but", "for", "of", "in", "on", "at", "to", "by", "with",
+    "from", "as", "vs", "via", "per", "into", "onto", "upon", "de", "del", "la", "le", "les", "du",
+    "des", "et", "von", "van", "der", "und",
+];
+
+/// Whether quoted words are a name rather than a quotation: at most [`TITLE_MAX_WORDS`] words, either all in
+/// capitals (`'BREAKING NEWS TONIGHT NOW'`) or in Title Case, every word capitalized but the small ones
+/// (`'Keep Calm and Carry On'`, `“The Road to Serfdom: Fifty Years On”`). Words of scripts without case make
+/// it a quotation.
+fn is_title(text: &str, segments: &[Range<usize>]) -> bool {
+    let words: Vec<&str> = segments
+        .iter()
+        .flat_map(|segment| text[segment.clone()].split_whitespace())
+        .map(|word| word.trim_matches(|c: char| !c.is_alphanumeric()))
+        .filter(|word| !word.is_empty())
+        .collect();
+    if words.is_empty() || words.len() > TITLE_MAX_WORDS {
+        return false;
+    }
+    let mut capitalized = 0;
+    for (index, word) in words.iter().enumerate() {
+        let Some(first) = word.chars().next() else {
+            continue;
+        };
+        if first.is_numeric() {
+            continue;
+        }
+        if first.is_uppercase() {
+            capitalized += 1;
+        } else if !first.is_lowercase()
+            || index == 0
+            || !TITLE_SMALL_WORDS.contains(&word.to_lowercase().as_str())
+        {
+            return false;
+        }
+    }
+    capitalized >= 2
 }
 
 /// The first non-space character of a block, with its offset.
@@ -173,6 +227,7 @@ fn blockquote(text: &str, group: &[Block]) -> Option<Quote> {
         kind: QuoteKind::Blockquote,
         word_count: 0,
         ignored: false,
+        title: false,
         byline,
     })
 }
@@ -313,6 +368,7 @@ fn scan_block(
                 .map(|(i, c)| (segment.start + i, c)),
         );
     }
+    let (chars, widths) = merge_doubled_marks(chars);
     let mut stack: Vec<Open> = Vec::new();
     let mut segments_so_far: Vec<Range<usize>> = Vec::new();
     let mut skip: Option<Range<usize>> = None;
@@ -340,7 +396,10 @@ fn scan_block(
             continue;
         }
         // Close the innermost open quote this mark can close.
-        let mut can_close = !is_symmetric(mark) || (word_before && !letter_after);
+        // A letter right after a symmetric mark means it opens, unless punctuation ends the quote before it
+        // (`…was fair.”Reporting by`: a missing space in the copy).
+        let mut can_close = !is_symmetric(mark)
+            || (word_before && (!letter_after || before.is_some_and(ends_quoted_words)));
         // “the Games’ opening ceremony’”: after a plural s, ’ is a possessive when another ’ further on can
         // close the same quote.
         let word_follows = after.is_some_and(char::is_whitespace)
@@ -372,7 +431,7 @@ fn scan_block(
                         quotes.push(make_quote(
                             open,
                             content,
-                            at + mark.len_utf8(),
+                            at + widths[index],
                             mark,
                             segments,
                             skip.clone(),
@@ -391,7 +450,7 @@ fn scan_block(
             stack.push(Open {
                 mark,
                 at,
-                content_start: at + mark.len_utf8(),
+                content_start: at + widths[index],
             });
         }
     }
@@ -402,6 +461,33 @@ fn scan_block(
         segments: segments_so_far,
         reopen: None,
     })
+}
+
+/// Two apostrophes or single marks written as one double mark (`''like this''`, `‘‘so’’`: an archive style
+/// of some wires and papers) read as `"`, `“` and `”`. Returns the characters and each one's width in bytes.
+fn merge_doubled_marks(chars: Vec<(usize, char)>) -> (Vec<(usize, char)>, Vec<usize>) {
+    let mut merged = Vec::with_capacity(chars.len());
+    let mut widths = Vec::with_capacity(chars.len());
+    let mut index = 0;
+    while index < chars.len() {
+        let (at, c) = chars[index];
+        let doubled = match (c, chars.get(index + 1)) {
+            ('\'', Some(&(next_at, '\''))) if next_at == at + 1 => Some('"'),
+            ('‘', Some(&(next_at, '‘'))) if next_at == at + '‘'.len_utf8() => Some('“'),
+            ('’', Some(&(next_at, '’'))) if next_at == at + '’'.len_utf8() => Some('”'),
+            _ => None,
+        };
+        if let Some(mark) = doubled {
+            merged.push((at, mark));
+            widths.push(2 * c.len_utf8());
+            index += 2;
+        } else {
+            merged.push((at, c));
+            widths.push(c.len_utf8());
+            index += 1;
+        }
+    }
+    (merged, widths)
 }
 
 /// Whether a closing `mark` (not inside a word, not followed by a letter) comes later in the paragraph, within
@@ -416,6 +502,11 @@ fn later_closer(rest: &[(usize, char)], mark: char) -> bool {
             && before.is_some_and(|b| !b.is_whitespace())
             && !after.is_some_and(char::is_alphanumeric)
     })
+}
+
+/// Punctuation that ends quoted words, after which a closing mark may touch the next word.
+fn ends_quoted_words(c: char) -> bool {
+    matches!(c, '.' | '!' | '?' | '…' | ',')
 }
 
 fn is_mark(c: char) -> bool {
@@ -467,6 +558,7 @@ fn make_quote(
         },
         word_count: 0,
         ignored: false,
+        title: false,
         byline: None,
     }
 }
@@ -528,6 +620,68 @@ mod tests {
             md("She said ‘the country’s future’ today."),
             ["the country’s future"]
         );
+    }
+
+    #[test]
+    fn doubled_apostrophes_are_one_mark() {
+        let text = "He said ''we will not back down,'' and left. ‘‘Never again’’, she wrote.";
+        let quotes = find_quotes(
+            text,
+            TextFormat::PlainText,
+            &EngineSettings {
+                min_words: 1,
+                ..EngineSettings::default()
+            },
+        );
+        let found: Vec<(&str, &str)> = quotes
+            .iter()
+            .map(|q| (&text[q.range.clone()], &text[q.outer.clone()]))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("we will not back down,", "''we will not back down,''"),
+                ("Never again", "‘‘Never again’’"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_closing_mark_touching_the_next_word() {
+        assert_eq!(
+            md("“The vote was fair and the count was right.”Reporting by Ann Lee."),
+            ["The vote was fair and the count was right."]
+        );
+        assert_eq!(
+            md("She said \"the vote was fair,\"adding nothing."),
+            ["the vote was fair,"]
+        );
+    }
+
+    #[test]
+    fn titles_and_slogans_are_names_not_quotes() {
+        let settings = EngineSettings::default();
+        let text = "Posters read 'Keep Calm and Carry On' and “The Road to Serfdom: Fifty Years On” sold, \
+                    as did 'Annual Statement of Accounts' and \"BREAKING NEWS FROM THE HILL\". \
+                    She said “we will win this race in the end” and “It Was Not Me, I Was Home.”";
+        let quotes: Vec<&str> = find_quotes(text, TextFormat::PlainText, &settings)
+            .into_iter()
+            .filter(|q| !q.title)
+            .map(|q| &text[q.range])
+            .collect();
+        assert_eq!(quotes, ["we will win this race in the end"]);
+        let all = EngineSettings {
+            skip_titles: false,
+            ..EngineSettings::default()
+        };
+        let quotes = find_quotes(text, TextFormat::PlainText, &all);
+        assert_eq!(quotes.len(), 6);
+        assert!(quotes.iter().all(|q| !q.title));
+        // Cased words are needed: a quote in a script without case is a quotation.
+        let cjk = "「東京 大阪 京都 奈良」";
+        assert!(!is_title(cjk, std::slice::from_ref(&(0..cjk.len()))));
+        let german = "Über Alles war es";
+        assert!(!is_title(german, std::slice::from_ref(&(0..german.len()))));
     }
 
     #[test]

@@ -2,8 +2,8 @@
 
 use std::ops::Range;
 
+use super::corpus::Source;
 use super::finding::{EditKind, Finding, Verdict};
-use super::index::Source;
 
 /// Replace `range` (bytes of the draft) with `new_text`.
 #[derive(Clone, Debug, PartialEq, Eq)]

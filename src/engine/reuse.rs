@@ -31,8 +31,9 @@ use std::ops::Range;
 
 use super::align::{align, Item, Step};
 use super::attribution::Attributor;
+use super::corpus::vote::by_vote;
+use super::corpus::{Corpus, CorpusRevision, SourceId, NO_TERM};
 use super::finding::{Finding, Passage, Verdict};
-use super::index::{by_vote, distinct, Corpus, CorpusInstance, SourceId, NO_TERM};
 use super::messages::describe_edit;
 use super::normalize::{for_each_word, normalize_word, term_hash, TermHash};
 use super::prose::prose;
@@ -223,7 +224,7 @@ impl Stretch {
 /// A change of corpus (any source added, edited or removed) or of settings clears it.
 #[derive(Default)]
 pub struct ReuseCache {
-    state: Option<(CorpusInstance, u64)>,
+    state: Option<CorpusRevision>,
     settings: Option<ReuseSettings>,
     entries: HashMap<String, Vec<Copied>>,
     /// Paragraphs answered from the cache by the last check (for tests and logs).
@@ -267,7 +268,7 @@ impl Corpus {
         settings: &ReuseSettings,
         cache: &mut ReuseCache,
     ) -> Vec<Copied> {
-        let state = (self.instance, self.generation);
+        let state = self.revision();
         if cache.state != Some(state) || cache.settings.as_ref() != Some(settings) {
             cache.entries.clear();
             cache.state = Some(state);
@@ -386,6 +387,7 @@ impl Corpus {
                 word_count: copied.words,
                 ignored: false,
                 byline: None,
+                title: false,
             },
             verdict: Verdict::Uncredited,
             passage: Some(passage(&copied.passage)),
@@ -539,13 +541,13 @@ impl Corpus {
         let mut terms: Vec<(u32, u32)> = distinct(known)
             .into_iter()
             .filter_map(|t| {
-                let df = self.document_frequency.get(t as usize).copied()?;
+                let df = self.document_frequency(t)?;
                 (df > 0).then_some((df, t))
             })
             .collect();
         terms.sort_unstable();
-        if votes.scores.len() < self.entries.len() {
-            votes.scores.resize(self.entries.len(), 0.0);
+        if votes.scores.len() < self.id_bound() {
+            votes.scores.resize(self.id_bound(), 0.0);
         }
         let mut volume = 0usize;
         for (rank, &(df, term)) in terms.iter().take(VOTING_TERMS).enumerate() {
@@ -554,7 +556,7 @@ impl Corpus {
             }
             volume += df as usize;
             let weight = self.weight(term);
-            let (base, extra) = self.postings.lists(term);
+            let (base, extra) = self.postings_of(term);
             for &id in base.iter().chain(extra) {
                 let Some(score) = votes.scores.get_mut(id as usize) else {
                     continue;
@@ -568,7 +570,7 @@ impl Corpus {
         let mut ranked: Vec<(SourceId, f32)> = votes
             .touched
             .iter()
-            .filter(|&&id| self.entry(id).is_some())
+            .filter(|&&id| self.is_live(id))
             .map(|&id| (id, votes.scores[id as usize]))
             .collect();
         // Reset only what this window touched, for the next window.
@@ -602,9 +604,8 @@ impl Corpus {
         let live = self.len();
         live >= FUNCTION_MIN_SOURCES
             && self
-                .document_frequency
-                .get(word.term as usize)
-                .is_some_and(|&df| df as f32 > FUNCTION_SHARE * live as f32)
+                .document_frequency(word.term)
+                .is_some_and(|df| df as f32 > FUNCTION_SHARE * live as f32)
     }
 
     /// Seeds: (draft word, source word) of every paragraph shingle found in a source. Only source positions
@@ -769,27 +770,19 @@ impl Corpus {
         if phrase.is_empty() || live < cut {
             return false;
         }
-        let Some(&rarest) = phrase.iter().min_by_key(|&&t| {
-            self.document_frequency
-                .get(t as usize)
-                .copied()
-                .unwrap_or(0)
-        }) else {
+        let Some(&rarest) = phrase
+            .iter()
+            .min_by_key(|&&t| self.document_frequency(t).unwrap_or(0))
+        else {
             return false;
         };
-        if (self
-            .document_frequency
-            .get(rarest as usize)
-            .copied()
-            .unwrap_or(0) as usize)
-            < cut
-        {
+        if (self.document_frequency(rarest).unwrap_or(0) as usize) < cut {
             return false;
         }
-        let (base, extra) = self.postings.lists(rarest);
+        let (base, extra) = self.postings_of(rarest);
         let mut found = 0;
         for &id in base.iter().chain(extra).take(MAX_PHRASE_SCAN) {
-            if self.entry(id).is_none() {
+            if !self.is_live(id) {
                 continue;
             }
             let terms = self.terms(id);
@@ -940,6 +933,14 @@ impl Corpus {
         }
         edits
     }
+}
+
+/// The distinct values of a slice, sorted.
+fn distinct(terms: &[u32]) -> Vec<u32> {
+    let mut sorted = terms.to_vec();
+    sorted.sort_unstable();
+    sorted.dedup();
+    sorted
 }
 
 /// Scratch space for the windows' votes: a score per source id and the ids scored, reset after each window

@@ -268,7 +268,8 @@ fn next_footnote(text: &str) -> usize {
     n
 }
 
-/// A relative link from the draft to the source file (`/` separators, spaces as `%20`), else the source's path.
+/// A relative link from the draft to the source file (`/` separators, percent-encoded for a Markdown link
+/// destination), else the source's path.
 fn link_to(draft: &Uri, source_key: &str) -> String {
     let source = Path::new(source_key);
     let relative = super::folders::uri_to_path(draft)
@@ -277,9 +278,9 @@ fn link_to(draft: &Uri, source_key: &str) -> String {
         .unwrap_or_else(|| source.to_path_buf());
     let parts: Vec<String> = relative
         .components()
-        .map(|c| c.as_os_str().to_string_lossy().replace(' ', "%20"))
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
         .collect();
-    parts.join("/")
+    crate::uri::markdown_destination(&parts.join("/"))
 }
 
 fn relative_path(from_dir: &Path, to: &Path) -> Option<PathBuf> {

@@ -10,11 +10,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use dashmap::DashMap;
-use tower_lsp_server::ls_types::{MessageType, Uri};
 
 use super::document::Analysis;
 use super::folders::Folder;
-use super::state::Server;
 use crate::archive::search::quote_shingles;
 use crate::archive::{Archive, ArchiveError, ErrorKind, LOOKUP_TIMEOUT};
 use crate::engine::Verdict;
@@ -84,17 +82,30 @@ impl ArchiveLinks {
     }
 }
 
-impl Server {
-    /// Looks up in the folder's archive the quotes of `analysis` that no local source verifies (on a task of
-    /// its own); when articles are found, they join the corpus and the folder's drafts are checked again.
-    pub fn refine_with_archive(self: &Arc<Self>, uri: &Uri, analysis: &Analysis) {
-        let super::state::Role::Draft(folder) = self.role(uri) else {
-            return;
-        };
-        let Some(link) = self.archive.link(&folder) else {
-            return;
-        };
-        let text = analysis.text.clone();
+/// A lookup to run for one draft: its quotes that no local source verifies, not yet asked for.
+pub struct Lookup {
+    folder: Arc<Folder>,
+    link: Arc<Link>,
+    wanted: Vec<Vec<u64>>,
+}
+
+/// What a lookup did, for the server to act on (messages to show, a re-check to start).
+#[derive(Default)]
+pub struct LookupReport {
+    /// Articles that joined the folder's corpus: the folder's drafts need checking again.
+    pub added: usize,
+    /// The archive answers again after an outage the user was told about.
+    pub reachable_again: Option<String>,
+    /// The first failure of an outage (later ones are only logged).
+    pub warning: Option<String>,
+}
+
+impl ArchiveLinks {
+    /// The lookup `analysis` needs in its folder's archive, if the folder has one and some quote that no local
+    /// source verifies was not asked for yet (or what was found for it has left the corpus).
+    pub fn lookup_for(&self, folder: &Arc<Folder>, analysis: &Analysis) -> Option<Lookup> {
+        let link = self.link(folder)?;
+        let text = &analysis.text;
         let wanted: Vec<Vec<u64>> = {
             let corpus = folder.corpus();
             let looked_up = link.looked_up.lock().unwrap_or_else(|p| p.into_inner());
@@ -106,7 +117,7 @@ impl Server {
                     !matches!(f.verdict, Verdict::Verified | Verdict::Uncredited)
                         && !f.quote.ignored
                 })
-                .map(|f| quote_shingles(&text, &f.quote.segments))
+                .map(|f| quote_shingles(text, &f.quote.segments))
                 .filter(|shingles| !shingles.is_empty())
                 .filter(|shingles| match looked_up.get(shingles) {
                     None => true,
@@ -115,20 +126,28 @@ impl Server {
                 })
                 .collect()
         };
-        if wanted.is_empty() {
-            return;
-        }
-        let server = self.clone();
-        tokio::spawn(async move {
-            server.look_up(folder, link, wanted).await;
-        });
+        (!wanted.is_empty()).then(|| Lookup {
+            folder: folder.clone(),
+            link,
+            wanted,
+        })
     }
+}
 
-    async fn look_up(self: Arc<Self>, folder: Arc<Folder>, link: Arc<Link>, wanted: Vec<Vec<u64>>) {
+impl Lookup {
+    /// Asks the archive (unless a backoff after a failure is running); the articles found join the folder's
+    /// corpus.
+    pub async fn run(self) -> LookupReport {
+        let Lookup {
+            folder,
+            link,
+            wanted,
+        } = self;
+        let mut report = LookupReport::default();
         {
             let retry = link.retry.lock().unwrap_or_else(|p| p.into_inner());
             if Instant::now() < retry.0 {
-                return;
+                return report;
             }
         }
         let mut connection = link.connection.lock().await;
@@ -141,12 +160,8 @@ impl Server {
                     false,
                 );
                 if was_warned {
-                    self.client
-                        .log_message(
-                            MessageType::INFO,
-                            "verbatim: the archive is reachable again",
-                        )
-                        .await;
+                    report.reachable_again =
+                        Some("verbatim: the archive is reachable again".into());
                 }
                 found
             }
@@ -174,39 +189,35 @@ impl Server {
                 );
                 tracing::warn!("{message}");
                 if first {
-                    self.client
-                        .show_message(MessageType::WARNING, message)
-                        .await;
+                    report.warning = Some(message);
                 }
-                return;
+                return report;
             }
         };
         let (per_quote, articles) = found;
-        let added = {
+        {
             let mut corpus = folder.corpus_mut();
-            let mut added = 0;
             for article in articles {
                 if corpus.source_id(&article.corpus_key()).is_none() {
                     article.add_to(&mut corpus);
-                    added += 1;
+                    report.added += 1;
                 }
             }
-            added
-        };
+        }
         {
             let mut looked_up = link.looked_up.lock().unwrap_or_else(|p| p.into_inner());
             for (shingles, keys) in wanted.into_iter().zip(per_quote) {
                 looked_up.insert(shingles, keys);
             }
         }
-        if added > 0 {
+        if report.added > 0 {
             tracing::debug!(
-                "{added} articles from the archive joined {}",
+                "{} articles from the archive joined {}",
+                report.added,
                 folder.root.display()
             );
-            self.bump_epoch();
-            self.recheck(Some(&folder));
         }
+        report
     }
 }
 

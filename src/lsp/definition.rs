@@ -5,8 +5,9 @@ use tower_lsp_server::ls_types::{GotoDefinitionResponse, Location, LocationLink}
 use super::capabilities::ClientCaps;
 use super::diagnostics::source_uri;
 use super::document::Analysis;
-use super::position::{range_to_lsp, TextPositions};
+use super::position::{index_range, range_to_lsp};
 use crate::engine::Corpus;
+use crate::lineindex::LineIndex;
 
 pub fn definition(
     analysis: &Analysis,
@@ -18,8 +19,8 @@ pub fn definition(
     let passage = finding.passage.as_ref()?;
     let source = corpus.source(passage.source)?;
     let uri = source_uri(source)?;
-    let lines = TextPositions::new(&source.text);
-    let target = lines.range(&passage.range, caps.encoding);
+    let lines = LineIndex::new(&source.text);
+    let target = index_range(&lines, &passage.range, caps.encoding);
     if caps.definition_links {
         let sentence = passage.sentence.start.min(passage.range.start)
             ..passage.sentence.end.max(passage.range.end);
@@ -30,7 +31,7 @@ pub fn definition(
                 caps.encoding,
             )),
             target_uri: uri,
-            target_range: lines.range(&sentence, caps.encoding),
+            target_range: index_range(&lines, &sentence, caps.encoding),
             target_selection_range: target,
         }]))
     } else {

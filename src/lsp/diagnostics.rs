@@ -11,9 +11,10 @@ use tower_lsp_server::ls_types::{
 use super::capabilities::ClientCaps;
 use super::document::Analysis;
 use super::folders::path_to_uri;
-use super::position::{range_to_lsp, TextPositions};
+use super::position::{index_range, range_to_lsp};
 use crate::config::{Severities, Severity};
 use crate::engine::{Corpus, Edit, EditKind, Finding, Source, SourceId, Verdict};
+use crate::lineindex::LineIndex;
 
 /// The `source` of every diagnostic.
 pub const SOURCE: &str = "verbatim";
@@ -46,14 +47,14 @@ pub fn source_uri(source: &Source) -> Option<Uri> {
 /// Source texts' line indexes, built once per source per call.
 #[derive(Default)]
 pub struct SourcePositions {
-    cache: HashMap<SourceId, TextPositions>,
+    cache: HashMap<SourceId, LineIndex>,
 }
 
 impl SourcePositions {
-    pub fn get(&mut self, id: SourceId, source: &Source) -> &TextPositions {
+    pub fn get(&mut self, id: SourceId, source: &Source) -> &LineIndex {
         self.cache
             .entry(id)
-            .or_insert_with(|| TextPositions::new(&source.text))
+            .or_insert_with(|| LineIndex::new(&source.text))
     }
 }
 
@@ -152,14 +153,20 @@ pub fn diagnostics(
                 source.metadata.title.as_str()
             };
             related.push(DiagnosticRelatedInformation {
-                location: Location::new(uri.clone(), lines.range(&passage.range, caps.encoding)),
+                location: Location::new(
+                    uri.clone(),
+                    index_range(lines, &passage.range, caps.encoding),
+                ),
                 message: format!("passage in {title}"),
             });
             if let (Verdict::Misattributed, Some(theirs)) =
                 (finding.verdict, &finding.source_attribution)
             {
                 related.push(DiagnosticRelatedInformation {
-                    location: Location::new(uri.clone(), lines.range(&theirs.range, caps.encoding)),
+                    location: Location::new(
+                        uri.clone(),
+                        index_range(lines, &theirs.range, caps.encoding),
+                    ),
                     message: format!("{title} credits these words to {}", theirs.name),
                 });
             }
@@ -167,7 +174,7 @@ pub fn diagnostics(
                 related.push(DiagnosticRelatedInformation {
                     location: Location::new(
                         uri.clone(),
-                        lines.range(&edit.source_range, caps.encoding),
+                        index_range(lines, &edit.source_range, caps.encoding),
                     ),
                     message: describe_edit(edit),
                 });

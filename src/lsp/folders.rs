@@ -126,19 +126,7 @@ pub fn uri_to_path(uri: &Uri) -> Option<PathBuf> {
     Some(canonical(&path))
 }
 
-/// Canonicalizes what exists of `path`.
-pub fn canonical(path: &Path) -> PathBuf {
-    if let Ok(real) = path.canonicalize() {
-        return real;
-    }
-    match (path.parent(), path.file_name()) {
-        (Some(parent), Some(name)) => parent
-            .canonicalize()
-            .map(|p| p.join(name))
-            .unwrap_or_else(|_| path.to_path_buf()),
-        _ => path.to_path_buf(),
-    }
-}
+pub use crate::workspace::canonical;
 
 pub fn path_to_uri(path: &Path) -> Option<Uri> {
     Uri::from_file_path(path)

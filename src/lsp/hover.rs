@@ -10,9 +10,10 @@ use tower_lsp_server::ls_types::{Hover, HoverContents, MarkupContent, MarkupKind
 use super::capabilities::ClientCaps;
 use super::diagnostics::message;
 use super::document::Analysis;
-use super::position::{range_to_lsp, TextPositions};
+use super::position::range_to_lsp;
 use crate::engine::sentence::{next_sentence, previous_sentence};
 use crate::engine::{Corpus, Finding, Passage, Verdict};
+use crate::lineindex::{Encoding, LineIndex};
 use crate::workspace::Workspace;
 
 /// The hover for the quote at byte `offset`, if there is one.
@@ -194,10 +195,7 @@ fn render_misattributed(
 
 /// Where a passage is: `path:line`.
 fn location(workspace: &Workspace, key: &str, text: &str, offset: usize) -> String {
-    let line = TextPositions::new(text)
-        .position(offset, super::position::PositionEncoding::Utf8)
-        .line
-        + 1;
+    let line = LineIndex::new(text).line_col(offset, Encoding::Utf8).line + 1;
     format!("{}:{line}", workspace.display(Path::new(key)))
 }
 

@@ -17,7 +17,7 @@ use super::state::{Role, Server};
 use crate::config::RawSettings;
 use crate::engine::{Corpus, TextFormat};
 use crate::workspace::watch::{FileEvent, FileWatcher};
-use crate::workspace::{read_text, source_key, Workspace, CONFIG_FILE};
+use crate::workspace::{is_marked_root, read_text, source_key, Workspace, CONFIG_FILE};
 
 const WATCH_REGISTRATION: &str = "verbatim/watch-sources";
 const CONFIGURATION_REGISTRATION: &str = "verbatim/configuration";
@@ -503,9 +503,7 @@ fn start_fallback_watcher(server: &Arc<Server>, folders: &[Arc<Folder>]) {
     for folder in folders {
         // A folder made up for a lone file may be a home directory: watch it only when it looks like a
         // verbatim workspace.
-        let marked =
-            folder.root.join(CONFIG_FILE).is_file() || folder.root.join("sources").is_dir();
-        if folder.implicit && !marked {
+        if folder.implicit && !is_marked_root(&folder.root) {
             continue;
         }
         let (server, folder) = (server.clone(), folder.clone());

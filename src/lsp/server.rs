@@ -26,7 +26,7 @@ use super::indexing::{
 use super::position::{position_to_offset, range_from_lsp};
 use super::state::{Role, Server};
 use super::{definition, hover, lens};
-use crate::workspace::root_for_file;
+use crate::workspace::root_for;
 use crate::workspace::watch::FileEvent;
 
 /// The language server as `tower-lsp-server` drives it.
@@ -201,7 +201,7 @@ impl LanguageServer for Backend {
         );
         if let Some(path) = uri_to_path(&uri) {
             if self.server.folders.for_path(&path).is_none() {
-                self.add_folder(&root_for_file(&path), true);
+                self.add_folder(&root_for(&path), true);
             }
         }
         match self.server.role(&uri) {

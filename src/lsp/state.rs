@@ -413,6 +413,34 @@ impl Server {
             })
     }
 
+    /// Looks up in the folder's archive the quotes of `analysis` that no local source verifies (on a task of
+    /// its own); when articles are found, they join the corpus and the folder's drafts are checked again.
+    pub fn refine_with_archive(self: &Arc<Self>, uri: &Uri, analysis: &Analysis) {
+        let Role::Draft(folder) = self.role(uri) else {
+            return;
+        };
+        let Some(lookup) = self.archive.lookup_for(&folder, analysis) else {
+            return;
+        };
+        let server = self.clone();
+        tokio::spawn(async move {
+            let report = lookup.run().await;
+            if let Some(message) = report.reachable_again {
+                server.client.log_message(MessageType::INFO, message).await;
+            }
+            if let Some(message) = report.warning {
+                server
+                    .client
+                    .show_message(MessageType::WARNING, message)
+                    .await;
+            }
+            if report.added > 0 {
+                server.bump_epoch();
+                server.recheck(Some(&folder));
+            }
+        });
+    }
+
     /// Re-checks a draft and publishes its diagnostics: at once when no check of it runs; otherwise the running
     /// check goes round once more when it is done, for the version the draft has then. So a burst of edits
     /// costs one check at its start and one for its latest version, with no fixed pause before either (a check

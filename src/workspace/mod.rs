@@ -21,10 +21,9 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use rayon::prelude::*;
 
 use crate::config::{Config, RawSettings};
-use crate::engine::index::{PreparedSource, SharedBytes};
-use crate::engine::snapshot::{
-    checksum, content_hash, Checksum, DataChecksum, SpilledTexts, SNAPSHOT_HEADER,
-};
+use crate::engine::corpus::snapshot::{SpilledTexts, SNAPSHOT_HEADER};
+use crate::engine::corpus::{PreparedSource, SharedBytes};
+use crate::engine::hash::{checksum, content_hash, Checksum, DataChecksum};
 use crate::engine::{Corpus, FileStamp, TextFormat};
 
 /// The name of the per-workspace settings file.
@@ -140,12 +139,23 @@ impl Workspace {
         path == self.root.join(CONFIG_FILE)
     }
 
-    /// Every source file under the root, sorted.
+    /// Every source file under the root, sorted. `.gitignore` does not hide sources: the `sources` globs say
+    /// what they are, and articles that may not be committed are often ignored on purpose.
     pub fn discover_sources(&self) -> Vec<PathBuf> {
-        let started = std::time::Instant::now();
-        let found = self.walk(&|rel| self.is_source_rel(rel));
-        tracing::debug!("found {} sources in {:?}", found.len(), started.elapsed());
+        let (found, unreadable) = self.discover_sources_reporting();
+        for warning in unreadable {
+            tracing::warn!("{warning}");
+        }
         found
+    }
+
+    /// [`Workspace::discover_sources`], with a warning for each folder that could not be read (its files are
+    /// skipped), for `verbatim check` to print.
+    pub fn discover_sources_reporting(&self) -> (Vec<PathBuf>, Vec<String>) {
+        let started = std::time::Instant::now();
+        let (found, unreadable) = self.walk(&|rel| self.is_source_rel(rel), false);
+        tracing::debug!("found {} sources in {:?}", found.len(), started.elapsed());
+        (found, unreadable)
     }
 
     /// Whether a source can exist at all: some `sources` glob starts with a wildcard, or the folder its fixed
@@ -179,59 +189,88 @@ impl Workspace {
             .collect()
     }
 
-    /// Every draft file under the root, sorted.
+    /// Every draft file under the root, sorted, leaving out what `.gitignore` files (and `.git/info/exclude`)
+    /// ignore, as other tools do: build output and scratch files are not drafts.
     pub fn discover_drafts(&self) -> Vec<PathBuf> {
-        self.walk(&|rel| self.is_draft_rel(rel))
+        self.walk(&|rel| self.is_draft_rel(rel), true).0
     }
 
-    /// The files under the root whose relative path (`/`-separated) `keep` accepts, sorted. Folders are
-    /// listed in parallel; excluded folders are not entered; links are not followed.
-    fn walk(&self, keep: &(dyn Fn(&str) -> bool + Sync)) -> Vec<PathBuf> {
-        let mut found = self.walk_folder(&self.root, "", keep);
-        found.par_sort_unstable();
-        found
-    }
-
-    fn walk_folder(
+    /// The files under the root whose relative path (`/`-separated) `keep` accepts, sorted: the `ignore` crate's
+    /// parallel walk, which does not follow links and does not enter excluded folders, honouring `.gitignore`
+    /// files when `gitignore` is set (whether or not the root is a Git repository).
+    /// Also returns a message for each folder that could not be read.
+    fn walk(
         &self,
-        folder: &Path,
-        relative: &str,
         keep: &(dyn Fn(&str) -> bool + Sync),
-    ) -> Vec<PathBuf> {
-        let Ok(entries) = fs::read_dir(folder) else {
-            return Vec::new();
-        };
-        let mut found = Vec::new();
-        let mut folders = Vec::new();
-        for entry in entries.flatten() {
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            let name = entry.file_name();
-            let name = name.to_string_lossy();
-            let rel = if relative.is_empty() {
-                name.into_owned()
-            } else {
-                format!("{relative}/{name}")
-            };
-            if kind.is_dir() {
-                if !self.is_excluded(&format!("{rel}/")) {
-                    folders.push((entry.path(), rel));
+        gitignore: bool,
+    ) -> (Vec<PathBuf>, Vec<String>) {
+        let found = std::sync::Mutex::new(Vec::new());
+        let unreadable = std::sync::Mutex::new(Vec::new());
+        let mut builder = ignore::WalkBuilder::new(&self.root);
+        builder
+            .follow_links(false)
+            .hidden(false)
+            .parents(false)
+            .ignore(false)
+            .git_global(false)
+            .git_ignore(gitignore)
+            .git_exclude(gitignore)
+            .require_git(false);
+        builder.build_parallel().run(|| {
+            Box::new(|entry| {
+                use ignore::WalkState;
+                let entry = match entry {
+                    Ok(entry) => entry,
+                    Err(error) => {
+                        let permission = error
+                            .io_error()
+                            .is_some_and(|e| e.kind() == io::ErrorKind::PermissionDenied);
+                        if permission {
+                            unreadable
+                                .lock()
+                                .unwrap_or_else(|e| e.into_inner())
+                                .push(format!(
+                                    "cannot read folder ({error}): its files are skipped"
+                                ));
+                        }
+                        return WalkState::Continue;
+                    }
+                };
+                let Some(kind) = entry.file_type() else {
+                    return WalkState::Continue;
+                };
+                let Ok(relative) = entry.path().strip_prefix(&self.root) else {
+                    return WalkState::Continue;
+                };
+                let rel = relative.to_string_lossy().replace('\\', "/");
+                if rel.is_empty() {
+                    return WalkState::Continue;
                 }
-            } else if (kind.is_file() || kind.is_symlink()) && keep(&rel) {
-                // The walk does not follow links, so only a link can lead outside the root.
-                let path = entry.path();
-                if !kind.is_symlink() || self.is_inside(&path) {
-                    found.push(path);
+                if kind.is_dir() {
+                    return if self.is_excluded(&format!("{rel}/")) {
+                        WalkState::Skip
+                    } else {
+                        WalkState::Continue
+                    };
                 }
-            }
-        }
-        let nested: Vec<Vec<PathBuf>> = folders
-            .par_iter()
-            .map(|(path, rel)| self.walk_folder(path, rel, keep))
-            .collect();
-        found.extend(nested.into_iter().flatten());
-        found
+                if (kind.is_file() || kind.is_symlink()) && keep(&rel) {
+                    // The walk does not follow links, so only a link can lead outside the root.
+                    let path = entry.path();
+                    if !kind.is_symlink() || self.is_inside(path) {
+                        found
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .push(path.to_path_buf());
+                    }
+                }
+                WalkState::Continue
+            })
+        });
+        let mut found = found.into_inner().unwrap_or_else(|e| e.into_inner());
+        found.par_sort_unstable();
+        let mut unreadable = unreadable.into_inner().unwrap_or_else(|e| e.into_inner());
+        unreadable.sort();
+        (found, unreadable)
     }
 
     /// True when the file, links resolved, lies inside the root.
@@ -760,7 +799,7 @@ pub fn cache_directory() -> Option<PathBuf> {
 pub fn cache_file(root: &Path) -> Option<PathBuf> {
     let directory = cache_directory()?;
     let name = format!("{}|{}", root.display(), env!("CARGO_PKG_VERSION"));
-    let hash = crate::engine::snapshot::content_hash(&name);
+    let hash = content_hash(&name);
     let folder = root
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -902,16 +941,88 @@ fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> (String, Option<Strin
     (text, warning)
 }
 
-/// The root to use for a file opened on its own: the nearest ancestor with `verbatim.toml` or a `sources/`
-/// folder, else the file's folder.
-pub fn root_for_file(path: &Path) -> PathBuf {
-    let start = path.parent().unwrap_or(path);
-    for folder in start.ancestors() {
-        if folder.join(CONFIG_FILE).is_file() || folder.join("sources").is_dir() {
-            return folder.to_path_buf();
+/// Canonicalizes what exists of `path`: the path itself, else its parent joined with its name (a removed file),
+/// else the path as given.
+pub fn canonical(path: &Path) -> PathBuf {
+    if let Ok(real) = path.canonicalize() {
+        return real;
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => parent
+            .canonicalize()
+            .map(|p| p.join(name))
+            .unwrap_or_else(|_| path.to_path_buf()),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Whether `path` is an existing folder.
+pub fn is_folder(path: &Path) -> bool {
+    path.is_dir()
+}
+
+/// The drafts that paths given on the command line name, canonical, sorted and without repeats: a folder
+/// stands for the workspace's drafts under it. `Err` names a path that cannot be resolved.
+pub fn drafts_named(workspace: &Workspace, paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    let mut drafts = Vec::new();
+    for path in paths {
+        let absolute = std::path::absolute(path)
+            .and_then(|absolute| absolute.canonicalize())
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        if absolute.is_dir() {
+            drafts.extend(
+                workspace
+                    .discover_drafts()
+                    .into_iter()
+                    .filter(|d| d.starts_with(&absolute)),
+            );
+        } else {
+            drafts.push(absolute);
         }
     }
-    start.to_path_buf()
+    drafts.sort();
+    drafts.dedup();
+    Ok(drafts)
+}
+
+/// Whether `folder` is marked as a workspace root: it holds a `verbatim.toml` file or a `sources/` folder.
+pub fn is_marked_root(folder: &Path) -> bool {
+    folder.join(CONFIG_FILE).is_file() || folder.join("sources").is_dir()
+}
+
+/// The workspace root of a file or folder, the one rule that the CLI, the server and the editor plugins
+/// (`editors/nvim`, `editors/emacs`; all tested on the same cases, `fixtures/roots/cases.txt`) follow: from the
+/// folder itself (for a file, the file's folder) upward, the nearest folder holding `verbatim.toml`; failing
+/// that, the nearest folder holding a `sources/` folder. The settings file is the explicit mark, so a folder
+/// that happens to be called `sources` below a configured workspace does not split it. `None` when no folder up
+/// to the filesystem root is marked.
+pub fn find_root(path: &Path) -> Option<PathBuf> {
+    let start = if path.is_dir() {
+        path
+    } else {
+        path.parent().unwrap_or(path)
+    };
+    start
+        .ancestors()
+        .find(|folder| folder.join(CONFIG_FILE).is_file())
+        .or_else(|| {
+            start
+                .ancestors()
+                .find(|folder| folder.join("sources").is_dir())
+        })
+        .map(Path::to_path_buf)
+}
+
+/// [`find_root`], else the folder itself (for a file, its folder): the root of a file opened outside any
+/// workspace, or of `verbatim check` run outside one.
+pub fn root_for(path: &Path) -> PathBuf {
+    find_root(path).unwrap_or_else(|| {
+        if path.is_dir() {
+            path.to_path_buf()
+        } else {
+            path.parent().unwrap_or(path).to_path_buf()
+        }
+    })
 }
 
 #[cfg(test)]

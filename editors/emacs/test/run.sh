@@ -42,6 +42,10 @@ mkdir "$tmp/elc" && cp "$root/editors/emacs/verbatim.el" "$tmp/elc/"
 HOME="$tmp" "$emacs" --batch -Q -L "$tmp/elc" --eval '(setq byte-compile-error-on-warn t)' \
   -f batch-byte-compile "$tmp/elc/verbatim.el" || fail "verbatim.el does not byte-compile cleanly"
 echo "ok - verbatim.el byte-compiles without warnings"
+# Root detection on the cases the server and the CLI share (fixtures/roots/cases.txt).
+VERBATIM_ROOT_CASES="$root/fixtures/roots/cases.txt" HOME="$tmp" \
+  timeout 60 "$emacs" --batch -Q -L "$root/editors/emacs" -l verbatim -l "$here/roots.el" </dev/null \
+  || fail "the root detection test (roots.el) failed"
 status=0
 VERBATIM_BIN="$bin" VERBATIM_DEMO="$tmp/demo" HOME="$tmp" \
   timeout 360 "$emacs" --batch -Q -L "$root/editors/emacs" -l verbatim -l "$here/e2e.el" </dev/null || status=$?

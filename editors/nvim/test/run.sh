@@ -51,6 +51,13 @@ for mode in $modes; do
     fail "the headless Neovim test ($mode) exited with status $status"
   fi
 done
+# Root detection on the cases the server and the CLI share (fixtures/roots/cases.txt).
+echo "nvim test: $version (workspace roots)"
+status=0
+VERBATIM_ROOT_CASES="$root/fixtures/roots/cases.txt" HOME="$tmp" XDG_STATE_HOME="$tmp/state" \
+  timeout 60 "$nvim" --headless --clean --cmd "set rtp^=$tmp/nvim" \
+    -c "luafile $here/roots.lua" -c 'cquit 2' </dev/null || status=$?
+[ "$status" -eq 0 ] || fail "the root detection test (roots.lua) exited with status $status"
 # Binary discovery (Mason's bin folder, $PATH, ~/.local/bin) and the "not found" message, with no
 # $VERBATIM_BIN and a scratch HOME and data folder.
 echo "nvim test: $version (finding the binary)"

@@ -10,7 +10,6 @@
 //! (`the Russian leader`) resolved through the titles and appositives the text gave earlier, or a group or an
 //! outlet (`officials`, `Reuters`), which is never a person. Names are compared with [`names`].
 
-pub mod check;
 pub mod lexicon;
 pub mod names;
 

@@ -1,18 +1,23 @@
-//! The sources and their term index: each source's words as term ids, and postings from terms to sources.
+//! The corpus: all sources of a workspace and their term index, behind a small API. Each source's words are
+//! term ids, and postings lead from terms to sources.
 //!
 //! Terms are interned to `u32` ids; each source keeps its term array and compact word positions (about one
 //! byte per word, see [`Positions`]), so a passage's words are found without re-reading the source. Postings
-//! are per source (not per position): a quote's rarest terms vote for sources, and the few best are scanned
-//! for the densest window of the quote's terms. After a bulk load postings are one flat array with per-term
-//! offsets (built by counting, exact size); sources upserted later add to a small map beside it. Texts, term
-//! arrays and positions are owned, or borrowed from a memory-mapped snapshot ([`super::snapshot`]). Removing a
-//! source leaves a tombstone that queries skip; postings are rebuilt when tombstones outnumber live sources.
+//! are per source (not per position): a quote's rarest terms vote for sources ([`vote`]), and the few best are
+//! scanned for the densest window of the quote's terms. After a bulk load postings are one flat array with
+//! per-term offsets (built by counting, exact size); sources upserted later add to a small map beside it.
+//! Texts, term arrays and positions are owned, or borrowed from a memory-mapped snapshot ([`snapshot`]).
+//! Removing a source leaves a tombstone that queries skip; postings are rebuilt when tombstones outnumber live
+//! sources. The corpus keeps its own change history ([`Corpus::revision`], [`Corpus::changes_since`]), so a
+//! cache of verdicts can ask what changed instead of reconstructing it.
 
-use std::collections::HashMap;
+pub mod snapshot;
+pub mod vote;
+
+use std::collections::VecDeque;
 use std::ops::Range;
 
-use foldhash::fast::FixedState;
-
+use super::hash::{content_hash, DataChecksum, FastMap};
 use super::metadata::{parse_metadata, SourceMetadata};
 use super::normalize::{for_each_word, term_hash, TermHash};
 use super::prose::prose;
@@ -64,7 +69,7 @@ impl PreparedSource {
         let length = self.source.text.len();
         let text = std::mem::replace(&mut self.source.text, SourceText::spilled(at, length));
         let text = text.into_string();
-        self.content = Some(super::snapshot::content_hash(&text));
+        self.content = Some(content_hash(&text));
         text
     }
 
@@ -86,30 +91,29 @@ impl PreparedSource {
     }
 }
 
-pub(super) struct Entry {
-    pub(super) source: Source,
-    pub(super) terms: Stored<u32>,
-    pub(super) positions: Positions,
-    pub(super) stamp: Option<FileStamp>,
+/// One source in the corpus with its words.
+struct Entry {
+    source: Source,
+    terms: Stored<u32>,
+    positions: Positions,
+    stamp: Option<FileStamp>,
     /// Restored from a snapshot: the content hash recorded there, checked against the file by
     /// [`Corpus::stale_sources`].
-    pub(super) recorded: Option<u64>,
+    recorded: Option<u64>,
 }
-
-pub(super) type FastMap<K, V> = HashMap<K, V, FixedState>;
 
 /// Term → sources: a flat array with per-term offsets (built in bulk or restored), plus the sources inserted
 /// since, per term.
 #[derive(Default)]
-pub(super) struct Postings {
-    pub(super) offsets: Stored<u32>,
-    pub(super) ids: Stored<u32>,
-    pub(super) extra: FastMap<u32, Vec<SourceId>>,
+struct Postings {
+    offsets: Stored<u32>,
+    ids: Stored<u32>,
+    extra: FastMap<u32, Vec<SourceId>>,
 }
 
 impl Postings {
     /// The sources of a term: the flat part and the part added since.
-    pub(super) fn lists(&self, term: u32) -> (&[SourceId], &[SourceId]) {
+    fn lists(&self, term: u32) -> (&[SourceId], &[SourceId]) {
         let offsets = self.offsets.as_slice();
         let term = term as usize;
         let base = match (offsets.get(term), offsets.get(term + 1)) {
@@ -138,16 +142,10 @@ impl Postings {
     }
 }
 
-/// Postings a quote's terms may vote with in [`Corpus::candidates`] before the vote stops (past the first
-/// [`ALWAYS_VOTING`] terms; see [`Corpus::voting_terms`]).
-const VOTE_VOLUME: usize = 400_000;
-/// The rarest terms vote whatever their postings.
-const ALWAYS_VOTING: usize = 4;
-
 /// Which corpus value this is: every corpus made (new, restored, rebuilt) gets its own, so a verdict cache can
 /// tell a corpus built anew from the one it was filled from, even when their counters agree.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) struct CorpusInstance(u64);
+struct CorpusInstance(u64);
 
 impl Default for CorpusInstance {
     fn default() -> CorpusInstance {
@@ -156,34 +154,69 @@ impl Default for CorpusInstance {
     }
 }
 
-/// A corpus value and its change count (see [`Corpus::revision`]).
+/// One change in a corpus's history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Change {
+    Added(SourceId),
+    Removed(SourceId),
+    /// Postings laid out anew (after a bulk load, or a compaction dropping tombstones).
+    Rebuilt,
+}
+
+/// Changes remembered; a version older than that gets [`Changes::Unknown`].
+const HISTORY: usize = 1024;
+
+/// A corpus value and its change count: a point in its history (see [`Corpus::revision`],
+/// [`Corpus::changes_since`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CorpusRevision {
-    instance: u64,
+    instance: CorpusInstance,
     generation: u64,
+}
+
+/// What changed in a corpus since a [`CorpusRevision`] of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Changes {
+    /// Nothing.
+    None,
+    /// Only sources inserted and removed (an upsert is both: the source comes back under a new id, above
+    /// every id the version knew).
+    Sources {
+        /// The inserted sources still in the corpus, in id order.
+        added: Vec<SourceId>,
+        /// Sources inserted since (including those removed again).
+        inserted: usize,
+        /// Sources removed since.
+        removed: usize,
+    },
+    /// Something else (another corpus value, postings rebuilt, a version older than the history kept).
+    Unknown,
 }
 
 /// All sources of a workspace, indexed for quote look-up.
 #[derive(Default)]
 pub struct Corpus {
     /// This corpus value's identity (see [`CorpusInstance`]).
-    pub(super) instance: CorpusInstance,
-    pub(super) entries: Vec<Option<Entry>>,
-    pub(super) by_key: FastMap<String, SourceId>,
-    pub(super) term_ids: FastMap<TermHash, u32>,
-    pub(super) document_frequency: Vec<u32>,
-    pub(super) postings: Postings,
+    instance: CorpusInstance,
+    entries: Vec<Option<Entry>>,
+    by_key: FastMap<String, SourceId>,
+    term_ids: FastMap<TermHash, u32>,
+    document_frequency: Vec<u32>,
+    postings: Postings,
     /// Per term, the last source that counted it (a distinct without sorting).
-    pub(super) seen: Vec<u32>,
+    seen: Vec<u32>,
     /// Between [`Corpus::begin_bulk_load`] and [`Corpus::finish_bulk_load`]: postings are built at the end.
-    pub(super) bulk: bool,
-    pub(super) live: usize,
-    pub(super) dead: usize,
-    pub(super) generation: u64,
+    bulk: bool,
+    live: usize,
+    dead: usize,
+    /// Changes since this corpus value was made: one per insertion, removal or postings rebuild.
+    generation: u64,
+    /// The last [`HISTORY`] changes, the first of them at generation `generation - history.len()`.
+    history: VecDeque<Change>,
     /// The generation last written to (or read from) a snapshot, if any.
-    pub(super) saved_generation: Option<u64>,
+    saved_generation: Option<u64>,
     /// Where the bytes borrowed from a snapshot lie in it, with their recorded checksum.
-    pub(super) snapshot_data: Vec<super::snapshot::DataChecksum>,
+    snapshot_data: Vec<DataChecksum>,
 }
 
 impl Corpus {
@@ -259,7 +292,7 @@ impl Corpus {
             recorded: prepared.content,
         }));
         self.live += 1;
-        self.generation += 1;
+        self.record(Change::Added(id));
         id
     }
 
@@ -339,6 +372,7 @@ impl Corpus {
             extra: FastMap::default(),
         };
         self.dead = 0;
+        self.record(Change::Rebuilt);
     }
 
     /// Adds a source or replaces the one with the same key; returns its id.
@@ -348,23 +382,30 @@ impl Corpus {
 
     /// Removes a source; false when no source has that key.
     pub fn remove_source(&mut self, key: &str) -> bool {
-        let Some(id) = self.by_key.remove(key) else {
+        let Some(&id) = self.by_key.get(key) else {
             return false;
         };
-        if let Some(entry) = self.entries.get_mut(id as usize).and_then(Option::take) {
-            self.forget_terms(entry.terms.as_slice());
-        }
-        self.live -= 1;
-        self.dead += 1;
-        self.generation += 1;
+        self.remove_id(id);
         if !self.bulk && self.dead > 64 && self.dead > self.live {
             self.rebuild_postings();
         }
         true
     }
 
+    /// Removes the source `id` (if it is live), leaving a tombstone.
+    fn remove_id(&mut self, id: SourceId) {
+        let Some(entry) = self.entries.get_mut(id as usize).and_then(Option::take) else {
+            return;
+        };
+        self.by_key.remove(&entry.source.key);
+        self.forget_terms(entry.terms.as_slice());
+        self.live -= 1;
+        self.dead += 1;
+        self.record(Change::Removed(id));
+    }
+
     /// Takes back the document frequencies of a removed source's terms.
-    pub(super) fn forget_terms(&mut self, terms: &[u32]) {
+    fn forget_terms(&mut self, terms: &[u32]) {
         for term in distinct(terms) {
             if let Some(frequency) = self.document_frequency.get_mut(term as usize) {
                 *frequency = frequency.saturating_sub(1);
@@ -372,11 +413,111 @@ impl Corpus {
         }
     }
 
+    /// A corpus of a snapshot's tables, before its sources are pushed ([`Corpus::push_restored`],
+    /// [`Corpus::push_tombstone`]) in id order.
+    fn restored(
+        term_ids: FastMap<TermHash, u32>,
+        document_frequency: Vec<u32>,
+        postings: Postings,
+        snapshot_data: Vec<DataChecksum>,
+        sources: usize,
+    ) -> Corpus {
+        let mut corpus = Corpus {
+            seen: vec![NO_TERM; term_ids.len()],
+            term_ids,
+            document_frequency,
+            postings,
+            snapshot_data,
+            ..Corpus::default()
+        };
+        corpus.entries.reserve(sources);
+        corpus.by_key.reserve(sources);
+        corpus
+    }
+
+    /// Adds a restored source under the next id; a tombstone instead when its key is taken already.
+    fn push_restored(&mut self, entry: Entry) {
+        if self.by_key.contains_key(&entry.source.key) {
+            return self.push_tombstone(entry.terms.as_slice());
+        }
+        self.by_key
+            .insert(entry.source.key.clone(), self.entries.len() as SourceId);
+        self.entries.push(Some(entry));
+        self.live += 1;
+    }
+
+    /// A restored source that is gone or changed: its id becomes a tombstone, its frequencies are taken back.
+    fn push_tombstone(&mut self, terms: &[u32]) {
+        self.forget_terms(terms);
+        self.entries.push(None);
+        self.dead += 1;
+    }
+
+    /// Notes a change in the history.
+    fn record(&mut self, change: Change) {
+        self.generation += 1;
+        if self.history.len() == HISTORY {
+            self.history.pop_front();
+        }
+        self.history.push_back(change);
+    }
+
+    /// This corpus value and how far it has changed: equal revisions hold the same sources under the same ids
+    /// (a re-index builds another value, with a revision of its own). For callers that keep results computed
+    /// from the corpus and must tell whether they still describe it; [`Corpus::changes_since`] says what changed.
+    pub fn revision(&self) -> CorpusRevision {
+        CorpusRevision {
+            instance: self.instance,
+            generation: self.generation,
+        }
+    }
+
+    /// What changed since `version`.
+    pub fn changes_since(&self, version: CorpusRevision) -> Changes {
+        let kept = self.generation - self.history.len() as u64;
+        if version.instance != self.instance
+            || version.generation > self.generation
+            || version.generation < kept
+        {
+            return Changes::Unknown;
+        }
+        if version.generation == self.generation {
+            return Changes::None;
+        }
+        let (mut inserted, mut removed) = (0, 0);
+        let mut added = Vec::new();
+        for change in self
+            .history
+            .iter()
+            .skip((version.generation - kept) as usize)
+        {
+            match *change {
+                Change::Added(id) => {
+                    inserted += 1;
+                    added.push(id);
+                }
+                Change::Removed(_) => removed += 1,
+                Change::Rebuilt => return Changes::Unknown,
+            }
+        }
+        added.retain(|&id| self.is_live(id));
+        Changes::Sources {
+            added,
+            inserted,
+            removed,
+        }
+    }
+
+    /// Whether `id` is a source of the corpus (not removed).
+    pub fn is_live(&self, id: SourceId) -> bool {
+        self.entry(id).is_some()
+    }
+
     pub fn source(&self, id: SourceId) -> Option<&Source> {
         self.entry(id).map(|entry| &entry.source)
     }
 
-    pub(super) fn entry(&self, id: SourceId) -> Option<&Entry> {
+    fn entry(&self, id: SourceId) -> Option<&Entry> {
         self.entries.get(id as usize).and_then(Option::as_ref)
     }
 
@@ -409,16 +550,6 @@ impl Corpus {
     /// Changes whenever a source is added, replaced or removed (for caches of verdicts).
     pub fn generation(&self) -> u64 {
         self.generation
-    }
-
-    /// This corpus value and how far it has changed: equal revisions hold the same sources under the same ids
-    /// (a re-index builds another value, with a revision of its own). For callers that keep results computed
-    /// from the corpus and must tell whether they still describe it.
-    pub fn revision(&self) -> CorpusRevision {
-        CorpusRevision {
-            instance: self.instance.0,
-            generation: self.generation,
-        }
     }
 
     /// Total words over all sources.
@@ -458,85 +589,24 @@ impl Corpus {
         self.term_ids.get(&hash).copied().unwrap_or(NO_TERM)
     }
 
-    /// Inverse document frequency of a term (0 for unknown terms).
-    pub(crate) fn weight(&self, term: u32) -> f32 {
-        match self.document_frequency.get(term as usize) {
-            Some(&frequency) if frequency > 0 => (1.0 + self.live as f32 / frequency as f32).ln(),
-            _ => 0.0,
-        }
+    /// A source's distinct term ids, sorted.
+    pub(crate) fn distinct_terms(&self, id: SourceId) -> Vec<u32> {
+        distinct(self.terms(id))
     }
 
-    /// A quote's distinct terms, sorted, with their document frequencies (0 for a term no source has).
-    pub(super) fn term_frequencies(&self, quote_terms: &[u32]) -> Vec<(u32, u32)> {
-        distinct(quote_terms)
-            .into_iter()
-            .map(|t| {
-                let frequency = self.document_frequency.get(t as usize).copied();
-                (t, frequency.unwrap_or(0))
-            })
-            .collect()
+    /// The postings of a term: the sources holding it (some may be removed: see [`Corpus::is_live`]).
+    pub(crate) fn postings_of(&self, term: u32) -> (&[SourceId], &[SourceId]) {
+        self.postings.lists(term)
     }
 
-    /// The terms that vote for candidate sources, in the order [`Corpus::candidates`] adds their weights:
-    /// rarest first (ties by term id), those no source contains left out; the rarest [`ALWAYS_VOTING`] always,
-    /// the others while the postings volume stays within [`VOTE_VOLUME`]. The verdict cache replays this vote
-    /// to know what a finding depended on.
-    pub(super) fn voting_terms(&self, terms: &[(u32, u32)]) -> Vec<u32> {
-        let mut order: Vec<(u32, u32)> = terms.iter().copied().filter(|&(_, df)| df > 0).collect();
-        order.sort_by_key(|&(term, df)| (df, term));
-        let mut volume = 0usize;
-        let mut voting = Vec::with_capacity(order.len());
-        for (rank, (term, _)) in order.into_iter().enumerate() {
-            let (base, extra) = self.postings.lists(term);
-            let postings = base.len() + extra.len();
-            if rank >= ALWAYS_VOTING && volume + postings > VOTE_VOLUME {
-                break;
-            }
-            volume += postings;
-            voting.push(term);
-        }
-        voting
+    /// One past the largest source id (live or removed), for arrays indexed by source id.
+    pub(crate) fn id_bound(&self) -> usize {
+        self.entries.len()
     }
 
-    /// The sources that share the most (rarest) terms with a quote, best first, at most `limit` (more when
-    /// several tie with the last one, as near-duplicate wire copies do, up to `2 * limit`).
-    pub(crate) fn candidates(&self, quote_terms: &[u32], limit: usize) -> Vec<SourceId> {
-        // Dense scores + a touched list (no hashing); partial selection before sorting
-        let mut scores = vec![0f32; self.entries.len()];
-        let mut touched: Vec<SourceId> = Vec::new();
-        for term in self.voting_terms(&self.term_frequencies(quote_terms)) {
-            let (base, extra) = self.postings.lists(term);
-            let weight = self.weight(term);
-            for &id in base.iter().chain(extra) {
-                let Some(score) = scores.get_mut(id as usize) else {
-                    continue;
-                };
-                if *score == 0.0 {
-                    touched.push(id);
-                }
-                *score += weight;
-            }
-        }
-        let mut ranked: Vec<(SourceId, f32)> = touched
-            .into_iter()
-            .filter(|id| self.entries[*id as usize].is_some())
-            .map(|id| (id, scores[id as usize]))
-            .collect();
-        if ranked.len() > limit * 2 {
-            ranked.select_nth_unstable_by(limit * 2 - 1, by_vote);
-            ranked.truncate(limit * 2);
-        }
-        ranked.sort_by(by_vote);
-        if ranked.len() > limit {
-            let cut = ranked[limit - 1].1;
-            let keep = ranked
-                .iter()
-                .take_while(|(_, score)| *score >= cut * 0.999)
-                .count()
-                .max(limit);
-            ranked.truncate(keep.min(limit * 2));
-        }
-        ranked.into_iter().map(|(id, _)| id).collect()
+    /// The number of sources holding a term (`None` for an id no source ever had).
+    pub(crate) fn document_frequency(&self, term: u32) -> Option<u32> {
+        self.document_frequency.get(term as usize).copied()
     }
 
     /// A source's term ids.
@@ -608,13 +678,8 @@ fn blank_line_between(gap: &[u8]) -> bool {
     false
 }
 
-/// The order of candidate sources: higher vote score first, ties by id.
-pub(super) fn by_vote(a: &(SourceId, f32), b: &(SourceId, f32)) -> std::cmp::Ordering {
-    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
-}
-
 /// The distinct values of a slice, sorted.
-pub(super) fn distinct(terms: &[u32]) -> Vec<u32> {
+fn distinct(terms: &[u32]) -> Vec<u32> {
     let mut sorted = terms.to_vec();
     sorted.sort_unstable();
     sorted.dedup();
@@ -633,13 +698,21 @@ mod tests {
         assert_eq!(corpus.len(), 2);
         let mut scratch = String::new();
         let three = corpus.term_id(term_hash("three", &mut scratch));
-        assert_eq!(corpus.candidates(&[three], 8), vec![a, b]);
+        let candidates = |corpus: &Corpus| -> Vec<SourceId> {
+            let vote = corpus.vote(&[three]);
+            corpus
+                .candidates(&vote, 8)
+                .into_iter()
+                .map(|(id, _)| id)
+                .collect()
+        };
+        assert_eq!(candidates(&corpus), vec![a, b]);
         let a2 = corpus.upsert_source("a.md", "Six seven.".into(), TextFormat::Markdown);
         assert_ne!(a, a2);
-        assert_eq!(corpus.candidates(&[three], 8), vec![b]);
+        assert_eq!(candidates(&corpus), vec![b]);
         assert!(corpus.remove_source("b.md"));
         assert!(!corpus.remove_source("b.md"));
-        assert!(corpus.candidates(&[three], 8).is_empty());
+        assert!(candidates(&corpus).is_empty());
         assert_eq!(corpus.len(), 1);
         assert_eq!(
             corpus.source(a2).map(|s| s.metadata.title.as_str()),

@@ -8,9 +8,9 @@
 use std::collections::HashMap;
 use std::ops::Range;
 
-use super::{Attribution, Attributor, SpeakerKind, SpeakerLabels};
+use super::attribution::{Attribution, Attributor, SpeakerKind, SpeakerLabels};
+use crate::engine::corpus::{Corpus, Source, SourceId};
 use crate::engine::finding::{Finding, Verdict};
-use crate::engine::index::{Corpus, Source, SourceId};
 use crate::engine::metadata::SourceMetadata;
 use crate::engine::TextFormat;
 

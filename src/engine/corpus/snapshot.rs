@@ -10,21 +10,20 @@
 //! checked on restore; the *data* (posting ids, then every source's term ids and positions); a trailer with
 //! the checksums of the tables, the data and the texts. The texts' and data's checksums are not checked on
 //! restore, which would read them all: the caller checks them later, off the critical path, by reading the
-//! file ([`Corpus::snapshot_data`], [`checksum`]) rather than the memory map. A source is restored when the
+//! file ([`Corpus::snapshot_data`], [`checksum`](crate::engine::hash::checksum)) rather than the memory map. A source is restored when the
 //! caller's [`FileStamp`] of its file (size, modification time) equals the recorded one; its content hash is
 //! checked later too ([`Corpus::stale_sources`]).
 
 use std::collections::HashMap;
-use std::io::{self, Read, Write};
-use std::ops::Range;
+use std::io::{self, Write};
 
 use rayon::prelude::*;
-use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
-use super::index::{Corpus, Entry, FastMap, FileStamp, Postings, Source, SourceId};
-use super::metadata::SourceMetadata;
-use super::store::{bytes_of, Positions, SharedBytes, SourceText, Stored};
-use super::TextFormat;
+use super::{Corpus, Entry, FileStamp, Postings, Source, SourceId};
+use crate::engine::hash::{digest, Checksum, DataChecksum, FastMap};
+use crate::engine::metadata::SourceMetadata;
+use crate::engine::store::{bytes_of, Positions, SharedBytes, SourceText, Stored};
+use crate::engine::TextFormat;
 
 const MAGIC: &[u8; 16] = b"verbatim-index\0\0";
 /// Bump when tokenization, normalization or the layout changes: old snapshots are then ignored.
@@ -37,31 +36,10 @@ const TRAILER: usize = 24;
 /// Bytes before a snapshot's texts (the room [`Corpus::write_snapshot_after_texts`] expects).
 pub const SNAPSHOT_HEADER: usize = HEADER;
 
-/// Where a snapshot's data lies in it and the checksum it must have (see the module docs).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct DataChecksum {
-    pub range: Range<usize>,
-    pub checksum: u64,
-}
-
-/// The checksum of `length` bytes read from `input` (as recorded for a snapshot's data).
-pub fn checksum(input: &mut impl Read, length: usize) -> io::Result<u64> {
-    let mut hasher = Xxh3::new();
-    let mut buffer = vec![0u8; 1 << 20];
-    let mut left = length;
-    while left > 0 {
-        let chunk = left.min(buffer.len());
-        input.read_exact(&mut buffer[..chunk])?;
-        hasher.update(&buffer[..chunk]);
-        left -= chunk;
-    }
-    Ok(hasher.digest())
-}
-
 /// Writes through, hashing what passes.
 struct Hashing<'a, W: Write> {
     out: &'a mut W,
-    hasher: Xxh3,
+    hasher: Checksum,
 }
 
 impl<W: Write> Hashing<'_, W> {
@@ -69,11 +47,6 @@ impl<W: Write> Hashing<'_, W> {
         self.hasher.update(bytes);
         self.out.write_all(bytes)
     }
-}
-
-/// The hash that tells whether a source changed since its snapshot (xxHash3, 64 bits).
-pub fn content_hash(text: &str) -> u64 {
-    xxh3_64(text.as_bytes())
 }
 
 fn pad(length: usize) -> usize {
@@ -112,24 +85,6 @@ pub struct SpilledTexts {
     pub checksum: u64,
 }
 
-/// The checksum of bytes seen piecewise (as a snapshot's).
-#[derive(Clone, Default)]
-pub struct Checksum(Xxh3);
-
-impl Checksum {
-    pub fn new() -> Checksum {
-        Checksum(Xxh3::new())
-    }
-
-    pub fn update(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
-    }
-
-    pub fn digest(&self) -> u64 {
-        self.0.digest()
-    }
-}
-
 impl Corpus {
     /// Whether the corpus changed since it was last saved or restored.
     pub fn is_saved(&self) -> bool {
@@ -160,7 +115,7 @@ impl Corpus {
     }
 
     /// Writes the snapshot of a corpus whose texts were spilled while loading
-    /// ([`PreparedSource::spill_text`](super::index::PreparedSource::spill_text)): `out` already holds
+    /// ([`PreparedSource::spill_text`](super::PreparedSource::spill_text)): `out` already holds
     /// [`SNAPSHOT_HEADER`] bytes of room, then exactly `texts.length` bytes (each spilled text at the offset it
     /// was given); this writes the rest and returns the header to write over the room at the start, and the
     /// snapshot's length.
@@ -269,7 +224,7 @@ impl Corpus {
                 entry.positions.deltas.as_slice().len() as u64,
                 stamp[0],
                 stamp[1],
-                entry.recorded.unwrap_or_else(|| xxh3_64(source.text.raw())),
+                entry.recorded.unwrap_or_else(|| digest(source.text.raw())),
                 0,
             ]);
         }
@@ -307,7 +262,7 @@ impl Corpus {
             Some(texts) => texts.checksum,
             None => {
                 out.write_all(&header)?;
-                let mut hasher = Xxh3::new();
+                let mut hasher = Checksum::new();
                 for (_, entry) in &live {
                     let text = entry.source.text.raw();
                     hasher.update(text);
@@ -319,7 +274,7 @@ impl Corpus {
         out.write_all(&zeros[..pad(texts_length) - texts_length])?;
         let mut tables = Hashing {
             out,
-            hasher: Xxh3::new(),
+            hasher: Checksum::new(),
         };
         tables.put(bytemuck::cast_slice(&hashes))?;
         drop(hashes);
@@ -337,7 +292,7 @@ impl Corpus {
         // The data: posting ids, then each source's words and positions.
         let mut data = Hashing {
             out,
-            hasher: Xxh3::new(),
+            hasher: Checksum::new(),
         };
         let mut buffer: Vec<u32> = Vec::new();
         for term in 0..terms as u32 {
@@ -441,7 +396,7 @@ impl Corpus {
             return Err("inconsistent section table".into());
         }
         let tables = &raw[tables_start..postings_start];
-        if xxh3_64(tables) != word(file_length - TRAILER) {
+        if digest(tables) != word(file_length - TRAILER) {
             return Err("damaged (checksum of the tables)".into());
         }
         let hashes: &[u64] = bytemuck::try_cast_slice(&raw[tables_start..frequency_start])
@@ -481,20 +436,17 @@ impl Corpus {
         if term_ids.len() != terms {
             return Err("duplicate terms".into());
         }
-        let mut corpus = Corpus {
+        let mut corpus = Corpus::restored(
             term_ids,
-            document_frequency: frequency.to_vec(),
-            seen: vec![super::index::NO_TERM; terms],
-            postings: Postings {
+            frequency.to_vec(),
+            Postings {
                 offsets,
                 ids,
                 extra: FastMap::default(),
             },
-            snapshot_data: data,
-            ..Corpus::default()
-        };
-        corpus.entries.reserve(entry_count);
-        corpus.by_key.reserve(entry_count);
+            data,
+            entry_count,
+        );
         let string = |offset: u64, length: u64| -> Result<Option<String>, String> {
             if length == NONE {
                 return Ok(None);
@@ -513,7 +465,7 @@ impl Corpus {
         let size = |value: u64| usize::try_from(value).unwrap_or(usize::MAX);
         // Sources are rebuilt in parallel (keys and titles are allocations), then registered in order.
         /// A source restored, or the term ids of one dropped (its frequencies are taken back).
-        type Built = Result<(String, Result<Entry, Stored<u32>>), String>;
+        type Built = Result<Result<Entry, Stored<u32>>, String>;
         let built: Vec<Built> = records
             .par_chunks_exact(RECORD)
             .map(|record| {
@@ -531,7 +483,7 @@ impl Corpus {
                 let terms = Stored::<u32>::shared(&bytes, size(record[13]), size(record[14]))
                     .ok_or("term ids out of bounds")?;
                 if !trusted {
-                    return Ok((key, Err(terms)));
+                    return Ok(Err(terms));
                 }
                 let text = SourceText::shared(&bytes, size(record[11]), size(record[12]))
                     .ok_or("text out of bounds")?;
@@ -551,7 +503,7 @@ impl Corpus {
                 };
                 let entry = Entry {
                     source: Source {
-                        key: key.clone(),
+                        key,
                         text,
                         format,
                         metadata,
@@ -561,34 +513,22 @@ impl Corpus {
                     stamp: Some(stamp),
                     recorded: Some(record[23]),
                 };
-                Ok((key, Ok(entry)))
+                Ok(Ok(entry))
             })
             .collect();
-        let mut dropped = 0;
-        for (id, source) in built.into_iter().enumerate() {
-            let (key, entry) = source?;
-            let entry = match entry {
-                Ok(entry) if !corpus.by_key.contains_key(&key) => Ok(entry),
-                Ok(entry) => Err(entry.terms),
-                Err(terms) => Err(terms),
-            };
-            match entry {
-                Ok(entry) => {
-                    corpus.by_key.insert(key, id as u32);
-                    corpus.entries.push(Some(entry));
-                    corpus.live += 1;
-                }
+        let mut clean = true;
+        for source in built {
+            match source? {
+                Ok(entry) => corpus.push_restored(entry),
+                // Gone or changed since the snapshot: its postings become tombstones.
                 Err(terms) => {
-                    // Gone or changed since the snapshot: its postings become tombstones.
-                    corpus.forget_terms(terms.as_slice());
-                    corpus.entries.push(None);
-                    corpus.dead += 1;
-                    dropped += 1;
+                    corpus.push_tombstone(terms.as_slice());
+                    clean = false;
                 }
             }
         }
-        corpus.generation = 1;
-        if dropped == 0 {
+        clean &= corpus.dead == 0;
+        if clean {
             corpus.saved_generation = Some(corpus.generation);
         }
         Ok(corpus)
@@ -609,21 +549,13 @@ impl Corpus {
                 _ => dropped.push(id),
             }
         }
-        for id in &dropped {
-            if let Some(entry) = self.entries[*id].take() {
-                self.by_key.remove(&entry.source.key);
-                self.forget_terms(entry.terms.as_slice());
-                self.live -= 1;
-                self.dead += 1;
-            }
-        }
-        if !dropped.is_empty() {
-            self.generation += 1;
+        for id in dropped {
+            self.remove_id(id as SourceId);
         }
     }
 
     /// The sources restored from a snapshot that must be indexed again: `hashes` gives, per key, the content
-    /// hash ([`content_hash`]) of the source's file as read now (`None`: unreadable or gone); a source is
+    /// hash ([`content_hash`](crate::engine::hash::content_hash)) of the source's file as read now (`None`: unreadable or gone); a source is
     /// stale when it differs from the hash recorded in the snapshot. When `data_intact` is false (the
     /// snapshot's data failed its checksum, see [`Corpus::snapshot_data`]) every restored source is stale.
     /// Sources indexed in this session (from a file or an open buffer) are never stale.
@@ -672,6 +604,7 @@ impl AsRef<[u8]> for Aligned {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::hash::{checksum, content_hash};
     use crate::engine::EngineSettings;
     use std::sync::Arc;
 
