@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::connection::ArchiveError;
 use super::{bucket_of, entry_article, entry_hash, Archive};
+use crate::engine::corpus::PreparedSource;
 use crate::engine::fingerprint::{shingles, word_hashes};
 use crate::engine::{Corpus, SourceMetadata, TextFormat};
 
@@ -165,6 +166,12 @@ impl ArchivedArticle {
 
     /// Adds the article to a corpus as a source keyed [`ArchivedArticle::corpus_key`], with its stored metadata.
     pub fn add_to(self, corpus: &mut Corpus) {
+        corpus.insert_prepared(self.prepare());
+    }
+
+    /// The article read as a source (words, terms, metadata), ready to join a corpus: the costly part, which
+    /// callers run in parallel and outside any lock on the corpus.
+    pub fn prepare(self) -> PreparedSource {
         let key = self.corpus_key();
         let format = if self.format == "markdown" {
             TextFormat::Markdown
@@ -177,7 +184,6 @@ impl ArchivedArticle {
             author: self.outlet.or(self.author),
             url: self.url,
         };
-        let prepared = Corpus::prepare_source(&key, self.text, format).with_metadata(metadata);
-        corpus.insert_prepared(prepared);
+        Corpus::prepare_source(&key, self.text, format).with_metadata(metadata)
     }
 }

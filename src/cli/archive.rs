@@ -464,8 +464,12 @@ pub fn add_archive_candidates(
         archive.fetch(&ids).await
     })?;
     let count = articles.len();
-    for article in articles {
-        article.add_to(corpus);
+    let prepared: Vec<_> = articles
+        .into_par_iter()
+        .map(ArchivedArticle::prepare)
+        .collect();
+    for source in prepared {
+        corpus.insert_prepared(source);
     }
     Ok(count)
 }

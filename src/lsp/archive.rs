@@ -195,11 +195,28 @@ impl Lookup {
             }
         };
         let (per_quote, articles) = found;
+        // New articles are read on the blocking pool, in parallel, with no lock on the corpus held.
+        let fresh: Vec<_> = {
+            let corpus = folder.corpus();
+            articles
+                .into_iter()
+                .filter(|article| corpus.source_id(&article.corpus_key()).is_none())
+                .collect()
+        };
+        let prepared = tokio::task::spawn_blocking(move || {
+            use rayon::prelude::*;
+            fresh
+                .into_par_iter()
+                .map(crate::archive::ArchivedArticle::prepare)
+                .collect::<Vec<_>>()
+        })
+        .await
+        .unwrap_or_default();
         {
             let mut corpus = folder.corpus_mut();
-            for article in articles {
-                if corpus.source_id(&article.corpus_key()).is_none() {
-                    article.add_to(&mut corpus);
+            for source in prepared {
+                if corpus.source_id(source.key()).is_none() {
+                    corpus.insert_prepared(source);
                     report.added += 1;
                 }
             }
