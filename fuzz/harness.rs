@@ -664,3 +664,73 @@ async fn lsp_session(data: &[u8]) {
         );
     }
 }
+
+/// Source-format extraction (issue 12): the parser of `format` on arbitrary bytes must return (text or a
+/// clear error) without panicking, and every offset of its map must lie inside the text and the input.
+fn extraction(format: verbatim::extract::Format, data: &[u8]) {
+    use verbatim::extract::{extract_as, Limits};
+    let limits = Limits {
+        max_input_bytes: 1 << 20,
+        max_part_bytes: 4 << 20,
+        max_pdf_pages: 50,
+        ..Limits::default()
+    };
+    let Ok(extraction) = extract_as(format, data, &limits) else {
+        return;
+    };
+    let text = &extraction.text;
+    let map = &extraction.map;
+    // A .docx maps into its unpacked word/document.xml, every other format into the input bytes.
+    let bound = if format == verbatim::extract::Format::Docx {
+        usize::MAX
+    } else {
+        data.len()
+    };
+    for segment in &map.segments {
+        assert!(segment.text_start <= segment.text_end && segment.text_end as usize <= text.len());
+        assert!(
+            segment.original_start <= segment.original_end
+                && segment.original_end as usize <= bound
+        );
+    }
+    for window in map.segments.windows(2) {
+        assert!(
+            window[0].text_end <= window[1].text_start,
+            "segments overlap"
+        );
+    }
+    for (start, _) in &map.pages {
+        assert!(*start as usize <= text.len());
+    }
+    for cue in &map.cues {
+        assert!(cue.text_start <= cue.text_end && cue.text_end as usize <= text.len());
+        assert!(cue.original_end as usize <= data.len());
+    }
+    for (offset, _) in text.char_indices().step_by(7) {
+        let range = map.original_range(offset..(offset + 1).min(text.len()));
+        assert!(range.start <= range.end && range.end <= bound);
+        let _ = map.locator(offset..offset + 1);
+    }
+}
+
+pub fn html(data: &[u8]) {
+    extraction(verbatim::extract::Format::Html, data);
+}
+
+pub fn pdf(data: &[u8]) {
+    extraction(verbatim::extract::Format::Pdf, data);
+}
+
+/// The first byte picks SRT (even) or WebVTT (odd).
+pub fn transcript(data: &[u8]) {
+    let (format, rest) = match data.split_first() {
+        Some((b, rest)) if b % 2 == 1 => (verbatim::extract::Format::Vtt, rest),
+        Some((_, rest)) => (verbatim::extract::Format::Srt, rest),
+        None => (verbatim::extract::Format::Srt, data),
+    };
+    extraction(format, rest);
+}
+
+pub fn docx(data: &[u8]) {
+    extraction(verbatim::extract::Format::Docx, data);
+}

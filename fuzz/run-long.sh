@@ -5,7 +5,7 @@ set -u
 cd "$(dirname "$0")"
 seconds=${1:-600}
 shift || true
-targets=${*:-quotes align edits lsp config}
+targets=${*:-quotes align edits lsp config html pdf transcript docx}
 [ -n "${SKIP_BUILD:-}" ] || cargo +nightly fuzz build -O >/dev/null 2>&1 || { echo "cargo fuzz build failed" >&2; exit 2; }
 bin=target/x86_64-unknown-linux-gnu/release
 mkdir -p logs

@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 seconds=${1:-20}
 cargo +nightly fuzz build -O
-for t in quotes align edits lsp config; do
+for t in quotes align edits lsp config html pdf transcript docx; do
   mkdir -p "artifacts/$t" "corpus/$t" "regressions/$t"
   # Fresh inputs and findings go to scratch folders: the committed corpus stays as it is.
   scratch=$(mktemp -d)

@@ -8,6 +8,7 @@ use serde_json::{json, Map, Value};
 
 use crate::engine::reuse::ReuseSettings;
 use crate::engine::EngineSettings;
+use crate::extract::Format;
 
 /// How loudly a verdict is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -98,6 +99,8 @@ pub struct Config {
     pub code_lens: bool,
     /// Uncredited copying: stretches of prose outside quote marks repeating a source.
     pub reuse: ReuseSettings,
+    /// Source formats turned off by `formats.<name> = false`: their files are not sources.
+    pub disabled_formats: Vec<Format>,
     /// The shared archive's connection string (no password: those come from the environment, `.pgpass` or a
     /// service file); `None` when unset.
     pub archive_url: Option<String>,
@@ -135,7 +138,19 @@ const SETTINGS: &[Setting] = &[
     Setting {
         key: "sources",
         kind: Kind::Globs,
-        default: || json!(["sources/**/*.md", "sources/**/*.markdown", "sources/**/*.txt"]),
+        default: || {
+            json!([
+                "sources/**/*.md",
+                "sources/**/*.markdown",
+                "sources/**/*.txt",
+                "sources/**/*.html",
+                "sources/**/*.htm",
+                "sources/**/*.pdf",
+                "sources/**/*.srt",
+                "sources/**/*.vtt",
+                "sources/**/*.docx"
+            ])
+        },
         description: "Globs, relative to the workspace root, of the source articles quotes are checked against.",
     },
     Setting {
@@ -259,6 +274,36 @@ const SETTINGS: &[Setting] = &[
         kind: Kind::Integer { minimum: 1, maximum: 10000 },
         default: || json!(40),
         description: "Fewest characters in a stretch of copied prose for it to be reported.",
+    },
+    Setting {
+        key: "formats.html",
+        kind: Kind::Boolean,
+        default: || json!(true),
+        description: "Read saved web pages (.html, .htm) as sources: the article's text only.",
+    },
+    Setting {
+        key: "formats.pdf",
+        kind: Kind::Boolean,
+        default: || json!(true),
+        description: "Read PDF files as sources: their text layer in reading order.",
+    },
+    Setting {
+        key: "formats.srt",
+        kind: Kind::Boolean,
+        default: || json!(true),
+        description: "Read SRT subtitle transcripts as sources: cues joined into continuous speech.",
+    },
+    Setting {
+        key: "formats.vtt",
+        kind: Kind::Boolean,
+        default: || json!(true),
+        description: "Read WebVTT transcripts as sources: cues joined into continuous speech.",
+    },
+    Setting {
+        key: "formats.docx",
+        kind: Kind::Boolean,
+        default: || json!(true),
+        description: "Read Word documents (.docx) as sources.",
     },
     Setting {
         key: "code_lens",
@@ -565,6 +610,19 @@ impl Config {
                 min_words: integer("reuse.min_words", &mut warnings),
                 min_chars: integer("reuse.min_chars", &mut warnings),
             },
+            disabled_formats: [
+                Format::Html,
+                Format::Pdf,
+                Format::Srt,
+                Format::Vtt,
+                Format::Docx,
+            ]
+            .into_iter()
+            .filter(|format| {
+                let key = format!("formats.{}", format.name());
+                !value(&key, &mut warnings).as_bool().unwrap_or(true)
+            })
+            .collect(),
             archive_url: value("archive.url", &mut warnings)
                 .as_str()
                 .map(str::trim)

@@ -9,6 +9,7 @@ pub mod archive;
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod extract;
 pub mod lineindex;
 pub mod lsp;
 pub mod uri;

@@ -29,6 +29,8 @@ struct Arguments {
 enum Command {
     /// Check drafts and print each quotation's verdict (verified, drift, unsourced).
     Check(verbatim::cli::CheckArgs),
+    /// Print the text verbatim checks quotes against for one source (web page, PDF, transcript, Word…).
+    Extract(verbatim::cli::extract::ExtractArgs),
     /// Manage the shared PostgreSQL archive of sources (init, ingest, stats, remove).
     #[command(subcommand)]
     Archive(verbatim::cli::archive::ArchiveCommand),
@@ -44,8 +46,11 @@ fn main() -> ExitCode {
     // Logs go to stderr: stdout is the protocol channel of `verbatim lsp` and the report of `verbatim check`.
     // `verbatim check` writes them in the style of its own messages (`verbatim: warning: …`); the language
     // server keeps timestamps and targets for the editor's log.
-    let is_check = std::env::args_os().nth(1).is_some_and(|a| a == "check");
-    let filter = EnvFilter::try_from_env("VERBATIM_LOG").unwrap_or_else(|_| EnvFilter::new("warn"));
+    let is_check = std::env::args_os()
+        .nth(1)
+        .is_some_and(|a| a == "check" || a == "extract");
+    let filter = EnvFilter::try_from_env("VERBATIM_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("warn,pdf_extract=off"));
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)
@@ -65,6 +70,7 @@ fn main() -> ExitCode {
     };
     match arguments.command {
         Command::Check(check) => verbatim::cli::run(&check),
+        Command::Extract(extract) => verbatim::cli::extract::run(&extract),
         Command::Archive(command) => verbatim::cli::archive::run(&command),
         Command::Lsp { stdio: _ } => verbatim::lsp::run_stdio(),
     }

@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde::Deserialize;
 use verbatim::cli::Report;
+use verbatim::workspace::formats;
 
 #[path = "support/check.rs"]
 mod check_support;
@@ -27,6 +28,9 @@ struct Expected {
     description: String,
     #[serde(default)]
     finding: Vec<ExpectedFinding>,
+    /// Substrings each of which some warning about reading the workspace must contain (a scanned PDF, a
+    /// corrupt file); with `warnings` given, every warning must be expected.
+    warnings: Option<Vec<String>>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -53,6 +57,11 @@ struct ExpectedFinding {
     speaker_range: Option<String>,
     /// Whom the source credits the words to (`""`: nobody).
     source_speaker: Option<String>,
+    /// Where the passage is in words (an extracted source): `p. 2`, `00:03:12 · Minister`.
+    locator: Option<String>,
+    /// The 1-based line of the passage's first byte in the source file itself (for an extracted web page or
+    /// transcript: through the offset map, so go-to-definition lands on the quoted words).
+    source_line: Option<u32>,
 }
 
 /// A finding as the cases see it.
@@ -69,6 +78,8 @@ struct Seen {
     range_text: String,
     source_speaker: String,
     passage: String,
+    locator: String,
+    source_line: u32,
     edits: Vec<String>,
     source_title: String,
     source_url: String,
@@ -155,6 +166,30 @@ fn seen_findings(report: &Report) -> Vec<Seen> {
                     .unwrap_or_default(),
                 source_url: passage_source
                     .and_then(|(_, s)| s.metadata.url.clone())
+                    .unwrap_or_default(),
+                locator: finding
+                    .passage
+                    .as_ref()
+                    .and_then(|p| {
+                        let source = report.corpus.source(p.source)?;
+                        formats::original(Path::new(&source.key))?.locator(p.range.clone())
+                    })
+                    .unwrap_or_default(),
+                source_line: finding
+                    .passage
+                    .as_ref()
+                    .and_then(|p| {
+                        let source = report.corpus.source(p.source)?;
+                        let (file, at) = match formats::original(Path::new(&source.key)) {
+                            Some(original) => {
+                                let at = original.original_range(p.range.clone()).start;
+                                (original.file_text.clone()?, at)
+                            }
+                            None => (source.text.as_str().to_string(), p.range.start),
+                        };
+                        let line = file.get(..at)?.matches('\n').count() + 1;
+                        u32::try_from(line).ok()
+                    })
                     .unwrap_or_default(),
             });
         }
@@ -255,6 +290,7 @@ fn run_case(root: &Path) -> Result<(), Failed> {
         }
         matched.push(got.clone());
         for (what, want_value, got_value) in [
+            ("locator", &want.locator, &got.locator),
             ("speaker", &want.speaker, &got.speaker),
             ("speaker_range", &want.speaker_range, &got.range_text),
             ("source_speaker", &want.source_speaker, &got.source_speaker),
@@ -269,6 +305,14 @@ fn run_case(root: &Path) -> Result<(), Failed> {
                 }
             }
         }
+        if let Some(line) = want.source_line {
+            if line != got.source_line {
+                problems.push(format!(
+                    "“{want_quote}”: expected the passage on line {line} of the source file, got {}",
+                    got.source_line
+                ));
+            }
+        }
         if let Some(also_in) = &want.also_in {
             let mut got_also = got.also_in.clone();
             let mut want_also = also_in.clone();
@@ -278,6 +322,21 @@ fn run_case(root: &Path) -> Result<(), Failed> {
                 problems.push(format!(
                     "“{want_quote}”: expected also_in {want_also:?}, got {got_also:?}"
                 ));
+            }
+        }
+    }
+    if let Some(warnings) = &expected.warnings {
+        for want in warnings {
+            if !report.warnings.iter().any(|w| w.contains(want.as_str())) {
+                problems.push(format!(
+                    "no warning contains {want:?}; warnings: {:?}",
+                    report.warnings
+                ));
+            }
+        }
+        for got in &report.warnings {
+            if !warnings.iter().any(|w| got.contains(w.as_str())) {
+                problems.push(format!("unexpected warning: {got}"));
             }
         }
     }

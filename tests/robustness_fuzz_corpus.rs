@@ -94,3 +94,23 @@ fn config_corpus() {
 fn lsp_corpus() {
     assert!(replay("lsp", harness::lsp, 80, 8) > 0);
 }
+
+#[test]
+fn html_corpus() {
+    assert!(replay("html", harness::html, usize::MAX, 2) > 0);
+}
+
+#[test]
+fn pdf_corpus() {
+    assert!(replay("pdf", harness::pdf, usize::MAX, 2) > 0);
+}
+
+#[test]
+fn transcript_corpus() {
+    assert!(replay("transcript", harness::transcript, usize::MAX, 2) > 0);
+}
+
+#[test]
+fn docx_corpus() {
+    assert!(replay("docx", harness::docx, usize::MAX, 2) > 0);
+}

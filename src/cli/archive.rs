@@ -20,7 +20,7 @@ use crate::workspace::archive_files::{
     archive_inputs, content_hash, read_archive_file, ArchiveInput,
 };
 pub use crate::workspace::archive_files::{archive_target, ARCHIVE_URL_VARIABLE};
-use crate::workspace::{decode_text, Workspace};
+use crate::workspace::Workspace;
 
 /// Largest file `archive ingest` reads.
 const MAX_INGEST_BYTES: u64 = 64 << 20;
@@ -244,16 +244,20 @@ fn read_input(
     {
         return Read::Unchanged(input.collection.clone(), input.key.clone(), size);
     }
+    // Every source format is stored as the text verbatim checks against (a web page's article, a PDF's text
+    // layer), with the metadata the document gives.
     let name = input.path.to_string_lossy();
-    let format = TextFormat::from_path(&name);
-    let (text, _warning) = match decode_text(bytes) {
-        Ok(decoded) => decoded,
+    let content = match crate::workspace::formats::content_from_bytes(&name, bytes) {
+        Ok(content) => content,
         Err(error) => return Read::Failed(format!("{}: {error}", input.path.display())),
     };
-    let metadata = crate::engine::metadata::parse_metadata(&text, format);
-    let format_name = match format {
-        TextFormat::Markdown => "markdown",
-        TextFormat::PlainText => "text",
+    let (text, format) = (content.text, content.format);
+    let metadata = content
+        .metadata
+        .unwrap_or_else(|| crate::engine::metadata::parse_metadata(&text, format));
+    let format_name = match crate::extract::Format::from_name(&name) {
+        crate::extract::Format::Markdown => "markdown",
+        other => other.name(),
     };
     Read::Article(
         Box::new(NewArticle {

@@ -6,7 +6,7 @@ use anstyle::{AnsiColor, Style};
 use unicode_width::UnicodeWidthStr;
 
 use super::report::Report;
-use super::{excerpt, line_character};
+use super::{excerpt, line_character, SourcePlace};
 use crate::config::Severity;
 use crate::engine::{EditKind, Verdict};
 use crate::lineindex::LineIndex;
@@ -53,9 +53,13 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
             )?;
             if let Some(passage) = &finding.passage {
                 if let Some(source) = report.corpus.source(passage.source) {
-                    let source_positions = LineIndex::new(&source.text);
+                    let place = SourcePlace::new(source);
                     let (source_line, source_character) =
-                        line_character(&source_positions, passage.range.start);
+                        line_character(&place.positions, place.range(&passage.range).start);
+                    let locator = place
+                        .locator(&passage.range)
+                        .map(|l| format!(" ({l})"))
+                        .unwrap_or_default();
                     let date = source
                         .metadata
                         .date
@@ -64,7 +68,7 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
                         .unwrap_or_default();
                     writeln!(
                         out,
-                        "    {dim}source{dim:#}  {}:{}:{}  “{}”{date}",
+                        "    {dim}source{dim:#}  {}:{}:{}{locator}  “{}”{date}",
                         report.workspace.display(Path::new(&source.key)),
                         source_line + 1,
                         source_character + 1,

@@ -4,8 +4,8 @@ use std::path::Path;
 
 use serde_json::{json, Value};
 
-use super::line_character;
 use super::report::{DraftReport, Report};
+use super::{line_character, SourcePlace};
 use crate::engine::attribution::Attribution;
 use crate::engine::Finding;
 use crate::lineindex::LineIndex;
@@ -28,16 +28,27 @@ pub fn finding_json(
 ) -> Value {
     let source = finding.passage.as_ref().and_then(|passage| {
         let source = report.corpus.source(passage.source)?;
-        let source_positions = LineIndex::new(&source.text);
-        Some((source, source_positions, passage))
+        Some((source, SourcePlace::new(source), passage))
     });
-    let source_json = source.as_ref().map(|(source, source_positions, passage)| {
-        json!({
+    let source_json = source.as_ref().map(|(source, place, passage)| {
+        let mut value = json!({
             "path": report.workspace.display(Path::new(&source.key)),
-            "range": json_range(source_positions, &passage.range),
+            "range": json_range(&place.positions, &place.range(&passage.range)),
             "title": source.metadata.title,
             "date": source.metadata.date,
-        })
+        });
+        // Extracted sources: the page or cue time and speaker, the outlet and the canonical URL.
+        let (site, url) = place.site_and_url();
+        for (key, found) in [
+            ("locator", place.locator(&passage.range).as_deref()),
+            ("site", site),
+            ("url", url.or(source.metadata.url.as_deref())),
+        ] {
+            if let Some(found) = found {
+                value[key] = json!(found);
+            }
+        }
+        value
     });
     let edits: Vec<Value> = finding
         .edits
@@ -49,8 +60,9 @@ pub fn finding_json(
                 "source": edit.source_words,
                 "range": json_range(positions, &edit.quote_range),
             });
-            if let Some((_, source_positions, _)) = &source {
-                value["source_range"] = json_range(source_positions, &edit.source_range);
+            if let Some((_, place, _)) = &source {
+                value["source_range"] =
+                    json_range(&place.positions, &place.range(&edit.source_range));
             }
             value
         })
@@ -64,7 +76,7 @@ pub fn finding_json(
     let source_attribution = finding.source_attribution.as_ref().map(|attribution| {
         let range = source
             .as_ref()
-            .map(|(_, source_positions, _)| json_range(source_positions, &attribution.range));
+            .map(|(_, place, _)| json_range(&place.positions, &place.range(&attribution.range)));
         attribution_json(attribution, range)
     });
     json!({

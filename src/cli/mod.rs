@@ -1,8 +1,10 @@
 //! `verbatim check`: checks drafts from the command line and prints findings as text, JSON Lines, SARIF 2.1.0
-//! or GitHub workflow commands, or as one HTML page (one module per output format).
+//! or GitHub workflow commands, or as one HTML page (one module per output format); `verbatim extract` prints
+//! the text one source is checked against (extract.rs).
 
 pub mod archive;
 mod args;
+pub mod extract;
 mod github;
 pub mod html;
 mod human;
@@ -60,5 +62,51 @@ mod tests {
         assert_eq!(excerpt("ab👩\u{200d}💻cd", 3), "ab…");
         assert_eq!(excerpt("ab👩\u{200d}💻cd", 4), "ab👩\u{200d}💻…");
         assert_eq!(excerpt("cafe\u{301} noir", 4), "cafe\u{301}…");
+    }
+}
+
+/// Where a source's passages are in the source's own file, for the reports: Markdown and plain text are their
+/// own file; an extracted web page or transcript is placed through its offset map; a PDF or Word passage at
+/// the file's start, its page or cue said in words by [`SourcePlace::locator`].
+pub(crate) struct SourcePlace {
+    /// Line positions of the file's text (or of the indexed text when the file is the text).
+    pub positions: LineIndex,
+    original: Option<std::sync::Arc<crate::workspace::formats::Original>>,
+}
+
+impl SourcePlace {
+    pub(crate) fn new(source: &crate::engine::Source) -> SourcePlace {
+        let original = crate::workspace::formats::original(std::path::Path::new(&source.key));
+        let positions = match original.as_ref().map(|o| o.file_text.as_deref()) {
+            Some(Some(file)) => LineIndex::new(file),
+            Some(None) => LineIndex::new(""),
+            None => LineIndex::new(&source.text),
+        };
+        SourcePlace {
+            positions,
+            original,
+        }
+    }
+
+    /// The byte range in the file of a range of the source's text.
+    pub(crate) fn range(&self, range: &std::ops::Range<usize>) -> std::ops::Range<usize> {
+        match &self.original {
+            Some(original) => original.original_range(range.clone()),
+            None => range.clone(),
+        }
+    }
+
+    /// `p. 3`, `00:03:12 · Minister`, or `None` (formats without pages or cues).
+    pub(crate) fn locator(&self, range: &std::ops::Range<usize>) -> Option<String> {
+        self.original.as_ref()?.locator(range.clone())
+    }
+
+    /// The outlet and canonical URL the document gives (web pages).
+    pub(crate) fn site_and_url(&self) -> (Option<&str>, Option<&str>) {
+        let Some(original) = &self.original else {
+            return (None, None);
+        };
+        let metadata = &original.extraction.metadata;
+        (metadata.site.as_deref(), metadata.url.as_deref())
     }
 }

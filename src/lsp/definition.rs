@@ -3,11 +3,10 @@
 use tower_lsp_server::ls_types::{GotoDefinitionResponse, Location, LocationLink};
 
 use super::capabilities::ClientCaps;
-use super::diagnostics::source_uri;
+use super::diagnostics::{source_uri, SourcePositions};
 use super::document::Analysis;
-use super::position::{index_range, range_to_lsp};
+use super::position::range_to_lsp;
 use crate::engine::Corpus;
-use crate::lineindex::LineIndex;
 
 pub fn definition(
     analysis: &Analysis,
@@ -19,8 +18,8 @@ pub fn definition(
     let passage = finding.passage.as_ref()?;
     let source = corpus.source(passage.source)?;
     let uri = source_uri(source)?;
-    let lines = LineIndex::new(&source.text);
-    let target = index_range(&lines, &passage.range, caps.encoding);
+    let mut positions = SourcePositions::default();
+    let target = positions.range(passage.source, source, &passage.range, caps.encoding);
     if caps.definition_links {
         let sentence = passage.sentence.start.min(passage.range.start)
             ..passage.sentence.end.max(passage.range.end);
@@ -31,7 +30,7 @@ pub fn definition(
                 caps.encoding,
             )),
             target_uri: uri,
-            target_range: index_range(&lines, &sentence, caps.encoding),
+            target_range: positions.range(passage.source, source, &sentence, caps.encoding),
             target_selection_range: target,
         }]))
     } else {

@@ -2,19 +2,24 @@
 //! the marks, severity from the settings, `relatedInformation` pointing at the source passage when the client
 //! takes it, `data.source_uri`), plus one hint-level `drift-word` diagnostic per differing run of words.
 use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
 
 use serde_json::json;
 use tower_lsp_server::ls_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
+    self, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
+    Uri,
 };
 
 use super::capabilities::ClientCaps;
 use super::document::Analysis;
 use super::folders::path_to_uri;
-use super::position::{index_range, range_to_lsp};
+use super::position::{index_range, range_to_lsp, PositionEncoding};
 use crate::config::{Severities, Severity};
 use crate::engine::{Corpus, Edit, EditKind, Finding, Source, SourceId, Verdict};
+use crate::extract::Format;
 use crate::lineindex::LineIndex;
+use crate::workspace::formats::{self, Original};
 
 /// The `source` of every diagnostic.
 pub const SOURCE: &str = "verbatim";
@@ -44,17 +49,63 @@ pub fn source_uri(source: &Source) -> Option<Uri> {
     path_to_uri(std::path::Path::new(&source.key))
 }
 
-/// Source texts' line indexes, built once per source per call.
+/// Source texts' line indexes, built once per source per call. A passage of an extracted source (web page,
+/// transcript) is placed in the original file through its offset map; a PDF or Word passage at the file's
+/// start (the page or time is said in words by the hover).
 #[derive(Default)]
 pub struct SourcePositions {
-    cache: HashMap<SourceId, LineIndex>,
+    cache: HashMap<SourceId, Placed>,
+}
+
+enum Placed {
+    /// The source's text is the file's (Markdown, plain text).
+    Own(LineIndex),
+    /// The original file's text and the map into it.
+    File(Arc<Original>, LineIndex),
+    /// No text positions in the file.
+    Binary,
 }
 
 impl SourcePositions {
-    pub fn get(&mut self, id: SourceId, source: &Source) -> &LineIndex {
-        self.cache
-            .entry(id)
-            .or_insert_with(|| LineIndex::new(&source.text))
+    /// The LSP range, in the source's file, of a range of the source's text.
+    pub fn range(
+        &mut self,
+        id: SourceId,
+        source: &Source,
+        range: &Range<usize>,
+        encoding: PositionEncoding,
+    ) -> ls_types::Range {
+        let placed = self.cache.entry(id).or_insert_with(|| place(source));
+        match placed {
+            Placed::Own(lines) => index_range(lines, range, encoding),
+            Placed::File(original, lines) => {
+                index_range(lines, &original.original_range(range.clone()), encoding)
+            }
+            Placed::Binary => ls_types::Range::default(),
+        }
+    }
+}
+
+fn place(source: &Source) -> Placed {
+    let path = std::path::Path::new(&source.key);
+    let format = Format::from_name(&source.key);
+    if format.is_identity() {
+        return Placed::Own(LineIndex::new(&source.text));
+    }
+    if format.is_binary() {
+        // A PDF or .docx has no text positions: no need to read it again.
+        return Placed::Binary;
+    }
+    match formats::original(path) {
+        Some(original) => match &original.file_text {
+            Some(text) => {
+                let lines = LineIndex::new(text);
+                Placed::File(original.clone(), lines)
+            }
+            None => Placed::Binary,
+        },
+        // Unreadable now: place it in the indexed text, the best there is.
+        None => Placed::Own(LineIndex::new(&source.text)),
     }
 }
 
@@ -146,7 +197,6 @@ pub fn diagnostics(
         let mut related = Vec::new();
         if let (Some((passage, source)), Some(uri), true) = (source, &uri, caps.related_information)
         {
-            let lines = positions.get(passage.source, source);
             let title = if source.metadata.title.is_empty() {
                 "source"
             } else {
@@ -155,7 +205,7 @@ pub fn diagnostics(
             related.push(DiagnosticRelatedInformation {
                 location: Location::new(
                     uri.clone(),
-                    index_range(lines, &passage.range, caps.encoding),
+                    positions.range(passage.source, source, &passage.range, caps.encoding),
                 ),
                 message: format!("passage in {title}"),
             });
@@ -165,7 +215,7 @@ pub fn diagnostics(
                 related.push(DiagnosticRelatedInformation {
                     location: Location::new(
                         uri.clone(),
-                        index_range(lines, &theirs.range, caps.encoding),
+                        positions.range(passage.source, source, &theirs.range, caps.encoding),
                     ),
                     message: format!("{title} credits these words to {}", theirs.name),
                 });
@@ -174,7 +224,7 @@ pub fn diagnostics(
                 related.push(DiagnosticRelatedInformation {
                     location: Location::new(
                         uri.clone(),
-                        index_range(lines, &edit.source_range, caps.encoding),
+                        positions.range(passage.source, source, &edit.source_range, caps.encoding),
                     ),
                     message: describe_edit(edit),
                 });

@@ -1,7 +1,8 @@
 //! Owns the hover over a quote: verdict, the source sentence with one sentence of context on each side, the
 //! word diff (Markdown: ~~removed~~ **added**; plain text: [-removed-]{+added+}), the source's title, date,
-//! path and line, and the other sources that contain the quote; for uncredited copying, the draft's stretch and
-//! the source's passage side by side.
+//! path and line (for web pages, PDFs and transcripts also the outlet, page or cue time and speaker, and the
+//! canonical URL), and the other sources that contain the quote; for uncredited copying, the draft's stretch
+//! and the source's passage side by side.
 use std::ops::Range;
 use std::path::Path;
 
@@ -14,7 +15,7 @@ use super::position::range_to_lsp;
 use crate::engine::sentence::{next_sentence, previous_sentence};
 use crate::engine::{Corpus, Finding, Passage, Verdict};
 use crate::lineindex::{Encoding, LineIndex};
-use crate::workspace::Workspace;
+use crate::workspace::{formats, Workspace};
 
 /// The hover for the quote at byte `offset`, if there is one.
 pub fn hover(
@@ -295,7 +296,37 @@ fn render(
         if let Some(date) = &source.metadata.date {
             about.push(escape(date, markdown));
         }
-        let place = location(workspace, &source.key, text, passage.range.start);
+        let original = formats::original(Path::new(&source.key));
+        if let Some(original) = &original {
+            let metadata = &original.extraction.metadata;
+            if let Some(site) = metadata
+                .site
+                .as_ref()
+                .filter(|s| Some(*s) != source.metadata.author.as_ref())
+            {
+                about.push(escape(site, markdown));
+            }
+            if let Some(locator) = original.locator(passage.range.clone()) {
+                about.push(escape(&locator, markdown));
+            }
+            if let Some(url) = &metadata.url {
+                about.push(if markdown {
+                    format!("<{url}>")
+                } else {
+                    url.clone()
+                });
+            }
+        }
+        let place = match &original {
+            Some(original) => match &original.file_text {
+                Some(file) => {
+                    let at = original.original_range(passage.range.clone()).start;
+                    location(workspace, &source.key, file, at)
+                }
+                None => workspace.display(Path::new(&source.key)),
+            },
+            None => location(workspace, &source.key, text, passage.range.start),
+        };
         about.push(if markdown {
             format!("`{place}`")
         } else {

@@ -15,9 +15,10 @@ use tower_lsp_server::ls_types::{
 use super::folders::{canonical, Folder};
 use super::state::{Role, Server};
 use crate::config::RawSettings;
-use crate::engine::{Corpus, TextFormat};
+use crate::engine::Corpus;
+use crate::workspace::formats::content_from_buffer;
 use crate::workspace::watch::{FileEvent, FileWatcher};
-use crate::workspace::{is_marked_root, read_text, source_key, Workspace, CONFIG_FILE};
+use crate::workspace::{is_marked_root, read_source, source_key, Workspace, CONFIG_FILE};
 
 const WATCH_REGISTRATION: &str = "verbatim/watch-sources";
 const CONFIGURATION_REGISTRATION: &str = "verbatim/configuration";
@@ -80,8 +81,10 @@ pub async fn index_folder(server: Arc<Server>, folder: Arc<Folder>) {
             if Arc::ptr_eq(&of, &folder) {
                 if let Some(snapshot) = server.docs.snapshot(&uri) {
                     let key = source_key(&path);
-                    let format = TextFormat::from_path(&key);
-                    corpus.upsert_source(&key, snapshot.rope.to_string(), format);
+                    // A PDF or Word buffer is not the document: the file read from disk stays.
+                    if let Some(content) = content_from_buffer(&key, snapshot.rope.to_string()) {
+                        corpus.insert_prepared(content.prepare(&key));
+                    }
                     buffers.push((server.source_sync(&uri), snapshot.version));
                 }
             }
@@ -359,7 +362,7 @@ pub async fn files_changed(server: &Arc<Server>, changes: Vec<(PathBuf, FileEven
             .into_iter()
             .map(|(folder, path, event)| {
                 let text = match event {
-                    FileEvent::Changed => read_text(&path).ok().map(|(text, _)| text),
+                    FileEvent::Changed => read_source(&path).ok(),
                     FileEvent::Removed => None,
                 };
                 (folder, path, text)
@@ -373,8 +376,8 @@ pub async fn files_changed(server: &Arc<Server>, changes: Vec<(PathBuf, FileEven
         {
             let mut corpus = folder.corpus_mut();
             match text {
-                Some(text) => {
-                    corpus.upsert_source(&key, text, TextFormat::from_path(&key));
+                Some(content) => {
+                    corpus.insert_prepared(content.prepare(&key));
                 }
                 None => {
                     corpus.remove_source(&key);

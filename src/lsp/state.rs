@@ -31,7 +31,7 @@ use super::diagnostics;
 use super::document::{Analysis, DocumentStore};
 use super::folders::{uri_to_path, Folder, Folders};
 use super::settings::EditorSettings;
-use crate::engine::{Finding, TextFormat, Verdict};
+use crate::engine::{Finding, Verdict};
 use crate::workspace::source_key;
 use crate::workspace::watch::FileWatcher;
 
@@ -701,7 +701,9 @@ impl Server {
         {
             // The write lock may wait for a long check to finish: this runs on the blocking pool.
             let mut corpus = folder.corpus_mut();
-            corpus.upsert_source(&key, text, TextFormat::from_path(&key));
+            if let Some(content) = crate::workspace::formats::content_from_buffer(&key, text) {
+                corpus.insert_prepared(content.prepare(&key));
+            }
             sync.set_applied(snapshot.version);
         }
         self.bump_epoch();

@@ -7,6 +7,7 @@
 //! afterwards ([`Workspace::hash_restored`]). Snapshots are replaced by renaming, never written in place.
 
 pub mod archive_files;
+pub mod formats;
 pub mod output;
 pub mod watch;
 
@@ -24,7 +25,8 @@ use crate::config::{Config, RawSettings};
 use crate::engine::corpus::snapshot::{SpilledTexts, SNAPSHOT_HEADER};
 use crate::engine::corpus::{PreparedSource, SharedBytes};
 use crate::engine::hash::{checksum, content_hash, Checksum, DataChecksum};
-use crate::engine::{Corpus, FileStamp, TextFormat};
+use crate::engine::{Corpus, FileStamp};
+pub use formats::SourceContent;
 
 /// The name of the per-workspace settings file.
 pub const CONFIG_FILE: &str = "verbatim.toml";
@@ -126,7 +128,44 @@ impl Workspace {
 
     /// [`Workspace::is_source`] for a path relative to the root (`/`-separated).
     fn is_source_rel(&self, rel: &str) -> bool {
-        self.sources.is_match(rel) && !self.is_excluded(rel)
+        self.sources.is_match(rel)
+            && !self.is_excluded(rel)
+            && !self
+                .config
+                .disabled_formats
+                .contains(&crate::extract::Format::from_name(rel))
+            && !self.is_saved_page_asset(rel)
+    }
+
+    /// True for a file inside the assets folder a browser saves beside a web page (`page.html` and
+    /// `page_files/`): its scripts, frames and pictures are part of the page, not sources of their own.
+    fn is_saved_page_asset(&self, rel: &str) -> bool {
+        let mut folder = String::new();
+        let parts: Vec<&str> = rel.split('/').collect();
+        for part in &parts[..parts.len().saturating_sub(1)] {
+            let stem = [
+                "_files",
+                "-Dateien",
+                "_fichiers",
+                "_archivos",
+                "_arquivos",
+                "-bestanden",
+            ]
+            .iter()
+            .find_map(|suffix| part.strip_suffix(suffix));
+            if let Some(stem) = stem.filter(|s| !s.is_empty()) {
+                let page = |ext: &str| self.root.join(&folder).join(format!("{stem}.{ext}"));
+                if ["html", "htm", "xhtml", "HTML", "HTM"]
+                    .iter()
+                    .any(|ext| page(ext).is_file())
+                {
+                    return true;
+                }
+            }
+            folder.push_str(part);
+            folder.push('/');
+        }
+        false
     }
 
     /// [`Workspace::is_draft`] for a path relative to the root (`/`-separated).
@@ -423,11 +462,10 @@ impl Workspace {
                 .into_par_iter()
                 .map(|i| {
                     let path = &paths[i];
-                    let result = read_text_stamped(path).map(|(text, warning, stamp)| {
+                    let result = read_source_stamped(path).map(|(content, stamp)| {
                         let key = source_key(path);
-                        let format = TextFormat::from_path(&key);
-                        let prepared = Corpus::prepare_source(&key, text, format).with_stamp(stamp);
-                        (prepared, warning)
+                        let warning = content.warning();
+                        (content.prepare(&key).with_stamp(stamp), warning)
                     });
                     tick.2(tick.0.fetch_add(1, Ordering::Relaxed) + 1, tick.1);
                     (i, result)
@@ -554,7 +592,7 @@ impl Workspace {
                 .sources
                 .par_iter()
                 .map(|(key, path)| {
-                    let hash = read_text(path).ok().map(|(text, _)| content_hash(&text));
+                    let hash = formats::current_hash(path);
                     (key.clone(), hash)
                 })
                 .collect()
@@ -581,17 +619,10 @@ impl Workspace {
         (hashes, intact)
     }
 
-    /// Reads sources again (keys are paths): their text and format, or `None` when unreadable or gone.
-    pub fn reload_sources(
-        &self,
-        keys: &[String],
-    ) -> Vec<(String, io::Result<(String, TextFormat)>)> {
+    /// Reads sources again (keys are paths): their content, or an error when unreadable or gone.
+    pub fn reload_sources(&self, keys: &[String]) -> Vec<(String, io::Result<SourceContent>)> {
         keys.par_iter()
-            .map(|key| {
-                let text =
-                    read_text(Path::new(key)).map(|(text, _)| (text, TextFormat::from_path(key)));
-                (key.clone(), text)
-            })
+            .map(|key| (key.clone(), read_source(Path::new(key))))
             .collect()
     }
 
@@ -668,13 +699,13 @@ pub struct Restored {
 /// Applies sources read again: upserts those read, removes those gone. Returns a message per source.
 pub fn apply_reloaded(
     corpus: &mut Corpus,
-    reloaded: Vec<(String, io::Result<(String, TextFormat)>)>,
+    reloaded: Vec<(String, io::Result<SourceContent>)>,
 ) -> Vec<String> {
     let mut messages = Vec::new();
-    for (key, text) in reloaded {
-        match text {
-            Ok((text, format)) => {
-                corpus.upsert_source(&key, text, format);
+    for (key, content) in reloaded {
+        match content {
+            Ok(content) => {
+                corpus.insert_prepared(content.prepare(&key));
                 tracing::info!("{key} changed since the index snapshot: indexed again");
             }
             Err(error) => {
@@ -857,9 +888,27 @@ pub fn read_text(path: &Path) -> io::Result<(String, Option<String>)> {
     read_text_stamped(path).map(|(text, warning, _)| (text, warning))
 }
 
+/// Reads a source file in any format: Markdown and plain text decoded, other formats extracted (see
+/// [`formats`]).
+pub fn read_source(path: &Path) -> io::Result<SourceContent> {
+    read_source_stamped(path).map(|(content, _)| content)
+}
+
+/// [`read_source`], with the stamp of the file taken before reading it.
+fn read_source_stamped(path: &Path) -> io::Result<(SourceContent, FileStamp)> {
+    let (bytes, stamp) = read_bytes_stamped(path)?;
+    formats::content_from_bytes(&source_key(path), bytes).map(|content| (content, stamp))
+}
+
 /// [`read_text`], with the stamp of the file taken before reading it (a file changed while being read then
 /// has an older stamp than its content, and is read again at the next start).
 fn read_text_stamped(path: &Path) -> io::Result<(String, Option<String>, FileStamp)> {
+    let (bytes, stamp) = read_bytes_stamped(path)?;
+    decode_text(bytes).map(|(text, warning)| (text, warning, stamp))
+}
+
+/// A file's bytes (regular files under the size limit only) and its stamp taken before reading.
+fn read_bytes_stamped(path: &Path) -> io::Result<(Vec<u8>, FileStamp)> {
     let metadata = fs::metadata(path)?;
     let stamp = file_stamp(&metadata);
     // FIFOs and devices would block or never end.
@@ -891,54 +940,13 @@ fn read_text_stamped(path: &Path) -> io::Result<(String, Option<String>, FileSta
             "skipped: the file grew over the size limit",
         ));
     }
-    decode_text(bytes).map(|(text, warning)| (text, warning, stamp))
+    Ok((bytes, stamp))
 }
 
 /// Decodes file bytes as [`read_text`] does.
 pub fn decode_text(bytes: Vec<u8>) -> io::Result<(String, Option<String>)> {
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return Ok(decode_utf16(rest, u16::from_le_bytes));
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return Ok(decode_utf16(rest, u16::from_be_bytes));
-    }
-    let head = &bytes[..bytes.len().min(8192)];
-    if head.contains(&0) {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidData,
-            "skipped: binary file (contains NUL bytes)",
-        ));
-    }
-    let bytes = match bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        Some(rest) => rest.to_vec(),
-        None => bytes,
-    };
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok((text, None)),
-        Err(error) => {
-            let text = String::from_utf8_lossy(error.as_bytes()).into_owned();
-            Ok((
-                text,
-                Some("not valid UTF-8; undecodable bytes were replaced with U+FFFD".to_string()),
-            ))
-        }
-    }
-}
-
-fn decode_utf16(bytes: &[u8], unit: fn([u8; 2]) -> u16) -> (String, Option<String>) {
-    let units = bytes.chunks_exact(2).map(|pair| unit([pair[0], pair[1]]));
-    let mut lossy = bytes.len() % 2 == 1;
-    let text: String = char::decode_utf16(units)
-        .map(|c| {
-            c.unwrap_or_else(|_| {
-                lossy = true;
-                char::REPLACEMENT_CHARACTER
-            })
-        })
-        .collect();
-    let warning =
-        lossy.then(|| "invalid UTF-16; undecodable units were replaced with U+FFFD".to_string());
-    (text, warning)
+    crate::extract::plain::decode(&bytes)
+        .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error.to_string()))
 }
 
 /// Canonicalizes what exists of `path`: the path itself, else its parent joined with its name (a removed file),

