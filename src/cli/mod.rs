@@ -50,21 +50,6 @@ pub(crate) fn excerpt(text: &str, limit: usize) -> String {
     format!("{}…", head.trim_end())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn excerpts_cut_whole_graphemes_by_width() {
-        assert_eq!(excerpt("a  b\n c", 10), "a b c");
-        // CJK characters take two columns; a ZWJ emoji sequence and a combining accent are never split.
-        assert_eq!(excerpt("中文引用很长", 5), "中文…");
-        assert_eq!(excerpt("ab👩\u{200d}💻cd", 3), "ab…");
-        assert_eq!(excerpt("ab👩\u{200d}💻cd", 4), "ab👩\u{200d}💻…");
-        assert_eq!(excerpt("cafe\u{301} noir", 4), "cafe\u{301}…");
-    }
-}
-
 /// Where a source's passages are in the source's own file, for the reports: Markdown and plain text are their
 /// own file; an extracted web page or transcript is placed through its offset map; a PDF or Word passage at
 /// the file's start, its page or cue said in words by [`SourcePlace::locator`].
@@ -108,5 +93,20 @@ impl SourcePlace {
         };
         let metadata = &original.extraction.metadata;
         (metadata.site.as_deref(), metadata.url.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn excerpts_cut_whole_graphemes_by_width() {
+        assert_eq!(excerpt("a  b\n c", 10), "a b c");
+        // CJK characters take two columns; a ZWJ emoji sequence and a combining accent are never split.
+        assert_eq!(excerpt("中文引用很长", 5), "中文…");
+        assert_eq!(excerpt("ab👩\u{200d}💻cd", 3), "ab…");
+        assert_eq!(excerpt("ab👩\u{200d}💻cd", 4), "ab👩\u{200d}💻…");
+        assert_eq!(excerpt("cafe\u{301} noir", 4), "cafe\u{301}…");
     }
 }
