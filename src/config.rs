@@ -6,6 +6,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::engine::reuse::ReuseSettings;
 use crate::engine::EngineSettings;
 use crate::extract::Format;
 
@@ -50,6 +51,7 @@ pub struct Severities {
     pub drift: Severity,
     pub unsourced: Severity,
     pub misattributed: Severity,
+    pub uncredited: Severity,
 }
 
 impl Severities {
@@ -59,6 +61,7 @@ impl Severities {
             "drift" => self.drift,
             "unsourced" => self.unsourced,
             "misattributed" => self.misattributed,
+            "uncredited" => self.uncredited,
             _ => Severity::Information,
         }
     }
@@ -94,6 +97,8 @@ pub struct Config {
     pub severity: Severities,
     pub attribution: Attribution,
     pub code_lens: bool,
+    /// Uncredited copying: stretches of prose outside quote marks repeating a source.
+    pub reuse: ReuseSettings,
     /// Source formats turned off by `formats.<name> = false`: their files are not sources.
     pub disabled_formats: Vec<Format>,
     /// Inlay hints after each sourced quote (the source's short name and date); off by default.
@@ -228,6 +233,12 @@ const SETTINGS: &[Setting] = &[
         description: "How a speaker is shown when the source credits the quoted words to someone else.",
     },
     Setting {
+        key: "severity.uncredited",
+        kind: Kind::Choice(SEVERITIES),
+        default: || json!("warning"),
+        description: "How uncredited copying (prose repeating a source without quote marks or credit) is shown.",
+    },
+    Setting {
         key: "misattribution.enabled",
         kind: Kind::Boolean,
         default: || json!(true),
@@ -246,6 +257,25 @@ const SETTINGS: &[Setting] = &[
         kind: Kind::Choice(&["text", "link", "footnote"]),
         default: || json!("text"),
         description: "In Markdown drafts: plain text, the title as a link, or a footnote.",
+    },
+    Setting {
+        key: "reuse.enabled",
+        kind: Kind::Boolean,
+        default: || json!(true),
+        description: "Report uncredited copying: prose outside quote marks that repeats a source word for word \
+                      or nearly, without a credit in the same sentence.",
+    },
+    Setting {
+        key: "reuse.min_words",
+        kind: Kind::Integer { minimum: 4, maximum: 1000 },
+        default: || json!(8),
+        description: "Fewest words in a stretch of copied prose for it to be reported.",
+    },
+    Setting {
+        key: "reuse.min_chars",
+        kind: Kind::Integer { minimum: 1, maximum: 10000 },
+        default: || json!(40),
+        description: "Fewest characters in a stretch of copied prose for it to be reported.",
     },
     Setting {
         key: "formats.html",
@@ -469,7 +499,8 @@ fn check(setting: &Setting, value: &Value) -> Result<Value, String> {
         Kind::Choice(choices) => match value.as_str().map(str::to_ascii_lowercase) {
             Some(text) if choices.contains(&text.as_str()) => Ok(json!(text)),
             Some(text)
-                if setting.key.starts_with("severity.") && Severity::parse(&text).is_some() =>
+                if (setting.key.starts_with("severity.") || setting.key.ends_with(".severity"))
+                    && Severity::parse(&text).is_some() =>
             {
                 Ok(json!(Severity::parse(&text).map(Severity::name)))
             }
@@ -571,6 +602,7 @@ impl Config {
                 drift: severity("severity.drift", &mut warnings),
                 unsourced: severity("severity.unsourced", &mut warnings),
                 misattributed: severity("severity.misattributed", &mut warnings),
+                uncredited: severity("severity.uncredited", &mut warnings),
             },
             attribution: Attribution {
                 template: value("attribution.template", &mut warnings)
@@ -580,6 +612,13 @@ impl Config {
                 style,
             },
             code_lens: value("code_lens", &mut warnings).as_bool().unwrap_or(true),
+            reuse: ReuseSettings {
+                enabled: value("reuse.enabled", &mut warnings)
+                    .as_bool()
+                    .unwrap_or(true),
+                min_words: integer("reuse.min_words", &mut warnings),
+                min_chars: integer("reuse.min_chars", &mut warnings),
+            },
             disabled_formats: [
                 Format::Html,
                 Format::Pdf,
@@ -657,6 +696,33 @@ mod tests {
         assert_eq!(config.severity.drift, Severity::Warning);
         assert_eq!(config.severity.verified, Severity::Hint);
         assert_eq!(config.attribution.template, " ({title}, {date})");
+        assert_eq!(config.reuse, ReuseSettings::default());
+        assert_eq!(config.severity.uncredited, Severity::Warning);
+    }
+
+    #[test]
+    fn reuse_settings_layer_and_fall_back() {
+        let (mut raw, _) = RawSettings::from_toml_str(
+            "[reuse]\nmin_words = 12\n[severity]\nuncredited = \"info\"\n",
+        );
+        let (options, _) =
+            RawSettings::from_json(&json!({"reuse": {"enabled": false, "min_chars": 2}}));
+        raw.overlay(&options);
+        let (config, warnings) = Config::from_raw(&raw);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            config.reuse,
+            ReuseSettings {
+                enabled: false,
+                min_words: 12,
+                min_chars: 2
+            }
+        );
+        assert_eq!(config.severity.uncredited, Severity::Information);
+        let (raw, _) = RawSettings::from_toml_str("[reuse]\nmin_words = 2\n");
+        let (config, warnings) = Config::from_raw(&raw);
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(config.reuse.min_words, 8);
     }
 
     #[test]

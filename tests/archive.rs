@@ -155,6 +155,15 @@ fn an_archived_article_gives_the_verdict_of_a_local_source() {
         )
         .unwrap();
         let archived = check_json(bare.path(), Some(&url));
+        // The archive is asked about the drafts' quotes; uncredited copying (prose outside quote marks) is looked
+        // for in the sources a check holds, so it is left out of the comparison.
+        let quotes_only = |findings: Vec<serde_json::Value>| -> Vec<serde_json::Value> {
+            findings
+                .into_iter()
+                .filter(|f| f["code"] != "uncredited")
+                .collect()
+        };
+        let (local, archived) = (quotes_only(local), quotes_only(archived));
         assert_eq!(
             local.len(),
             archived.len(),

@@ -59,6 +59,53 @@ proptest! {
         }
     }
 
+    /// Uncredited copying: never panics, its ranges are valid, a stretch never overlaps a quotation, and the
+    /// per-paragraph cache gives what a full check gives.
+    #[test]
+    fn reuse_never_panics_and_ranges_are_valid(
+        text in draft_text(),
+        markdown in any::<bool>(),
+        min_words in 4usize..10,
+        edit in 0usize..400,
+    ) {
+        use verbatim::engine::reuse::{ReuseCache, ReuseSettings};
+        let format = if markdown { TextFormat::Markdown } else { TextFormat::PlainText };
+        let settings = ReuseSettings { min_words, min_chars: 10, ..ReuseSettings::default() };
+        // The source copied into the draft's prose, so that stretches are found.
+        let text = format!("{text}\n\n{}\n\n{text}", &SOURCE[SOURCE.find("The meeting").unwrap()..]);
+        let corpus = corpus();
+        let mut cache = ReuseCache::new();
+        let quotes = find_quotes(&text, format, &EngineSettings { min_words: 1, ..EngineSettings::default() });
+        let findings = corpus.check_reuse(&text, format, &settings, &mut cache);
+        for finding in &findings {
+            prop_assert_eq!(finding.verdict, Verdict::Uncredited);
+            assert_range(&text, &finding.quote.range, "stretch");
+            prop_assert!(finding.quote.word_count >= min_words);
+            for quote in &quotes {
+                prop_assert!(
+                    finding.quote.range.end <= quote.outer.start || quote.outer.end <= finding.quote.range.start,
+                    "a stretch overlaps a quotation"
+                );
+            }
+            for edit in &finding.edits {
+                assert_range(&text, &edit.quote_range, "edit.quote_range");
+                assert_range(SOURCE, &edit.source_range, "edit.source_range");
+            }
+            if let Some(passage) = &finding.passage {
+                assert_range(SOURCE, &passage.range, "passage.range");
+            }
+        }
+        // One character typed somewhere: the cache answers as a full check does.
+        let mut at = edit.min(text.len());
+        while !text.is_char_boundary(at) {
+            at -= 1;
+        }
+        let edited = format!("{}x{}", &text[..at], &text[at..]);
+        let cached = corpus.check_reuse(&edited, format, &settings, &mut cache);
+        let full = corpus.check_reuse(&edited, format, &settings, &mut ReuseCache::new());
+        prop_assert_eq!(cached, full);
+    }
+
     #[test]
     fn sources_of_any_text_never_panic(text in draft_text(), quote in draft_text()) {
         let mut corpus = Corpus::new();

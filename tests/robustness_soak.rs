@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 use client::*;
 use pieces::boundaries;
 use serde_json::{json, Value};
+use verbatim::engine::reuse::{ReuseCache, ReuseSettings};
 use verbatim::engine::{Corpus, EngineSettings, TextFormat};
 
 /// A small deterministic generator (xorshift64*), so a failure can be replayed.
@@ -82,8 +83,16 @@ fn expected(root: &Path, text: &str) -> Vec<(String, String)> {
             TextFormat::Markdown,
         );
     }
-    let mut found: Vec<(String, String)> = corpus
-        .check_draft(text, TextFormat::Markdown, &EngineSettings::default())
+    // What the server publishes: the quotes' findings and uncredited copying (checked afresh here, while the
+    // server keeps its per-paragraph cache).
+    let mut findings = corpus.check_draft(text, TextFormat::Markdown, &EngineSettings::default());
+    findings.extend(corpus.check_reuse(
+        text,
+        TextFormat::Markdown,
+        &ReuseSettings::default(),
+        &mut ReuseCache::new(),
+    ));
+    let mut found: Vec<(String, String)> = findings
         .into_iter()
         .map(|f| {
             (
@@ -217,9 +226,10 @@ fn ten_thousand_edits_with_sources_changing_on_disk() {
             }
         }
     }
+    // Verified, drift, unsourced, and uncredited copying (the edits paste source words outside quote marks).
     assert_eq!(
         codes_seen.len(),
-        3,
+        4,
         "the session saw every verdict: {codes_seen:?}"
     );
     let rss_end = *rss_samples.last().unwrap();

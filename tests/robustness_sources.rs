@@ -209,7 +209,13 @@ fn one_megabyte_single_line_source_and_draft() {
     let draft = format!("{}“{QUOTE}”", prose(1 << 20, true));
     fs::write(root.join("draft.md"), &draft).unwrap();
     let (report, elapsed) = cpu::in_this_process(|| run_check(&root));
-    assert_eq!(verdicts(&report), [Verdict::Verified]);
+    // The draft's prose repeats the generated sentences of the source, so it is uncredited copying too (issue 14);
+    // the quote is what this test is about.
+    let (copied, quotes): (Vec<Verdict>, Vec<Verdict>) = verdicts(&report)
+        .into_iter()
+        .partition(|v| *v == Verdict::Uncredited);
+    assert_eq!(quotes, [Verdict::Verified]);
+    assert!(!copied.is_empty());
     assert!(
         elapsed < Duration::from_secs(120),
         "{elapsed:?} of CPU time"
@@ -217,7 +223,11 @@ fn one_megabyte_single_line_source_and_draft() {
     // Positions on a 1 MB line are right (the JSON output uses UTF-16 columns).
     let draft = &report.drafts[0];
     let positions = verbatim::lineindex::LineIndex::new(&draft.text);
-    let finding = &draft.findings[0];
+    let finding = draft
+        .findings
+        .iter()
+        .find(|f| f.verdict == Verdict::Verified)
+        .unwrap();
     let position = positions.line_col(
         finding.quote.range.start,
         verbatim::lineindex::Encoding::Utf16,

@@ -44,7 +44,8 @@ pub struct CheckArgs {
     pub root: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
-    /// Exit with 1 when a finding is at least this serious (verified < drift < unsourced).
+    /// Exit with 1 when a finding is at least this serious (verified < drift = uncredited < unsourced =
+    /// misattributed).
     #[arg(long, value_enum, default_value_t = FailOn::Drift)]
     pub fail_on: FailOn,
     /// Hide verified quotes in human output.
@@ -56,6 +57,10 @@ pub struct CheckArgs {
     /// (text, or JSON Lines with --format json).
     #[arg(long)]
     pub summary: bool,
+    /// Report only uncredited copying (prose repeating a source without quote marks or credit), not quotes:
+    /// a desk editor's pass. Runs even when `reuse.enabled` is false.
+    #[arg(long)]
+    pub reuse_only: bool,
     /// Also check quotes against this shared archive (PostgreSQL connection string); default:
     /// $VERBATIM_ARCHIVE_URL, then archive.url in verbatim.toml.
     #[arg(long, value_name = "URL")]

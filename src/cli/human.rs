@@ -17,6 +17,7 @@ fn verdict_style(verdict: Verdict) -> Style {
         Verdict::Drift => AnsiColor::Yellow.on_default().bold(),
         Verdict::Unsourced => AnsiColor::Red.on_default().bold(),
         Verdict::Misattributed => AnsiColor::Magenta.on_default().bold(),
+        Verdict::Uncredited => AnsiColor::Cyan.on_default().bold(),
     }
 }
 
@@ -107,7 +108,10 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
                     edit.kind.name(),
                 )?;
             }
-            if matches!(finding.verdict, Verdict::Unsourced | Verdict::Misattributed) {
+            if matches!(
+                finding.verdict,
+                Verdict::Unsourced | Verdict::Misattributed | Verdict::Uncredited
+            ) {
                 writeln!(out, "    {dim}{}{dim:#}", finding.message)?;
             }
             for note in &finding.notes {
@@ -129,7 +133,8 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
             }
         }
     }
-    // Misattributions are findings about a quote's speaker, not quotes of their own.
+    // Misattributions are findings about a quote's speaker, and uncredited copies about the draft's own prose:
+    // neither is a quote of its own.
     let total: usize = counts[..3].iter().sum();
     let misattributed = counts[Verdict::Misattributed as usize];
     let misattributed = if misattributed > 0 {
@@ -137,12 +142,22 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
     } else {
         String::new()
     };
+    let uncredited = match counts[Verdict::Uncredited as usize] {
+        0 => String::new(),
+        1 => "; 1 uncredited copy".to_string(),
+        n => format!("; {n} uncredited copies"),
+    };
     // Verdicts whose severity is "off" were dropped from the report: say so, so "0 unsourced" is not misread.
-    let off: Vec<&str> = [Verdict::Verified, Verdict::Drift, Verdict::Unsourced]
-        .iter()
-        .map(|v| v.code())
-        .filter(|code| report.workspace.config.severity.for_code(code) == Severity::Off)
-        .collect();
+    let off: Vec<&str> = [
+        Verdict::Verified,
+        Verdict::Drift,
+        Verdict::Unsourced,
+        Verdict::Uncredited,
+    ]
+    .iter()
+    .map(|v| v.code())
+    .filter(|code| report.workspace.config.severity.for_code(code) == Severity::Off)
+    .collect();
     let off = if off.is_empty() {
         String::new()
     } else {
@@ -150,7 +165,7 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
     };
     writeln!(
         out,
-        "{bold}{total} quote{} in {} draft{}{bold:#}: {} verified, {} drift, {} unsourced{misattributed} ({} sources{off})",
+        "{bold}{total} quote{} in {} draft{}{bold:#}: {} verified, {} drift, {} unsourced{misattributed}{uncredited} ({} sources{off})",
         if total == 1 { "" } else { "s" },
         report.drafts.len(),
         if report.drafts.len() == 1 { "" } else { "s" },

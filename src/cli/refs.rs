@@ -87,6 +87,7 @@ fn refs(args: &RefsArgs) -> Result<(), String> {
         quiet: false,
         color: ColorChoice::Never,
         summary: false,
+        reuse_only: false,
         archive: None,
         output: None,
     })?;

@@ -6,6 +6,7 @@ use rayon::prelude::*;
 use super::archive::{add_archive_candidates, archive_target};
 use super::args::CheckArgs;
 use crate::config::Severity;
+use crate::engine::reuse::ReuseCache;
 use crate::engine::{Corpus, Finding, TextFormat};
 use crate::workspace::{
     drafts_named, is_folder, is_marked_root, read_text, root_for, Workspace, CONFIG_FILE,
@@ -113,6 +114,8 @@ pub fn check(args: &CheckArgs) -> Result<Report, String> {
         }
     }
     let settings = workspace.config.engine.clone();
+    let mut reuse = workspace.config.reuse.clone();
+    reuse.enabled |= args.reuse_only;
     let severities = workspace.config.severity.clone();
     let read: Vec<Result<(PathBuf, String, TextFormat), String>> = drafts
         .par_iter()
@@ -152,7 +155,13 @@ pub fn check(args: &CheckArgs) -> Result<Report, String> {
         .into_par_iter()
         .map(|result| {
             let (path, text, format) = result?;
-            let mut findings = corpus.check_draft(&text, format, &settings);
+            let mut findings = if args.reuse_only {
+                Vec::new()
+            } else {
+                corpus.check_draft(&text, format, &settings)
+            };
+            findings.extend(corpus.check_reuse(&text, format, &reuse, &mut ReuseCache::new()));
+            findings.sort_by_key(|f| f.quote.range.start);
             // A verdict whose severity is "off" is off everywhere: no output lists it, `--fail-on` ignores it.
             findings.retain(|f| severities.for_code(f.verdict.code()) != Severity::Off);
             Ok(DraftReport {

@@ -45,6 +45,8 @@ pub fn run(args: &CheckArgs) -> ExitCode {
         Verdict::Verified => 0,
         Verdict::Drift => 1,
         Verdict::Unsourced | Verdict::Misattributed => 2,
+        // Copying without credit is as serious as a quote that drifts.
+        Verdict::Uncredited => 1,
     };
     let failed = threshold.is_some_and(|threshold| {
         report

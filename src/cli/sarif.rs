@@ -62,6 +62,11 @@ pub(super) fn write_sarif(out: &mut dyn Write, report: &Report) -> io::Result<()
             "MisattributedQuote",
             "The source credits the quoted words to someone other than the draft's speaker.",
         ),
+        (
+            Verdict::Uncredited,
+            "UncreditedCopying",
+            "Prose outside quote marks repeats a source word for word or nearly, without credit.",
+        ),
     ];
     let rule_values: Vec<Value> = rules
         .iter()

@@ -16,6 +16,9 @@ pub enum Verdict {
     Unsourced,
     /// A source has the words, but credits them to someone other than the draft's speaker.
     Misattributed,
+    /// Prose outside quote marks that repeats a source word for word or nearly, without credit (the finding's
+    /// quote is the copied stretch).
+    Uncredited,
 }
 
 impl Verdict {
@@ -26,6 +29,7 @@ impl Verdict {
             Verdict::Drift => "drift",
             Verdict::Unsourced => "unsourced",
             Verdict::Misattributed => "misattributed",
+            Verdict::Uncredited => "uncredited",
         }
     }
 
@@ -35,6 +39,7 @@ impl Verdict {
             "drift" => Some(Verdict::Drift),
             "unsourced" => Some(Verdict::Unsourced),
             "misattributed" => Some(Verdict::Misattributed),
+            "uncredited" => Some(Verdict::Uncredited),
             _ => None,
         }
     }

@@ -21,6 +21,7 @@ pub mod normalize;
 pub mod prose;
 pub mod quotes;
 pub mod repair;
+pub mod reuse;
 pub mod sentence;
 pub mod store;
 pub mod usage;

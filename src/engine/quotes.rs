@@ -20,6 +20,8 @@ pub enum QuoteKind {
     Marked { open: char, close: char },
     /// A Markdown blockquote (`> …`): the whole block is the quotation.
     Blockquote,
+    /// Not a quotation: a stretch of the draft's own prose that repeats a source (an `uncredited` finding).
+    Unmarked,
 }
 
 /// One quotation in a draft. All ranges are byte ranges of the draft text.

@@ -1,7 +1,8 @@
 //! Owns the code actions on a quote, each carrying its `edit` (never a client-side command): "Replace with
 //! source wording" (drift, from `engine::repair_edits`), "Insert attribution" (verified and drift; text, link
 //! or footnote per `attribution.style`) and "Ignore this quote" (`<!-- verbatim-ignore -->` before the opening
-//! mark). Edits are versioned `documentChanges` when the client supports them, else `changes`.
+//! mark); on uncredited copying, "Quote and credit" (quote marks around the stretch and the attribution) and
+//! "Credit source" (the attribution only). Edits are versioned `documentChanges` when the client supports them, else `changes`.
 use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Component, Path, PathBuf};
@@ -63,6 +64,12 @@ pub fn code_actions(cx: &ActionContext, selection: Range<usize>) -> Vec<CodeActi
             .as_ref()
             .and_then(|p| cx.corpus.source(p.source));
         let diagnostics = matching_diagnostics(cx, finding);
+        if finding.verdict == Verdict::Uncredited {
+            if let Some(source) = source {
+                out.extend(uncredited_actions(cx, finding, source, diagnostics));
+            }
+            continue;
+        }
         if let (Verdict::Drift, Some(source)) = (finding.verdict, source) {
             let edits = repair_edits(&cx.analysis.text, finding, source);
             if !edits.is_empty() {
@@ -90,6 +97,50 @@ pub fn code_actions(cx: &ActionContext, selection: Range<usize>) -> Vec<CodeActi
             diagnostics,
             false,
         ));
+    }
+    out
+}
+
+/// "Quote and credit" (quote marks around the copied stretch, then the attribution) and "Credit source" (the
+/// attribution after the stretch) for uncredited copying.
+fn uncredited_actions(
+    cx: &ActionContext,
+    finding: &Finding,
+    source: &Source,
+    diagnostics: Vec<Diagnostic>,
+) -> Vec<CodeActionOrCommand> {
+    let credit = attribution_edits(cx, finding, source);
+    let range = &finding.quote.range;
+    // The draft's own style of marks: straight when it uses more straight than curly double quotes.
+    let text = &cx.analysis.text;
+    let straight = text.matches('"').count() > text.matches(['“', '”']).count();
+    let (open, close) = if straight {
+        ("\"", "\"")
+    } else {
+        ("“", "”")
+    };
+    let mut quoted = vec![(range.start..range.start, open.to_string())];
+    let mut closed = false;
+    for (at, new_text) in &credit {
+        if *at == (range.end..range.end) && !closed {
+            quoted.push((at.clone(), format!("{close}{new_text}")));
+            closed = true;
+        } else {
+            quoted.push((at.clone(), new_text.clone()));
+        }
+    }
+    if !closed {
+        quoted.push((range.end..range.end, close.to_string()));
+    }
+    let mut out = vec![action(
+        cx,
+        "Quote and credit",
+        quoted,
+        diagnostics.clone(),
+        true,
+    )];
+    if !credit.is_empty() {
+        out.push(action(cx, "Credit source", credit, diagnostics, false));
     }
     out
 }

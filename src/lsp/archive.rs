@@ -112,7 +112,11 @@ impl ArchiveLinks {
             analysis
                 .findings
                 .iter()
-                .filter(|f| f.verdict != Verdict::Verified && !f.quote.ignored)
+                // An uncredited copy is already found in a local source: nothing to ask the archive.
+                .filter(|f| {
+                    !matches!(f.verdict, Verdict::Verified | Verdict::Uncredited)
+                        && !f.quote.ignored
+                })
                 .map(|f| quote_shingles(text, &f.quote.segments))
                 .filter(|shingles| !shingles.is_empty())
                 .filter(|shingles| match looked_up.get(shingles) {

@@ -151,6 +151,7 @@ pub fn message(finding: &Finding, source: Option<&Source>) -> String {
                     .as_ref()
                     .map_or("someone else", |a| a.name.as_str())
             ),
+            Verdict::Uncredited => format!("Uncredited copying from {title}"),
         }
     } else {
         finding.message.clone()

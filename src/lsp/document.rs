@@ -7,6 +7,7 @@ use ropey::Rope;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
 
 use super::position::{position_to_offset, PositionEncoding};
+use crate::engine::reuse::ReuseCache;
 use crate::engine::{CorpusRevision, Finding, TextFormat, VerdictCache};
 use crate::workspace::Workspace;
 
@@ -35,6 +36,8 @@ pub struct Document {
     pub rope: Rope,
     /// Verdicts by quote text, so that an edit re-checks only the quotes it touched.
     pub cache: Arc<Mutex<VerdictCache>>,
+    /// Copied stretches by paragraph, so that an edit re-checks only the paragraph it touched.
+    pub reuse_cache: Arc<Mutex<ReuseCache>>,
     pub analysis: Option<Arc<Analysis>>,
 }
 
@@ -46,6 +49,7 @@ pub struct Snapshot {
     pub format: TextFormat,
     pub rope: Rope,
     pub cache: Arc<Mutex<VerdictCache>>,
+    pub reuse_cache: Arc<Mutex<ReuseCache>>,
 }
 
 /// What happened to a `didChange`.
@@ -106,6 +110,7 @@ impl DocumentStore {
             format,
             rope: Rope::from_str(text),
             cache: Arc::new(Mutex::new(VerdictCache::new())),
+            reuse_cache: Arc::new(Mutex::new(ReuseCache::new())),
             analysis: None,
         };
         self.docs.insert(uri, document);
@@ -151,6 +156,7 @@ impl DocumentStore {
             format: doc.format,
             rope: doc.rope.clone(),
             cache: doc.cache.clone(),
+            reuse_cache: doc.reuse_cache.clone(),
         })
     }
 
@@ -195,9 +201,13 @@ impl DocumentStore {
 
     /// Forgets one document's verdict cache (after its folder's corpus was replaced by a new index).
     pub fn clear_cache(&self, uri: &Uri) {
-        let cache = self.docs.get(uri).map(|doc| doc.cache.clone());
-        if let Some(cache) = cache {
+        let caches = self
+            .docs
+            .get(uri)
+            .map(|doc| (doc.cache.clone(), doc.reuse_cache.clone()));
+        if let Some((cache, reuse_cache)) = caches {
             *cache.lock().unwrap_or_else(|p| p.into_inner()) = VerdictCache::new();
+            *reuse_cache.lock().unwrap_or_else(|p| p.into_inner()) = ReuseCache::new();
         }
     }
 

@@ -1,7 +1,8 @@
 //! Owns the hover over a quote: verdict, the source sentence with one sentence of context on each side, the
 //! word diff (Markdown: ~~removed~~ **added**; plain text: [-removed-]{+added+}), the source's title, date,
 //! path and line (for web pages, PDFs and transcripts also the outlet, page or cue time and speaker, and the
-//! canonical URL), and the other sources that contain the quote.
+//! canonical URL), and the other sources that contain the quote; for uncredited copying, the draft's stretch
+//! and the source's passage side by side.
 use std::ops::Range;
 use std::path::Path;
 
@@ -26,7 +27,7 @@ pub fn hover(
 ) -> Option<Hover> {
     let finding = super::state::Server::finding_at(analysis, offset)?;
     let markdown = caps.hover_kind() == MarkupKind::Markdown;
-    let value = render(finding, corpus, workspace, markdown);
+    let value = render(finding, &analysis.text, corpus, workspace, markdown);
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: caps.hover_kind(),
@@ -199,7 +200,36 @@ fn location(workspace: &Workspace, key: &str, text: &str, offset: usize) -> Stri
     format!("{}:{line}", workspace.display(Path::new(key)))
 }
 
-fn render(finding: &Finding, corpus: &Corpus, workspace: &Workspace, markdown: bool) -> String {
+/// Uncredited copying: the draft's stretch and the source's passage side by side (a two-column table in
+/// Markdown).
+fn side_by_side(
+    draft: &str,
+    finding: &Finding,
+    source_text: &str,
+    passage: &Passage,
+    markdown: bool,
+) -> String {
+    let ours = collapse(slice(draft, finding.quote.range.clone()));
+    let theirs = collapse(slice(source_text, passage.range.clone()));
+    if markdown {
+        let cell = |text: &str| escape(text, true);
+        format!(
+            "| your draft | the source |\n|---|---|\n| {} | {} |",
+            cell(&ours),
+            cell(&theirs)
+        )
+    } else {
+        format!("Draft:  {ours}\nSource: {theirs}")
+    }
+}
+
+fn render(
+    finding: &Finding,
+    draft: &str,
+    corpus: &Corpus,
+    workspace: &Workspace,
+    markdown: bool,
+) -> String {
     let passage = finding
         .passage
         .as_ref()
@@ -216,6 +246,15 @@ fn render(finding: &Finding, corpus: &Corpus, workspace: &Workspace, markdown: b
         format!("verbatim: {verdict} ({percent}% of the words match)")
     });
     parts.push(escape(&message(finding, passage.map(|(_, s)| s)), markdown));
+    if let (Verdict::Uncredited, Some((passage, source))) = (finding.verdict, passage) {
+        parts.push(side_by_side(
+            draft,
+            finding,
+            source.text.as_str(),
+            passage,
+            markdown,
+        ));
+    }
     if let Some((passage, source)) = passage {
         let text = source.text.as_str();
         let sentence = passage.sentence.start.min(text.len())..passage.sentence.end.min(text.len());
@@ -236,7 +275,9 @@ fn render(finding: &Finding, corpus: &Corpus, workspace: &Workspace, markdown: b
         } else {
             format!("Source: {shown}")
         });
-        if finding.verdict == Verdict::Drift && !finding.edits.is_empty() {
+        if matches!(finding.verdict, Verdict::Drift | Verdict::Uncredited)
+            && !finding.edits.is_empty()
+        {
             parts.push(format!(
                 "Differences: {}",
                 diff(finding, text, passage, markdown)

@@ -7,7 +7,7 @@ use crate::engine::Verdict;
 
 /// The summary line of a draft's findings (ignored quotes counted apart).
 pub fn summary(analysis: &Analysis) -> String {
-    let mut counts = [0usize; 4];
+    let mut counts = [0usize; 5];
     let mut ignored = 0;
     for finding in &analysis.findings {
         if finding.quote.ignored {
@@ -19,6 +19,7 @@ pub fn summary(analysis: &Analysis) -> String {
             Verdict::Drift => 1,
             Verdict::Unsourced => 2,
             Verdict::Misattributed => 3,
+            Verdict::Uncredited => 4,
         }] += 1;
     }
     let total: usize = counts[..3].iter().sum();
@@ -31,6 +32,9 @@ pub fn summary(analysis: &Analysis) -> String {
     );
     if counts[3] > 0 {
         text.push_str(&format!(" · {} misattributed", counts[3]));
+    }
+    if counts[4] > 0 {
+        text.push_str(&format!(" · {} uncredited", counts[4]));
     }
     if ignored > 0 {
         text.push_str(&format!(" · {ignored} ignored"));

@@ -339,13 +339,26 @@ impl Server {
         let (findings, revision) = {
             let corpus = folder.corpus();
             let mut cache = snapshot.cache.lock().unwrap_or_else(|p| p.into_inner());
+            let mut reuse_cache = snapshot
+                .reuse_cache
+                .lock()
+                .unwrap_or_else(|p| p.into_inner());
             let check = std::panic::AssertUnwindSafe(|| {
-                corpus.check_draft_cached(
+                let mut findings = corpus.check_draft_cached(
                     &text,
                     snapshot.format,
                     &workspace.config.engine,
                     &mut cache,
-                )
+                );
+                // Uncredited copying: the draft's prose outside quote marks (per-paragraph cache).
+                findings.extend(corpus.check_reuse(
+                    &text,
+                    snapshot.format,
+                    &workspace.config.reuse,
+                    &mut reuse_cache,
+                ));
+                findings.sort_by_key(|f| f.quote.range.start);
+                findings
             });
             let findings = match std::panic::catch_unwind(check) {
                 Ok(findings) => findings,

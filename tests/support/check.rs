@@ -14,6 +14,7 @@ pub fn check_workspace(root: &Path) -> Result<Report, String> {
         quiet: false,
         color: ColorChoice::Never,
         summary: false,
+        reuse_only: false,
         archive: None,
         output: None,
     };

@@ -602,6 +602,16 @@ impl Corpus {
         distinct(self.terms(id))
     }
 
+    /// The postings of a term: the sources holding it (some may be removed: see [`Corpus::is_live`]).
+    pub(crate) fn postings_of(&self, term: u32) -> (&[SourceId], &[SourceId]) {
+        self.postings.lists(term)
+    }
+
+    /// One past the largest source id (live or removed), for arrays indexed by source id.
+    pub(crate) fn id_bound(&self) -> usize {
+        self.entries.len()
+    }
+
     /// The number of sources holding a term (`None` for an id no source ever had).
     pub(crate) fn document_frequency(&self, term: u32) -> Option<u32> {
         self.document_frequency.get(term as usize).copied()
