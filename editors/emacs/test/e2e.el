@@ -184,6 +184,10 @@ Batch mode is never idle, and Eglot sends didChange from an idle timer."
                                   (verbatim-test--diagnostics uri))))
              (unless (and inside (eql (plist-get d :severity) 4))
                (push (format "%s severity=%S inside a drift=%S" where (plist-get d :severity) inside) bad-word))))
+          ((member code '("uncredited" "misattributed"))
+           ;; Copying outside quote marks, or a quote's speaker: not a quote's range; it still names its source.
+           (unless (string-match-p "/sources/" (or (plist-get (plist-get d :data) :source_uri) ""))
+             (push (format "%s %s" where code) bad-related)))
           ((not (assoc code by-code))
            (push (format "%s code=%S" where code) bad-code))
           (t

@@ -254,6 +254,7 @@ local function main()
   local opened, by_code, all = {}, { verified = 0, drift = 0, unsourced = 0 }, {}
   local bad_source, bad_code, bad_severity, bad_range, bad_related, bad_word = {}, {}, {}, {}, {}, {}
   local words_marked, total = 0, 0
+  local others = 0 -- uncredited and misattributed diagnostics
   for i, path in ipairs(drafts) do
     vim.cmd("edit " .. vim.fn.fnameescape(path))
     local bufnr = vim.api.nvim_get_current_buf()
@@ -289,6 +290,12 @@ local function main()
         end
         if d.severity ~= 4 or not inside_drift then
           table.insert(bad_word, where .. " severity=" .. tostring(d.severity) .. " inside a drift=" .. tostring(inside_drift))
+        end
+      elseif d.code == "uncredited" or d.code == "misattributed" then
+        -- Copying outside quote marks, or a quote's speaker: not a quote's range; it still names its source.
+        others = others + 1
+        if not (d.data and d.data.source_uri and d.data.source_uri:find("/sources/", 1, true)) then
+          table.insert(bad_related, where .. " " .. d.code)
         end
       elseif by_code[d.code] == nil then
         table.insert(bad_code, where .. " code=" .. tostring(d.code))
