@@ -126,6 +126,22 @@ impl Archive {
             .collect())
     }
 
+    /// The candidates of each quote and the searchable articles among all of them, each fetched once.
+    pub async fn candidate_articles(
+        &self,
+        quotes: &[Vec<u64>],
+    ) -> Result<(Vec<Vec<Candidate>>, Vec<ArchivedArticle>), ArchiveError> {
+        let candidates = self.candidates(quotes).await?;
+        let mut ids: Vec<i32> = candidates
+            .iter()
+            .flat_map(|list| list.iter().map(|c| c.article))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let articles = self.fetch(&ids).await?;
+        Ok((candidates, articles))
+    }
+
     /// The searchable articles with these ids (removed or unfinished ones are left out).
     pub async fn fetch(&self, ids: &[i32]) -> Result<Vec<ArchivedArticle>, ArchiveError> {
         if ids.is_empty() {

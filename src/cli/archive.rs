@@ -458,14 +458,8 @@ pub fn add_archive_candidates(
     }
     let articles: Vec<ArchivedArticle> = runtime().block_on(async {
         let archive = Archive::open(target, LOOKUP_TIMEOUT).await?;
-        let candidates = archive.candidates(&quotes).await?;
-        let mut ids: Vec<i32> = candidates
-            .iter()
-            .flat_map(|list| list.iter().map(|c| c.article))
-            .collect();
-        ids.sort_unstable();
-        ids.dedup();
-        archive.fetch(&ids).await
+        let (_, articles) = archive.candidate_articles(&quotes).await?;
+        Ok::<_, ArchiveError>(articles)
     })?;
     let count = articles.len();
     let prepared: Vec<_> = articles

@@ -256,14 +256,7 @@ async fn lookup_on(
         *connection = Some(Archive::open(&target, LOOKUP_TIMEOUT).await?);
     }
     let archive = connection.as_ref().expect("connected above");
-    let candidates = archive.candidates(wanted).await?;
-    let mut ids: Vec<i32> = candidates
-        .iter()
-        .flat_map(|list| list.iter().map(|c| c.article))
-        .collect();
-    ids.sort_unstable();
-    ids.dedup();
-    let articles = archive.fetch(&ids).await?;
+    let (candidates, articles) = archive.candidate_articles(wanted).await?;
     let key_of: HashMap<i32, String> = articles.iter().map(|a| (a.id, a.corpus_key())).collect();
     let per_quote = candidates
         .iter()
