@@ -28,7 +28,9 @@ for t in quotes align edits lsp config html pdf transcript docx; do
       -timeout=60 -rss_limit_mb=4096 -artifact_prefix="$found/" -print_final_stats=1 >"$log" 2>&1 || status=$?
   grep -E "stat::number_of_executed_units|ERROR|panicked|SUMMARY" "$log" || true
   rm -rf "$scratch"
-  if ls "$found"/crash-* "$found"/timeout-* "$found"/oom-* "$found"/leak-* >/dev/null 2>&1; then
+  # Any one kind of artifact is a failure (`ls a b` fails unless every pattern matches, so test each).
+  artifacts=$(find "$found" -maxdepth 1 \( -name 'crash-*' -o -name 'timeout-*' -o -name 'oom-*' -o -name 'leak-*' \) | head -1)
+  if [ -n "$artifacts" ]; then
     cp "$found"/* "artifacts/$t/"
     echo "fuzz target $t failed: see fuzz/artifacts/$t (replay: fuzz/target/x86_64-unknown-linux-gnu/release/$t <file>)" >&2
     exit 1

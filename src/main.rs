@@ -62,6 +62,7 @@ fn main() -> ExitCode {
     } else {
         logs.init();
     }
+    verbatim::workspace::formats::quiet_reader_panics();
     let arguments = match Arguments::try_parse() {
         Ok(arguments) => arguments,
         Err(error) => {

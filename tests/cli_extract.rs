@@ -94,3 +94,36 @@ fn a_scan_says_it_needs_ocr() {
     assert!(err.contains("needs OCR"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// A PDF whose content stream has an operator without its operand (found by the fuzzer: the PDF library
+/// panics on it): the readable text comes out, the damaged page is one warning line, and neither the panic's
+/// message nor a backtrace reaches the user's terminal.
+#[test]
+fn a_damaged_pdf_page_is_one_warning_not_a_panic() {
+    let (code, out, err) = extract(
+        "fuzz/regressions/pdf/tw-operator-without-operand.pdf",
+        "text",
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("Readable line before the bad operator."),
+        "{out}"
+    );
+    assert!(
+        err.contains("1 page could not be fully read (p. 1)"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+/// A page whose drawing refers to itself (a form that draws itself would overflow the PDF library's stack, which
+/// no panic guard can catch) is refused with the reason, and the other pages are read.
+#[test]
+fn a_page_drawing_itself_is_refused_and_the_rest_is_read() {
+    let (code, out, err) = extract("fuzz/regressions/pdf/form-draws-itself.pdf", "text");
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out.trim(), "The second page still reads.");
+    assert!(err.contains("p. 1 was not read: a form on it draws itself"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

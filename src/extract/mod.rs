@@ -12,6 +12,7 @@ pub mod docx;
 pub mod html;
 mod map;
 pub mod pdf;
+mod pdf_tree;
 pub mod plain;
 pub mod transcript;
 

@@ -8,9 +8,10 @@
 //! joined by spaces so a sentence crossing a column or a page reads straight on. A PDF has no text offsets an
 //! editor can show: the map records pages only.
 
-use pdf_extract::{Document, MediaBox, Object, OutputDev, OutputError, Transform};
+use pdf_extract::{Document, MediaBox, Object, ObjectId, OutputDev, OutputError, Transform};
 
 use super::map::{Break, TextBuilder};
+use super::pdf_tree;
 use super::{clean, ExtractError, Extraction, Format, Limits, Metadata};
 
 /// Reads a PDF's text layer.
@@ -29,7 +30,10 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction, ExtractError
         return Err(ExtractError::Encrypted);
     }
     let metadata = info_metadata(&doc);
-    let page_numbers: Vec<u32> = doc.get_pages().keys().copied().collect();
+    let page_ids: Vec<(u32, ObjectId)> = doc.get_pages().into_iter().collect();
+    let ids: Vec<ObjectId> = page_ids.iter().map(|&(_, id)| id).collect();
+    pdf_tree::cut_parent_cycles(&mut doc, &ids);
+    let page_numbers: Vec<u32> = page_ids.iter().map(|&(number, _)| number).collect();
     let mut warnings = Vec::new();
     if page_numbers.len() > limits.max_pdf_pages {
         warnings.push(format!(
@@ -40,7 +44,17 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction, ExtractError
     }
     let mut pages = Vec::new();
     let mut failed = Vec::new();
-    for &number in page_numbers.iter().take(limits.max_pdf_pages) {
+    let mut refused = 0;
+    for &(number, id) in page_ids.iter().take(limits.max_pdf_pages) {
+        if let Some(why) = pdf_tree::unsafe_drawing(&doc, id) {
+            warnings.push(format!("p. {number} was not read: {why}"));
+            refused += 1;
+            pages.push(Page {
+                number,
+                lines: Vec::new(),
+            });
+            continue;
+        }
         let mut collector = Collector::default();
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             pdf_extract::output_doc_page(&doc, &mut collector, number)
@@ -68,8 +82,16 @@ pub fn extract(bytes: &[u8], limits: &Limits) -> Result<Extraction, ExtractError
         ));
     }
     if pages.iter().all(|p| p.lines.is_empty()) {
-        if !failed.is_empty() && failed.len() == pages.len() {
-            return Err(ExtractError::Corrupt("no page could be read".to_string()));
+        if failed.len() + refused > 0 && failed.len() + refused == pages.len() {
+            // The first refusal's reason, when a page was refused, says why in words.
+            let why = warnings
+                .iter()
+                .find_map(|w| {
+                    w.split_once(" was not read: ")
+                        .map(|(page, why)| format!(" ({page}: {why})"))
+                })
+                .unwrap_or_default();
+            return Err(ExtractError::Corrupt(format!("no page could be read{why}")));
         }
         return Err(ExtractError::NeedsOcr { pages: pages.len() });
     }

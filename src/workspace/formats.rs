@@ -63,6 +63,28 @@ pub fn extract_guarded(name: &str, bytes: &[u8]) -> Result<Extraction, ExtractEr
     extract_within(Format::from_name(name), bytes, TIME_BUDGET)
 }
 
+/// The name prefix of the threads that read one source each (`verbatim-reader-pdf`, …).
+pub const READER_THREAD: &str = "verbatim-reader-";
+
+/// Installs a panic hook that keeps a source reader's caught panic out of the user's terminal and the editor's
+/// log: a third-party parser that panics on a damaged file (a PDF operator without its operand, say) is caught
+/// and reported as one warning about that file ("1 page could not be fully read"), so the panic's own message
+/// and backtrace go to the debug log only. Every other thread's panic is printed as before. Called once by the
+/// `verbatim` binary; a library user keeps its own hook.
+pub fn quiet_reader_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let reader = std::thread::current()
+            .name()
+            .is_some_and(|name| name.starts_with(READER_THREAD));
+        if reader {
+            tracing::debug!("a source reader panicked (caught, reported as a warning): {info}");
+        } else {
+            previous(info);
+        }
+    }));
+}
+
 /// [`extract_guarded`] with a given format and budget.
 pub fn extract_within(
     format: Format,
@@ -76,7 +98,7 @@ pub fn extract_within(
     let (sender, receiver) = mpsc::channel();
     let owned = bytes.to_vec();
     let spawned = std::thread::Builder::new()
-        .name(format!("verbatim-{}", format.name()))
+        .name(format!("{READER_THREAD}{}", format.name()))
         .spawn(move || {
             let _ = sender.send(extract::extract_guarded(format, &owned, &limits));
         });
