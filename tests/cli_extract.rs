@@ -124,6 +124,9 @@ fn a_page_drawing_itself_is_refused_and_the_rest_is_read() {
     let (code, out, err) = extract("fuzz/regressions/pdf/form-draws-itself.pdf", "text");
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.trim(), "The second page still reads.");
-    assert!(err.contains("p. 1 was not read: a form on it draws itself"), "{err}");
+    assert!(
+        err.contains("p. 1 was not read: a form on it draws itself"),
+        "{err}"
+    );
     assert_eq!(err.lines().count(), 1, "{err}");
 }

@@ -169,6 +169,134 @@ impl OffsetMap {
     }
 }
 
+/// Offsets in text decoded with `String::from_utf8_lossy` → offsets in the bytes it was decoded from. Each
+/// maximal invalid sequence (1–3 bytes) became one U+FFFD (3 bytes), so every offset after the first one is
+/// shifted; the map of a parser that worked on the decoded text is put right with [`OffsetMap::undo_lossy`].
+#[derive(Debug)]
+pub struct LossyDecoding {
+    /// In order: `(decoded start, original start, decoded length, original length, replaced)`.
+    chunks: Vec<(u32, u32, u32, u32, bool)>,
+}
+
+impl LossyDecoding {
+    pub fn of(bytes: &[u8]) -> LossyDecoding {
+        let mut chunks = Vec::new();
+        let (mut decoded, mut original) = (0u32, 0u32);
+        for chunk in bytes.utf8_chunks() {
+            let valid = clamp(chunk.valid().len());
+            if valid > 0 {
+                chunks.push((decoded, original, valid, valid, false));
+                decoded = decoded.saturating_add(valid);
+                original = original.saturating_add(valid);
+            }
+            let invalid = clamp(chunk.invalid().len());
+            if invalid > 0 {
+                let replacement = clamp(char::REPLACEMENT_CHARACTER.len_utf8());
+                chunks.push((decoded, original, replacement, invalid, true));
+                decoded = decoded.saturating_add(replacement);
+                original = original.saturating_add(invalid);
+            }
+        }
+        LossyDecoding { chunks }
+    }
+
+    /// The chunk holding a decoded offset (the last one for the end of the text).
+    fn chunk(&self, decoded: u32) -> Option<&(u32, u32, u32, u32, bool)> {
+        let index = self.chunks.partition_point(|c| c.0 + c.2 <= decoded);
+        self.chunks.get(index).or(self.chunks.last())
+    }
+
+    /// The original offset of a decoded offset taken as a start (a replacement maps to its first byte).
+    fn start(&self, decoded: u32) -> u32 {
+        match self.chunk(decoded) {
+            Some(&(d, o, dl, ol, replaced)) => {
+                let within = decoded.saturating_sub(d).min(dl);
+                if replaced {
+                    if within >= dl {
+                        o + ol
+                    } else {
+                        o
+                    }
+                } else {
+                    o + within.min(ol)
+                }
+            }
+            None => 0,
+        }
+    }
+
+    /// The original offset of a decoded offset taken as an end (inside a replacement: past its last byte).
+    fn end(&self, decoded: u32) -> u32 {
+        match self.chunk(decoded) {
+            Some(&(d, o, dl, ol, replaced)) => {
+                let within = decoded.saturating_sub(d).min(dl);
+                if replaced {
+                    if within == 0 {
+                        o
+                    } else {
+                        o + ol
+                    }
+                } else {
+                    o + within.min(ol)
+                }
+            }
+            None => 0,
+        }
+    }
+}
+
+impl OffsetMap {
+    /// Puts right a map whose original offsets are `base` + offsets in the lossily decoded text: afterwards
+    /// they are offsets in the original bytes (`base` + offsets in the bytes that were decoded). A copied
+    /// stretch across a replaced byte is split there, so the text around it still maps byte for byte.
+    pub fn undo_lossy(&mut self, decoding: &LossyDecoding, base: usize) {
+        let base = clamp(base);
+        let mut segments = Vec::with_capacity(self.segments.len());
+        for segment in &self.segments {
+            let from = segment.original_start.saturating_sub(base);
+            let to = segment.original_end.saturating_sub(base);
+            if !segment.is_linear() || from == to {
+                segments.push(Segment {
+                    original_start: base + decoding.start(from),
+                    original_end: base + decoding.end(to).max(decoding.start(from)),
+                    ..*segment
+                });
+                continue;
+            }
+            let first = decoding.chunks.partition_point(|c| c.0 + c.2 <= from);
+            for &(d, o, dl, ol, replaced) in
+                decoding.chunks[first..].iter().take_while(|c| c.0 < to)
+            {
+                let piece_start = from.max(d);
+                let piece_end = to.min(d + dl);
+                if piece_start >= piece_end {
+                    continue;
+                }
+                let text_start = segment.text_start + (piece_start - from);
+                let text_end = segment.text_start + (piece_end - from);
+                let (original_start, original_end) = if replaced {
+                    (o, o + ol)
+                } else {
+                    (o + (piece_start - d), o + (piece_end - d))
+                };
+                segments.push(Segment {
+                    text_start,
+                    text_end,
+                    original_start: base + original_start,
+                    original_end: base + original_end,
+                });
+            }
+        }
+        self.segments = segments;
+        for cue in &mut self.cues {
+            let from = cue.original_start.saturating_sub(base);
+            let to = cue.original_end.saturating_sub(base);
+            cue.original_start = base + decoding.start(from);
+            cue.original_end = base + decoding.end(to).max(decoding.start(from));
+        }
+    }
+}
+
 fn clamp(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
 }

@@ -5,7 +5,7 @@
 //! descriptions in brackets (`[applause]`, `(laughs)`), dialogue dashes and `>>` turn marks are dropped;
 //! entities are decoded. Roll-up captions that repeat the previous cue's last line are written once.
 
-use super::map::{Break, TextBuilder};
+use super::map::{Break, LossyDecoding, TextBuilder};
 use super::{clean, Cue, ExtractError, Extraction, Format, Metadata};
 
 /// Reads an SRT or WebVTT file (`format` says which; both parse either timing syntax).
@@ -19,15 +19,22 @@ pub fn extract(format: Format, bytes: &[u8]) -> Result<Extraction, ExtractError>
     };
     let mut warnings = Vec::new();
     let owned;
+    let mut lossy = None;
     let text = match std::str::from_utf8(body) {
         Ok(text) => text,
         Err(_) => {
-            warnings.push("not valid UTF-8; undecodable bytes were replaced with U+FFFD (positions may be off)".to_string());
+            warnings
+                .push("not valid UTF-8; undecodable bytes were replaced with U+FFFD".to_string());
             owned = String::from_utf8_lossy(body).into_owned();
+            lossy = Some(LossyDecoding::of(body));
             &owned
         }
     };
     let mut parsed = parse(text, offset, format);
+    if let Some(decoding) = lossy {
+        // The parser counted in the decoded text; the map points into the file's bytes.
+        parsed.map.undo_lossy(&decoding, offset);
+    }
     parsed.warnings.extend(warnings);
     if parsed.cues == 0 {
         return Err(ExtractError::Corrupt(format!(
@@ -474,6 +481,31 @@ mod tests {
         assert_eq!(
             e.map.cue_at(e.text.len() - 1).unwrap().label(),
             "00:03:16 · Jane Doe"
+        );
+    }
+
+    /// Invalid UTF-8 (a Latin-1 byte, a stray continuation byte) is replaced in the text, and the map still
+    /// points at the right bytes of the file, before and after each replacement (found by the fuzzer: the
+    /// offsets had been counted in the decoded text, past the end of a short file).
+    #[test]
+    fn invalid_utf8_keeps_the_map_on_the_file() {
+        let srt: &[u8] =
+            b"1\n00:00:01,000 --> 00:00:02,000\nCaf\xe9 owners \x80said: prices rise\n";
+        let e = extract(Format::Srt, srt).unwrap();
+        assert_eq!(e.text, "Caf\u{fffd} owners \u{fffd}said: prices rise");
+        assert!(e.warnings.iter().any(|w| w.contains("not valid UTF-8")));
+        for word in ["owners", "said", "rise"] {
+            let at = e.text.find(word).unwrap();
+            let range = e.map.original_range(at..at + word.len());
+            assert_eq!(&srt[range], word.as_bytes(), "{word}");
+        }
+        let bad = e.text.find('\u{fffd}').unwrap();
+        assert_eq!(&srt[e.map.original_range(bad..bad + 3)], b"\xe9");
+        let cue = &e.map.cues[0];
+        assert!(cue.original_end as usize <= srt.len());
+        assert_eq!(
+            &srt[cue.original_start as usize..cue.original_end as usize],
+            &srt[srt.len() - 31..srt.len() - 1]
         );
     }
 
