@@ -426,3 +426,36 @@ fn a_misattribution_shows_both_credits() {
     assert!(html.contains("<span class=\"key\">Credited</span>"));
     assert!(html.contains("</span> Misattributed</span>"));
 }
+
+/// A passage of a PDF is placed by its page (a PDF has no lines to point at), a transcript's by its line in the
+/// .srt file and its cue's time and speaker, as the JSON's `locator` says them (issue 20: "page or timestamp
+/// for PDFs and transcripts").
+#[test]
+fn extracted_sources_are_placed_by_page_or_cue() {
+    let pdf =
+        html_of(&check_workspace(&manifest().join("fixtures/cases/pdf_page_crossing")).unwrap());
+    assert!(
+        pdf.contains("sources/nato-digest.pdf · pp. 1–2</span>"),
+        "the page range in the side label"
+    );
+    assert!(
+        pdf.contains("sources/nato-digest.pdf</code>, p. 2</span>"),
+        "the page in the source line"
+    );
+    assert!(
+        !pdf.contains("nato-digest.pdf</code>, line"),
+        "no line for a PDF"
+    );
+
+    let srt = html_of(&check_workspace(&manifest().join("fixtures/cases/srt_transcript")).unwrap());
+    let place = srt
+        .split("sources/minister-interview.srt</code>, line ")
+        .nth(1)
+        .expect("a transcript passage names its line");
+    let (line, rest) = place.split_once(", ").unwrap();
+    assert!(line.parse::<u32>().is_ok_and(|n| n > 1), "{place}");
+    assert!(
+        rest.starts_with("00:00:") && rest.contains(" · "),
+        "cue time and speaker: {place}"
+    );
+}

@@ -14,7 +14,7 @@ use std::io::{self, Write};
 use std::ops::Range;
 use std::path::Path;
 
-use super::{DraftReport, Report};
+use super::{DraftReport, Report, SourcePlace};
 use crate::engine::attribution::Attribution;
 use crate::engine::metadata::parse_metadata;
 use crate::engine::sentence::sentence_around;
@@ -46,7 +46,7 @@ pub fn write_html(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     }
     let mut renderer = Renderer {
         report,
-        source_positions: HashMap::new(),
+        source_places: HashMap::new(),
         ids: HashSet::new(),
     };
     for (index, draft) in report.drafts.iter().enumerate() {
@@ -412,19 +412,29 @@ fn write_marked(
 /// Streams the drafts; remembers each source's line table and the ids already used.
 struct Renderer<'a> {
     report: &'a Report,
-    source_positions: HashMap<u32, LineIndex>,
+    source_places: HashMap<u32, SourcePlace>,
     ids: HashSet<String>,
 }
 
 impl Renderer<'_> {
-    /// A 1-based line and column (UTF-16, as the other formats) of `offset` in source `id`.
-    fn source_line(&mut self, id: u32, source: &Source, offset: usize) -> (u32, u32) {
-        let positions = self
-            .source_positions
+    /// Where a passage of source `id` is in the source's own file, as the other formats say it: the 1-based
+    /// line and column (UTF-16) when the file has lines (Markdown, text, a saved page, a transcript), and the
+    /// page or cue (`p. 3`, `00:03:12 · Minister`) when the format has them.
+    fn source_place(&mut self, id: u32, source: &Source, range: &Range<usize>) -> Place {
+        let place = self
+            .source_places
             .entry(id)
-            .or_insert_with(|| LineIndex::new(&source.text));
-        let position = positions.line_col(offset, Encoding::Utf16);
-        (position.line + 1, position.column + 1)
+            .or_insert_with(|| SourcePlace::new(source));
+        let line = place.has_lines().then(|| {
+            let position = place
+                .positions
+                .line_col(place.range(range).start, Encoding::Utf16);
+            (position.line + 1, position.column + 1)
+        });
+        Place {
+            line,
+            locator: place.locator(range),
+        }
     }
 
     /// A unique id from `wanted` (`-2`, `-3`… appended when taken).
@@ -580,8 +590,7 @@ impl Renderer<'_> {
         match source {
             Some((passage, source)) => {
                 let source_text: &str = &source.text;
-                let (source_line, source_column) =
-                    self.source_line(passage.source, source, passage.range.start);
+                let place = self.source_place(passage.source, source, &passage.range);
                 let source_path = self.report.workspace.display(Path::new(&source.key));
                 let mut focus = passage.range.clone();
                 let mut sentence = passage.sentence.clone();
@@ -619,8 +628,8 @@ impl Renderer<'_> {
                 }
                 write!(
                     out,
-                    "<div class=\"side side-source\"><p class=\"side-label\">In the source <span class=\"loc\">{}:{source_line}:{source_column}</span></p>\n<blockquote class=\"text\">",
-                    Escaped(&source_path)
+                    "<div class=\"side side-source\"><p class=\"side-label\">In the source <span class=\"loc\">{}</span></p>\n<blockquote class=\"text\">",
+                    Escaped(&place.short(&source_path))
                 )?;
                 if cut_start {
                     write!(out, "… ")?;
@@ -637,7 +646,7 @@ impl Renderer<'_> {
                     write!(out, " …")?;
                 }
                 writeln!(out, "</blockquote>")?;
-                write_source_meta(out, source, &source_path, source_line)?;
+                write_source_meta(out, source, &source_path, &place)?;
                 writeln!(out, "</div>")?;
             }
             None => {
@@ -757,11 +766,46 @@ fn write_pill(out: &mut dyn Write, verdict: Verdict, count: usize) -> io::Result
 }
 
 /// Title, author, date, link and path of a source (and its page or time when the passage has one).
+/// A passage's place in its source's file, for people: line and column where the file has lines, page or
+/// cue where the format has them (a transcript has both, a PDF a page, a .docx neither).
+struct Place {
+    line: Option<(u32, u32)>,
+    locator: Option<String>,
+}
+
+impl Place {
+    /// `path:line:col`, `path:line:col · 00:03:12 · Minister`, `path · p. 3`, or the path.
+    fn short(&self, path: &str) -> String {
+        let mut out = path.to_string();
+        if let Some((line, column)) = self.line {
+            out.push_str(&format!(":{line}:{column}"));
+        }
+        if let Some(locator) = &self.locator {
+            out.push_str(" · ");
+            out.push_str(locator);
+        }
+        out
+    }
+
+    /// `, line 14`, `, line 9, 00:03:12 · Minister`, `, p. 3`, or nothing.
+    fn words(&self) -> String {
+        let mut out = String::new();
+        if let Some((line, _)) = self.line {
+            out.push_str(&format!(", line {line}"));
+        }
+        if let Some(locator) = &self.locator {
+            out.push_str(", ");
+            out.push_str(locator);
+        }
+        out
+    }
+}
+
 fn write_source_meta(
     out: &mut dyn Write,
     source: &Source,
     path: &str,
-    line: u32,
+    place: &Place,
 ) -> io::Result<()> {
     let metadata = &source.metadata;
     write!(out, "<p class=\"source-meta\">")?;
@@ -815,8 +859,9 @@ fn write_source_meta(
     }
     writeln!(
         out,
-        "<br><span class=\"path\"><code>{}</code>, line {line}</span></p>",
-        Escaped(path)
+        "<br><span class=\"path\"><code>{}</code>{}</span></p>",
+        Escaped(path),
+        Escaped(&place.words())
     )
 }
 

@@ -85,6 +85,14 @@ impl SourcePlace {
         }
     }
 
+    /// Whether the file has lines to point at (not a PDF or a Word document, whose passages are placed by
+    /// page or not at all).
+    pub(crate) fn has_lines(&self) -> bool {
+        self.original
+            .as_ref()
+            .is_none_or(|original| original.file_text.is_some())
+    }
+
     /// `p. 3`, `00:03:12 · Minister`, or `None` (formats without pages or cues).
     pub(crate) fn locator(&self, range: &std::ops::Range<usize>) -> Option<String> {
         self.original.as_ref()?.locator(range.clone())
