@@ -130,3 +130,15 @@ fn a_page_drawing_itself_is_refused_and_the_rest_is_read() {
     );
     assert_eq!(err.lines().count(), 1, "{err}");
 }
+
+/// A page of 3,200 tables each inside the last (the article finder's cost is elements × depth: seconds here,
+/// minutes at a few hundred kilobytes) is read whole, at once, with one warning saying why.
+#[test]
+fn a_page_nested_thousands_deep_is_read_whole() {
+    let (code, out, err) = extract("fuzz/regressions/html/tables-nested-3200-deep.html", "text");
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("Tables inside tables:"), "{out}");
+    assert_eq!(out.matches("cell words here").count(), 3200);
+    assert!(err.contains("nests its elements too deeply"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

@@ -15,6 +15,8 @@ use std::ops::Range;
 
 use html5gum::{DefaultEmitter, Token, Tokenizer};
 
+use super::html_depth::DepthGauge;
+
 use super::map::{Break, TextBuilder};
 use super::{clean, Extraction, Format, Metadata};
 
@@ -23,8 +25,17 @@ pub fn extract(bytes: &[u8]) -> Extraction {
     let mut warnings = Vec::new();
     let (html, table) = decode(bytes, &mut warnings);
     let page = tokenize(&html);
-    let article = main_text(&html, page.metadata.url.as_deref());
     let mut metadata = page.metadata.clone();
+    // Past its bounds the article finder would take minutes (see html_depth.rs): the whole text is read.
+    let article = if page.too_deep() {
+        warnings.push(format!(
+            "the page nests its elements too deeply ({} levels) to find its article in time: its whole text was read",
+            page.depth
+        ));
+        None
+    } else {
+        main_text(&html, page.metadata.url.as_deref())
+    };
     let (text, mut map) = match &article {
         Some(article) => {
             if metadata.author.is_none() {
@@ -42,6 +53,7 @@ pub fn extract(bytes: &[u8]) -> Extraction {
             let selected = align(&page.words, &article.text);
             write(&page, &selected)
         }
+        None if page.too_deep() => write(&page, &vec![true; page.words.len()]),
         None => (String::new(), super::OffsetMap::default()),
     };
     if text.trim().is_empty() {
@@ -156,7 +168,21 @@ impl Word {
 struct Page {
     words: Vec<Word>,
     metadata: Metadata,
+    /// How deep its elements nest, and the sum of their depths (estimated: [`DepthGauge`]).
+    depth: usize,
+    cost: u64,
 }
+
+impl Page {
+    /// Whether finding the article would cost minutes: deeper nesting than any real page has (they nest a few
+    /// dozen levels), or elements × depth past what a long real page reaches (≈ 50,000 elements 30 deep).
+    fn too_deep(&self) -> bool {
+        self.depth > MAX_DEPTH || self.cost > MAX_COST
+    }
+}
+
+const MAX_DEPTH: usize = 1_000;
+const MAX_COST: u64 = 20_000_000;
 
 const SKIPPED: &[&[u8]] = &[
     b"script",
@@ -239,6 +265,7 @@ fn tokenize(html: &str) -> Page {
     let mut metas: Vec<(String, String)> = Vec::new();
     let mut canonical = None;
     let mut language = None;
+    let mut gauge = DepthGauge::default();
     let finish_word = |current: &mut Word, words: &mut Vec<Word>| {
         if !current.pieces.is_empty() {
             words.push(std::mem::take(current));
@@ -249,6 +276,7 @@ fn tokenize(html: &str) -> Page {
         match token {
             Token::StartTag(tag) => {
                 let name = tag.name.to_ascii_lowercase();
+                gauge.start(&name, tag.self_closing);
                 let attr = |key: &str| {
                     tag.attributes
                         .get(key.as_bytes())
@@ -296,6 +324,7 @@ fn tokenize(html: &str) -> Page {
             }
             Token::EndTag(tag) => {
                 let name = tag.name.to_ascii_lowercase();
+                gauge.end(&name);
                 if name == b"title" {
                     in_title = false;
                 }
@@ -371,6 +400,8 @@ fn tokenize(html: &str) -> Page {
     }
     finish_word(&mut current, &mut page.words);
     page.metadata = metadata(&title, &metas, canonical, language, &json_ld);
+    page.depth = gauge.max();
+    page.cost = gauge.cost();
     page
 }
 

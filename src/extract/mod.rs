@@ -10,6 +10,7 @@
 
 pub mod docx;
 pub mod html;
+mod html_depth;
 mod map;
 pub mod pdf;
 mod pdf_tree;
