@@ -447,6 +447,15 @@ fn extracted_sources_are_placed_by_page_or_cue() {
         "no line for a PDF"
     );
 
+    // A saved page names its outlet beside the byline, and its line is the line in the .html file.
+    let page =
+        html_of(&check_workspace(&manifest().join("fixtures/cases/html_saved_page")).unwrap());
+    assert!(
+        page.contains("Priya Raman <span class=\"sep\">·</span> <span class=\"outlet\">The Riverside Gazette</span>"),
+        "byline and outlet"
+    );
+    assert!(page.contains("sources/city-council.html</code>, line 32</span>"));
+
     let srt = html_of(&check_workspace(&manifest().join("fixtures/cases/srt_transcript")).unwrap());
     let place = srt
         .split("sources/minister-interview.srt</code>, line ")

@@ -434,6 +434,7 @@ impl Renderer<'_> {
         Place {
             line,
             locator: place.locator(range),
+            site: place.site_and_url().0.map(str::to_string),
         }
     }
 
@@ -771,6 +772,8 @@ fn write_pill(out: &mut dyn Write, verdict: Verdict, count: usize) -> io::Result
 struct Place {
     line: Option<(u32, u32)>,
     locator: Option<String>,
+    /// The outlet a saved web page names (`og:site_name`, JSON-LD publisher), shown beside its byline.
+    site: Option<String>,
 }
 
 impl Place {
@@ -821,6 +824,17 @@ fn write_source_meta(
             out,
             " <span class=\"sep\">·</span> {}",
             Escaped(author.trim())
+        )?;
+    }
+    if let Some(site) =
+        place.site.as_deref().map(str::trim).filter(|site| {
+            !site.is_empty() && metadata.author.as_deref().map(str::trim) != Some(*site)
+        })
+    {
+        write!(
+            out,
+            " <span class=\"sep\">·</span> <span class=\"outlet\">{}</span>",
+            Escaped(site)
         )?;
     }
     if let Some(date) = metadata.date.as_deref().filter(|d| !d.trim().is_empty()) {
