@@ -1,8 +1,10 @@
 //! `verbatim check` as a CI job runs it (the real binary): exit codes, what stderr says and in which style, and
 //! settings honoured in every output format.
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
+
+#[path = "support/cli.rs"]
+mod cli;
 
 const SOURCE: &str = "# Council approves free school breakfasts\n\nThe city council voted on Tuesday to fund free \
 breakfasts in every primary school from September.\n\n“No child should have to learn on an empty stomach,” said \
@@ -13,40 +15,11 @@ const DRAFT: &str = "# Breakfasts\n\nThe mayor: “No child should have to learn
 council “voted on Monday to fund free breakfasts in every primary school”.\n\nA rumour: “the river will \
 flood the old town by spring next year”.\n";
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn verbatim(root: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_verbatim"))
-        .arg("check")
-        .args(args)
-        .current_dir(root)
-        .env_remove("VERBATIM_LOG")
-        .env("VERBATIM_CACHE_DIR", "off")
-        .output()
-        .expect("runs verbatim");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
+use cli::check as verbatim;
 
 /// A workspace with `sources/council.md`, `drafts/story.md` and, if given, `verbatim.toml`.
 fn workspace(config: Option<&str>) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().canonicalize().unwrap();
-    fs::create_dir_all(root.join("sources")).unwrap();
-    fs::create_dir_all(root.join("drafts")).unwrap();
-    fs::write(root.join("sources/council.md"), SOURCE).unwrap();
-    fs::write(root.join("drafts/story.md"), DRAFT).unwrap();
-    if let Some(config) = config {
-        fs::write(root.join("verbatim.toml"), config).unwrap();
-    }
-    (dir, root)
+    cli::workspace("council.md", SOURCE, DRAFT, config)
 }
 
 /// Every stderr line is `verbatim: error|warning|note: …` or the indented continuation of one.

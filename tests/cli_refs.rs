@@ -2,30 +2,13 @@
 //! source, a passage (by line, by line and column), the other drafts quoting a draft's passages, as text and
 //! JSON Lines; the per-source desk summary; errors.
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+#[path = "support/cli.rs"]
+mod cli;
 
 use serde_json::Value;
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn verbatim(root: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_verbatim"))
-        .args(args)
-        .current_dir(root)
-        .env_remove("VERBATIM_LOG")
-        .env("VERBATIM_CACHE_DIR", "off")
-        .output()
-        .expect("runs verbatim");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
+use cli::{run as verbatim, Run};
 
 fn workspace() -> (tempfile::TempDir, PathBuf) {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/lsp/references");

@@ -1,9 +1,10 @@
 //! `verbatim check` (the real binary) on uncredited copying: the `uncredited` finding in every output format
 //! (JSON with the same keys as a quote's finding, SARIF rule and result, GitHub annotation, human line and
 //! summary), exit codes, `--reuse-only`, and the `reuse.*` / `severity.uncredited` settings.
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
+
+#[path = "support/cli.rs"]
+mod cli;
 
 use serde_json::Value;
 
@@ -20,37 +21,11 @@ const COPIED: &str =
     "Moscow has repeatedly denied that it has any aggressive intentions and has called for \
 written security guarantees limiting the expansion of NATO";
 
-struct Run {
-    code: i32,
-    stdout: String,
-}
+use cli::check as verbatim;
 
-fn verbatim(root: &Path, args: &[&str]) -> Run {
-    let output = Command::new(env!("CARGO_BIN_EXE_verbatim"))
-        .arg("check")
-        .args(args)
-        .current_dir(root)
-        .env_remove("VERBATIM_LOG")
-        .env("VERBATIM_CACHE_DIR", "off")
-        .output()
-        .expect("runs verbatim");
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-    }
-}
-
+/// A workspace with the wire story, `drafts/story.md` and, if given, `verbatim.toml`.
 fn workspace(config: Option<&str>) -> (tempfile::TempDir, PathBuf) {
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().canonicalize().unwrap();
-    fs::create_dir_all(root.join("sources")).unwrap();
-    fs::create_dir_all(root.join("drafts")).unwrap();
-    fs::write(root.join("sources/wire-xi-putin.md"), SOURCE).unwrap();
-    fs::write(root.join("drafts/story.md"), DRAFT).unwrap();
-    if let Some(config) = config {
-        fs::write(root.join("verbatim.toml"), config).unwrap();
-    }
-    (dir, root)
+    cli::workspace("wire-xi-putin.md", SOURCE, DRAFT, config)
 }
 
 fn json_findings(stdout: &str) -> Vec<Value> {
