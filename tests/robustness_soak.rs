@@ -199,12 +199,21 @@ fn ten_thousand_edits_with_sources_changing_on_disk() {
             codes_seen.extend(want.iter().map(|(code, _)| code.clone()));
             let deadline = Instant::now() + Duration::from_secs(30);
             let mut last = Vec::new();
+            // Every publication seen meanwhile: (version, number of diagnostics).
+            let mut seen = Vec::new();
             loop {
                 let left = deadline.saturating_duration_since(Instant::now());
                 if left.is_zero() {
-                    panic!("after {edit} edits, version {version}: published {last:#?}\nexpected {want:#?}\ntext {text:?}");
+                    panic!("after {edit} edits, version {version}: published {last:#?}\nexpected {want:#?}\npublications seen while waiting {seen:?}\ntext {text:?}");
                 }
                 if let Some(diagnostics) = client.diagnostics(&ws.draft, None, left) {
+                    seen.push((
+                        client
+                            .history
+                            .last()
+                            .map(|m| m["params"]["version"].clone()),
+                        diagnostics.len(),
+                    ));
                     // Only the current version counts (older ones may still be in flight).
                     let current = client
                         .history

@@ -475,22 +475,28 @@ impl Server {
         }
         let server = self.clone();
         tokio::spawn(async move {
-            // Idle again however the loop ends (a panic included), so that later edits start a check.
-            struct Done(Arc<Mutex<CheckState>>);
-            impl Drop for Done {
+            // Idle again if the loop is torn down mid-round (a panic), so that later edits start a check.
+            struct Unwinding(Option<Arc<Mutex<CheckState>>>);
+            impl Drop for Unwinding {
                 fn drop(&mut self) {
-                    *self.0.lock().unwrap_or_else(|p| p.into_inner()) = CheckState::Idle;
+                    if let Some(slot) = self.0.take() {
+                        *slot.lock().unwrap_or_else(|p| p.into_inner()) = CheckState::Idle;
+                    }
                 }
             }
-            let done = Done(slot);
+            let mut unwinding = Unwinding(Some(slot.clone()));
             loop {
                 if let Some(analysis) = server.analysis(&uri).await {
                     server.publish(&uri, &analysis).await;
                     // Local verdicts first; the archive refines them when it answers.
                     server.refine_with_archive(&uri, &analysis);
                 }
-                let mut state = done.0.lock().unwrap_or_else(|p| p.into_inner());
+                // Going round or going idle is decided under the lock: an edit between the two would otherwise
+                // mark the loop `Again` after it decided to stop, and its check would be lost.
+                let mut state = slot.lock().unwrap_or_else(|p| p.into_inner());
                 if *state != CheckState::Again || !server.docs.is_open(&uri) {
+                    *state = CheckState::Idle;
+                    unwinding.0 = None;
                     break;
                 }
                 *state = CheckState::Running;

@@ -68,6 +68,18 @@ pub struct Client {
     pub garbage: Arc<Mutex<Option<String>>>,
 }
 
+/// Where the server's log goes: the file `VERBATIM_TEST_SERVER_LOG` names (appended to), or nowhere.
+fn server_log() -> Stdio {
+    let Some(path) = std::env::var_os("VERBATIM_TEST_SERVER_LOG") else {
+        return Stdio::null();
+    };
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map_or_else(|_| Stdio::null(), Stdio::from)
+}
+
 impl Client {
     pub fn start() -> Client {
         Client::start_with(&["lsp"], &[])
@@ -82,11 +94,14 @@ impl Client {
     pub fn start_with(arguments: &[&str], variables: &[(&str, &str)]) -> Client {
         let mut child = Command::new(env!("CARGO_BIN_EXE_verbatim"))
             .args(arguments)
-            .env("VERBATIM_LOG", "warn")
+            .env(
+                "VERBATIM_LOG",
+                std::env::var("VERBATIM_TEST_SERVER_LOG_LEVEL").unwrap_or_else(|_| "warn".into()),
+            )
             .envs(variables.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(server_log())
             .spawn()
             .expect("the binary starts");
         let stdin = Arc::new(Mutex::new(child.stdin.take().unwrap()));
