@@ -250,7 +250,8 @@ const SETTINGS: &[Setting] = &[
         kind: Kind::Text,
         default: || json!(" ({title}, {date})"),
         description: "Text the 'Insert attribution' action adds after a quote: {title}, {date}, {author}, {url}, \
-                      {path}.",
+                      {path}, and where the passage is: {page} (PDF), {time} (transcript cue), {speaker} (whom \
+                      the source credits), {outlet} (web page's site).",
     },
     Setting {
         key: "attribution.style",

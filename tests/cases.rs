@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 use libtest_mimic::{Arguments, Failed, Trial};
 use serde::Deserialize;
 use verbatim::cli::Report;
+use verbatim::engine::attribution_text;
 use verbatim::workspace::formats;
 
 #[path = "support/check.rs"]
@@ -62,6 +63,9 @@ struct ExpectedFinding {
     /// The 1-based line of the passage's first byte in the source file itself (for an extracted web page or
     /// transcript: through the offset map, so go-to-definition lands on the quoted words).
     source_line: Option<u32>,
+    /// The text "Insert attribution" writes after the quote (the case's `attribution.template`, filled from
+    /// the source and the passage's place in it), exactly.
+    attribution: Option<String>,
 }
 
 /// A finding as the cases see it.
@@ -83,6 +87,7 @@ struct Seen {
     edits: Vec<String>,
     source_title: String,
     source_url: String,
+    attribution: String,
 }
 
 /// The quote text as cases write it: `>` markers at line starts dropped, whitespace collapsed.
@@ -166,6 +171,15 @@ fn seen_findings(report: &Report) -> Vec<Seen> {
                     .unwrap_or_default(),
                 source_url: passage_source
                     .and_then(|(_, s)| s.metadata.url.clone())
+                    .unwrap_or_default(),
+                attribution: passage_source
+                    .map(|(_, s)| {
+                        attribution_text(
+                            &report.workspace.config.attribution.template,
+                            s,
+                            &formats::passage_place(finding, s),
+                        )
+                    })
                     .unwrap_or_default(),
                 locator: finding
                     .passage
@@ -295,6 +309,7 @@ fn run_case(root: &Path) -> Result<(), Failed> {
             ("speaker_range", &want.speaker_range, &got.range_text),
             ("source_speaker", &want.source_speaker, &got.source_speaker),
             ("source_url", &want.source_url, &got.source_url),
+            ("attribution", &want.attribution, &got.attribution),
         ] {
             if let Some(want_value) = want_value {
                 if want_value != got_value {

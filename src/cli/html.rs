@@ -670,8 +670,11 @@ impl Renderer<'_> {
             )?;
         }
         if let Some((_, source)) = source {
-            let attribution =
-                attribution_text(&self.report.workspace.config.attribution.template, source);
+            let attribution = attribution_text(
+                &self.report.workspace.config.attribution.template,
+                source,
+                &crate::workspace::formats::passage_place(finding, source),
+            );
             if !attribution.trim().is_empty() {
                 writeln!(
                     out,

@@ -31,7 +31,7 @@ pub use corpus::{Corpus, CorpusRevision, FileStamp, Source, SourceId, SourceText
 pub use finding::{Edit, EditKind, Finding, Passage, Verdict};
 pub use metadata::SourceMetadata;
 pub use quotes::{find_quotes, Quote, QuoteKind};
-pub use repair::{apply_edits, attribution_text, human_date, repair_edits, TextEdit};
+pub use repair::{apply_edits, attribution_text, human_date, repair_edits, PassagePlace, TextEdit};
 pub use usage::{SourceUsage, Usage, UsageIndex};
 
 /// How a text is laid out: Markdown drafts are parsed (code, front matter, HTML comments and link targets are

@@ -110,10 +110,25 @@ fn inner_marks(words: &str) -> String {
         .collect()
 }
 
+/// What an attribution can say of where a passage is, beyond its source's metadata: the page of a PDF, the cue
+/// time of a transcript, who the source credits the words to (or the transcript's voice), and a web page's
+/// outlet. Filled by the caller from the source's extraction and the finding; empty for Markdown sources.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PassagePlace {
+    /// `p. 3` or `pp. 3–4`.
+    pub page: Option<String>,
+    /// `00:03:12`: where the passage's first cue starts.
+    pub time: Option<String>,
+    pub speaker: Option<String>,
+    pub outlet: Option<String>,
+}
+
 /// Fills an attribution template: `{title}`, `{date}`, `{author}`, `{url}`, `{path}` (the source's file
-/// name). An ISO date (2022-02-04) is written as “4 Feb 2022”. A placeholder with no value disappears with the
-/// separator before it, so " ({title}, {date})" becomes " (Title)" for an undated source.
-pub fn attribution_text(template: &str, source: &Source) -> String {
+/// name), and from `place` `{page}`, `{time}`, `{speaker}` and `{outlet}`. An ISO date (2022-02-04) is written as
+/// “4 Feb 2022”. A placeholder with no value disappears with the separator before it (or, first in its
+/// brackets, after it), so " ({title}, {date})" becomes " (Title)" for an undated source and
+/// " ({speaker}, {title})" becomes " (Title)" when nobody is named.
+pub fn attribution_text(template: &str, source: &Source, place: &PassagePlace) -> String {
     let metadata = &source.metadata;
     let file_name = source
         .key
@@ -121,21 +136,30 @@ pub fn attribution_text(template: &str, source: &Source) -> String {
         .next()
         .unwrap_or(&source.key)
         .to_string();
+    let some = |value: &Option<String>| value.clone().unwrap_or_default();
     let values = [
         ("{title}", metadata.title.clone()),
         (
             "{date}",
             metadata.date.as_deref().map(human_date).unwrap_or_default(),
         ),
-        ("{author}", metadata.author.clone().unwrap_or_default()),
-        ("{url}", metadata.url.clone().unwrap_or_default()),
+        ("{author}", some(&metadata.author)),
+        ("{url}", some(&metadata.url)),
         ("{path}", file_name),
+        ("{page}", some(&place.page)),
+        ("{time}", some(&place.time)),
+        ("{speaker}", some(&place.speaker)),
+        ("{outlet}", some(&place.outlet)),
     ];
+    const SEPARATORS: [&str; 5] = [", ", "; ", " - ", " — ", " · "];
     let mut text = template.to_string();
     for (placeholder, value) in values {
         if value.is_empty() {
-            for separator in [", ", "; ", " - ", " — ", " "] {
+            for separator in SEPARATORS.iter().chain([&" "]) {
                 text = text.replace(&format!("{separator}{placeholder}"), "");
+            }
+            for separator in SEPARATORS {
+                text = text.replace(&format!("{placeholder}{separator}"), "");
             }
         }
         text = text.replace(placeholder, &value);
@@ -211,18 +235,49 @@ mod tests {
         let id = corpus.insert_prepared(source);
         let source = corpus.source(id).unwrap();
         assert_eq!(
-            attribution_text(" ({title}, {date})", source),
+            attribution_text(" ({title}, {date})", source, &PassagePlace::default()),
             " (China reveals position, 4 Feb 2022)"
         );
         let mut undated = source.clone();
         undated.metadata.date = None;
         assert_eq!(
-            attribution_text(" ({title}, {date})", &undated),
+            attribution_text(" ({title}, {date})", &undated, &PassagePlace::default()),
             " (China reveals position)"
         );
         assert_eq!(
-            attribution_text("[{title}]({path})", source),
+            attribution_text("[{title}]({path})", source, &PassagePlace::default()),
             "[China reveals position](rt.md)"
+        );
+    }
+
+    #[test]
+    fn attribution_templates_say_where_in_the_source() {
+        let mut corpus = Corpus::new();
+        let id = corpus.upsert_source("sources/rt.md", SOURCE.to_string(), TextFormat::Markdown);
+        let source = corpus.source(id).unwrap();
+        let place = PassagePlace {
+            page: Some("p. 3".into()),
+            time: Some("00:03:12".into()),
+            speaker: Some("Amara Okafor".into()),
+            outlet: Some("RT".into()),
+        };
+        let template = " ({speaker}, {title}, {page} · {time}; {outlet})";
+        assert_eq!(
+            attribution_text(template, source, &place),
+            " (Amara Okafor, China reveals position, p. 3 · 00:03:12; RT)"
+        );
+        // Each missing value goes with its separator, first in the brackets or not.
+        assert_eq!(
+            attribution_text(template, source, &PassagePlace::default()),
+            " (China reveals position)"
+        );
+        let only_time = PassagePlace {
+            time: Some("00:03:12".into()),
+            ..PassagePlace::default()
+        };
+        assert_eq!(
+            attribution_text(template, source, &only_time),
+            " (China reveals position · 00:03:12)"
         );
     }
 }

@@ -17,7 +17,7 @@ use super::document::Analysis;
 use super::position::range_to_lsp;
 use crate::config::AttributionStyle;
 use crate::engine::{attribution_text, repair_edits, Corpus, Finding, Source, TextFormat, Verdict};
-use crate::workspace::Workspace;
+use crate::workspace::{formats, Workspace};
 
 /// The marker that makes the engine skip the quote after it.
 pub const IGNORE_MARKER: &str = "<!-- verbatim-ignore --> ";
@@ -204,6 +204,7 @@ fn attribution_edits(
     source: &Source,
 ) -> Vec<(Range<usize>, String)> {
     let attribution = &cx.workspace.config.attribution;
+    let place = formats::passage_place(finding, source);
     let end = finding.quote.outer.end;
     let style = if cx.format == TextFormat::Markdown {
         attribution.style
@@ -212,7 +213,7 @@ fn attribution_edits(
     };
     match style {
         AttributionStyle::Text => {
-            let text = attribution_text(&attribution.template, source);
+            let text = attribution_text(&attribution.template, source, &place);
             if text.trim().is_empty() {
                 Vec::new()
             } else {
@@ -228,12 +229,12 @@ fn attribution_edits(
             let template = attribution
                 .template
                 .replace("{title}", &format!("[{{title}}]({target})"));
-            vec![(end..end, attribution_text(&template, source))]
+            vec![(end..end, attribution_text(&template, source, &place))]
         }
         AttributionStyle::Footnote => {
             let text = &cx.analysis.text;
             let label = next_footnote(text);
-            let note = attribution_text(&attribution.template, source);
+            let note = attribution_text(&attribution.template, source, &place);
             let note = note.trim();
             let note = note
                 .strip_prefix('(')

@@ -206,6 +206,21 @@ impl Original {
     pub fn locator(&self, range: std::ops::Range<usize>) -> Option<String> {
         self.extraction.map.locator(range)
     }
+
+    /// What an attribution can say of where a range of the text is: its page (PDF), its cue's time and voice
+    /// (transcripts), the document's outlet (web pages).
+    pub fn place(&self, range: std::ops::Range<usize>) -> crate::engine::PassagePlace {
+        let map = &self.extraction.map;
+        let cue = map.cue_at(range.start);
+        crate::engine::PassagePlace {
+            page: (!map.pages.is_empty())
+                .then(|| map.locator(range))
+                .flatten(),
+            time: cue.map(|cue| crate::extract::map_timestamp(cue.start_ms)),
+            speaker: cue.and_then(|cue| cue.speaker.clone()),
+            outlet: self.extraction.metadata.site.clone(),
+        }
+    }
 }
 
 type Cache = Mutex<HashMap<PathBuf, (FileStamp, Arc<Original>)>>;
@@ -246,6 +261,22 @@ pub fn original(path: &Path) -> Option<Arc<Original>> {
         cache.insert(path.to_path_buf(), (stamp, original.clone()));
     }
     Some(original)
+}
+
+/// What the attribution template can say of a finding's passage: its page, cue time, outlet (from the source
+/// file's extraction) and who the source credits the words to (else a transcript's voice).
+pub fn passage_place(
+    finding: &crate::engine::Finding,
+    source: &crate::engine::Source,
+) -> crate::engine::PassagePlace {
+    let mut place = match (&finding.passage, original(Path::new(&source.key))) {
+        (Some(passage), Some(original)) => original.place(passage.range.clone()),
+        _ => crate::engine::PassagePlace::default(),
+    };
+    if let Some(credited) = &finding.source_attribution {
+        place.speaker = Some(credited.name.clone());
+    }
+    place
 }
 
 /// The content hash a source file has now, as recorded at indexing: over the bytes for extracted formats,
