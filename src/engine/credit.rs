@@ -51,7 +51,8 @@ pub fn credit_findings(
         memo.entry((id, range.start, range.end))
             .or_insert_with(|| {
                 let source = corpus.source(id)?;
-                source_attribution(source.text.as_str(), source.format, None, range)
+                let labels = (!source.speakers.is_empty()).then_some(&source.speakers);
+                source_attribution(source.text.as_str(), source.format, labels, range)
             })
             .clone()
     };

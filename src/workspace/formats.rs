@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use crate::engine::attribution::SpeakerLabels;
 use crate::engine::corpus::PreparedSource;
 use crate::engine::{Corpus, FileStamp, SourceMetadata, TextFormat};
 use crate::extract::{self, ExtractError, Extraction, Format, Limits};
@@ -26,6 +27,8 @@ pub struct SourceContent {
     pub metadata: Option<SourceMetadata>,
     /// The hash of the file's bytes (extracted formats); `None`: the hash of the text.
     pub content_hash: Option<u64>,
+    /// Who speaks where (transcripts).
+    pub speakers: SpeakerLabels,
     pub warnings: Vec<String>,
 }
 
@@ -38,6 +41,9 @@ impl SourceContent {
         }
         if let Some(hash) = self.content_hash {
             prepared = prepared.with_content_hash(hash);
+        }
+        if !self.speakers.is_empty() {
+            prepared = prepared.with_speakers(self.speakers);
         }
         prepared
     }
@@ -134,6 +140,7 @@ pub fn content_from_bytes(key: &str, bytes: Vec<u8>) -> io::Result<SourceContent
             format: format.text_format(),
             metadata: None,
             content_hash: None,
+            speakers: SpeakerLabels::default(),
             warnings: warning.into_iter().collect(),
         });
     }
@@ -141,13 +148,35 @@ pub fn content_from_bytes(key: &str, bytes: Vec<u8>) -> io::Result<SourceContent
     let extraction = extract_guarded(key, &bytes)
         .map_err(|error| io::Error::new(io::ErrorKind::InvalidData, error.to_string()))?;
     let metadata = source_metadata(key, &extraction.metadata);
+    let speakers = speaker_labels(&extraction.map);
     Ok(SourceContent {
         text: extraction.text,
         format: format.text_format(),
         metadata: Some(metadata),
         content_hash: Some(hash),
+        speakers,
         warnings: extraction.warnings,
     })
+}
+
+/// Who speaks where in an extracted text, from its cues' speakers: one span per run of cues with the same
+/// speaker, from its first cue's start to its last cue's end. Cues without a speaker (before the first label)
+/// are left to the text.
+pub fn speaker_labels(map: &extract::OffsetMap) -> SpeakerLabels {
+    let mut spans: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    let mut open = false;
+    for cue in &map.cues {
+        let (start, end) = (cue.text_start as usize, cue.text_end as usize);
+        match (&cue.speaker, spans.last_mut()) {
+            (Some(speaker), Some((span, last))) if open && last == speaker => span.end = end,
+            (Some(speaker), _) => {
+                spans.push((start..end, speaker.clone()));
+                open = true;
+            }
+            (None, _) => open = false,
+        }
+    }
+    SpeakerLabels { spans }
 }
 
 /// An open editor buffer of a source → its text. `None` for binary formats (PDF, Word), whose buffers are
@@ -163,6 +192,7 @@ pub fn content_from_buffer(key: &str, text: String) -> Option<SourceContent> {
             format: format.text_format(),
             metadata: None,
             content_hash: None,
+            speakers: SpeakerLabels::default(),
             warnings: Vec::new(),
         });
     }

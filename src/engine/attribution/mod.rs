@@ -125,6 +125,43 @@ pub struct SpeakerLabels {
 }
 
 impl SpeakerLabels {
+    pub fn is_empty(&self) -> bool {
+        self.spans.is_empty()
+    }
+
+    /// One line per span, `start\tend\tspeaker` (tabs and line breaks in a name become spaces), for the index
+    /// snapshot.
+    pub fn encode(&self) -> String {
+        let mut out = String::new();
+        for (span, speaker) in &self.spans {
+            let speaker: String = speaker
+                .chars()
+                .map(|c| {
+                    if matches!(c, '\t' | '\n' | '\r') {
+                        ' '
+                    } else {
+                        c
+                    }
+                })
+                .collect();
+            out.push_str(&format!("{}\t{}\t{speaker}\n", span.start, span.end));
+        }
+        out
+    }
+
+    /// Reads [`SpeakerLabels::encode`]'s lines; `None` if one is malformed.
+    pub fn decode(encoded: &str) -> Option<SpeakerLabels> {
+        let mut spans = Vec::new();
+        for line in encoded.lines() {
+            let mut fields = line.splitn(3, '\t');
+            let start = fields.next()?.parse().ok()?;
+            let end = fields.next()?.parse().ok()?;
+            let speaker = fields.next()?.to_string();
+            spans.push((start..end, speaker));
+        }
+        Some(SpeakerLabels { spans })
+    }
+
     /// The labelled speaker of a passage: the label whose span holds most of it.
     pub fn at(&self, range: &Range<usize>) -> Option<Attribution> {
         let (span, label) = self

@@ -17,6 +17,7 @@ pub mod vote;
 use std::collections::VecDeque;
 use std::ops::Range;
 
+use super::attribution::SpeakerLabels;
 use super::hash::{content_hash, DataChecksum, FastMap};
 use super::metadata::{parse_metadata, SourceMetadata};
 use super::normalize::{for_each_word, term_hash, TermHash};
@@ -40,6 +41,9 @@ pub struct Source {
     pub text: SourceText,
     pub format: TextFormat,
     pub metadata: SourceMetadata,
+    /// Who speaks where, when the format says so (a transcript's cue voices and `SPEAKER:` labels, which are
+    /// not in the text): they decide whom a passage is credited to. Empty for articles.
+    pub speakers: SpeakerLabels,
 }
 
 /// What identifies a file's version without reading it: its size and modification time (nanoseconds since
@@ -89,6 +93,12 @@ impl PreparedSource {
 
     pub fn key(&self) -> &str {
         &self.source.key
+    }
+
+    /// Records who speaks where in the text (a transcript's labels; see [`Source::speakers`]).
+    pub fn with_speakers(mut self, speakers: SpeakerLabels) -> PreparedSource {
+        self.source.speakers = speakers;
+        self
     }
 
     /// Replaces the metadata read from the text (for sources whose metadata is known otherwise, such as
@@ -258,6 +268,7 @@ impl Corpus {
                 text: text.into(),
                 format,
                 metadata,
+                speakers: SpeakerLabels::default(),
             },
             hashes,
             positions: positions.finish(),

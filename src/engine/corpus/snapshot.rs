@@ -20,6 +20,7 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 
 use super::{Corpus, Entry, FileStamp, Postings, Source, SourceId};
+use crate::engine::attribution::SpeakerLabels;
 use crate::engine::hash::{digest, Checksum, DataChecksum, FastMap};
 use crate::engine::metadata::SourceMetadata;
 use crate::engine::store::{bytes_of, Positions, SharedBytes, SourceText, Stored};
@@ -27,10 +28,10 @@ use crate::engine::TextFormat;
 
 const MAGIC: &[u8; 16] = b"verbatim-index\0\0";
 /// Bump when tokenization, normalization or the layout changes: old snapshots are then ignored.
-const LAYOUT: u32 = 2;
+const LAYOUT: u32 = 3;
 const HEADER: usize = 128;
 /// u64 fields per source record (see `Record`).
-const RECORD: usize = 25;
+const RECORD: usize = 27;
 const NONE: u64 = u64::MAX;
 const TRAILER: usize = 24;
 /// Bytes before a snapshot's texts (the room [`Corpus::write_snapshot_after_texts`] expects).
@@ -227,6 +228,8 @@ impl Corpus {
                 entry.recorded.unwrap_or_else(|| digest(source.text.raw())),
                 0,
             ]);
+            let speakers = (!source.speakers.is_empty()).then(|| source.speakers.encode());
+            records.extend(put_string(speakers.as_deref()));
         }
         let postings_start = strings_start + pad(strings.len());
         let words_start = postings_start + pad(total * 4);
@@ -501,12 +504,19 @@ impl Corpus {
                     author: string(record[7], record[8])?,
                     url: string(record[9], record[10])?,
                 };
+                let speakers = match string(record[25], record[26])? {
+                    Some(encoded) => {
+                        SpeakerLabels::decode(&encoded).ok_or("malformed speaker labels")?
+                    }
+                    None => SpeakerLabels::default(),
+                };
                 let entry = Entry {
                     source: Source {
                         key,
                         text,
                         format,
                         metadata,
+                        speakers,
                     },
                     terms,
                     positions,
@@ -694,6 +704,31 @@ mod tests {
         let after = restored.check_draft(draft, TextFormat::Markdown, &settings);
         assert_eq!(after[0].verdict, before[0].verdict);
         assert_ne!(after[1].verdict, before[1].verdict);
+    }
+
+    #[test]
+    fn speaker_labels_survive_a_warm_start() {
+        let mut corpus = Corpus::new();
+        let speakers = SpeakerLabels {
+            spans: vec![
+                (0..20, "Amara Okafor".into()),
+                (21..40, "Tab\tin a name".into()),
+            ],
+        };
+        let text = "We will not close it. The budget cannot carry it.";
+        let prepared = Corpus::prepare_source("t.txt", text.into(), TextFormat::PlainText);
+        corpus.insert_prepared(prepared.with_stamp(STAMP).with_speakers(speakers));
+        let restored = Corpus::restore(shared(corpus.snapshot()), &mut stamps(&["t.txt"]))
+            .expect("a snapshot");
+        let id = restored.source_id("t.txt").expect("restored");
+        let spans = &restored.source(id).unwrap().speakers.spans;
+        assert_eq!(
+            spans,
+            &vec![
+                (0..20, "Amara Okafor".to_string()),
+                (21..40, "Tab in a name".to_string())
+            ]
+        );
     }
 
     #[test]
