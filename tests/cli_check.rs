@@ -232,3 +232,51 @@ fn gitignored_drafts_are_skipped_but_not_gitignored_sources() {
     let run = verbatim(&root, &["--format", "json", "scratch/old.md"]);
     assert!(run.stdout.contains("scratch/old.md"), "{}", run.stdout);
 }
+
+/// SARIF's related location is the source file's own: a saved page's and a transcript's line through the
+/// offset map (where go-to-definition lands), and for a PDF, which has no lines, the page in the message.
+#[test]
+fn sarif_points_into_extracted_source_files() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/cases/attribution_template_places");
+    let run = verbatim(&root, &["--format", "sarif", "--fail-on", "never"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let sarif: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let results = sarif["runs"][0]["results"].as_array().unwrap();
+    let related = |file: &str| {
+        results
+            .iter()
+            .map(|r| &r["relatedLocations"][0])
+            .find(|l| {
+                l["physicalLocation"]["artifactLocation"]["uri"]
+                    .as_str()
+                    .is_some_and(|u| u.ends_with(file))
+            })
+            .unwrap_or_else(|| panic!("no related location in {file}: {}", run.stdout))
+            .clone()
+    };
+    let page = related("city-council.html");
+    assert_eq!(
+        page["physicalLocation"]["region"]["startLine"], 32,
+        "{page}"
+    );
+    assert!(page["physicalLocation"]["region"]["snippet"]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("the most important decision"));
+    let transcript = related("minister-interview.srt");
+    assert_eq!(
+        transcript["physicalLocation"]["region"]["startLine"], 12,
+        "{transcript}"
+    );
+    assert!(transcript["message"]["text"]
+        .as_str()
+        .unwrap()
+        .ends_with("(00:00:08 · Minister)"));
+    let pdf = related("nato-digest.pdf");
+    assert!(pdf["physicalLocation"].get("region").is_none(), "{pdf}");
+    assert_eq!(
+        pdf["message"]["text"],
+        "source passage in “nato-digest” (p. 2)"
+    );
+}

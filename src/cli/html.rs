@@ -8,13 +8,13 @@
 //! shows up without changes here; the stylesheet knows the tones of the codes it has seen and gives any other
 //! code a neutral one. Everything taken from drafts, sources and settings is escaped ([`Escaped`]).
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 use std::io::{self, Write};
 use std::ops::Range;
 use std::path::Path;
 
-use super::{DraftReport, Report, SourcePlace};
+use super::{DraftReport, Report, SourcePlaces};
 use crate::engine::attribution::Attribution;
 use crate::engine::metadata::parse_metadata;
 use crate::engine::sentence::sentence_around;
@@ -46,7 +46,7 @@ pub fn write_html(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     }
     let mut renderer = Renderer {
         report,
-        source_places: HashMap::new(),
+        source_places: SourcePlaces::default(),
         ids: HashSet::new(),
     };
     for (index, draft) in report.drafts.iter().enumerate() {
@@ -412,7 +412,7 @@ fn write_marked(
 /// Streams the drafts; remembers each source's line table and the ids already used.
 struct Renderer<'a> {
     report: &'a Report,
-    source_places: HashMap<u32, SourcePlace>,
+    source_places: SourcePlaces,
     ids: HashSet<String>,
 }
 
@@ -421,10 +421,7 @@ impl Renderer<'_> {
     /// line and column (UTF-16) when the file has lines (Markdown, text, a saved page, a transcript), and the
     /// page or cue (`p. 3`, `00:03:12 · Minister`) when the format has them.
     fn source_place(&mut self, id: u32, source: &Source, range: &Range<usize>) -> Place {
-        let place = self
-            .source_places
-            .entry(id)
-            .or_insert_with(|| SourcePlace::new(source));
+        let place = self.source_places.of(id, source);
         let line = place.has_lines().then(|| {
             let position = place
                 .positions

@@ -6,7 +6,7 @@ use anstyle::{AnsiColor, Style};
 use unicode_width::UnicodeWidthStr;
 
 use super::report::Report;
-use super::{excerpt, line_character, SourcePlace};
+use super::{excerpt, line_character, SourcePlaces};
 use crate::config::Severity;
 use crate::engine::{EditKind, Verdict};
 use crate::lineindex::LineIndex;
@@ -27,6 +27,7 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
     let removed = AnsiColor::Red.on_default();
     let added = AnsiColor::Green.on_default();
     let mut counts = [0usize; 8];
+    let mut places = SourcePlaces::default();
     for draft in &report.drafts {
         let positions = LineIndex::new(&draft.text);
         let path = report.workspace.display(&draft.path);
@@ -53,7 +54,7 @@ pub(super) fn write_human(out: &mut dyn Write, report: &Report, quiet: bool) -> 
             )?;
             if let Some(passage) = &finding.passage {
                 if let Some(source) = report.corpus.source(passage.source) {
-                    let place = SourcePlace::new(source);
+                    let place = places.of(passage.source, source);
                     let (source_line, source_character) =
                         line_character(&place.positions, place.range(&passage.range).start);
                     let locator = place

@@ -5,7 +5,7 @@ use std::path::Path;
 use serde_json::{json, Value};
 
 use super::report::{DraftReport, Report};
-use super::{line_character, SourcePlace};
+use super::{line_character, SourcePlaces};
 use crate::engine::attribution::Attribution;
 use crate::engine::Finding;
 use crate::lineindex::LineIndex;
@@ -20,15 +20,16 @@ fn json_range(positions: &LineIndex, range: &std::ops::Range<usize>) -> Value {
 }
 
 /// The finding as the JSON object of `--format json` (documented in the README; keep it stable).
-pub fn finding_json(
+pub(crate) fn finding_json(
     report: &Report,
     draft: &DraftReport,
     positions: &LineIndex,
     finding: &Finding,
+    places: &mut SourcePlaces,
 ) -> Value {
     let source = finding.passage.as_ref().and_then(|passage| {
         let source = report.corpus.source(passage.source)?;
-        Some((source, SourcePlace::new(source), passage))
+        Some((source, places.of(passage.source, source), passage))
     });
     let source_json = source.as_ref().map(|(source, place, passage)| {
         let mut value = json!({
@@ -111,10 +112,12 @@ fn attribution_json(attribution: &Attribution, range: Option<Value>) -> Value {
 }
 
 pub(super) fn write_json_lines(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let mut places = SourcePlaces::default();
     for draft in &report.drafts {
         let positions = LineIndex::new(&draft.text);
         for finding in &draft.findings {
-            writeln!(out, "{}", finding_json(report, draft, &positions, finding))?;
+            let json = finding_json(report, draft, &positions, finding, &mut places);
+            writeln!(out, "{json}")?;
         }
     }
     Ok(())

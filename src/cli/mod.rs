@@ -17,7 +17,6 @@ mod sarif;
 mod summary;
 
 pub use args::{CheckArgs, ColorChoice, FailOn, Format};
-pub use json::finding_json;
 pub use refs::{run_refs, split_target, usage_index, RefsArgs, RefsFormat};
 pub use report::{check, DraftReport, Report};
 pub use run::run;
@@ -85,6 +84,15 @@ impl SourcePlace {
         }
     }
 
+    /// The text of the file itself, which [`SourcePlace::range`] and `positions` point into: the file for a
+    /// saved page or a transcript, the source's text for Markdown and plain text (empty for PDF and Word).
+    pub(crate) fn file_text<'a>(&'a self, source: &'a crate::engine::Source) -> &'a str {
+        match &self.original {
+            Some(original) => original.file_text.as_deref().unwrap_or_default(),
+            None => source.text.as_str(),
+        }
+    }
+
     /// Whether the file has lines to point at (not a PDF or a Word document, whose passages are placed by
     /// page or not at all).
     pub(crate) fn has_lines(&self) -> bool {
@@ -105,6 +113,21 @@ impl SourcePlace {
         };
         let metadata = &original.extraction.metadata;
         (metadata.site.as_deref(), metadata.url.as_deref())
+    }
+}
+
+/// The [`SourcePlace`] of each source a report points into, made once per source: a source's line index and
+/// extraction serve all its findings.
+#[derive(Default)]
+pub(crate) struct SourcePlaces(std::collections::HashMap<crate::engine::SourceId, SourcePlace>);
+
+impl SourcePlaces {
+    pub(crate) fn of(
+        &mut self,
+        id: crate::engine::SourceId,
+        source: &crate::engine::Source,
+    ) -> &SourcePlace {
+        self.0.entry(id).or_insert_with(|| SourcePlace::new(source))
     }
 }
 

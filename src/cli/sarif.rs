@@ -5,7 +5,7 @@ use std::path::Path;
 use serde_json::{json, Value};
 
 use super::report::Report;
-use super::{excerpt, line_character};
+use super::{excerpt, line_character, SourcePlaces};
 use crate::config::Severity;
 use crate::engine::Verdict;
 use crate::lineindex::{units, Encoding, LineIndex};
@@ -82,6 +82,7 @@ pub(super) fn write_sarif(out: &mut dyn Write, report: &Report) -> io::Result<()
         })
         .collect();
     let mut results = Vec::new();
+    let mut places = SourcePlaces::default();
     for draft in &report.drafts {
         let positions = LineIndex::new(&draft.text);
         let draft_path = report.workspace.display(&draft.path);
@@ -109,17 +110,30 @@ pub(super) fn write_sarif(out: &mut dyn Write, report: &Report) -> io::Result<()
             }
             if let Some(passage) = &finding.passage {
                 if let Some(source) = report.corpus.source(passage.source) {
-                    let source_positions = LineIndex::new(&source.text);
+                    // In the source's own file: a saved page or transcript through its offset map; a PDF or
+                    // Word document has no lines to point at, so its page or cue goes into the message.
+                    let place = places.of(passage.source, source);
+                    let locator = place
+                        .locator(&passage.range)
+                        .map(|l| format!(" ({l})"))
+                        .unwrap_or_default();
+                    let mut location = json!({
+                        "artifactLocation": {
+                            "uri": relative_uri(&report.workspace.display(Path::new(&source.key))),
+                            "uriBaseId": "SRCROOT"
+                        },
+                    });
+                    if place.has_lines() {
+                        location["region"] = sarif_region(
+                            &place.positions,
+                            place.file_text(source),
+                            &place.range(&passage.range),
+                        );
+                    }
                     result["relatedLocations"] = json!([{
                         "id": 1,
-                        "message": {"text": format!("source passage in “{}”", source.metadata.title)},
-                        "physicalLocation": {
-                            "artifactLocation": {
-                                "uri": relative_uri(&report.workspace.display(Path::new(&source.key))),
-                                "uriBaseId": "SRCROOT"
-                            },
-                            "region": sarif_region(&source_positions, &source.text, &passage.range),
-                        }
+                        "message": {"text": format!("source passage in “{}”{locator}", source.metadata.title)},
+                        "physicalLocation": location,
                     }]);
                 }
             }
