@@ -234,7 +234,10 @@ fn quote_accuracy(label: &str, docs: &[(String, String, String)], verbose: bool)
                 } else if f.verdict == Verdict::Verified {
                     wrong_source += 1;
                 } else if verbose {
-                    eprintln!("{label}: not verified ({:?}) {key}: {sentence}", f.verdict);
+                    eprintln!(
+                        "{label}: not verified ({:?}) {key}: {sentence}\n    {}",
+                        f.verdict, f.message
+                    );
                 }
             }
             if let Some(f) = findings.get(1) {

@@ -151,9 +151,16 @@ impl Corpus {
             (None, true) => Vec::new(),
             (None, false) => self.edits(text, &items, &quote_terms, best),
         };
+        // Differences of spelling only (a compound's hyphen, a word a typesetter split at a line end, a name's
+        // accents) leave the words the same: verified (their source words still widen the passage below).
+        let spelling_only = !verified
+            && transposed.is_none()
+            && !edits.is_empty()
+            && edits.iter().all(|e| e.is_spelling_only());
+        let verified = verified || spelling_only;
         // The quote's words found in the passage: in order (matched), or in another order (a swap of clauses
         // keeps every word: it is drift, whatever the share the alignment could keep in order).
-        let found = if transposed.is_some() {
+        let found = if transposed.is_some() || spelling_only {
             word_count
         } else {
             best.alignment.matched + reordered_words(&items, &edits, best)
@@ -222,6 +229,7 @@ impl Corpus {
         } else {
             Verdict::Drift
         };
+        let edits = if spelling_only { Vec::new() } else { edits };
         let message = messages::sourced(verdict, &title, &edits, also_in.len(), &notes);
         Finding {
             quote,

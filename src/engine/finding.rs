@@ -1,6 +1,8 @@
 //! Findings: the verdict on one quote, its passage and its edits (the types every consumer reads).
 use std::ops::Range;
 
+use unicode_normalization::UnicodeNormalization;
+
 use super::attribution::Attribution;
 use super::corpus::SourceId;
 use super::quotes::{shift_range, Quote};
@@ -84,6 +86,45 @@ pub struct Edit {
     /// The matched word just before the edit, as written in the draft (empty at the start), so a message can
     /// say “call on” for “call for” rather than “on” for “for”.
     pub context: String,
+}
+
+impl Edit {
+    /// A difference of spelling only, not of words: the same letters once hyphens and the space a line-end
+    /// hyphen leaves are dropped (`co-founded` / `cofounded`, `another` / `an-other` where a typesetter split
+    /// the word, `MacBook` / `Mac- Book`), with a hyphen on at least one side (`over all` / `overall` is a
+    /// change); and in names (every word capitalised on both sides), the same letters without their accents
+    /// (`Petrović` / `Petrovic`: outlets transliterate names differently). `schon` / `schön` stays a change.
+    pub fn is_spelling_only(&self) -> bool {
+        if self.kind != EditKind::Substituted {
+            return false;
+        }
+        let hyphen = |c: char| matches!(c, '-' | '\u{2010}' | '\u{2011}' | '\u{00AD}');
+        let squash = |words: &str, fold_accents: bool| -> String {
+            words
+                .nfd()
+                .filter(|&c| !hyphen(c) && !c.is_whitespace())
+                .filter(|&c| !fold_accents || !unicode_normalization::char::is_combining_mark(c))
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+                .nfc()
+                .collect()
+        };
+        let (ours, theirs) = (&self.quote_words, &self.source_words);
+        if ours.trim().is_empty() || theirs.trim().is_empty() {
+            return false;
+        }
+        let hyphenated = ours.contains(hyphen) || theirs.contains(hyphen);
+        if hyphenated && squash(ours, false) == squash(theirs, false) {
+            return true;
+        }
+        let names = |words: &str| {
+            words
+                .split(|c: char| c.is_whitespace() || hyphen(c))
+                .filter(|w| !w.is_empty())
+                .all(|w| w.starts_with(char::is_uppercase))
+        };
+        names(ours) && names(theirs) && squash(ours, true) == squash(theirs, true)
+    }
 }
 
 /// A stretch of one source.
