@@ -14,18 +14,36 @@ use dashmap::DashMap;
 use super::document::Analysis;
 use super::folders::Folder;
 use crate::archive::search::quote_shingles;
-use crate::archive::{Archive, ArchiveError, ErrorKind, LOOKUP_TIMEOUT};
+use crate::archive::{Archive, ArchiveError, ErrorKind, Resolved, LOOKUP_TIMEOUT};
 use crate::engine::Verdict;
 use crate::workspace::archive_files::{archive_target, ARCHIVE_URL_VARIABLE};
 
 /// Longest wait between reconnection attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
+/// Where a folder's archive connection string came from: the environment variable wins over the settings,
+/// as for `verbatim check`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum ArchiveUrl {
+    Environment(String),
+    Settings(String),
+}
+
+impl ArchiveUrl {
+    /// Where to connect, or why not.
+    fn target(&self) -> Result<Resolved, ArchiveError> {
+        match self {
+            ArchiveUrl::Environment(given) => archive_target(Some(given), None),
+            ArchiveUrl::Settings(setting) => archive_target(None, Some(setting)),
+        }?
+        .ok_or_else(|| ArchiveError::new(ErrorKind::Settings, "archive.url is empty"))
+    }
+}
+
 /// One folder's link to its archive.
 struct Link {
-    /// Where its connection string came from and the string (`env:…` or `settings:…`); a settings change
-    /// makes a new link.
-    url: String,
+    /// The connection string and where it came from; a settings change makes a new link.
+    url: ArchiveUrl,
     connection: tokio::sync::Mutex<Option<Archive>>,
     /// No attempt before this instant after a failure; the backoff doubles with each failure.
     retry: Mutex<(Instant, Duration)>,
@@ -47,23 +65,18 @@ impl ArchiveLinks {
         let url = std::env::var(ARCHIVE_URL_VARIABLE)
             .ok()
             .filter(|url| !url.trim().is_empty())
-            .map(|url| (url, true))
+            .map(ArchiveUrl::Environment)
             .or_else(|| {
                 folder
                     .workspace()
                     .config
                     .archive_url
                     .clone()
-                    .map(|url| (url, false))
+                    .map(ArchiveUrl::Settings)
             });
-        let Some((url, from_environment)) = url else {
+        let Some(url) = url else {
             self.links.remove(&folder.root);
             return None;
-        };
-        let url = if from_environment {
-            format!("env:{url}")
-        } else {
-            format!("settings:{url}")
         };
         if let Some(link) = self.links.get(&folder.root) {
             if link.url == url {
@@ -243,16 +256,11 @@ type Found = (Vec<Vec<String>>, Vec<crate::archive::ArchivedArticle>);
 
 async fn lookup_on(
     connection: &mut Option<Archive>,
-    url: &str,
+    url: &ArchiveUrl,
     wanted: &[Vec<u64>],
 ) -> Result<Found, ArchiveError> {
     if connection.is_none() {
-        let target = match url.split_once(':') {
-            Some(("env", given)) => archive_target(Some(given), None)?,
-            Some((_, setting)) => archive_target(None, Some(setting))?,
-            None => None,
-        }
-        .ok_or_else(|| ArchiveError::new(ErrorKind::Settings, "archive.url is empty"))?;
+        let target = url.target()?;
         *connection = Some(Archive::open(&target, LOOKUP_TIMEOUT).await?);
     }
     let archive = connection.as_ref().expect("connected above");
