@@ -43,6 +43,7 @@ fn init_is_idempotent() {
     let url = cluster().database("archive_init");
     let (_, first) = run_ok(verbatim().args(["archive", "init", "--url", &url]));
     assert!(first.contains("applied migration 1"), "{first}");
+    assert!(first.contains("applied migration 2"), "{first}");
     let (_, second) = run_ok(verbatim().args(["archive", "init", "--url", &url]));
     assert!(second.contains("up to date"), "{second}");
     assert_eq!(stats(&url)["articles"], 0);
@@ -434,6 +435,7 @@ fn an_interrupted_ingest_is_invisible_until_the_next_one_completes_it() {
                     published: None,
                     url: None,
                     text,
+                    speakers: None,
                 })
                 .await
                 .unwrap();

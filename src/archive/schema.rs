@@ -25,11 +25,24 @@ struct Migration {
     sql: fn() -> String,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "articles, bucketed shingle postings partitioned by hash, settings",
-    sql: migration_1,
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "articles, bucketed shingle postings partitioned by hash, settings",
+        sql: migration_1,
+    },
+    Migration {
+        version: 2,
+        description: "who speaks where in an archived transcript",
+        sql: migration_2,
+    },
+];
+
+/// `articles.speakers`: a transcript's speaker labels (`start\tend\tname` lines over the stored text), which
+/// decide whom a passage is credited to as they do for a local source.
+fn migration_2() -> String {
+    "ALTER TABLE articles ADD COLUMN speakers text;".to_string()
+}
 
 fn migration_1() -> String {
     let mut sql = format!(

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use super::connection::ArchiveError;
 use super::{bucket_of, entry_article, entry_hash, Archive};
+use crate::engine::attribution::SpeakerLabels;
 use crate::engine::corpus::PreparedSource;
 use crate::engine::fingerprint::{shingles, word_hashes};
 use crate::engine::{Corpus, SourceMetadata, TextFormat};
@@ -34,6 +35,8 @@ pub struct ArchivedArticle {
     pub published: Option<String>,
     pub url: Option<String>,
     pub text: String,
+    /// Who speaks where (a transcript), encoded as stored.
+    pub speakers: Option<String>,
 }
 
 /// The shingle hashes of a quote given as its text's segments (ranges of `text`).
@@ -150,7 +153,7 @@ impl Archive {
         let rows = self
             .client
             .query(
-                "SELECT id, collection, key, format, title, author, outlet, published, url, text
+                "SELECT id, collection, key, format, title, author, outlet, published, url, text, speakers
                  FROM articles WHERE id = ANY($1) AND indexed ORDER BY id",
                 &[&ids],
             )
@@ -169,6 +172,7 @@ impl Archive {
                 published: row.get(7),
                 url: row.get(8),
                 text: row.get(9),
+                speakers: row.get(10),
             })
             .collect())
     }
@@ -200,6 +204,11 @@ impl ArchivedArticle {
             author: self.outlet.or(self.author),
             url: self.url,
         };
-        Corpus::prepare_source(&key, self.text, format).with_metadata(metadata)
+        let prepared = Corpus::prepare_source(&key, self.text, format).with_metadata(metadata);
+        // Labels that do not read (a hand-edited row) are left out: the text decides then, as for an article.
+        match self.speakers.as_deref().and_then(SpeakerLabels::decode) {
+            Some(speakers) if !speakers.is_empty() => prepared.with_speakers(speakers),
+            _ => prepared,
+        }
     }
 }

@@ -252,6 +252,7 @@ fn read_input(
         Err(error) => return Read::Failed(format!("{}: {error}", input.path.display())),
     };
     let (text, format) = (content.text, content.format);
+    let speakers = (!content.speakers.is_empty()).then(|| content.speakers.encode());
     let metadata = content
         .metadata
         .unwrap_or_else(|| crate::engine::metadata::parse_metadata(&text, format));
@@ -272,6 +273,7 @@ fn read_input(
             published: metadata.date,
             url: metadata.url,
             text,
+            speakers,
         }),
         size,
     )

@@ -95,8 +95,15 @@ impl PreparedSource {
         &self.source.key
     }
 
-    /// Records who speaks where in the text (a transcript's labels; see [`Source::speakers`]).
-    pub fn with_speakers(mut self, speakers: SpeakerLabels) -> PreparedSource {
+    /// Records who speaks where in the text (a transcript's labels; see [`Source::speakers`]). Spans that do
+    /// not lie on the text's character boundaries (labels stored elsewhere and damaged) are dropped.
+    pub fn with_speakers(mut self, mut speakers: SpeakerLabels) -> PreparedSource {
+        let text = self.source.text.as_str();
+        speakers.spans.retain(|(span, _)| {
+            span.start <= span.end
+                && text.is_char_boundary(span.start)
+                && text.is_char_boundary(span.end)
+        });
         self.source.speakers = speakers;
         self
     }
