@@ -221,40 +221,38 @@ async function pageChecks(page) {
   await sleep(500);
 
   const hoverSel = ".monaco-editor .monaco-hover:not(.hidden)";
-  const hover = await waitFor(
-    async () => {
-      const box = await page.evaluate((word) => {
-        const lines = document.querySelectorAll(".monaco-editor .view-lines .view-line");
-        for (const l of lines) {
-          const walker = document.createTreeWalker(l, NodeFilter.SHOW_TEXT);
-          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-            const text = n.nodeValue.replace(/\u00a0/g, " ");
-            const i = text.indexOf(word);
-            if (i >= 0) {
-              const r = document.createRange();
-              r.setStart(n, i);
-              r.setEnd(n, i + word.length);
-              const b = r.getBoundingClientRect();
-              return { x: b.left + b.width / 2, y: b.top + b.height / 2 };
-            }
+  // Points at the drifted words and waits for the verbatim hover (its text, or undefined).
+  const openHover = async () => {
+    const box = await page.evaluate((word) => {
+      const lines = document.querySelectorAll(".monaco-editor .view-lines .view-line");
+      for (const l of lines) {
+        const walker = document.createTreeWalker(l, NodeFilter.SHOW_TEXT);
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+          const text = n.nodeValue.replace(/\u00a0/g, " ");
+          const i = text.indexOf(word);
+          if (i >= 0) {
+            const r = document.createRange();
+            r.setStart(n, i);
+            r.setEnd(n, i + word.length);
+            const b = r.getBoundingClientRect();
+            return { x: b.left + b.width / 2, y: b.top + b.height / 2 };
           }
         }
-        return null;
-      }, HOVER_WORD);
-      if (!box) return undefined;
-      await page.mouse.move(box.x - 30, box.y);
-      await page.mouse.move(box.x, box.y, { steps: 5 });
-      const el = await page.waitForSelector(hoverSel, { timeout: 4000 }).catch(() => null);
-      if (!el) return undefined;
-      const ok = await waitFor(async () => {
-        const t = await el.textContent();
-        return /verbatim: drift/.test(t) ? t : undefined;
-      }, 4000);
-      return ok;
-    },
-    30000,
-    500,
-  );
+      }
+      return null;
+    }, HOVER_WORD);
+    if (!box) return undefined;
+    await page.mouse.move(box.x - 30, box.y);
+    await page.mouse.move(box.x, box.y, { steps: 5 });
+    const el = await page.waitForSelector(hoverSel, { timeout: 4000 }).catch(() => null);
+    if (!el) return undefined;
+    const ok = await waitFor(async () => {
+      const t = await el.textContent();
+      return /verbatim: drift/.test(t) ? t : undefined;
+    }, 4000);
+    return ok;
+  };
+  const hover = await waitFor(openHover, 30000, 500);
   const hoverText = (hover || "").replace(/\s+/g, " ");
   check(hover, "hovering the drifted words shows the verbatim hover", hoverText.slice(0, 300));
   check(hoverText.includes(HOVER_SOURCE_SENTENCE), "the hover shows the source sentence", hoverText.slice(0, 600));
@@ -267,6 +265,13 @@ async function pageChecks(page) {
   // For the screenshot, make the hover tall enough to show the diff and the source line: drag its
   // free edge (VS Code's hover is resizable, 250 px high at first) towards the top of the editor.
   await enlargeHover(page, hoverSel).catch((e) => log("could not enlarge the hover:", String(e)));
+  if (!(await page.isVisible(hoverSel))) {
+    // The drag on the hover's edge can close it (a slow machine, a notification taking focus): point at the
+    // words again, for a screenshot at the hover's first size.
+    log("the hover closed while it was being enlarged; opening it again");
+    await page.mouse.move(0, 0);
+    await waitFor(openHover, 15000, 500);
+  }
   check(await page.isVisible(hoverSel), "the hover stays open for the screenshot");
 
   // Screenshot of the editor with the drift warning, the hover and the status bar.
