@@ -207,8 +207,8 @@ impl ArchivedArticle {
         let prepared = Corpus::prepare_source(&key, self.text, format).with_metadata(metadata);
         // Labels that do not read (a hand-edited row) are left out: the text decides then, as for an article.
         match self.speakers.as_deref().and_then(SpeakerLabels::decode) {
-            Some(speakers) if !speakers.is_empty() => prepared.with_speakers(speakers),
-            _ => prepared,
+            Some(speakers) => prepared.with_speakers(speakers),
+            None => prepared,
         }
     }
 }

@@ -252,7 +252,7 @@ fn read_input(
         Err(error) => return Read::Failed(format!("{}: {error}", input.path.display())),
     };
     let (text, format) = (content.text, content.format);
-    let speakers = (!content.speakers.is_empty()).then(|| content.speakers.encode());
+    let speakers = content.speakers.encoded();
     let metadata = content
         .metadata
         .unwrap_or_else(|| crate::engine::metadata::parse_metadata(&text, format));

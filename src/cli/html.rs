@@ -666,11 +666,15 @@ impl Renderer<'_> {
                 Escaped(note)
             )?;
         }
-        if let Some((_, source)) = source {
+        if let Some((passage, source)) = source {
+            let place = self
+                .source_places
+                .of(passage.source, source)
+                .passage_place(finding);
             let attribution = attribution_text(
                 &self.report.workspace.config.attribution.template,
                 source,
-                &crate::workspace::formats::passage_place(finding, source),
+                &place,
             );
             if !attribution.trim().is_empty() {
                 writeln!(

@@ -106,6 +106,15 @@ impl SourcePlace {
         self.original.as_ref()?.locator(range.clone())
     }
 
+    /// What the attribution template can say of a finding's passage in this source (see
+    /// [`crate::workspace::formats::passage_place`]), from the extraction already at hand.
+    pub(crate) fn passage_place(
+        &self,
+        finding: &crate::engine::Finding,
+    ) -> crate::engine::PassagePlace {
+        crate::workspace::formats::passage_place_in(self.original.as_deref(), finding)
+    }
+
     /// The outlet and canonical URL the document gives (web pages).
     pub(crate) fn site_and_url(&self) -> (Option<&str>, Option<&str>) {
         let Some(original) = &self.original else {

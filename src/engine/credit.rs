@@ -18,15 +18,15 @@ use crate::engine::TextFormat;
 /// cache: a source's text never changes under the same id).
 pub type SpeakerMemo = HashMap<(SourceId, usize, usize), Option<Attribution>>;
 
-/// The speaker a source gives the passage at `range`: its labels when it has some (a transcript), else its
-/// text.
+/// The speaker a source gives the passage at `range`: its label when one holds it (a transcript), else its
+/// text's.
 pub fn source_attribution(
     text: &str,
     format: TextFormat,
-    labels: Option<&SpeakerLabels>,
+    labels: &SpeakerLabels,
     range: &Range<usize>,
 ) -> Option<Attribution> {
-    if let Some(found) = labels.and_then(|labels| labels.at(range)) {
+    if let Some(found) = labels.at(range) {
         return Some(found);
     }
     Attributor::around(text, format, range).at(range)
@@ -51,8 +51,7 @@ pub fn credit_findings(
         memo.entry((id, range.start, range.end))
             .or_insert_with(|| {
                 let source = corpus.source(id)?;
-                let labels = (!source.speakers.is_empty()).then_some(&source.speakers);
-                source_attribution(source.text.as_str(), source.format, labels, range)
+                source_attribution(source.text.as_str(), source.format, &source.speakers, range)
             })
             .clone()
     };

@@ -42,10 +42,7 @@ impl SourceContent {
         if let Some(hash) = self.content_hash {
             prepared = prepared.with_content_hash(hash);
         }
-        if !self.speakers.is_empty() {
-            prepared = prepared.with_speakers(self.speakers);
-        }
-        prepared
+        prepared.with_speakers(self.speakers)
     }
 
     /// The first warning, for callers that report one line per file.
@@ -299,7 +296,15 @@ pub fn passage_place(
     finding: &crate::engine::Finding,
     source: &crate::engine::Source,
 ) -> crate::engine::PassagePlace {
-    let mut place = match (&finding.passage, original(Path::new(&source.key))) {
+    passage_place_in(original(Path::new(&source.key)).as_deref(), finding)
+}
+
+/// [`passage_place`] with the source's extraction at hand (`None` for Markdown and plain text).
+pub fn passage_place_in(
+    original: Option<&Original>,
+    finding: &crate::engine::Finding,
+) -> crate::engine::PassagePlace {
+    let mut place = match (&finding.passage, original) {
         (Some(passage), Some(original)) => original.place(passage.range.clone()),
         _ => crate::engine::PassagePlace::default(),
     };

@@ -149,6 +149,11 @@ impl SpeakerLabels {
         out
     }
 
+    /// [`SpeakerLabels::encode`], or `None` when there are no labels (nothing to store).
+    pub fn encoded(&self) -> Option<String> {
+        (!self.is_empty()).then(|| self.encode())
+    }
+
     /// Reads [`SpeakerLabels::encode`]'s lines; `None` if one is malformed.
     pub fn decode(encoded: &str) -> Option<SpeakerLabels> {
         let mut spans = Vec::new();

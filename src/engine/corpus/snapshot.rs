@@ -228,8 +228,7 @@ impl Corpus {
                 entry.recorded.unwrap_or_else(|| digest(source.text.raw())),
                 0,
             ]);
-            let speakers = (!source.speakers.is_empty()).then(|| source.speakers.encode());
-            records.extend(put_string(speakers.as_deref()));
+            records.extend(put_string(source.speakers.encoded().as_deref()));
         }
         let postings_start = strings_start + pad(strings.len());
         let words_start = postings_start + pad(total * 4);
