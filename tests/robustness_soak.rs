@@ -207,18 +207,13 @@ fn ten_thousand_edits_with_sources_changing_on_disk() {
                     panic!("after {edit} edits, version {version}: published {last:#?}\nexpected {want:#?}\npublications seen while waiting {seen:?}\ntext {text:?}");
                 }
                 if let Some(diagnostics) = client.diagnostics(&ws.draft, None, left) {
-                    seen.push((
-                        client
-                            .history
-                            .last()
-                            .map(|m| m["params"]["version"].clone()),
-                        diagnostics.len(),
-                    ));
-                    // Only the current version counts (older ones may still be in flight).
-                    let current = client
+                    let published_version = client
                         .history
                         .last()
-                        .is_some_and(|m| m["params"]["version"] == version);
+                        .map(|m| m["params"]["version"].clone());
+                    // Only the current version counts (older ones may still be in flight).
+                    let current = published_version.as_ref().is_some_and(|v| *v == version);
+                    seen.push((published_version, diagnostics.len()));
                     if current {
                         last = published(&text, &diagnostics);
                         if last == want {
