@@ -109,15 +109,7 @@ fn main() {
             }
             if verbose && outcome != Outcome::Right && words >= 4 {
                 let gold: Vec<&str> = annotation.source.iter().map(|s| &text[s.clone()]).collect();
-                let mut from = quote.start.saturating_sub(160);
-                while !text.is_char_boundary(from) {
-                    from -= 1;
-                }
-                let mut to = (quote.end + 120).min(text.len());
-                while !text.is_char_boundary(to) {
-                    to += 1;
-                }
-                let excerpt = text[from..to].replace('\n', " ¶ ");
+                let excerpt = context(&text, &quote);
                 println!(
                     "{outcome:?} {article}: «{excerpt}» gold {gold:?} got {:?}",
                     found
@@ -280,8 +272,8 @@ fn parse_ann(ann: &str, byte_of: &[usize]) -> Vec<Annotation> {
 /// speaker, one another person the article quotes.
 #[derive(Default)]
 struct Recredit {
-    /// (quote text, right name, wrong name)
-    cases: Vec<(String, String, String)>,
+    /// (quote text, right name, wrong name, where the article has the quote)
+    cases: Vec<(String, String, String, Range<usize>)>,
     right_total: usize,
     right_flagged: usize,
     wrong_total: usize,
@@ -369,7 +361,8 @@ impl Recredit {
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
-            self.cases.push((words, name.clone(), other.clone()));
+            self.cases
+                .push((words, name.clone(), other.clone(), quote.clone()));
         }
     }
 
@@ -388,7 +381,7 @@ impl Recredit {
         let settings = EngineSettings::default();
         for wrong in [false, true] {
             let mut draft = String::from("# Draft\n\n");
-            for (n, (quote, right_name, wrong_name)) in cases.iter().enumerate() {
+            for (n, (quote, right_name, wrong_name, _)) in cases.iter().enumerate() {
                 let name = if wrong { wrong_name } else { right_name };
                 let bare = quote.trim_end_matches(['.', ',', ' ']);
                 if n % 2 == 0 {
@@ -408,7 +401,7 @@ impl Recredit {
             let plain = corpus.check_draft(&draft, TextFormat::Markdown, &off);
             self.time_off += started.elapsed();
             self.quotes_checked += plain.len();
-            for (n, (quote, right_name, wrong_name)) in cases.iter().enumerate() {
+            for (n, (quote, right_name, wrong_name, at)) in cases.iter().enumerate() {
                 let bare = quote.trim_end_matches(['.', ',', ' ']);
                 let of_quote: Vec<_> = findings
                     .iter()
@@ -427,10 +420,17 @@ impl Recredit {
                     if !flagged && sourced && self.examples.len() < 400 {
                         let theirs = of_quote.iter().find_map(|f| f.source_attribution.as_ref());
                         let ours = of_quote.iter().find_map(|f| f.attribution.as_ref());
+                        let matched: Vec<String> = of_quote
+                            .iter()
+                            .filter_map(|f| f.passage.as_ref())
+                            .map(|p| format!("{:?}", &text[p.range.clone()]))
+                            .collect();
                         self.examples.push(format!(
-                            "missed #{n} {article}: credited {wrong_name} (right {right_name}); source side {:?}; draft side {:?}",
+                            "missed #{n} {article}: credited {wrong_name} (right {right_name}); source side {:?}; draft side {:?}; matched {}\n    «{}»",
                             theirs.map(|a| (&a.speaker, &a.name, a.confidence)),
-                            ours.map(|a| (&a.speaker, a.confidence))
+                            ours.map(|a| (&a.speaker, a.confidence)),
+                            matched.join(" | "),
+                            context(text, at)
                         ));
                     }
                 } else {
@@ -475,4 +475,17 @@ impl Recredit {
             }
         }
     }
+}
+
+/// The article around a quote, on one line (`¶` for a line break), for the verbose lists.
+fn context(text: &str, quote: &Range<usize>) -> String {
+    let mut from = quote.start.saturating_sub(160);
+    while !text.is_char_boundary(from) {
+        from -= 1;
+    }
+    let mut to = (quote.end + 120).min(text.len());
+    while !text.is_char_boundary(to) {
+        to += 1;
+    }
+    text[from..to].replace('\n', " ¶ ")
 }

@@ -211,6 +211,11 @@ const IRREGULAR: &[&str] = &[
     "puts",
     "putting",
     "reads",
+    "sing",
+    "sings",
+    "sang",
+    "sung",
+    "singing",
 ];
 
 /// Verbs that double their last consonant before `-ed`/`-ing`.
@@ -274,6 +279,27 @@ pub fn speech_verbs() -> &'static HashSet<String> {
 /// Whether a lowercase word is a speech verb.
 pub fn is_speech_verb(lower: &str) -> bool {
     speech_verbs().contains(lower)
+}
+
+/// Speech verbs whose object is the one spoken to (`told some of the miners`, `asked the crowd`, `urged
+/// supporters`), so an object after them does not make them another sentence's verb.
+pub fn takes_addressee(lower: &str) -> bool {
+    static VERBS: OnceLock<HashSet<String>> = OnceLock::new();
+    VERBS
+        .get_or_init(|| {
+            let mut forms: HashSet<String> = ["tell", "tells", "told", "telling"]
+                .iter()
+                .map(|s| s.to_string())
+                .collect();
+            for base in [
+                "ask", "warn", "assure", "reassure", "remind", "urge", "inform", "advise",
+                "caution", "implore", "admonish", "scold", "chide", "instruct", "thank", "greet",
+            ] {
+                inflect(base, &mut forms);
+            }
+            forms
+        })
+        .contains(lower)
 }
 
 /// Verbs that may precede their subject after a quote (`"…," said Smith`).
@@ -421,6 +447,27 @@ pub fn is_title(lower: &str) -> bool {
             | "senate"
             | "mrs."
             | "mr."
+    )
+}
+
+/// Titles that are also frequent surnames (`Charlie King`, `John Major`, `Judge`, `Bishop`).
+pub fn is_surname_title(lower: &str) -> bool {
+    matches!(
+        lower,
+        "king"
+            | "bishop"
+            | "major"
+            | "judge"
+            | "pope"
+            | "cardinal"
+            | "dean"
+            | "prince"
+            | "marshal"
+            | "sheriff"
+            | "abbot"
+            | "chancellor"
+            | "provost"
+            | "deacon"
     )
 }
 

@@ -569,8 +569,9 @@ impl<'a> Attributor<'a> {
         if ends_sentence && !self.clause_ends_after(verb + 1) {
             return None;
         }
-        // `"…," Melanie said yes`: the verb has an object of its own, so it is not this quote's cue.
-        if !self.adjunct_follows(verb + 1) {
+        // `"…," Melanie said yes`: the verb has an object of its own, so it is not this quote's cue; a verb
+        // whose object is the one spoken to (`told some of the miners`, `asked the crowd`) still is.
+        if !takes_addressee(&lower) && !self.adjunct_follows(verb + 1) {
             return None;
         }
         // `"…." Jones added, "…"`: the cue of the next quote.

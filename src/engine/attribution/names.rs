@@ -1,7 +1,7 @@
 //! Names compared as people write them: titles and suffixes stripped, a surname equal to the full name
 //! (`Putin`, `Vladimir Putin`, `President Putin`), first names compared only when both sides give one.
 
-use super::lexicon::{is_name_suffix, is_particle, is_title};
+use super::lexicon::{is_name_suffix, is_particle, is_surname_title, is_title};
 
 /// A person's name split into the words that qualify it (titles, roles, nationality) and the name proper.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -38,8 +38,20 @@ pub fn parse_name(words: &[&str]) -> Option<PersonName> {
     while words.last().is_some_and(|w| is_name_suffix(w)) && words.len() > 1 {
         words.pop();
     }
+    // A title that is also a surname ends a name after a given name (`Charlie King`, `Lucy Bishop`): it is the
+    // name, not a title before it.
+    let titled = match words.as_slice() {
+        [.., given, last]
+            if is_surname_title(&fold(last))
+                && given.chars().next().is_some_and(char::is_uppercase)
+                && !is_title(&fold(given)) =>
+        {
+            words.len() - 1
+        }
+        _ => words.len(),
+    };
     // The name proper starts after the last title-like or lowercase word.
-    let start = words
+    let start = words[..titled]
         .iter()
         .rposition(|w| {
             let folded = fold(w);
