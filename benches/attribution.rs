@@ -109,7 +109,7 @@ fn main() {
             }
             if verbose && outcome != Outcome::Right && words >= 4 {
                 let gold: Vec<&str> = annotation.source.iter().map(|s| &text[s.clone()]).collect();
-                let excerpt = context(&text, &quote);
+                let excerpt = context(&text, quote);
                 println!(
                     "{outcome:?} {article}: «{excerpt}» gold {gold:?} got {:?}",
                     found

@@ -321,6 +321,35 @@ impl<'a> Attributor<'a> {
                 attributor.direct(&span)
             })
             .collect();
+        // `"A," Warren said. "B," she said`: a pronoun resolved to the person the paragraph's previous quote
+        // names is that person, even with another person named nearby.
+        for i in 1..found.len() {
+            let Some(current) = &found[i] else { continue };
+            if current.kind != SpeakerKind::Person
+                || current.confidence >= 0.8
+                || pronoun(&current.speaker.to_lowercase()).is_none()
+            {
+                continue;
+            }
+            let block = attributor.block_of(&attributor.quotes[i]);
+            let previous = (0..i)
+                .rev()
+                .take_while(|&j| attributor.block_of(&attributor.quotes[j]) == block)
+                .filter_map(|j| found[j].as_ref())
+                // Quotes sharing this cue (`"A" and "B," she said`) are no confirmation of it.
+                .find(|p| p.range != current.range);
+            let confirmed = previous.is_some_and(|p| {
+                p.kind == SpeakerKind::Person
+                    && p.is_confident()
+                    && pronoun(&p.speaker.to_lowercase()).is_none()
+                    && matches!((&p.person, &current.person), (Some(a), Some(b)) if names::same_person(a, b))
+            });
+            if confirmed {
+                if let Some(current) = &mut found[i] {
+                    current.confidence = 0.8;
+                }
+            }
+        }
         // A quote without a cue of its own takes the nearest attribution of its paragraph.
         for i in 0..found.len() {
             if found[i].is_some() {
@@ -464,10 +493,20 @@ impl<'a> Attributor<'a> {
     }
 
     fn is_verb(&self, i: usize) -> bool {
-        self.is_word(i) && !self.toks[i].quoted && {
-            let w = self.word(i);
-            w.chars().next().is_some_and(char::is_lowercase) && is_speech_verb(w)
-        }
+        self.is_word(i)
+            && !self.toks[i].quoted
+            && {
+                let w = self.word(i);
+                w.chars().next().is_some_and(char::is_lowercase)
+                && is_speech_verb(w)
+                // `one of the states suing`, `a statement`, `his remarks`: a noun after a determiner.
+                && !(i > 0
+                    && self.is_word(i - 1)
+                    && matches!(
+                        self.lower(i - 1).as_str(),
+                        "the" | "a" | "an" | "his" | "her" | "their" | "its" | "our" | "these" | "those"
+                    ))
+            }
     }
 
     /// Attribution from the quote's own sentence, its blockquote line or its paragraph's introduction.
@@ -488,7 +527,62 @@ impl<'a> Attributor<'a> {
         if let Some(found) = self.before(span) {
             return Some(found);
         }
-        self.introduced(span)
+        self.introduced(span).or_else(|| self.continued(span))
+    }
+
+    /// A quote opening a sentence of its own right after a sentence reporting a person's words in the same
+    /// paragraph: `…, Schiff said. "The other factor …"` (the speaker goes on) or `Smith said the plan would
+    /// fail. "It cannot work."`.
+    fn continued(&self, span: &QuoteSpan) -> Option<Attribution> {
+        let q = span.toks.start;
+        if q < 3 || !self.is_punct(q - 1, &['.']) || self.is_abbreviation(q - 1) {
+            return None;
+        }
+        let block = self.toks[q].block;
+        let stop = q - 1;
+        if self.toks[stop].block != block || self.toks[stop].quoted {
+            return None;
+        }
+        let mut start = stop;
+        while start > 0 && stop - start < 60 {
+            let prev = start - 1;
+            let t = &self.toks[prev];
+            if t.block != block || t.quoted || self.is_punct(prev, &['?', '!', ';', ':']) {
+                return None;
+            }
+            if self.is_punct(prev, &['.']) && !self.is_abbreviation(prev) {
+                break;
+            }
+            start -= 1;
+            if self.toks[start].sentence_start {
+                break;
+            }
+        }
+        // `…, Schiff said.`: the sentence ends with its cue.
+        if let Some(verb) = (start..stop).rev().find(|&i| self.is_verb(i)) {
+            if self.clause_ends_after(verb + 1)
+                && !is_participle(&self.lower(verb))
+                && (start..stop).filter(|&i| self.is_verb(i)).count() == 1
+            {
+                if let Some(np) = self.subject_np(start, verb) {
+                    if np.kind == SpeakerKind::Person {
+                        let cue = self.word(verb).to_string();
+                        return self.make(np, &cue, 0.8, span);
+                    }
+                }
+            }
+        }
+        // `Smith said the plan would fail.`: the sentence opens with its speaker and cue.
+        let verb = (start..stop.min(start + 8)).find(|&i| self.is_verb(i))?;
+        if is_participle(&self.lower(verb)) {
+            return None;
+        }
+        let np = self.subject_np(start, verb)?;
+        if np.kind != SpeakerKind::Person || np.toks.start != start {
+            return None;
+        }
+        let cue = self.word(verb).to_string();
+        self.make(np, &cue, 0.7, span)
     }
 
     /// Whether the quote's words end with a full stop (its sentence is over: what follows is a new one).
@@ -537,10 +631,12 @@ impl<'a> Attributor<'a> {
             let np = self.forward_np(j + 2)?;
             return self.make(np, "according to", 0.9, span);
         }
-        // The window: up to 10 words before a sentence end, a quote or the block's end.
+        // The window: up to 10 words before a sentence end, a quote or the block's end; farther only to a verb
+        // right after an appositive's closing comma (`Scott Pruitt, the attorney general of Oklahoma, one of
+        // the states suing the EPA, said`).
         let mut end = j;
         while end < self.toks.len()
-            && end < j + 14
+            && end < j + 30
             && self.toks[end].block == block
             && !self.toks[end].quoted
             && !(end > j && self.toks[end].sentence_start)
@@ -549,6 +645,9 @@ impl<'a> Attributor<'a> {
             end += 1;
         }
         let verb = (j..end).find(|&i| self.is_verb(i))?;
+        if verb >= j + 14 && !self.is_punct(verb - 1, &[',']) {
+            return None;
+        }
         let cue = self.word(verb).to_string();
         let lower = self.lower(verb);
         if verb == j {
@@ -737,10 +836,20 @@ impl<'a> Attributor<'a> {
                             return self.make(np, &cue, 0.85, span);
                         }
                     }
+                    // `The spot ends with footage of Trump saying`: the capitalised name the participle
+                    // follows, inside a longer phrase.
+                    if let Some(np) = self.name_before(start, verb) {
+                        return self.make(np, &cue, 0.85, span);
+                    }
                 }
                 // `Smith spoke for an hour, adding: "…"` / `Smith was quoted as saying "…"`: the sentence's subject.
                 if let Some(np) = self.forward_np(start) {
                     return self.make(np, &cue, 0.8, span);
+                }
+                // `Trump unleashed a series of tweets early Friday saying …`: the name opening the sentence
+                // before its main verb.
+                if let Some(np) = self.opening_name(start) {
+                    return self.make(np, &cue, 0.75, span);
                 }
                 continue;
             }
@@ -753,6 +862,13 @@ impl<'a> Attributor<'a> {
                     _ => 0.75,
                 };
                 return self.make(np, &cue, confidence, span);
+            }
+            // `Clinton, the former secretary of State, stressed … and said she has …: "…"`: a coordinated
+            // verb's subject opens the sentence.
+            if verb > 0 && self.word_at(verb - 1, "and") {
+                if let Some(np) = self.coordinated_subject(verb) {
+                    return self.make(np, &cue, 0.8, span);
+                }
             }
         }
         if verbs.is_empty() {
@@ -946,7 +1062,150 @@ impl<'a> Attributor<'a> {
                 }
             }
         }
-        np
+        if np.as_ref().is_some_and(|np| np.kind == SpeakerKind::Person) {
+            return np;
+        }
+        self.leading_name(start, end).or(np)
+    }
+
+    /// `Douglas Brinkley, a historian who attended the session, recalled`: the name opening the clause at
+    /// `start`, followed by an appositive (a lowercase or numeric phrase, relative clauses allowed) that
+    /// closes with a comma right before `end`.
+    fn leading_name(&self, start: usize, end: usize) -> Option<Np> {
+        if end <= start + 3 || !self.is_punct(end - 1, &[',']) {
+            return None;
+        }
+        let comma = (start..end - 1).find(|&i| self.is_punct(i, &[',']))?;
+        let opens = comma + 1;
+        if opens >= end - 1 || !self.is_word(opens) {
+            return None;
+        }
+        let head = self.lower(opens);
+        let appositive = !self.is_cap(opens)
+            || matches!(head.as_str(), "the" | "a" | "an" | "his" | "her" | "their")
+            || head.chars().all(|c| c.is_ascii_digit())
+            || is_title(&head);
+        let clean = (comma + 1..end - 1).all(|i| {
+            let t = &self.toks[i];
+            !t.quoted
+                && !t.sentence_start
+                && !self.is_verb(i)
+                && !self.is_punct(i, &[';', ':', '(', ')', '"', '“', '”'])
+        });
+        if !appositive || !clean {
+            return None;
+        }
+        let mut np = self.classify(start..comma)?;
+        if np.kind != SpeakerKind::Person {
+            return None;
+        }
+        np.descriptors.extend(
+            (comma + 1..end - 1)
+                .filter(|&i| self.is_word(i))
+                .map(|i| self.lower(i)),
+        );
+        Some(np)
+    }
+
+    /// The subject of the sentence holding the coordinated verb at `verb` (`X … and said`): the person named
+    /// at its start, before an appositive or right before its first verb.
+    fn coordinated_subject(&self, verb: usize) -> Option<Np> {
+        let block = self.toks[verb].block;
+        let mut start = verb;
+        while start > 0 && verb - start < 80 {
+            let prev = start - 1;
+            if self.toks[prev].block != block
+                || (self.is_punct(prev, &['.', '?', '!', ';']) && !self.is_abbreviation(prev))
+            {
+                break;
+            }
+            start -= 1;
+            if self.toks[start].sentence_start {
+                break;
+            }
+        }
+        if self.toks[start].quoted {
+            return None;
+        }
+        if let Some(comma) =
+            (start..verb).find(|&i| self.is_punct(i, &[',']) || self.toks[i].quoted)
+        {
+            if self.is_punct(comma, &[',']) && comma > start {
+                if let Some(np) = self.classify(start..comma) {
+                    if np.kind == SpeakerKind::Person {
+                        return Some(np);
+                    }
+                }
+            }
+        }
+        self.opening_name(start)
+    }
+
+    /// The person named by the capitalised words opening the sentence at `start` when a past-tense or
+    /// auxiliary verb follows them (`Trump unleashed …`, `Sen. Warren has …`).
+    fn opening_name(&self, start: usize) -> Option<Np> {
+        let mut end = start;
+        while end < self.toks.len()
+            && end < start + 6
+            && (self.is_word(end) && self.is_cap(end)
+                || (self.is_punct(end, &['.']) && self.is_abbreviation(end)))
+        {
+            end += 1;
+        }
+        if end == start || !self.is_word(end) || self.is_cap(end) {
+            return None;
+        }
+        let next = self.lower(end);
+        let verb_like = (next.ends_with("ed") && next.len() > 3)
+            || matches!(
+                next.as_str(),
+                "has"
+                    | "had"
+                    | "was"
+                    | "is"
+                    | "went"
+                    | "spent"
+                    | "took"
+                    | "made"
+                    | "gave"
+                    | "sent"
+                    | "began"
+                    | "kept"
+                    | "held"
+                    | "led"
+                    | "left"
+                    | "met"
+                    | "ran"
+                    | "won"
+                    | "lost"
+            );
+        if !verb_like {
+            return None;
+        }
+        let np = self.classify(start..end)?;
+        (np.kind == SpeakerKind::Person).then_some(np)
+    }
+
+    /// The person whose name (capitalised words, initials and titles) ends right before `end`, after a
+    /// lowercase word (`footage of Trump`, `a Bloomberg interview Trump`), looking back no further than `start`.
+    fn name_before(&self, start: usize, end: usize) -> Option<Np> {
+        let mut first = end;
+        while first > start
+            && first + 6 > end
+            && (self.is_word(first - 1) && self.is_cap(first - 1)
+                || (self.is_punct(first - 1, &['.']) && self.is_abbreviation(first - 1)))
+        {
+            first -= 1;
+        }
+        // Only after a lowercase word: a name opening the clause is the subject's business.
+        if first == end || first == start || !self.is_word(first - 1) || self.is_cap(first - 1) {
+            return None;
+        }
+        if (first..end).any(|i| self.is_time_at(i)) {
+            return None; // `early Friday saying`
+        }
+        let np = self.classify(first..end)?;
+        (np.kind == SpeakerKind::Person).then_some(np)
     }
 
     /// The noun phrase starting at `start` (after `said`, `according to`, a dash): up to a comma, a
@@ -1192,7 +1451,15 @@ impl<'a> Attributor<'a> {
             let possessive = group_words
                 .last()
                 .is_some_and(|w| w.ends_with("'s") || w.ends_with("’s"));
-            if group.end == before_preposition.len() && !outlet && !org && !possessive {
+            // An outlet or organisation elsewhere in the phrase, a lowercase word away (`a Bloomberg interview
+            // Trump`, `CNN anchor Jake Tapper`, `White House spokesman Josh Earnest`), leaves the name a
+            // person's; one in the group itself is the group's (`group_is_org`).
+            let time = group_words.iter().all(|w| is_time_word(&w.to_lowercase()));
+            if group.end == before_preposition.len()
+                && (!org || group.start > 0)
+                && !possessive
+                && !time
+            {
                 let descriptors: Vec<String> = words[..group.start]
                     .iter()
                     .map(|&i| self.lower(i))

@@ -48,6 +48,16 @@ pub fn parse_name(words: &[&str]) -> Option<PersonName> {
         {
             words.len() - 1
         }
+        // `Mr. King`: an honorific before the surname-title.
+        [.., honorific, last]
+            if is_surname_title(&fold(last))
+                && matches!(
+                    fold(honorific).as_str(),
+                    "mr" | "mrs" | "ms" | "miss" | "mx" | "dr" | "prof" | "sir" | "dame"
+                ) =>
+        {
+            words.len() - 1
+        }
         _ => words.len(),
     };
     // The name proper starts after the last title-like or lowercase word.

@@ -144,3 +144,84 @@ fn passages_without_marks_take_the_sentence_cue() {
     let a = Attributor::new(text, TextFormat::PlainText);
     assert_eq!(a.at(&(start..text.len() - 1)).unwrap().speaker, "Okafor");
 }
+
+#[test]
+fn long_appositives_and_relative_clauses_pass_over_to_the_name() {
+    assert_eq!(
+        first("\"The levy is unlawful,\" Rosa Vidal, the attorney general of Leon, one of the states suing the agency, said at a hearing.").0,
+        "Rosa Vidal"
+    );
+    assert_eq!(
+        first("Tomas Greer, a planner who attended the meeting, recalled, \"Nobody wanted to speak first.\"").0,
+        "Tomas Greer"
+    );
+    assert_eq!(
+        first("\"The numbers do not add up,\" Ines Moro, the director of the Harbour Trust and whose group filed the claim, told the council.").0,
+        "Ines Moro"
+    );
+}
+
+#[test]
+fn verbs_with_addressees_and_surname_titles() {
+    assert_eq!(
+        first("\"We will reopen the pit,\" Mr. Dunn told some of the miners.").0,
+        "Mr. Dunn"
+    );
+    assert_eq!(
+        first("\"It is about enthusiasm,\" Mr. King added.").1,
+        "Mr. King"
+    );
+    assert_eq!(
+        first("\"It is about enthusiasm,\" said Charlie King, a strategist.").1,
+        "Charlie King"
+    );
+}
+
+#[test]
+fn participles_and_coordinated_verbs_find_their_subject() {
+    assert_eq!(
+        first("The advert ends with footage of Halvorsen saying, \"That makes me careful,\" as the crowd cheers.").0,
+        "Halvorsen"
+    );
+    assert_eq!(
+        first("Halvorsen posted a string of messages early Friday saying that his rival had shown poor judgment in praising the plan \"as a model of thrift.\"").0,
+        "Halvorsen"
+    );
+    assert_eq!(
+        first("Ruth Adeyemi, the former minister, praised the harbour plan and said she had what the job needs: \"Patience, and more patience.\"").0,
+        "Ruth Adeyemi"
+    );
+    // An outlet or a weekday in the phrase before the name does not make it the speaker.
+    assert_eq!(
+        first("In a Reuters interview Adeyemi declared \"the plan is dead.\"").0,
+        "Adeyemi"
+    );
+}
+
+#[test]
+fn a_quote_after_a_reported_sentence_continues_its_speaker() {
+    let text = "The board may wait until the audit is done, Okafor said. \"The other question is whether waiting looks like hiding.\"";
+    assert_eq!(first(text).0, "Okafor");
+    let text = "Okafor said the plan would fail. \"It cannot work without the grant.\"";
+    assert_eq!(first(text).0, "Okafor");
+    // A question or an exclamation before the quote is no reported sentence.
+    let text = "Who will pay for it? \"Not the council, that much is certain.\"";
+    assert_eq!(speakers(text), vec![None]);
+}
+
+#[test]
+fn a_pronoun_confirmed_by_the_previous_quote_is_confident() {
+    let text = "Senator Ann Marsh questioned the bank's chief, John Stott, and his deputy, Lee Park. \"This just is not right,\" Marsh said. \"You squeezed the staff\" to lift the share price, she said. \"You went on television to blame the tellers.\"";
+    let attributor = Attributor::new(text, TextFormat::PlainText);
+    let found: Vec<Attribution> = attributor
+        .quotes()
+        .filter_map(|(_, a)| a.cloned())
+        .collect();
+    assert_eq!(found.len(), 3);
+    assert!(
+        found
+            .iter()
+            .all(|a| a.name.contains("Marsh") && a.is_confident()),
+        "{found:?}"
+    );
+}
