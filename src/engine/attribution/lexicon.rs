@@ -614,6 +614,23 @@ pub fn is_role_noun(lower: &str) -> bool {
             | "panelist"
             | "physician"
             | "nurse"
+            | "friend"
+            | "wife"
+            | "husband"
+            | "son"
+            | "daughter"
+            | "brother"
+            | "sister"
+            | "niece"
+            | "nephew"
+            | "uncle"
+            | "aunt"
+            | "grandmother"
+            | "grandfather"
+            | "neighbor"
+            | "neighbour"
+            | "colleague"
+            | "relative"
             | "chairperson"
     )
 }
@@ -623,6 +640,9 @@ pub fn is_group_noun(lower: &str) -> bool {
     matches!(
         lower,
         "officials"
+            | "family"
+            | "relatives"
+            | "friends"
             | "sources"
             | "source"
             | "aides"

@@ -400,10 +400,45 @@ impl<'a> Attributor<'a> {
                 };
                 inherited.confidence = inherited.confidence.min(confidence);
                 found[i] = Some(inherited);
+            } else if let Some(inherited) = attributor.continues_paragraph(i, &found) {
+                found[i] = Some(inherited);
             }
         }
         attributor.found = found;
         attributor
+    }
+
+    /// A paragraph that is nothing but quote `i`, right after a paragraph whose last quote a person spoke
+    /// (`"…," he said.` ¶ `"Right now, …"`): the speaker going on, not surely (confidence 0.6).
+    fn continues_paragraph(&self, i: usize, found: &[Option<Attribution>]) -> Option<Attribution> {
+        let span = &self.quotes[i];
+        let block = self.block_of(span);
+        let opens = span.toks.start == 0 || self.toks[span.toks.start - 1].block != block;
+        let closes = self
+            .toks
+            .get(span.toks.end)
+            .is_none_or(|t| t.block != block);
+        if !opens || !closes || i == 0 {
+            return None;
+        }
+        let previous = &self.quotes[i - 1];
+        if self.block_of(previous) + 1 != block {
+            return None;
+        }
+        let mut inherited = found[i - 1].clone()?;
+        if inherited.kind != SpeakerKind::Person || !inherited.is_confident() {
+            return None;
+        }
+        // The previous paragraph ends with that quote's sentence (its cue after it, nothing else).
+        let after_previous = previous.toks.end..span.toks.start;
+        if after_previous
+            .clone()
+            .any(|k| self.toks[k].sentence_start && self.toks[k].block + 1 == block)
+        {
+            return None;
+        }
+        inherited.confidence = inherited.confidence.min(0.6);
+        Some(inherited)
     }
 
     /// Every quote of the text (outer ranges, marks included) with its attribution.
@@ -498,7 +533,9 @@ impl<'a> Attributor<'a> {
             && {
                 let w = self.word(i);
                 w.chars().next().is_some_and(char::is_lowercase)
-                && is_speech_verb(w)
+                && (is_speech_verb(w)
+                    // `the article read`, `the sign read`.
+                    || (w == "read" && i > 0 && self.is_word(i - 1) && is_group_noun(&self.lower(i - 1))))
                 // `one of the states suing`, `a statement`, `his remarks`: a noun after a determiner.
                 && !(i > 0
                     && self.is_word(i - 1)
@@ -506,6 +543,11 @@ impl<'a> Attributor<'a> {
                         self.lower(i - 1).as_str(),
                         "the" | "a" | "an" | "his" | "her" | "their" | "its" | "our" | "these" | "those"
                     ))
+                // `the report stated`, `a statement said`: a document noun before the verb.
+                && !(is_group_noun(&w.to_lowercase())
+                    && self.is_word(i + 1)
+                    && self.word(i + 1).chars().next().is_some_and(char::is_lowercase)
+                    && is_speech_verb(self.word(i + 1)))
             }
     }
 
@@ -631,6 +673,19 @@ impl<'a> Attributor<'a> {
             let np = self.forward_np(j + 2)?;
             return self.make(np, "according to", 0.9, span);
         }
+        // `"…," as a Homeland Security memo put it`.
+        if self.lower(j) == "as" {
+            if let Some(put) = (j + 2..(j + 10).min(self.toks.len())).find(|&k| {
+                self.word_at(k, "put") && self.word_at(k + 1, "it") && self.toks[k].block == block
+            }) {
+                if (j + 1..put).all(|k| !self.toks[k].quoted && !self.is_punct(k, &['.', ';', ',']))
+                {
+                    if let Some(np) = self.classify(j + 1..put) {
+                        return self.make(np, "put it", 0.85, span);
+                    }
+                }
+            }
+        }
         // The window: up to 10 words before a sentence end, a quote or the block's end; farther only to a verb
         // right after an appositive's closing comma (`Scott Pruitt, the attorney general of Oklahoma, one of
         // the states suing the EPA, said`).
@@ -644,7 +699,8 @@ impl<'a> Attributor<'a> {
         {
             end += 1;
         }
-        let verb = (j..end).find(|&i| self.is_verb(i))?;
+        // `the IMF report stated`: a noun that looks like a verb right before the verb is not the cue.
+        let verb = (j..end).find(|&i| self.is_verb(i) && !self.is_verb(i + 1))?;
         if verb >= j + 14 && !self.is_punct(verb - 1, &[',']) {
             return None;
         }
@@ -1340,6 +1396,34 @@ impl<'a> Attributor<'a> {
         {
             words.remove(0);
         }
+        // `During the debate a friend`, `In the hearing the senator`: an introductory phrase without its comma
+        // ends where a new determiner follows a noun.
+        if let Some(k) = (1..words.len()).rev().find(|&k| {
+            matches!(self.word(words[k]), "a" | "an" | "the")
+                && !self.is_cap(words[k - 1])
+                && !matches!(
+                    self.lower(words[k - 1]).as_str(),
+                    "of" | "for"
+                        | "at"
+                        | "with"
+                        | "from"
+                        | "to"
+                        | "in"
+                        | "on"
+                        | "by"
+                        | "and"
+                        | "or"
+                        | "a"
+                        | "an"
+                        | "the"
+                        | "as"
+                        | "than"
+                        | "into"
+                        | "about"
+                )
+        }) {
+            words.drain(..k);
+        }
         if words.is_empty() || words.len() > 10 {
             return None;
         }
@@ -1356,6 +1440,14 @@ impl<'a> Attributor<'a> {
         }
         let head = self.lower(words[0]);
         if words.len() == 1 {
+            // `"…," it said`: an organisation or a document named before, never resolved to a person.
+            let pronoun = |lower: &str| {
+                if lower == "it" {
+                    Some(None)
+                } else {
+                    pronoun(lower)
+                }
+            };
             if let Some(gender) = pronoun(&head) {
                 return Some(Np {
                     toks: first..end,
@@ -1380,6 +1472,8 @@ impl<'a> Attributor<'a> {
                     | "his"
                     | "her"
                     | "their"
+                    | "my"
+                    | "our"
                     | "its"
                     | "one"
                     | "another"
@@ -1444,6 +1538,7 @@ impl<'a> Attributor<'a> {
             let lower = self.lower(words[g.start]);
             g.len() > 1 || !(is_group_noun(&lower) || is_role_noun(&lower))
         });
+        let named = name_group.is_some();
         if let Some(group) = name_group {
             let group_words: Vec<&str> =
                 words[group.clone()].iter().map(|&i| self.word(i)).collect();
@@ -1497,7 +1592,12 @@ impl<'a> Attributor<'a> {
                     "of" | "for" | "the" | "and" | "on" | "&"
                 )
         });
-        if org && (all_caps_phrase || determiner) || (first_cap && !determiner && all_caps_phrase) {
+        // `the IMF`, `the Pentagon`: a named body.
+        let the_body = head == "the" && words.len() > 1 && all_caps_phrase && !named;
+        if org && (all_caps_phrase || determiner)
+            || (first_cap && !determiner && all_caps_phrase)
+            || the_body
+        {
             return Some(Np {
                 toks: first..end,
                 kind: SpeakerKind::Group,

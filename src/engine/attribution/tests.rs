@@ -225,3 +225,65 @@ fn a_pronoun_confirmed_by_the_previous_quote_is_confident() {
         "{found:?}"
     );
 }
+
+#[test]
+fn documents_bodies_and_relatives_are_speakers_of_their_kind() {
+    let text = "\"The harbour will not recover this year,\" the IMF report stated.";
+    let found = Attributor::new(text, TextFormat::PlainText)
+        .quotes()
+        .find_map(|(_, a)| a.cloned())
+        .expect("a speaker");
+    assert_eq!(
+        (found.speaker.as_str(), found.kind),
+        ("the IMF report", SpeakerKind::Group)
+    );
+    assert_eq!(first("\"The levy is fair,\" the IMF stated.").0, "the IMF");
+    assert_eq!(
+        first("\"We live in hard times,\" my father often said.").0,
+        "my father"
+    );
+    assert_eq!(
+        first("During the debate a friend commented: \"The harbour matters most.\"").0,
+        "a friend"
+    );
+    assert_eq!(
+        first("\"A lawful source of income,\" as a Treasury memo put it.").0,
+        "a Treasury memo"
+    );
+    assert_eq!(
+        first("\"The comeback of the decade,\" the article read.").0,
+        "the article"
+    );
+    // `it`: a body or a document named before, never a person.
+    let text = "\"The harbour is known for its trophy projects,\" it further wrote.";
+    let found = Attributor::new(text, TextFormat::PlainText)
+        .quotes()
+        .find_map(|(_, a)| a.cloned())
+        .expect("a speaker");
+    assert_eq!(
+        (
+            found.speaker.as_str(),
+            found.person.is_none(),
+            found.is_confident()
+        ),
+        ("it", true, false)
+    );
+    // `said reports`: a verb before a document noun is still the verb.
+    assert_eq!(
+        first("Okafor said reports were false: \"Not one of them is true.\"").0,
+        "Okafor"
+    );
+}
+
+#[test]
+fn a_paragraph_of_quote_alone_continues_the_previous_speaker_unsurely() {
+    let text = "\"No one is writing songs for the council,\" Amara Okafor said.\n\n\"Right now, the vote is against the mayor.\"";
+    let attributor = Attributor::new(text, TextFormat::PlainText);
+    let found: Vec<Attribution> = attributor
+        .quotes()
+        .filter_map(|(_, a)| a.cloned())
+        .collect();
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[1].name, "Amara Okafor");
+    assert!(!found[1].is_confident(), "{:?}", found[1]);
+}
