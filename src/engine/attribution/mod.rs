@@ -699,8 +699,7 @@ impl<'a> Attributor<'a> {
         {
             end += 1;
         }
-        // `the IMF report stated`: a noun that looks like a verb right before the verb is not the cue.
-        let verb = (j..end).find(|&i| self.is_verb(i) && !self.is_verb(i + 1))?;
+        let verb = (j..end).find(|&i| self.is_verb(i))?;
         if verb >= j + 14 && !self.is_punct(verb - 1, &[',']) {
             return None;
         }

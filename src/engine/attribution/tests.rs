@@ -18,6 +18,14 @@ fn first(text: &str) -> (String, String) {
         .unwrap_or_else(|| panic!("no speaker in {text}"))
 }
 
+/// Every attribution found in a plain text, in order (quotes without a speaker left out).
+fn attributions(text: &str) -> Vec<Attribution> {
+    Attributor::new(text, TextFormat::PlainText)
+        .quotes()
+        .filter_map(|(_, a)| a.cloned())
+        .collect()
+}
+
 #[test]
 fn speaker_after_the_quote() {
     assert_eq!(
@@ -212,11 +220,7 @@ fn a_quote_after_a_reported_sentence_continues_its_speaker() {
 #[test]
 fn a_pronoun_confirmed_by_the_previous_quote_is_confident() {
     let text = "Senator Ann Marsh questioned the bank's chief, John Stott, and his deputy, Lee Park. \"This just is not right,\" Marsh said. \"You squeezed the staff\" to lift the share price, she said. \"You went on television to blame the tellers.\"";
-    let attributor = Attributor::new(text, TextFormat::PlainText);
-    let found: Vec<Attribution> = attributor
-        .quotes()
-        .filter_map(|(_, a)| a.cloned())
-        .collect();
+    let found = attributions(text);
     assert_eq!(found.len(), 3);
     assert!(
         found
@@ -229,10 +233,7 @@ fn a_pronoun_confirmed_by_the_previous_quote_is_confident() {
 #[test]
 fn documents_bodies_and_relatives_are_speakers_of_their_kind() {
     let text = "\"The harbour will not recover this year,\" the IMF report stated.";
-    let found = Attributor::new(text, TextFormat::PlainText)
-        .quotes()
-        .find_map(|(_, a)| a.cloned())
-        .expect("a speaker");
+    let found = attributions(text).into_iter().next().expect("a speaker");
     assert_eq!(
         (found.speaker.as_str(), found.kind),
         ("the IMF report", SpeakerKind::Group)
@@ -256,10 +257,7 @@ fn documents_bodies_and_relatives_are_speakers_of_their_kind() {
     );
     // `it`: a body or a document named before, never a person.
     let text = "\"The harbour is known for its trophy projects,\" it further wrote.";
-    let found = Attributor::new(text, TextFormat::PlainText)
-        .quotes()
-        .find_map(|(_, a)| a.cloned())
-        .expect("a speaker");
+    let found = attributions(text).into_iter().next().expect("a speaker");
     assert_eq!(
         (
             found.speaker.as_str(),
@@ -278,11 +276,7 @@ fn documents_bodies_and_relatives_are_speakers_of_their_kind() {
 #[test]
 fn a_paragraph_of_quote_alone_continues_the_previous_speaker_unsurely() {
     let text = "\"No one is writing songs for the council,\" Amara Okafor said.\n\n\"Right now, the vote is against the mayor.\"";
-    let attributor = Attributor::new(text, TextFormat::PlainText);
-    let found: Vec<Attribution> = attributor
-        .quotes()
-        .filter_map(|(_, a)| a.cloned())
-        .collect();
+    let found = attributions(text);
     assert_eq!(found.len(), 2);
     assert_eq!(found[1].name, "Amara Okafor");
     assert!(!found[1].is_confident(), "{:?}", found[1]);
