@@ -846,24 +846,9 @@ impl<'a> Attributor<'a> {
         if q == 0 {
             return None;
         }
-        let block = self.toks[q].block;
-        // The sentence before the quote, back to its start, another quote or the block's start.
-        let mut start = q;
-        // A sentence, not a whole run-on block: at most 120 tokens back.
-        while start > 0 && q - start < 120 {
-            let prev = start - 1;
-            let t = &self.toks[prev];
-            if t.block != block || t.quoted {
-                break;
-            }
-            if self.is_punct(prev, &['.', '?', '!', ';']) && !self.is_abbreviation(prev) {
-                break;
-            }
-            start -= 1;
-            if self.toks[start].sentence_start {
-                break;
-            }
-        }
+        // The sentence before the quote, back to its start, another quote or the block's start; a sentence, not
+        // a whole run-on block: at most 120 tokens back.
+        let start = self.sentence_start(q, 120, false);
         if start == q {
             return None;
         }
@@ -1165,20 +1150,7 @@ impl<'a> Attributor<'a> {
     /// The subject of the sentence holding the coordinated verb at `verb` (`X … and said`): the person named
     /// at its start, before an appositive or right before its first verb.
     fn coordinated_subject(&self, verb: usize) -> Option<Np> {
-        let block = self.toks[verb].block;
-        let mut start = verb;
-        while start > 0 && verb - start < 80 {
-            let prev = start - 1;
-            if self.toks[prev].block != block
-                || (self.is_punct(prev, &['.', '?', '!', ';']) && !self.is_abbreviation(prev))
-            {
-                break;
-            }
-            start -= 1;
-            if self.toks[start].sentence_start {
-                break;
-            }
-        }
+        let start = self.sentence_start(verb, 80, true);
         if self.toks[start].quoted {
             return None;
         }
@@ -1194,6 +1166,29 @@ impl<'a> Attributor<'a> {
             }
         }
         self.opening_name(start)
+    }
+
+    /// The first token of the sentence holding the token at `end` (or ending right before it): back to a full
+    /// stop, the block's start or a sentence start, at most `max` tokens; across quotes only when
+    /// `cross_quotes`, else a quote ends the walk as a sentence end would.
+    fn sentence_start(&self, end: usize, max: usize, cross_quotes: bool) -> usize {
+        let block = self.toks[end].block;
+        let mut start = end;
+        while start > 0 && end - start < max {
+            let prev = start - 1;
+            let t = &self.toks[prev];
+            if t.block != block
+                || (t.quoted && !cross_quotes)
+                || (self.is_punct(prev, &['.', '?', '!', ';']) && !self.is_abbreviation(prev))
+            {
+                break;
+            }
+            start -= 1;
+            if self.toks[start].sentence_start {
+                break;
+            }
+        }
+        start
     }
 
     /// The person named by the capitalised words opening the sentence at `start` when a past-tense or
