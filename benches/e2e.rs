@@ -259,6 +259,22 @@ fn vm_hwm_kb(pid: u32) -> Option<u64> {
     field("VmHWM:")
 }
 
+/// The private (anonymous) resident memory of a live process, in kB; `None` once it has exited.
+fn rss_anon_kb(pid: u32) -> Option<u64> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    if status
+        .lines()
+        .any(|l| l.starts_with("State:") && l.contains('Z'))
+    {
+        return None;
+    }
+    status
+        .lines()
+        .find(|l| l.starts_with("RssAnon:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+}
+
 fn vm_rss_kb(pid: u32) -> Option<u64> {
     let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     status
@@ -303,6 +319,9 @@ struct Lsp {
     seen: Vec<(Instant, Value)>,
     /// Requests sent during indexing and how long their answers took (ms).
     probes: Vec<(String, f64)>,
+    /// The largest private (anonymous) resident memory seen, in kB: sampled every 10 ms while the server
+    /// runs (VmHWM also counts the pages of the memory-mapped index, which are page cache).
+    anon_peak_kb: Arc<std::sync::atomic::AtomicU64>,
 }
 
 fn frame(value: &Value) -> Vec<u8> {
@@ -375,7 +394,16 @@ impl Lsp {
                 }
             }
         });
+        let anon_peak_kb = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let (peak, pid) = (anon_peak_kb.clone(), child.id());
+        std::thread::spawn(move || {
+            while let Some(anon) = rss_anon_kb(pid) {
+                peak.fetch_max(anon, std::sync::atomic::Ordering::Relaxed);
+                std::thread::sleep(Duration::from_millis(10));
+            }
+        });
         Lsp {
+            anon_peak_kb,
             probes: Vec::new(),
             child,
             stdin,
@@ -500,6 +528,8 @@ struct LspResult {
     /// How many first pulls already showed the edit.
     source_pull_first_fresh: usize,
     peak_rss_kb: u64,
+    /// Peak private (anonymous) memory over the same session.
+    anon_peak_kb: u64,
     warm_start: Option<f64>,
     warm_peak_rss_kb: u64,
     probes: Vec<(String, f64)>,
@@ -868,6 +898,7 @@ fn drive_lsp(ws: &Workspace, keystrokes: usize, opens: usize) -> LspResult {
         }
     }
     result.peak_rss_kb = vm_hwm_kb(lsp.child.id()).unwrap_or(0);
+    result.anon_peak_kb = lsp.anon_peak_kb.load(std::sync::atomic::Ordering::Relaxed);
     // The server writes its snapshot after indexing; give it time to land, then start again (warm).
     // (The server snapshots only workspaces of 8 MiB of sources or more: src/workspace CACHE_MIN_BYTES.)
     let wait = if ws.source_bytes >= 8 << 20 { 120 } else { 0 };
@@ -1390,7 +1421,7 @@ fn run(options: &Options) {
         let p = |v: &[f64], q| percentile(&sorted(v.to_vec()), q);
         let server_full = p(&lsp.open_ms, 50.0);
         rows.push(format!(
-            "| {articles} | {:.0} | {:.2} | {} | {} | {:.1} / {:.1} / {:.1} | {:.1} / {:.1} / {:.1} | {:.1} | {:.0} ({:.2}×) | {:.0} | {} | {:.2} s | {:.1} | {:.2} | {} | {} |",
+            "| {articles} | {:.0} | {:.2} | {} | {} | {:.1} / {:.1} / {:.1} | {:.1} / {:.1} / {:.1} | {:.1} | {:.0} ({:.2}×) · {:.0} ({:.2}×) | {:.0} | {} | {:.2} s | {:.1} | {:.2} | {} | {} |",
             ws.source_bytes as f64 / 1e6,
             lsp.cold_start,
             lsp.index_done.map_or("—".into(), |d| format!("{d:.2}")),
@@ -1400,6 +1431,8 @@ fn run(options: &Options) {
             server_full,
             lsp.peak_rss_kb as f64 / 1024.0,
             lsp.peak_rss_kb as f64 * 1024.0 / ws.source_bytes as f64,
+            lsp.anon_peak_kb as f64 / 1024.0,
+            lsp.anon_peak_kb as f64 * 1024.0 / ws.source_bytes as f64,
             p(&lsp.source_edit_ms, 50.0),
             if lsp.source_pull_ms.is_empty() {
                 "—".to_string()
@@ -1514,8 +1547,8 @@ fn run(options: &Options) {
 fn assemble(head: &str, rows: &[String], accuracy: &str, kinds: &str, peers: &str) -> String {
     let mut out = head.to_string();
     out.push_str("\n## Latency, memory, throughput\n\n");
-    out.push_str("Times in ms unless marked. Keystroke: `didChange` inside a quote → diagnostics. *push* = the pushed `publishDiagnostics` of that version, end to end (the server checks at once: no debounce); *pull* = `textDocument/diagnostic` answered (the server-side re-check). *Full check* = `didOpen` of another draft → its diagnostics (median; nothing cached). *Source edit* = `didChange` of an open source → the draft's diagnostics re-published. *Source edit, verdict changes* = a word of a verified quote's passage replaced in the open source, then put back (20 edits): a `textDocument/diagnostic` pull right after each `didChange` (its answer time), pulls every millisecond until one shows the changed verdict (the server-side re-check once the server has applied the edit), and the pushed diagnostics showing it. *Cold start* = spawn → the draft's first diagnostics with no index snapshot in the cache directory; *warm start* = the same with the snapshot the first server wrote. *check 1 draft* = `verbatim check` of one draft with the cache off, process start to exit (reads and indexes the corpus). *drafts/s* and *CPU use* = `verbatim check` over all the drafts (1,000 at 10k articles) with the snapshot present; CPU use = (user+sys)/wall. *Ratio* = verbatim full check / peer time for the same 60 quotes.\n\n");
-    out.push_str("| articles | MB | cold start s | indexed s | warm start s | keystroke push p50/p95/p99 | keystroke pull p50/p95/p99 | full check | peak RSS MB (× corpus) | source edit | source edit, verdict changes: first pull p50/p95 · pull showing it p50/p95 · push p50/p95 | check 1 draft | drafts/s | CPU use (cores) | rg -F (verbatim/rg) | RapidFuzz (verbatim/rf) |\n");
+    out.push_str("Times in ms unless marked. Keystroke: `didChange` inside a quote → diagnostics. *push* = the pushed `publishDiagnostics` of that version, end to end (the server checks at once: no debounce); *pull* = `textDocument/diagnostic` answered (the server-side re-check). *Full check* = `didOpen` of another draft → its diagnostics (median; nothing cached). *Source edit* = `didChange` of an open source → the draft's diagnostics re-published. *Source edit, verdict changes* = a word of a verified quote's passage replaced in the open source, then put back (20 edits): a `textDocument/diagnostic` pull right after each `didChange` (its answer time), pulls every millisecond until one shows the changed verdict (the server-side re-check once the server has applied the edit), and the pushed diagnostics showing it. *Cold start* = spawn → the draft's first diagnostics with no index snapshot in the cache directory; *warm start* = the same with the snapshot the first server wrote. *check 1 draft* = `verbatim check` of one draft with the cache off, process start to exit (reads and indexes the corpus). *drafts/s* and *CPU use* = `verbatim check` over all the drafts (1,000 at 10k articles) with the snapshot present; CPU use = (user+sys)/wall. *Ratio* = verbatim full check / peer time for the same 60 quotes. *Peak RSS* = VmHWM over the cold session, which counts the pages of the memory-mapped index snapshot (page cache the kernel can reclaim); *private* = the largest anonymous resident memory sampled every 10 ms over the same session.\n\n");
+    out.push_str("| articles | MB | cold start s | indexed s | warm start s | keystroke push p50/p95/p99 | keystroke pull p50/p95/p99 | full check | peak RSS MB (× corpus) · private | source edit | source edit, verdict changes: first pull p50/p95 · pull showing it p50/p95 · push p50/p95 | check 1 draft | drafts/s | CPU use (cores) | rg -F (verbatim/rg) | RapidFuzz (verbatim/rf) |\n");
     out.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for row in rows {
         out.push_str(row);

@@ -158,6 +158,7 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         let server = self.server.clone();
+        server.start_trimming();
         tokio::spawn(async move {
             let mut warnings = server.take_pending_warnings();
             for folder in server.folders.all() {

@@ -132,6 +132,35 @@ pub struct Server {
     publishing: tokio::sync::Mutex<()>,
     /// The check loop of each draft.
     checks: DashMap<Uri, Arc<Mutex<CheckState>>>,
+    /// Analyses of open drafts running now, and when the last one ended (ms after `started`): background
+    /// work waits for a quiet moment (see [`Server::wait_until_quiet`]).
+    foreground: AtomicU64,
+    quiet_since: AtomicU64,
+    started: std::time::Instant,
+    /// Draft checks done (open or not), for [`Server::start_trimming`].
+    checks_done: AtomicU64,
+}
+
+/// How often the pages that checks read through a mapped index snapshot are let go (when checks ran).
+const TRIM_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Counts an analysis as foreground work while it lives.
+struct Foreground<'a>(&'a Server);
+
+impl<'a> Foreground<'a> {
+    fn begin(server: &'a Server) -> Foreground<'a> {
+        server.foreground.fetch_add(1, Ordering::SeqCst);
+        Foreground(server)
+    }
+}
+
+impl Drop for Foreground<'_> {
+    fn drop(&mut self) {
+        let now = self.0.started.elapsed().as_millis() as u64;
+        self.0.quiet_since.store(now, Ordering::SeqCst);
+        self.0.foreground.fetch_sub(1, Ordering::SeqCst);
+        self.0.note_check();
+    }
 }
 
 impl Server {
@@ -158,6 +187,65 @@ impl Server {
             applied: tokio::sync::watch::Sender::new(0),
             publishing: tokio::sync::Mutex::new(()),
             checks: DashMap::new(),
+            foreground: AtomicU64::new(0),
+            quiet_since: AtomicU64::new(0),
+            started: std::time::Instant::now(),
+            checks_done: AtomicU64::new(0),
+        }
+    }
+
+    /// Counts a draft check (see [`Server::start_trimming`]).
+    pub fn note_check(&self) {
+        self.checks_done.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Lets go of idle memory once a second while checks run: the pages of the mapped index snapshots
+    /// and the allocator's free pages. A check reads the texts and words of its candidate sources through
+    /// the map; over many drafts (the background check of the drafts not open, a day of editing) that is
+    /// most of the corpus, which would otherwise all stay resident. The pages stay in the page cache: the
+    /// next check that needs one takes a minor fault.
+    pub fn start_trimming(self: &Arc<Self>) {
+        let server = Arc::downgrade(self);
+        tokio::spawn(async move {
+            let mut last = 0;
+            let mut tick = tokio::time::interval(TRIM_EVERY);
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+            loop {
+                tick.tick().await;
+                let Some(server) = server.upgrade() else {
+                    break;
+                };
+                if server.is_shut_down() {
+                    break;
+                }
+                let done = server.checks_done.load(Ordering::Relaxed);
+                if done != last {
+                    last = done;
+                    let _ =
+                        tokio::task::spawn_blocking(crate::workspace::release_idle_memory).await;
+                }
+            }
+        });
+    }
+
+    /// Blocks until no check of an open draft has run for `quiet` (or the server shuts down), so that
+    /// background work (checking drafts not open) leaves the cores to a writer who is typing; but never
+    /// longer than `patience`, so that a stream of edits delays background work without starving it.
+    pub fn wait_until_quiet(&self, quiet: std::time::Duration, patience: std::time::Duration) {
+        let give_up = std::time::Instant::now() + patience;
+        let quiet = quiet.as_millis() as u64;
+        while !self.is_shut_down() && std::time::Instant::now() < give_up {
+            let now = self.started.elapsed().as_millis() as u64;
+            let since = self.quiet_since.load(Ordering::SeqCst);
+            let wait = if self.foreground.load(Ordering::SeqCst) > 0 {
+                quiet
+            } else {
+                (since + quiet).saturating_sub(now)
+            };
+            if wait == 0 {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(wait.min(quiet)));
         }
     }
 
@@ -333,6 +421,8 @@ impl Server {
                 return Some(analysis);
             }
         }
+        // A check to run (not an answer already known): background work waits for it.
+        let _foreground = Foreground::begin(self);
         let snapshot = self.docs.snapshot(uri)?;
         let workspace = folder.workspace();
         let text = snapshot.rope.to_string();

@@ -93,8 +93,12 @@ fn enqueue(server: &Arc<Server>, folder: &Arc<Folder>, drafts: Vec<PathBuf>) {
     if folder.usage.working.swap(true, Ordering::SeqCst) {
         return;
     }
+    let failed = folder.clone();
     let (server, folder) = (server.clone(), folder.clone());
-    tokio::task::spawn_blocking(move || {
+    let runtime = tokio::runtime::Handle::current();
+    let worker = move || {
+        let _runtime = runtime.enter();
+        lower_priority();
         loop {
             let next = {
                 let mut queue = folder.usage.queue.lock().unwrap_or_else(|p| p.into_inner());
@@ -112,9 +116,35 @@ fn enqueue(server: &Arc<Server>, folder: &Arc<Folder>, drafts: Vec<PathBuf>) {
             if server.is_shut_down() {
                 continue;
             }
+            // A writer typing comes first: this waits for a pause in the open drafts' checks.
+            server.wait_until_quiet(QUIET, PATIENCE);
             check_closed_draft(&server, &folder, &path);
+            server.note_check();
         }
-    });
+    };
+    let spawned = std::thread::Builder::new()
+        .name("verbatim-usage".into())
+        .spawn(worker);
+    if let Err(error) = spawned {
+        tracing::error!("cannot start the background check of drafts: {error}");
+        failed.usage.working.store(false, Ordering::SeqCst);
+    }
+}
+
+/// How long the open drafts' checks must have been idle before the next draft not open is checked …
+const QUIET: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// … waiting at most this long (a writer typing without pause slows the background checks, never stops them).
+const PATIENCE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// Background checks run at a lower scheduling priority than the editor's requests (Linux: the thread's
+/// nice value).
+fn lower_priority() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: changes this thread's own nice value; no memory is touched.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 10);
+    }
 }
 
 /// Asks the client to fetch code lenses again (a source's counts changed), when it can be asked.

@@ -740,6 +740,13 @@ fn release_free_memory() {
     }
 }
 
+/// Lets go of memory the process holds but does not use: the resident pages of the mapped snapshots (they
+/// stay in the page cache) and the allocator's free pages.
+pub fn release_idle_memory() {
+    release_mapped();
+    release_free_memory();
+}
+
 /// The snapshots this process has mapped, so that their resident pages can be dropped (see [`Releasing`]).
 static MAPPED: std::sync::Mutex<Vec<std::sync::Weak<memmap2::Mmap>>> =
     std::sync::Mutex::new(Vec::new());
