@@ -47,11 +47,24 @@ pub fn credit_findings(
         return;
     }
     let draft = Attributor::new(text, format);
+    // A source quoted several times (an interview, a statement) is read once: one attributor of its whole text
+    // answers for each of its passages, as `source_attribution` would.
+    let mut whole: HashMap<SourceId, Attributor> = HashMap::new();
     let mut source_side = |id: SourceId, range: &Range<usize>| -> Option<Attribution> {
         memo.entry((id, range.start, range.end))
             .or_insert_with(|| {
                 let source = corpus.source(id)?;
-                source_attribution(source.text.as_str(), source.format, &source.speakers, range)
+                let text = source.text.as_str();
+                if !Attributor::reads_whole(text) {
+                    return source_attribution(text, source.format, &source.speakers, range);
+                }
+                if let Some(found) = source.speakers.at(range) {
+                    return Some(found);
+                }
+                whole
+                    .entry(id)
+                    .or_insert_with(|| Attributor::new(text, source.format))
+                    .at(range)
             })
             .clone()
     };

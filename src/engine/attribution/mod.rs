@@ -240,21 +240,29 @@ impl<'a> Attributor<'a> {
         Attributor::build(text, format, 0..text.len())
     }
 
+    /// How much of a long text [`Attributor::around`] reads before and after a passage.
+    const BEFORE: usize = 40_000;
+    const AFTER: usize = 4_000;
+
+    /// Whether [`Attributor::around`] reads all of `text` whatever the passage (so that one attributor of the
+    /// whole text answers for every passage of it).
+    pub fn reads_whole(text: &str) -> bool {
+        text.len() <= Attributor::BEFORE + Attributor::AFTER
+    }
+
     /// Reads only the paragraphs around `range` (a few thousand bytes after it, up to 40 kB before it, where
     /// the names its pronouns and roles point to are), for a passage of a long source.
     pub fn around(text: &'a str, format: TextFormat, range: &Range<usize>) -> Attributor<'a> {
-        const BEFORE: usize = 40_000;
-        const AFTER: usize = 4_000;
-        if text.len() <= BEFORE + AFTER {
+        if Attributor::reads_whole(text) {
             return Attributor::new(text, format);
         }
-        let mut start = range.start.saturating_sub(BEFORE);
+        let mut start = range.start.saturating_sub(Self::BEFORE);
         if start > 0 {
             start = text[start..range.start.min(text.len())]
                 .find("\n\n")
                 .map_or(range.start, |i| start + i + 2);
         }
-        let mut end = range.end.saturating_add(AFTER).min(text.len());
+        let mut end = range.end.saturating_add(Self::AFTER).min(text.len());
         while !text.is_char_boundary(end) {
             end -= 1;
         }
