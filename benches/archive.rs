@@ -2,7 +2,8 @@
 //! ingestion throughput, storage, per-quote lookup latency and candidate recall on labelled quotes, a 60-quote
 //! draft checked against local sources plus the archive, and concurrent editor sessions.
 //!
-//! `cargo bench --bench archive -- [--articles N] [--local N] [--sessions N] [--report FILE] [--keep]`
+//! `cargo bench --bench archive -- [--articles N] [--local N] [--sessions N] [--report FILE] [--keep]
+//! [--archive URL]` (an archive that already holds the same generated articles: measured without an ingest)
 //! (defaults: 100,000 archived articles, 10,000 local, 20 sessions). Generated articles live under
 //! /tmp/verbatim-archive-bench/ and are removed afterwards unless `--keep`.
 
@@ -19,7 +20,7 @@ use std::time::{Duration, Instant};
 use corpus::{CorpusSpec, Language, Truth};
 use rayon::prelude::*;
 use verbatim::archive::search::quote_shingles;
-use verbatim::archive::{Archive, Target, UrlOrigin, LOOKUP_TIMEOUT};
+use verbatim::archive::{Archive, Target, UrlOrigin};
 use verbatim::engine::{find_quotes, Corpus, EngineSettings, TextFormat};
 
 struct Options {
@@ -28,6 +29,8 @@ struct Options {
     sessions: usize,
     report: Option<PathBuf>,
     keep: bool,
+    /// An archive already holding the generated articles (`--archive URL`): no cluster, no ingest.
+    archive: Option<String>,
 }
 
 fn options() -> Options {
@@ -37,6 +40,7 @@ fn options() -> Options {
         sessions: 20,
         report: None,
         keep: false,
+        archive: None,
     };
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     let mut index = 0;
@@ -47,6 +51,7 @@ fn options() -> Options {
             "--local" => options.local = value().parse().expect("--local N"),
             "--sessions" => options.sessions = value().parse().expect("--sessions N"),
             "--report" => options.report = Some(PathBuf::from(value())),
+            "--archive" => options.archive = Some(value()),
             "--keep" => {
                 options.keep = true;
                 index += 1;
@@ -113,8 +118,10 @@ fn main() {
             .collect::<Vec<_>>()
             .join(" ")
     );
-    let cluster = postgres::cluster();
-    let url = cluster.database("archive_bench");
+    let url = match &options.archive {
+        Some(url) => url.clone(),
+        None => postgres::cluster().database("archive_bench"),
+    };
     let language = Language::new(0x5EED_2026);
     let spec = CorpusSpec::new(options.articles);
     let base = PathBuf::from("/tmp/verbatim-archive-bench");
@@ -138,38 +145,40 @@ fn main() {
         started.elapsed()
     );
 
-    // Ingestion through the command a newsroom runs.
-    let status = verbatim()
-        .args(["archive", "init", "--url", &url])
-        .status()
-        .unwrap();
-    assert!(status.success());
-    let started = Instant::now();
-    let output = verbatim()
-        .args([
-            "archive",
-            "ingest",
-            "--plain",
-            "--collection",
-            "wire",
-            "--url",
-            &url,
-        ])
-        .arg(folder.join("sources"))
-        .output()
-        .unwrap();
-    let ingest_seconds = started.elapsed().as_secs_f64();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let megabytes = bytes as f64 / 1_048_576.0;
-    let _ = writeln!(
-        report,
-        "ingest: {megabytes:.0} MB in {ingest_seconds:.1} s = {:.1} MB/s",
-        megabytes / ingest_seconds
-    );
+    if options.archive.is_none() {
+        // Ingestion through the command a newsroom runs.
+        let status = verbatim()
+            .args(["archive", "init", "--url", &url])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let started = Instant::now();
+        let output = verbatim()
+            .args([
+                "archive",
+                "ingest",
+                "--plain",
+                "--collection",
+                "wire",
+                "--url",
+                &url,
+            ])
+            .arg(folder.join("sources"))
+            .output()
+            .unwrap();
+        let ingest_seconds = started.elapsed().as_secs_f64();
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let megabytes = bytes as f64 / 1_048_576.0;
+        let _ = writeln!(
+            report,
+            "ingest: {megabytes:.0} MB in {ingest_seconds:.1} s = {:.1} MB/s",
+            megabytes / ingest_seconds
+        );
+    }
     let stats = verbatim()
         .args(["archive", "stats", "--json", "--url", &url])
         .output()
@@ -224,8 +233,8 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let (latencies, found, sourced) = runtime.block_on(async {
-        let archive = Archive::open(&resolved, LOOKUP_TIMEOUT).await.unwrap();
+    let (latencies, found, sourced, by_rank) = runtime.block_on(async {
+        let archive = Archive::open_for_lookups(&resolved).await.unwrap();
         // Warm the buffers as an editor's first minutes would.
         for (shingles, _, _) in quotes.iter().take(50) {
             let _ = archive
@@ -265,7 +274,7 @@ fn main() {
                             shingles.len(),
                             candidates[0]
                                 .iter()
-                                .map(|c| (c.article, c.votes))
+                                .map(|c| (c.article, c.votes, c.score))
                                 .collect::<Vec<_>>(),
                             articles.iter().map(|a| a.key.clone()).collect::<Vec<_>>()
                         );
@@ -273,7 +282,49 @@ fn main() {
                 }
             }
         }
-        (latencies, found, sourced)
+        // Recall by rank (untimed): where the true article (or a copy) first appears among the ranked
+        // candidates, to show what the cut-off to CANDIDATES_PER_QUOTE costs.
+        let keys: std::collections::HashMap<i32, String> = archive
+            .client
+            .query("SELECT id, key FROM articles", &[])
+            .await
+            .unwrap()
+            .iter()
+            .map(|row| (row.get(0), row.get(1)))
+            .collect();
+        let cuts = [1usize, 2, 4, 8, 16, 32];
+        let mut within = [0usize; 6];
+        for (shingles, truth, source) in &quotes {
+            let (Some(source), false) = (source, *truth == Truth::Unsourced) else {
+                continue;
+            };
+            let family: Vec<String> = std::iter::once(*source)
+                .chain(spec.copy_of(*source))
+                .map(key_of)
+                .collect();
+            let ranked = archive
+                .ranked_candidates(std::slice::from_ref(shingles), 32)
+                .await
+                .unwrap();
+            let position = ranked[0].iter().position(|c| {
+                keys.get(&c.article).is_some_and(|key| {
+                    family.contains(key)
+                        || spec_copy_of_key(&spec, key).is_some_and(|k| family.contains(&key_of(k)))
+                })
+            });
+            for (cut, count) in cuts.iter().zip(within.iter_mut()) {
+                if position.is_some_and(|p| p < *cut) {
+                    *count += 1;
+                }
+            }
+        }
+        let by_rank = cuts
+            .iter()
+            .zip(within)
+            .map(|(cut, count)| format!("top {cut} {:.1}%", 100.0 * count as f64 / sourced.max(1) as f64))
+            .collect::<Vec<_>>()
+            .join(", ");
+        (latencies, found, sourced, by_rank)
     });
     let mut latencies = latencies;
     let _ = writeln!(
@@ -289,6 +340,7 @@ fn main() {
         "candidate recall: {found}/{sourced} = {:.1}% of sourced quotes find their article (or its wire copy)",
         100.0 * found as f64 / sourced.max(1) as f64
     );
+    let _ = writeln!(report, "candidate recall by rank: {by_rank}");
 
     // A 60-quote draft against local sources plus the archive (the local corpus is the first `local`
     // articles of another seed, so the archive has to supply the quoted ones).
@@ -349,7 +401,7 @@ fn main() {
             let resolved = resolved.clone();
             let quotes = per_session.clone();
             handles.push(tokio::spawn(async move {
-                let archive = Archive::open(&resolved, LOOKUP_TIMEOUT).await.unwrap();
+                let archive = Archive::open_for_lookups(&resolved).await.unwrap();
                 let mut latencies = Vec::new();
                 let deadline = Instant::now() + Duration::from_secs(10);
                 let mut index = session * 37;

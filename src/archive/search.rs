@@ -1,5 +1,5 @@
-//! Candidate search in the archive: the buckets of every quote's shingles in one query, votes counted here
-//! (distinct shingles an article shares with a quote), then the best articles' texts fetched for the engine to
+//! Candidate search in the archive: the buckets of every quote's shingles in one query, articles ranked here
+//! by the rarity of the quote's shingles they hold, then the best articles' texts fetched for the engine to
 //! align exactly as it aligns local sources.
 
 use std::collections::HashMap;
@@ -20,6 +20,74 @@ pub struct Candidate {
     pub article: i32,
     /// Distinct shingles of the quote found in the article.
     pub votes: u32,
+    /// The rarity of those shingles: the sum of their inverse document frequencies, in thousandths.
+    pub score: u32,
+}
+
+/// The stored size (bytes, as compressed) past which a bucket is too common to read: a shingle in more than 2%
+/// of the archive's articles, and at least 4,096 entries (compressed postings take about 4 bytes an entry).
+fn common_bucket_bytes(articles: f64) -> i32 {
+    let entries = (articles / 100.0).max(1024.0).min(f64::from(i32::MAX / 8));
+    (entries * 4.0) as i32
+}
+
+/// Ranks each quote's candidates from the articles holding its shingles (`held`: `(bucket, low hash, article)`,
+/// sorted and distinct) in an archive of about `articles` articles.
+fn rank(
+    quotes: usize,
+    wanted: &HashMap<(i32, u32), Vec<u32>>,
+    held: &[(i32, u32, i32)],
+    articles: f64,
+    per_quote: usize,
+) -> Vec<Vec<Candidate>> {
+    let mut counts: Vec<HashMap<i32, (u32, f64)>> = vec![HashMap::new(); quotes];
+    for group in held.chunk_by(|a, b| (a.0, a.1) == (b.0, b.1)) {
+        let (bucket, hash, _) = group[0];
+        let frequency = group.len() as f64;
+        // The archive's size, if its statistics are older than this shingle's spread.
+        let total = articles.max(frequency * 2.0).max(1.0);
+        let weight = (1.0 + total / frequency).ln();
+        for &quote in &wanted[&(bucket, hash)] {
+            for &(_, _, article) in group {
+                let entry = counts[quote as usize].entry(article).or_default();
+                entry.0 += 1;
+                entry.1 += weight;
+            }
+        }
+    }
+    counts
+        .into_iter()
+        .map(|counts| {
+            let mut ranked: Vec<Candidate> = counts
+                .into_iter()
+                .map(|(article, (votes, score))| Candidate {
+                    article,
+                    votes,
+                    score: (score * 1000.0).round() as u32,
+                })
+                .collect();
+            ranked.sort_unstable_by(|a, b| {
+                b.score
+                    .cmp(&a.score)
+                    .then(b.votes.cmp(&a.votes))
+                    .then(a.article.cmp(&b.article))
+            });
+            // An article scoring under a third of the best holds a common phrase, not the quote: aligning it
+            // would only cost time (a quote's source holds its rare shingles, a drifted one still several).
+            let floor = ranked.first().map_or(1, |best| (best.score / 3).max(1));
+            ranked.retain(|c| c.score >= floor);
+            if let Some(last) = ranked.get(per_quote.saturating_sub(1)).copied() {
+                // Keep ties with the last kept (near-duplicate copies hold the same shingles), within reason.
+                let keep = ranked
+                    .iter()
+                    .take_while(|c| c.score >= last.score)
+                    .count()
+                    .min(per_quote * 2);
+                ranked.truncate(keep);
+            }
+            ranked
+        })
+        .collect()
 }
 
 /// An article fetched from the archive.
@@ -52,10 +120,26 @@ pub fn quote_shingles(text: &str, segments: &[std::ops::Range<usize>]) -> Vec<u6
 }
 
 impl Archive {
-    /// The candidate articles of each quote (given by its shingle hashes), best first.
+    /// The candidate articles of each quote (given by its shingle hashes), best first: the
+    /// [`CANDIDATES_PER_QUOTE`] best plus near-duplicates tied with the last.
     pub async fn candidates(
         &self,
         quotes: &[Vec<u64>],
+    ) -> Result<Vec<Vec<Candidate>>, ArchiveError> {
+        self.ranked_candidates(quotes, CANDIDATES_PER_QUOTE).await
+    }
+
+    /// The candidate articles of each quote, best first, cut to `per_quote` (plus ties with the last kept, up
+    /// to twice as many).
+    ///
+    /// An article scores the rarity of the quote's shingles it holds (the sum of their inverse document
+    /// frequencies in the archive), not their number: a short quote shares only a shingle or two with its
+    /// source after winnowing, and as many with every article that uses the same common phrase, so counting
+    /// them ties the source with hundreds of articles; the shingle no other article holds decides.
+    pub async fn ranked_candidates(
+        &self,
+        quotes: &[Vec<u64>],
+        per_quote: usize,
     ) -> Result<Vec<Vec<Candidate>>, ArchiveError> {
         let bits = self.bucket_bits;
         // (bucket, low hash) → the quotes holding that shingle.
@@ -74,59 +158,49 @@ impl Archive {
         let mut buckets: Vec<i32> = wanted.keys().map(|(bucket, _)| *bucket).collect();
         buckets.sort_unstable();
         buckets.dedup();
-        let rows = self
-            .client
-            .query(
-                "SELECT bucket, entries FROM postings WHERE bucket = ANY($1)",
-                &[&buckets],
-            )
+        // One index probe per bucket, in the one partition that holds it. `bucket = ANY($1)` is not pruned by
+        // partition (every partition's index is probed with every bucket: 16 times the work), and a plain join
+        // with the unnested array turns into a hash join over the whole table past a few thousand buckets;
+        // a lateral subquery (kept apart by OFFSET 0) is a nested loop whose probes are pruned at run time.
+        //
+        // A bucket holding a shingle that a good part of the archive shares ("said in a statement") is left
+        // out: its entries would outweigh the rest of the lookup many times over (hundreds of kilobytes to
+        // detoast, send and count) for a shingle whose rarity weighs next to nothing. Its stored size tells
+        // without reading it.
+        let most = common_bucket_bytes(self.articles);
+        let statement = self
+            .lookup
+            .get_or_try_init(|| {
+                self.client.prepare(
+                    "SELECT p.bucket, CASE WHEN pg_column_size(p.entries) <= $2 THEN p.entries END
+                     FROM unnest($1::integer[]) AS wanted(bucket)
+                     CROSS JOIN LATERAL
+                       (SELECT bucket, entries FROM postings WHERE bucket = wanted.bucket OFFSET 0) AS p",
+                )
+            })
             .await
             .map_err(|e| ArchiveError::from_postgres(e, "the archive lookup failed"))?;
-        // (quote, article, bucket, low hash): one per distinct shared shingle.
-        let mut matches: Vec<(u32, i32, i32, u32)> = Vec::new();
+        let rows = self
+            .client
+            .query(statement, &[&buckets, &most])
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, "the archive lookup failed"))?;
+        // (bucket, low hash, article): one per article holding a wanted shingle.
+        let mut held: Vec<(i32, u32, i32)> = Vec::new();
         for row in &rows {
             let bucket: i32 = row.get(0);
-            let entries: Vec<i64> = row.get(1);
+            let Some(entries) = row.get::<_, Option<Vec<i64>>>(1) else {
+                continue;
+            };
             for entry in entries {
-                if let Some(holders) = wanted.get(&(bucket, entry_hash(entry))) {
-                    for &quote in holders {
-                        matches.push((quote, entry_article(entry), bucket, entry_hash(entry)));
-                    }
+                if wanted.contains_key(&(bucket, entry_hash(entry))) {
+                    held.push((bucket, entry_hash(entry), entry_article(entry)));
                 }
             }
         }
-        matches.sort_unstable();
-        matches.dedup();
-        let mut votes: Vec<HashMap<i32, u32>> = vec![HashMap::new(); quotes.len()];
-        for (quote, article, _, _) in matches {
-            *votes[quote as usize].entry(article).or_default() += 1;
-        }
-        Ok(votes
-            .into_iter()
-            .map(|counts| {
-                let mut ranked: Vec<Candidate> = counts
-                    .into_iter()
-                    .map(|(article, votes)| Candidate { article, votes })
-                    .collect();
-                ranked
-                    .sort_unstable_by(|a, b| b.votes.cmp(&a.votes).then(a.article.cmp(&b.article)));
-                // An article sharing under a third of the best one's shingles holds a common phrase, not the
-                // quote: aligning it would only cost time (a quote's source shares most of its shingles,
-                // a drifted one still several).
-                let floor = ranked.first().map_or(1, |best| (best.votes / 3).max(1));
-                ranked.retain(|c| c.votes >= floor);
-                if let Some(last) = ranked.get(CANDIDATES_PER_QUOTE.saturating_sub(1)).copied() {
-                    // Keep ties with the last kept (near-duplicate copies), within reason.
-                    let keep = ranked
-                        .iter()
-                        .take_while(|c| c.votes >= last.votes)
-                        .count()
-                        .min(CANDIDATES_PER_QUOTE * 4);
-                    ranked.truncate(keep);
-                }
-                ranked
-            })
-            .collect())
+        held.sort_unstable();
+        held.dedup();
+        Ok(rank(quotes.len(), &wanted, &held, self.articles, per_quote))
     }
 
     /// The candidates of each quote and the searchable articles among all of them, each fetched once.
@@ -210,5 +284,79 @@ impl ArchivedArticle {
             Some(speakers) => prepared.with_speakers(speakers),
             None => prepared,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `wanted` for one quote holding these (bucket, low hash) shingles.
+    fn one_quote(shingles: &[(i32, u32)]) -> HashMap<(i32, u32), Vec<u32>> {
+        shingles.iter().map(|&key| (key, vec![0])).collect()
+    }
+
+    /// `held` from (bucket, low hash, articles holding it).
+    fn holding(postings: &[((i32, u32), std::ops::Range<i32>)]) -> Vec<(i32, u32, i32)> {
+        let mut held: Vec<(i32, u32, i32)> = postings
+            .iter()
+            .flat_map(|&((bucket, hash), ref articles)| {
+                articles.clone().map(move |article| (bucket, hash, article))
+            })
+            .collect();
+        held.sort_unstable();
+        held
+    }
+
+    #[test]
+    fn the_article_holding_a_rare_shingle_outranks_those_sharing_more_common_ones() {
+        // A short quote of three shingles: two common phrases (in articles 1..400 and 1..300) and one that only
+        // article 777 holds. Counting shingles would rank 299 articles above the source.
+        let wanted = one_quote(&[(1, 10), (2, 20), (3, 30)]);
+        let held = holding(&[((1, 10), 1..400), ((2, 20), 1..300), ((3, 30), 777..778)]);
+        let ranked = rank(1, &wanted, &held, 10_000.0, 8);
+        assert_eq!(ranked[0][0].article, 777);
+        assert_eq!(ranked[0][0].votes, 1);
+        // The common-phrase articles that share both are kept only as far as the cut and its ties allow.
+        assert!(ranked[0].len() <= 16, "{}", ranked[0].len());
+    }
+
+    #[test]
+    fn copies_tied_with_the_last_kept_stay_within_reason() {
+        // Twelve identical copies hold all the quote's shingles: the 8 best plus ties, at most twice the cut.
+        let wanted = one_quote(&[(1, 10), (2, 20)]);
+        let held = holding(&[((1, 10), 100..112), ((2, 20), 100..112)]);
+        let ranked = rank(1, &wanted, &held, 10_000.0, 8);
+        assert_eq!(ranked[0].len(), 12);
+        let held = holding(&[((1, 10), 100..140), ((2, 20), 100..140)]);
+        assert_eq!(rank(1, &wanted, &held, 10_000.0, 8)[0].len(), 16);
+    }
+
+    #[test]
+    fn articles_far_below_the_best_are_dropped_and_quotes_are_ranked_apart() {
+        // Quote 0: article 5 holds all four of its rare shingles, article 6 one of them.
+        // Quote 1 shares nothing with anyone.
+        let mut wanted = one_quote(&[(1, 1), (2, 2), (3, 3), (4, 4)]);
+        wanted.insert((9, 9), vec![1]);
+        let held = holding(&[
+            ((1, 1), 5..7),
+            ((2, 2), 5..6),
+            ((3, 3), 5..6),
+            ((4, 4), 5..6),
+        ]);
+        let ranked = rank(2, &wanted, &held, 10_000.0, 8);
+        assert_eq!(
+            ranked[0].iter().map(|c| c.article).collect::<Vec<_>>(),
+            vec![5]
+        );
+        assert_eq!(ranked[0][0].votes, 4);
+        assert!(ranked[1].is_empty());
+    }
+
+    #[test]
+    fn a_bucket_is_common_past_a_share_of_the_archive() {
+        assert_eq!(common_bucket_bytes(0.0), 4096);
+        assert_eq!(common_bucket_bytes(100_000.0), 4096);
+        assert_eq!(common_bucket_bytes(1_000_000.0), 40_000);
     }
 }

@@ -458,11 +458,18 @@ pub fn add_archive_candidates(
     if quotes.is_empty() {
         return Ok(0);
     }
+    let started = Instant::now();
     let articles: Vec<ArchivedArticle> = runtime().block_on(async {
-        let archive = Archive::open(target, LOOKUP_TIMEOUT).await?;
+        let archive = Archive::open_for_lookups(target).await?;
         let (_, articles) = archive.candidate_articles(&quotes).await?;
         Ok::<_, ArchiveError>(articles)
     })?;
+    let looked_up = started.elapsed();
+    // An article already in the corpus (found for an earlier draft) is not read again.
+    let articles: Vec<ArchivedArticle> = articles
+        .into_iter()
+        .filter(|article| corpus.source_id(&article.corpus_key()).is_none())
+        .collect();
     let count = articles.len();
     let prepared: Vec<_> = articles
         .into_par_iter()
@@ -471,5 +478,10 @@ pub fn add_archive_candidates(
     for source in prepared {
         corpus.insert_prepared(source);
     }
+    tracing::debug!(
+        "archive: {} quotes looked up in {looked_up:.1?}, {count} new articles read in {:.1?}",
+        quotes.len(),
+        started.elapsed() - looked_up
+    );
     Ok(count)
 }

@@ -14,7 +14,7 @@ use dashmap::DashMap;
 use super::document::Analysis;
 use super::folders::Folder;
 use crate::archive::search::quote_shingles;
-use crate::archive::{Archive, ArchiveError, ErrorKind, Resolved, LOOKUP_TIMEOUT};
+use crate::archive::{Archive, ArchiveError, ErrorKind, Resolved};
 use crate::engine::Verdict;
 use crate::workspace::archive_files::{archive_target, ARCHIVE_URL_VARIABLE};
 
@@ -261,7 +261,7 @@ async fn lookup_on(
 ) -> Result<Found, ArchiveError> {
     if connection.is_none() {
         let target = url.target()?;
-        *connection = Some(Archive::open(&target, LOOKUP_TIMEOUT).await?);
+        *connection = Some(Archive::open_for_lookups(&target).await?);
     }
     let archive = connection.as_ref().expect("connected above");
     let (candidates, articles) = archive.candidate_articles(wanted).await?;
