@@ -446,42 +446,103 @@ pub fn add_archive_candidates(
     drafts: &[(String, TextFormat)],
     settings: &EngineSettings,
 ) -> Result<usize, ArchiveError> {
-    let mut quotes = Vec::new();
-    for (text, format) in drafts {
-        for quote in find_quotes(text, *format, settings) {
-            if quote.ignored || quote.word_count < settings.min_words {
-                continue;
-            }
-            quotes.push(quote_shingles(text, &quote.segments));
+    ArchiveSession::new(target.clone()).add_candidates(corpus, drafts, settings)
+}
+
+/// One connection to the archive kept for a run of lookups (as the editor keeps one per folder): the first
+/// lookup connects, the next ones reuse it.
+pub struct ArchiveSession {
+    target: Resolved,
+    runtime: tokio::runtime::Runtime,
+    archive: Option<Archive>,
+}
+
+impl ArchiveSession {
+    pub fn new(target: Resolved) -> ArchiveSession {
+        ArchiveSession {
+            target,
+            runtime: runtime(),
+            archive: None,
         }
     }
-    if quotes.is_empty() {
-        return Ok(0);
+
+    /// As [`add_archive_candidates`], on this session's connection (made on first use; dropped after an
+    /// error, so the next call connects again).
+    pub fn add_candidates(
+        &mut self,
+        corpus: &mut Corpus,
+        drafts: &[(String, TextFormat)],
+        settings: &EngineSettings,
+    ) -> Result<usize, ArchiveError> {
+        let mut quotes = Vec::new();
+        for (text, format) in drafts {
+            for quote in find_quotes(text, *format, settings) {
+                if quote.ignored || quote.word_count < settings.min_words {
+                    continue;
+                }
+                quotes.push(quote_shingles(text, &quote.segments));
+            }
+        }
+        if quotes.is_empty() {
+            return Ok(0);
+        }
+        let started = Instant::now();
+        let (target, slot) = (&self.target, &mut self.archive);
+        let found = self.runtime.block_on(async {
+            if slot.is_none() {
+                *slot = Some(Archive::open_for_lookups(target).await?);
+            }
+            let archive = slot.as_ref().expect("connected above");
+            let (_, articles) = archive.candidate_articles(&quotes).await?;
+            Ok::<_, ArchiveError>(articles)
+        });
+        let articles = match found {
+            Ok(articles) => articles,
+            Err(error) => {
+                self.archive = None;
+                return Err(error);
+            }
+        };
+        let looked_up = started.elapsed();
+        // An article already in the corpus (found for an earlier draft) is not read again.
+        let articles: Vec<ArchivedArticle> = articles
+            .into_iter()
+            .filter(|article| corpus.source_id(&article.corpus_key()).is_none())
+            .collect();
+        let count = articles.len();
+        insert_in_order(corpus, articles);
+        tracing::debug!(
+            "archive: {} quotes looked up in {looked_up:.1?}, {count} new articles read in {:.1?}",
+            quotes.len(),
+            started.elapsed() - looked_up
+        );
+        Ok(count)
     }
-    let started = Instant::now();
-    let articles: Vec<ArchivedArticle> = runtime().block_on(async {
-        let archive = Archive::open_for_lookups(target).await?;
-        let (_, articles) = archive.candidate_articles(&quotes).await?;
-        Ok::<_, ArchiveError>(articles)
-    })?;
-    let looked_up = started.elapsed();
-    // An article already in the corpus (found for an earlier draft) is not read again.
-    let articles: Vec<ArchivedArticle> = articles
-        .into_iter()
-        .filter(|article| corpus.source_id(&article.corpus_key()).is_none())
-        .collect();
-    let count = articles.len();
-    let prepared: Vec<_> = articles
-        .into_par_iter()
-        .map(ArchivedArticle::prepare)
-        .collect();
-    for source in prepared {
-        corpus.insert_prepared(source);
-    }
-    tracing::debug!(
-        "archive: {} quotes looked up in {looked_up:.1?}, {count} new articles read in {:.1?}",
-        quotes.len(),
-        started.elapsed() - looked_up
-    );
-    Ok(count)
+}
+
+/// Reads the articles as sources on rayon's pool while this thread adds each to the corpus as soon as it and
+/// those before it are read: in the order given (so source ids do not depend on timing), the adding overlapped
+/// with the reading.
+fn insert_in_order(corpus: &mut Corpus, articles: Vec<ArchivedArticle>) {
+    let (sender, receiver) = mpsc::channel();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            articles.into_par_iter().enumerate().for_each_with(
+                sender,
+                |sender, (index, article)| {
+                    // The receiver lives until every article is sent.
+                    let _ = sender.send((index, article.prepare()));
+                },
+            );
+        });
+        let mut waiting = std::collections::BTreeMap::new();
+        let mut next = 0;
+        for (index, prepared) in receiver {
+            waiting.insert(index, prepared);
+            while let Some(prepared) = waiting.remove(&next) {
+                corpus.insert_prepared(prepared);
+                next += 1;
+            }
+        }
+    });
 }

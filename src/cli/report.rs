@@ -155,12 +155,18 @@ pub fn check(args: &CheckArgs) -> Result<Report, String> {
         .into_par_iter()
         .map(|result| {
             let (path, text, format) = result?;
-            let mut findings = if args.reuse_only {
-                Vec::new()
-            } else {
-                corpus.check_draft(&text, format, &settings)
-            };
-            findings.extend(corpus.check_reuse(&text, format, &reuse, &mut ReuseCache::new()));
+            // The quotes and the prose around them side by side (one draft checked alone uses both cores).
+            let (mut findings, copied) = rayon::join(
+                || {
+                    if args.reuse_only {
+                        Vec::new()
+                    } else {
+                        corpus.check_draft(&text, format, &settings)
+                    }
+                },
+                || corpus.check_reuse(&text, format, &reuse, &mut ReuseCache::new()),
+            );
+            findings.extend(copied);
             findings.sort_by_key(|f| f.quote.range.start);
             // A verdict whose severity is "off" is off everywhere: no output lists it, `--fail-on` ignores it.
             findings.retain(|f| severities.for_code(f.verdict.code()) != Severity::Off);

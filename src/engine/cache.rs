@@ -1,7 +1,7 @@
 //! The verdict cache: findings remembered by quote text, kept across source changes that cannot alter them.
 use std::collections::HashMap;
 
-use super::check::{drop_unsourced_titles, Trace, CANDIDATE_SOURCES};
+use super::check::{drop_unsourced_titles, Parallelism, Trace, CANDIDATE_SOURCES};
 use super::corpus::vote::by_vote;
 use super::corpus::{self, Corpus, CorpusRevision, SourceId, NO_TERM};
 use super::credit::{credit_findings, SpeakerMemo};
@@ -148,11 +148,17 @@ impl Corpus {
         }
         cache.state = Some(now);
         cache.settings = Some(settings.clone());
-        let mut kept = HashMap::new();
         let mut hits = 0;
         let mut invalidated = 0;
         let mut kept_candidates = 0;
-        let mut findings = Vec::new();
+        // Each quote's cached finding if it is still valid, else what its check may start from; the checks
+        // then run together (in parallel when there are enough of them) and the findings keep the draft's order.
+        enum Work {
+            Kept(Box<Cached>),
+            Check(Quote, Option<Vec<(SourceId, f32)>>),
+        }
+        let mut keys = Vec::new();
+        let mut work = Vec::new();
         for quote in find_quotes(text, format, settings)
             .into_iter()
             .filter(|q| !q.ignored)
@@ -167,30 +173,41 @@ impl Corpus {
             };
             invalidated += usize::from(cached.is_some() && !matches!(validity, Validity::Valid));
             kept_candidates += usize::from(matches!(validity, Validity::Candidates(_)));
-            let cached = match (validity, cached) {
+            work.push(match (validity, cached) {
                 (Validity::Valid, Some(cached)) => {
                     hits += 1;
                     let delta =
                         quote.outer.start as isize - cached.finding.quote.outer.start as isize;
-                    Cached {
+                    Work::Kept(Box::new(Cached {
                         finding: cached.finding.shifted(delta),
                         dependencies: cached.dependencies.clone(),
-                    }
+                    }))
                 }
-                (validity, _) => {
-                    let sources = match validity {
-                        Validity::Candidates(sources) => Some(sources),
-                        _ => None,
-                    };
-                    let mut trace = Trace::default();
-                    let finding =
-                        self.check_quote_traced(text, quote, settings, sources, Some(&mut trace));
-                    Cached {
-                        finding,
-                        dependencies: Corpus::dependencies(trace),
-                    }
+                (Validity::Candidates(sources), _) => Work::Check(quote, Some(sources)),
+                (_, _) => Work::Check(quote, None),
+            });
+            keys.push(key);
+        }
+        let parallelism = if work.iter().filter(|w| matches!(w, Work::Check(..))).count() > 1 {
+            Parallelism::Shared
+        } else {
+            Parallelism::Serial
+        };
+        let done = parallelism.map(work, |work| match work {
+            Work::Kept(cached) => *cached,
+            Work::Check(quote, sources) => {
+                let mut trace = Trace::default();
+                let finding =
+                    self.check_quote_traced(text, quote, settings, sources, Some(&mut trace));
+                Cached {
+                    finding,
+                    dependencies: Corpus::dependencies(trace),
                 }
-            };
+            }
+        });
+        let mut findings = Vec::with_capacity(done.len());
+        let mut kept = HashMap::new();
+        for (key, cached) in keys.into_iter().zip(done) {
             findings.push(cached.finding.clone());
             kept.insert(key, cached);
         }
@@ -341,5 +358,42 @@ mod tests {
             corpus.check_draft(&edited, TextFormat::Markdown, &settings)
         );
         assert_eq!(second[0].quote.range.start, first[0].quote.range.start + 14);
+    }
+
+    /// Quotes checked on rayon's pool give the findings of a check on one thread, in the draft's order, and so
+    /// does a cached check that re-checks some quotes and keeps others.
+    #[test]
+    fn parallel_checks_match_serial_ones() {
+        let corpus = corpus();
+        let settings = EngineSettings::default();
+        let draft = "They said “the parties oppose the further expansion of NATO”. Then: \"The parties oppose \
+                     the further expansion of NATO and call on the North Atlantic Alliance\". And “bananas are an \
+                     excellent source of potassium”. Again “the parties oppose the expansion of NATO”. Last, \
+                     “Nothing about alliances here at all”.";
+        let serial =
+            corpus.check_draft_with(draft, TextFormat::Markdown, &settings, Parallelism::Serial);
+        assert_eq!(serial.len(), 5);
+        assert_eq!(
+            corpus.check_draft_with(draft, TextFormat::Markdown, &settings, Parallelism::Shared),
+            serial
+        );
+        let mut cache = VerdictCache::new();
+        assert_eq!(
+            corpus.check_draft_cached(draft, TextFormat::Markdown, &settings, &mut cache),
+            serial
+        );
+        let edited = draft.replace("bananas", "apples");
+        let cached =
+            corpus.check_draft_cached(&edited, TextFormat::Markdown, &settings, &mut cache);
+        assert_eq!(cache.last_hits, 4);
+        assert_eq!(
+            cached,
+            corpus.check_draft_with(
+                &edited,
+                TextFormat::Markdown,
+                &settings,
+                Parallelism::Serial
+            )
+        );
     }
 }

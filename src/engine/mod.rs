@@ -27,6 +27,7 @@ pub mod store;
 pub mod usage;
 
 pub use cache::VerdictCache;
+pub use check::Parallelism;
 pub use corpus::{Corpus, CorpusRevision, FileStamp, Source, SourceId, SourceText};
 pub use finding::{Edit, EditKind, Finding, Passage, Verdict};
 pub use metadata::SourceMetadata;

@@ -31,7 +31,8 @@ use super::diagnostics;
 use super::document::{Analysis, DocumentStore};
 use super::folders::{uri_to_path, Folder, Folders};
 use super::settings::EditorSettings;
-use crate::engine::{Finding, Verdict};
+use crate::engine::reuse::ReuseCache;
+use crate::engine::{Finding, Verdict, VerdictCache};
 use crate::workspace::source_key;
 use crate::workspace::watch::FileWatcher;
 
@@ -434,19 +435,29 @@ impl Server {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner());
             let check = std::panic::AssertUnwindSafe(|| {
-                let mut findings = corpus.check_draft_cached(
-                    &text,
-                    snapshot.format,
-                    &workspace.config.engine,
-                    &mut cache,
+                // The quotes, and uncredited copying in the prose outside quote marks (per-paragraph cache),
+                // side by side: neither reads what the other finds.
+                let (cache, reuse_cache): (&mut VerdictCache, &mut ReuseCache) =
+                    (&mut cache, &mut reuse_cache);
+                let (mut findings, copied) = rayon::join(
+                    || {
+                        corpus.check_draft_cached(
+                            &text,
+                            snapshot.format,
+                            &workspace.config.engine,
+                            cache,
+                        )
+                    },
+                    || {
+                        corpus.check_reuse(
+                            &text,
+                            snapshot.format,
+                            &workspace.config.reuse,
+                            reuse_cache,
+                        )
+                    },
                 );
-                // Uncredited copying: the draft's prose outside quote marks (per-paragraph cache).
-                findings.extend(corpus.check_reuse(
-                    &text,
-                    snapshot.format,
-                    &workspace.config.reuse,
-                    &mut reuse_cache,
-                ));
+                findings.extend(copied);
                 findings.sort_by_key(|f| f.quote.range.start);
                 findings
             });

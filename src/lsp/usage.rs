@@ -11,7 +11,7 @@ use std::sync::Arc;
 use super::folders::{draft_key, uri_to_path, Folder};
 use super::state::Server;
 use crate::engine::usage::DraftUsages;
-use crate::engine::{TextFormat, UsageIndex};
+use crate::engine::{Parallelism, TextFormat, UsageIndex};
 use crate::workspace::read_text;
 
 /// Queues every draft of the folder (after its sources were indexed, or its settings changed); drafts no
@@ -185,7 +185,8 @@ fn check_closed_draft(server: &Server, folder: &Folder, path: &Path) {
     let format = TextFormat::from_path(&key);
     let corpus = folder.corpus();
     let check = std::panic::AssertUnwindSafe(|| {
-        corpus.check_draft(&text, format, &workspace.config.engine)
+        // On this thread alone: the pass runs at a low priority and must leave the cores to open drafts.
+        corpus.check_draft_with(&text, format, &workspace.config.engine, Parallelism::Serial)
     });
     let Ok(findings) = std::panic::catch_unwind(check) else {
         tracing::error!("the engine panicked while checking {}", path.display());
