@@ -1,7 +1,7 @@
 //! The verdict cache: findings remembered by quote text, kept across source changes that cannot alter them.
 use std::collections::HashMap;
 
-use super::check::{drop_unsourced_titles, Parallelism, Trace, CANDIDATE_SOURCES};
+use super::check::{drop_unsourced_titles, Parallelism, Trace, CANDIDATE_SOURCES, PARALLEL_QUOTES};
 use super::corpus::vote::by_vote;
 use super::corpus::{self, Corpus, CorpusRevision, SourceId, NO_TERM};
 use super::credit::{credit_findings, SpeakerMemo};
@@ -188,7 +188,9 @@ impl Corpus {
             });
             keys.push(key);
         }
-        let parallelism = if work.iter().filter(|w| matches!(w, Work::Check(..))).count() > 1 {
+        // The same threshold as an uncached check, counted in quotes to check (kept ones cost nothing).
+        let checks = work.iter().filter(|w| matches!(w, Work::Check(..))).count();
+        let parallelism = if checks >= PARALLEL_QUOTES {
             Parallelism::Shared
         } else {
             Parallelism::Serial

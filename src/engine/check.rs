@@ -42,7 +42,7 @@ pub enum Parallelism {
 }
 
 /// Quotes to check below which a draft is checked on the calling thread whatever the [`Parallelism`].
-const PARALLEL_QUOTES: usize = 4;
+pub(super) const PARALLEL_QUOTES: usize = 4;
 
 impl Parallelism {
     /// `items` mapped by `check`, in order.
