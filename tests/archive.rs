@@ -44,6 +44,7 @@ fn init_is_idempotent() {
     let (_, first) = run_ok(verbatim().args(["archive", "init", "--url", &url]));
     assert!(first.contains("applied migration 1"), "{first}");
     assert!(first.contains("applied migration 2"), "{first}");
+    assert!(first.contains("applied migration 3"), "{first}");
     let (_, second) = run_ok(verbatim().args(["archive", "init", "--url", &url]));
     assert!(second.contains("up to date"), "{second}");
     assert_eq!(stats(&url)["articles"], 0);

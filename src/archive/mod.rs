@@ -105,9 +105,12 @@ impl Archive {
         let row = self
             .client
             .query_one(
-                "SELECT count(*), coalesce(sum(bytes), 0)::bigint, coalesce(sum(octet_length(text)), 0)::bigint,
-                        count(*) FILTER (WHERE NOT indexed), count(DISTINCT collection)
-                 FROM articles",
+                &format!(
+                    "SELECT count(*), coalesce(sum(bytes), 0)::bigint, coalesce(sum(octet_length(text)), 0)::bigint,
+                            count(*) FILTER (WHERE NOT ({})), count(DISTINCT collection)
+                     FROM articles",
+                    schema::SEARCHABLE
+                ),
                 &[],
             )
             .await

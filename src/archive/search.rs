@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use super::connection::ArchiveError;
+use super::schema::SEARCHABLE;
 use super::{bucket_of, entry_article, entry_hash, Archive};
 use crate::engine::attribution::SpeakerLabels;
 use crate::engine::corpus::PreparedSource;
@@ -227,8 +228,10 @@ impl Archive {
         let rows = self
             .client
             .query(
-                "SELECT id, collection, key, format, title, author, outlet, published, url, text, speakers
-                 FROM articles WHERE id = ANY($1) AND indexed ORDER BY id",
+                &format!(
+                    "SELECT id, collection, key, format, title, author, outlet, published, url, text, speakers
+                     FROM articles WHERE id = ANY($1) AND {SEARCHABLE} ORDER BY id"
+                ),
                 &[&ids],
             )
             .await
