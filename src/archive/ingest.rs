@@ -1,7 +1,7 @@
 //! Bulk ingestion: articles in batches (one transaction each, binary COPY); their fingerprints held in memory as
 //! one run per batch, grouped by bucket (staged in the database only past a memory budget), and written into the
-//! postings at the end in one transaction that also makes them searchable (raises the watermark). An interrupted ingest leaves
-//! stored-but-unsearchable articles that the next ingest fingerprints again from their stored text, so the
+//! postings at the end in one transaction that also makes them searchable (raises the watermark). An interrupted
+//! ingest leaves stored-but-unsearchable articles that the next ingest fingerprints again from their stored text, so the
 //! archive is always consistent and a re-run completes it. One ingest runs at a time (advisory lock).
 
 use std::collections::{HashMap, HashSet};
@@ -335,8 +335,7 @@ struct Postings {
 
 impl Postings {
     /// The fingerprints of `(article id, text)` pairs, made on the rayon pool. A text's repeated shingles are
-    /// kept once; the entries are then placed by bucket with a counting sort (stable, so each bucket keeps the
-    /// articles' order: a comparison sort of the pairs was a seventh of an ingest's time).
+    /// kept once; the entries are then placed by bucket, stably (each bucket keeps the articles' order).
     fn of(texts: &[(i32, &str)], bits: u32) -> Postings {
         let pairs: Vec<(i32, i64)> = texts
             .par_iter()
@@ -349,6 +348,18 @@ impl Postings {
                     .map(move |hash| (bucket_of(hash, bits), entry_of(hash, id)))
             })
             .collect();
+        // A batch has more entries than there are buckets: a count per bucket places them in two passes (a
+        // comparison sort was a seventh of an ingest's time). A few articles (a removal, a small re-ingest) hold
+        // far fewer, and sorting them beats a pass over every possible bucket.
+        if pairs.len().saturating_mul(4) < 1usize << bits {
+            Postings::sorted(pairs)
+        } else {
+            Postings::counted(pairs, bits)
+        }
+    }
+
+    /// Entries placed by bucket with a counting sort over all `2^bits` buckets.
+    fn counted(pairs: Vec<(i32, i64)>, bits: u32) -> Postings {
         let mut starts = vec![0u32; (1usize << bits) + 1];
         for (bucket, _) in &pairs {
             starts[*bucket as usize + 1] += 1;
@@ -370,6 +381,21 @@ impl Postings {
         Postings { buckets, entries }
     }
 
+    /// Entries placed by bucket with a stable sort.
+    fn sorted(mut pairs: Vec<(i32, i64)>) -> Postings {
+        pairs.sort_by_key(|(bucket, _)| *bucket);
+        let mut buckets: Vec<(i32, u32)> = Vec::new();
+        let mut entries = Vec::with_capacity(pairs.len());
+        for (bucket, entry) in pairs {
+            entries.push(entry);
+            match buckets.last_mut() {
+                Some((last, end)) if *last == bucket => *end += 1,
+                _ => buckets.push((bucket, entries.len() as u32)),
+            }
+        }
+        Postings { buckets, entries }
+    }
+
     /// The buckets holding entries.
     fn buckets(&self) -> impl Iterator<Item = i32> + '_ {
         self.buckets.iter().map(|(bucket, _)| *bucket)
@@ -379,8 +405,8 @@ impl Postings {
 /// Several runs of postings merged into one per bucket, in bucket order.
 struct Merged<'a> {
     runs: &'a [Postings],
-    /// Per run: the next bucket (index into its `buckets`) and where its entries start.
-    cursors: Vec<(usize, usize)>,
+    /// Per run: its next bucket (an index into its `buckets`).
+    cursors: Vec<usize>,
     buffer: Vec<i64>,
 }
 
@@ -388,7 +414,7 @@ impl<'a> Merged<'a> {
     fn new(runs: &'a [Postings]) -> Merged<'a> {
         Merged {
             runs,
-            cursors: vec![(0, 0); runs.len()],
+            cursors: vec![0; runs.len()],
             buffer: Vec::new(),
         }
     }
@@ -399,15 +425,18 @@ impl<'a> Merged<'a> {
             .runs
             .iter()
             .zip(&self.cursors)
-            .filter_map(|(run, (next, _))| run.buckets.get(*next).map(|(bucket, _)| *bucket))
+            .filter_map(|(run, next)| run.buckets.get(*next).map(|(bucket, _)| *bucket))
             .min()?;
         self.buffer.clear();
-        for (run, (next, start)) in self.runs.iter().zip(self.cursors.iter_mut()) {
+        for (run, next) in self.runs.iter().zip(self.cursors.iter_mut()) {
             if let Some(&(at, end)) = run.buckets.get(*next) {
                 if at == bucket {
+                    // A bucket's entries start where the run's previous bucket's end.
+                    let start = next
+                        .checked_sub(1)
+                        .map_or(0, |before| run.buckets[before].1);
                     self.buffer
-                        .extend_from_slice(&run.entries[*start..end as usize]);
-                    *start = end as usize;
+                        .extend_from_slice(&run.entries[start as usize..end as usize]);
                     *next += 1;
                 }
             }
@@ -784,8 +813,27 @@ mod tests {
             .all(|e| e[0] != e[1] && entry_article(e[0]) <= entry_article(e[1]))));
         let total: usize = runs.iter().map(|run| run.entries.len()).sum();
         assert_eq!(total, merged.iter().map(|(_, e)| e.len()).sum::<usize>());
-        assert!(runs.iter().filter(|run| run.buckets().count() > 0).count() == 3);
+        assert!(runs.iter().all(|run| run.buckets().next().is_some()));
         assert!(rows(&[]).is_empty());
         assert!(rows(&[Postings::default()]).is_empty());
+    }
+
+    #[test]
+    fn counting_and_sorting_place_entries_alike() {
+        let pairs: Vec<(i32, i64)> = (0..2_000i64)
+            .map(|i| (((i * 7919) % 61) as i32, i * 3 - 1_000))
+            .collect();
+        assert_eq!(
+            Postings::counted(pairs.clone(), 6),
+            Postings::sorted(pairs.clone())
+        );
+        assert_eq!(
+            Postings::counted(pairs.clone(), 20),
+            Postings::sorted(pairs)
+        );
+        assert_eq!(
+            Postings::counted(Vec::new(), 4),
+            Postings::sorted(Vec::new())
+        );
     }
 }
