@@ -45,9 +45,71 @@ fn init_is_idempotent() {
     assert!(first.contains("applied migration 1"), "{first}");
     assert!(first.contains("applied migration 2"), "{first}");
     assert!(first.contains("applied migration 3"), "{first}");
+    assert!(first.contains("applied migration 4"), "{first}");
     let (_, second) = run_ok(verbatim().args(["archive", "init", "--url", &url]));
     assert!(second.contains("up to date"), "{second}");
     assert_eq!(stats(&url)["articles"], 0);
+}
+
+/// An archive left at schema 3 (postings as `bigint[]`) upgrades in place: its entries become the same values as
+/// 8-byte big-endian bytes, in order, and what was searchable stays searchable.
+#[test]
+fn an_archive_of_schema_3_upgrades_in_place() {
+    let url = cluster().database("archive_upgrade");
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let (mut client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(connection);
+        let report = verbatim::archive::schema::migrate_through(&mut client, 3)
+            .await
+            .unwrap();
+        assert_eq!(report.version, 3);
+        client
+            .batch_execute(
+                "INSERT INTO articles (collection, key, content_hash, bytes, format, text)
+                   VALUES ('wire', 'a.md', '\\x00', 1, 'markdown', 'one'),
+                          ('wire', 'b.md', '\\x01', 1, 'markdown', 'two');
+                 UPDATE verbatim_settings SET value = '2' WHERE key = 'searchable_through';
+                 INSERT INTO postings VALUES
+                   (5, ARRAY[(7::bigint << 32) | 1, (-1::bigint << 32) | 2]),
+                   (5, ARRAY[(9::bigint << 32) | 2]),
+                   (6, '{}');
+                 INSERT INTO postings_staging VALUES (8, ARRAY[(3::bigint << 32) | 1]);",
+            )
+            .await
+            .unwrap();
+    });
+    let (_, upgraded) = run_ok(verbatim().args(["archive", "init", "--url", &url]));
+    assert!(upgraded.contains("applied migration 4"), "{upgraded}");
+    assert!(!upgraded.contains("applied migration 3"), "{upgraded}");
+    let after = stats(&url);
+    assert_eq!(after["schema_version"], 4);
+    assert_eq!(after["articles"], 2);
+    assert_eq!(after["unindexed"], 0);
+    assert_eq!(after["posting_entries"], 3);
+    cluster().sql(
+        "archive_upgrade",
+        "DO $$ DECLARE got text; BEGIN
+           SELECT string_agg(bucket || ':' || encode(entries, 'hex'), ' ' ORDER BY bucket, length(entries) DESC)
+             INTO got FROM postings;
+           IF got IS DISTINCT FROM '5:0000000700000001ffffffff00000002 5:0000000900000002 6:' THEN
+             RAISE EXCEPTION 'postings after the upgrade: %', got;
+           END IF;
+           SELECT string_agg(bucket || ':' || encode(entries, 'hex'), ' ') INTO got FROM postings_staging;
+           IF got IS DISTINCT FROM '8:0000000300000001' THEN
+             RAISE EXCEPTION 'staged postings after the upgrade: %', got;
+           END IF;
+           IF (SELECT attstorage FROM pg_attribute WHERE attrelid = 'postings_p0'::regclass
+                 AND attname = 'entries') <> 'e' THEN
+             RAISE EXCEPTION 'posting entries are not stored uncompressed';
+           END IF;
+         END $$",
+    );
 }
 
 #[test]
@@ -107,7 +169,13 @@ fn ingest_adds_only_what_changed_and_deletes_missing_files() {
         &wire_text,
     ]));
     assert!(stderr.contains("1 removed"), "{stderr}");
-    assert_eq!(stats(&url)["articles"], names.len() - 1);
+    let pruned = stats(&url);
+    assert_eq!(pruned["articles"], names.len() - 1);
+    // The replaced and removed articles' entries went, the others' stayed: as many as a fresh ingest has.
+    let fresh = cluster().database("archive_ingest_fresh");
+    run_ok(verbatim().args(["archive", "init", "--url", &fresh]));
+    run_ok(verbatim().args(["archive", "ingest", "--plain", "--url", &fresh, &wire_text]));
+    assert_eq!(pruned["posting_entries"], stats(&fresh)["posting_entries"]);
 
     // Removing the collection empties the archive, postings included.
     run_ok(verbatim().args(["archive", "remove", "--url", &url, "--collection", "wire"]));

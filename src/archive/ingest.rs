@@ -6,15 +6,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use futures_util::pin_mut;
+use bytes::{BufMut, Bytes, BytesMut};
+use futures_util::SinkExt;
 use rayon::prelude::*;
-use tokio_postgres::binary_copy::BinaryCopyInWriter;
-use tokio_postgres::types::{ToSql, Type};
-use tokio_postgres::{Client, Transaction};
+use tokio_postgres::{Client, CopyInSink, Transaction};
 
 use super::connection::{ArchiveError, ErrorKind};
 use super::schema::{INGEST_LOCK, POSTING_PARTITIONS, SEARCHABLE};
-use super::{bucket_of, entry_of, Archive};
+use super::{bucket_of, entry_of, Archive, ENTRY_BYTES};
 use crate::engine::fingerprint::fingerprint;
 
 /// One article to store: its text as verbatim checks it, and what names it.
@@ -445,64 +444,126 @@ impl<'a> Merged<'a> {
     }
 }
 
+/// A binary `COPY … FROM STDIN` sent in messages of about [`CopyWriter::MESSAGE_BYTES`].
+///
+/// tokio-postgres's `BinaryCopyInWriter` sends a message every 4 KB: 250,000 messages for an ingest of 100,000
+/// articles, each a wake-up of the connection task and a read on the server (the final COPY of the postings
+/// took 3.1 s from the client against 2.0 s from a file on the server). The format is PostgreSQL's binary COPY:
+/// a header, then per row a field count and each field as a length (-1 for NULL) and its binary value.
+struct CopyWriter {
+    sink: std::pin::Pin<Box<CopyInSink<Bytes>>>,
+    buffer: BytesMut,
+    doing: &'static str,
+}
+
+impl CopyWriter {
+    const MESSAGE_BYTES: usize = 1 << 20;
+
+    async fn start(
+        transaction: &Transaction<'_>,
+        statement: &str,
+        doing: &'static str,
+    ) -> Result<CopyWriter, ArchiveError> {
+        let sink = transaction
+            .copy_in(statement)
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+        let mut buffer = BytesMut::with_capacity(Self::MESSAGE_BYTES + (64 << 10));
+        buffer.put_slice(b"PGCOPY\n\xff\r\n\0");
+        buffer.put_i32(0); // flags
+        buffer.put_i32(0); // header extension
+        Ok(CopyWriter {
+            sink: Box::pin(sink),
+            buffer,
+            doing,
+        })
+    }
+
+    fn row(&mut self, fields: i16) {
+        self.buffer.put_i16(fields);
+    }
+
+    fn bytes(&mut self, value: &[u8]) {
+        let length =
+            i32::try_from(value.len()).expect("a field under 2 GB (texts are limited far below)");
+        self.buffer.put_i32(length);
+        self.buffer.put_slice(value);
+    }
+
+    fn text(&mut self, value: Option<&str>) {
+        match value {
+            Some(value) => self.bytes(value.as_bytes()),
+            None => self.buffer.put_i32(-1),
+        }
+    }
+
+    fn int4(&mut self, value: i32) {
+        self.buffer.put_i32(4);
+        self.buffer.put_i32(value);
+    }
+
+    fn int8(&mut self, value: i64) {
+        self.buffer.put_i32(8);
+        self.buffer.put_i64(value);
+    }
+
+    /// Sends what is buffered once it makes a message.
+    async fn end_row(&mut self) -> Result<(), ArchiveError> {
+        if self.buffer.len() >= Self::MESSAGE_BYTES {
+            let message = self.buffer.split().freeze();
+            self.sink
+                .send(message)
+                .await
+                .map_err(|e| ArchiveError::from_postgres(e, self.doing))?;
+        }
+        Ok(())
+    }
+
+    async fn finish(mut self) -> Result<u64, ArchiveError> {
+        self.buffer.put_i16(-1);
+        let message = self.buffer.split().freeze();
+        self.sink
+            .send(message)
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, self.doing))?;
+        self.sink
+            .as_mut()
+            .finish()
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, self.doing))
+    }
+}
+
 async fn copy_articles(
     transaction: &Transaction<'_>,
     ids: &[i32],
     batch: &[NewArticle],
 ) -> Result<(), ArchiveError> {
-    let doing = "cannot copy articles into the archive";
-    let sink = transaction
-        .copy_in(
-            "COPY articles (id, collection, key, content_hash, bytes, format, title, author, outlet, \
-             published, url, text, speakers) FROM STDIN BINARY",
-        )
-        .await
-        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
-    let writer = BinaryCopyInWriter::new(
-        sink,
-        &[
-            Type::INT4,
-            Type::TEXT,
-            Type::TEXT,
-            Type::BYTEA,
-            Type::INT8,
-            Type::TEXT,
-            Type::TEXT,
-            Type::TEXT,
-            Type::TEXT,
-            Type::TEXT,
-            Type::TEXT,
-            Type::TEXT,
-            Type::TEXT,
-        ],
-    );
-    pin_mut!(writer);
-    for (id, article) in ids.iter().zip(batch) {
-        let row: [&(dyn ToSql + Sync); 13] = [
-            id,
-            &article.collection,
-            &article.key,
-            &article.content_hash,
-            &article.bytes,
-            &article.format,
-            &article.title,
-            &article.author,
-            &article.outlet,
-            &article.published,
-            &article.url,
-            &article.text,
-            &article.speakers,
-        ];
-        writer
-            .as_mut()
-            .write(&row)
-            .await
-            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    let mut writer = CopyWriter::start(
+        transaction,
+        "COPY articles (id, collection, key, content_hash, bytes, format, title, author, outlet, \
+         published, url, text, speakers) FROM STDIN BINARY",
+        "cannot copy articles into the archive",
+    )
+    .await?;
+    for (&id, article) in ids.iter().zip(batch) {
+        writer.row(13);
+        writer.int4(id);
+        writer.text(Some(&article.collection));
+        writer.text(Some(&article.key));
+        writer.bytes(&article.content_hash);
+        writer.int8(article.bytes);
+        writer.text(Some(&article.format));
+        writer.text(Some(&article.title));
+        writer.text(article.author.as_deref());
+        writer.text(article.outlet.as_deref());
+        writer.text(article.published.as_deref());
+        writer.text(article.url.as_deref());
+        writer.text(Some(&article.text));
+        writer.text(article.speakers.as_deref());
+        writer.end_row().await?;
     }
-    writer
-        .finish()
-        .await
-        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    writer.finish().await?;
     Ok(())
 }
 
@@ -512,25 +573,23 @@ async fn copy_rows(
     table: &str,
     runs: &[Postings],
 ) -> Result<(), ArchiveError> {
-    let doing = "cannot copy fingerprints into the archive";
-    let sink = transaction
-        .copy_in(&format!("COPY {table} (bucket, entries) FROM STDIN BINARY"))
-        .await
-        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
-    let writer = BinaryCopyInWriter::new(sink, &[Type::INT4, Type::INT8_ARRAY]);
-    pin_mut!(writer);
+    let mut writer = CopyWriter::start(
+        transaction,
+        &format!("COPY {table} (bucket, entries) FROM STDIN BINARY"),
+        "cannot copy fingerprints into the archive",
+    )
+    .await?;
     let mut merged = Merged::new(runs);
     while let Some((bucket, entries)) = merged.next_bucket() {
-        writer
-            .as_mut()
-            .write(&[&bucket, &entries])
-            .await
-            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+        writer.row(2);
+        writer.int4(bucket);
+        writer.buffer.put_i32((entries.len() * ENTRY_BYTES) as i32);
+        for entry in entries {
+            writer.buffer.put_i64(*entry);
+        }
+        writer.end_row().await?;
     }
-    writer
-        .finish()
-        .await
-        .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    writer.finish().await?;
     Ok(())
 }
 
@@ -544,6 +603,7 @@ pub(super) async fn remove_articles(
         return Ok(());
     }
     let doing = "cannot remove articles from the archive";
+    let articles: Vec<Vec<u8>> = ids.iter().map(|id| id.to_be_bytes().to_vec()).collect();
     let rows = transaction
         .query("SELECT id, text FROM articles WHERE id = ANY($1)", &[&ids])
         .await
@@ -553,19 +613,22 @@ pub(super) async fn remove_articles(
     let buckets: Vec<i32> =
         tokio::task::block_in_place(|| Postings::of(&borrowed, bits).buckets().collect());
     for table in ["postings", "postings_staging"] {
+        // An entry's last four bytes are its article id (big-endian).
         transaction
             .execute(
                 &format!(
-                    "UPDATE {table} SET entries = ARRAY(SELECT e FROM unnest(entries) e \
-                     WHERE (e & 4294967295)::integer <> ALL($2)) WHERE bucket = ANY($1)"
+                    "UPDATE {table} SET entries = (SELECT coalesce(string_agg(substr(entries, at, 8), ''::bytea \
+                       ORDER BY at), ''::bytea) FROM generate_series(1, length(entries), 8) AS at \
+                       WHERE substr(entries, at + 4, 4) <> ALL($2)) \
+                     WHERE bucket = ANY($1)"
                 ),
-                &[&buckets, &ids],
+                &[&buckets, &articles],
             )
             .await
             .map_err(|e| ArchiveError::from_postgres(e, doing))?;
         transaction
             .execute(
-                &format!("DELETE FROM {table} WHERE bucket = ANY($1) AND cardinality(entries) = 0"),
+                &format!("DELETE FROM {table} WHERE bucket = ANY($1) AND length(entries) = 0"),
                 &[&buckets],
             )
             .await
@@ -665,7 +728,7 @@ async fn merge(client: &mut Client, held: Option<&[Postings]>) -> Result<bool, A
         Some(held) => copy_rows(&transaction, "postings", held).await?,
         None => {
             run("INSERT INTO postings (bucket, entries)
-                 SELECT bucket, verbatim_array_cat(entries) FROM postings_staging GROUP BY bucket ORDER BY bucket;"
+                 SELECT bucket, string_agg(entries, ''::bytea) FROM postings_staging GROUP BY bucket ORDER BY bucket;"
                 .into())
             .await?
         }
@@ -713,7 +776,7 @@ pub async fn compact(client: &mut Client, always: bool) -> Result<bool, ArchiveE
                  moved AS (DELETE FROM postings_p{partition} p USING repeated
                            WHERE p.bucket = repeated.bucket RETURNING p.bucket, p.entries)
                  INSERT INTO postings_p{partition} (bucket, entries)
-                   SELECT bucket, verbatim_array_cat(entries) FROM moved GROUP BY bucket;"
+                   SELECT bucket, string_agg(entries, ''::bytea) FROM moved GROUP BY bucket;"
             ))
             .await
             .map_err(|e| ArchiveError::from_postgres(e, doing))?;

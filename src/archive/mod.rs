@@ -3,7 +3,7 @@
 //!
 //! Design: each article's text is kept whole; its winnowed word-shingle fingerprint
 //! ([`crate::engine::fingerprint`]) goes into `postings`, grouped by bucket (the high bits of the shingle hash):
-//! one row holds a bucket's entries as a `bigint[]` of `(low 32 bits of the hash) << 32 | article id`. A quote's
+//! one row holds a bucket's entries as a `bytea` of 8-byte big-endian `(low 32 bits of the hash) << 32 | article id`. A quote's
 //! shingles name a few dozen buckets; one index probe each fetches them, the client weighs the shingles each
 //! article shares with the quote by their rarity, and the best articles' texts are fetched and aligned by the
 //! same engine as local sources — so an archived article gives exactly the verdict it gives as a local source.
@@ -37,6 +37,16 @@ pub fn bucket_of(hash: u64, bits: u32) -> i32 {
 /// One posting entry: the low 32 bits of the shingle hash and the article id.
 pub fn entry_of(hash: u64, article: i32) -> i64 {
     (((hash as u32 as u64) << 32) | u64::from(article as u32)) as i64
+}
+
+/// Bytes of one posting entry as stored.
+pub const ENTRY_BYTES: usize = 8;
+
+/// The entries of a stored posting row (8 bytes each, big-endian; a torn tail is ignored).
+pub fn stored_entries(bytes: &[u8]) -> impl Iterator<Item = i64> + '_ {
+    bytes
+        .chunks_exact(ENTRY_BYTES)
+        .map(|chunk| i64::from_be_bytes(chunk.try_into().expect("8 bytes")))
 }
 
 /// The article id of a posting entry.
@@ -118,7 +128,7 @@ impl Archive {
         let postings = self
             .client
             .query_one(
-                "SELECT count(*), coalesce(sum(cardinality(entries)), 0)::bigint FROM postings",
+                "SELECT count(*), coalesce(sum(length(entries) / 8), 0)::bigint FROM postings",
                 &[],
             )
             .await

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::connection::ArchiveError;
 use super::schema::SEARCHABLE;
-use super::{bucket_of, entry_article, entry_hash, Archive};
+use super::{bucket_of, entry_article, entry_hash, stored_entries, Archive, ENTRY_BYTES};
 use crate::engine::attribution::SpeakerLabels;
 use crate::engine::corpus::PreparedSource;
 use crate::engine::fingerprint::{shingles, word_hashes};
@@ -25,11 +25,12 @@ pub struct Candidate {
     pub score: u32,
 }
 
-/// The stored size (bytes, as compressed) past which a bucket is too common to read: a shingle in more than 2%
-/// of the archive's articles, and at least 4,096 entries (compressed postings take about 4 bytes an entry).
+/// The stored size (bytes) past which a bucket is too common to read: more entries than half a percent of the
+/// archive's articles, and at least 512 (a bucket holds the entries of many shingles: at a million articles and
+/// 2^20 buckets, ~500 on average).
 fn common_bucket_bytes(articles: f64) -> i32 {
-    let entries = (articles / 100.0).max(1024.0).min(f64::from(i32::MAX / 8));
-    (entries * 4.0) as i32
+    let entries = (articles / 200.0).max(512.0).min(f64::from(i32::MAX / 16));
+    (entries * ENTRY_BYTES as f64) as i32
 }
 
 /// Ranks each quote's candidates from the articles holding its shingles (`held`: `(bucket, low hash, article)`,
@@ -190,10 +191,10 @@ impl Archive {
         let mut held: Vec<(i32, u32, i32)> = Vec::new();
         for row in &rows {
             let bucket: i32 = row.get(0);
-            let Some(entries) = row.get::<_, Option<Vec<i64>>>(1) else {
+            let Some(entries) = row.get::<_, Option<&[u8]>>(1) else {
                 continue;
             };
-            for entry in entries {
+            for entry in stored_entries(entries) {
                 if wanted.contains_key(&(bucket, entry_hash(entry))) {
                     held.push((bucket, entry_hash(entry), entry_article(entry)));
                 }

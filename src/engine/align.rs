@@ -7,7 +7,7 @@
 
 use std::ops::Range;
 
-use super::normalize::{for_each_word, term_hash, TermHash};
+use super::normalize::{for_each_term, term_hash, TermHash};
 
 /// One element of a quote as the aligner sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -31,7 +31,6 @@ impl Item {
 /// Splits a quote's segments into words and editorial marks. `[sic]` and `(sic)` disappear.
 pub fn quote_items(text: &str, segments: &[Range<usize>]) -> Vec<Item> {
     let mut items = Vec::new();
-    let mut scratch = String::new();
     let mut scratch_word = String::new();
     for segment in segments {
         let Some(slice) = text.get(segment.clone()) else {
@@ -41,9 +40,8 @@ pub fn quote_items(text: &str, segments: &[Range<usize>]) -> Vec<Item> {
         let mut plain_start = 0;
         let mut index = 0;
         let bytes = slice.as_bytes();
-        let mut flush = |from: usize, to: usize, items: &mut Vec<Item>| {
-            for_each_word(text, base + from..base + to, |range| {
-                let hash = term_hash(&text[range.clone()], &mut scratch);
+        let flush = |from: usize, to: usize, items: &mut Vec<Item>| {
+            for_each_term(text, base + from..base + to, |range, hash| {
                 items.push(Item::Word { range, hash });
             });
         };

@@ -8,7 +8,7 @@
 
 use std::ops::Range;
 
-use super::normalize::{for_each_word, term_hash};
+use super::normalize::for_each_term;
 
 /// Words per shingle. Three words are specific enough to seed a search (a 3-gram is rare in news text) and short
 /// enough that a quote with one changed word in ten still shares several shingles with its source.
@@ -31,11 +31,8 @@ pub struct Shingle {
 
 /// The term hash of every word of `text[range]`, in order.
 pub fn word_hashes(text: &str, range: Range<usize>) -> Vec<u64> {
-    let mut scratch = String::new();
     let mut hashes = Vec::new();
-    for_each_word(text, range, |word| {
-        hashes.push(term_hash(&text[word], &mut scratch))
-    });
+    for_each_term(text, range, |_, hash| hashes.push(hash));
     hashes
 }
 
@@ -114,9 +111,57 @@ pub fn winnow(shingles: &[Shingle], window: usize) -> Vec<Shingle> {
     kept
 }
 
-/// The winnowed fingerprint of a whole text (what the archive stores per article).
+/// The winnowed fingerprint of a whole text (what the archive stores per article): the shingles of
+/// [`winnow`]`(&`[`shingles`]`(&`[`word_hashes`]`(..)), `[`WINNOW_WINDOW`]`)`, made as the words are read, with no
+/// vector of words or shingles (at ingest this is most of the client's work).
 pub fn fingerprint(text: &str) -> Vec<Shingle> {
-    winnow(&shingles(&word_hashes(text, 0..text.len())), WINNOW_WINDOW)
+    const W: usize = WINNOW_WINDOW;
+    let mut kept: Vec<Shingle> = Vec::new();
+    // The last SHINGLE_WORDS words, oldest first, and the last W shingles, oldest first.
+    let mut words = [0u64; SHINGLE_WORDS];
+    let mut window = [Shingle { hash: 0, word: 0 }; W];
+    let (mut seen_words, mut seen_shingles) = (0usize, 0usize);
+    let mut last_kept: Option<u32> = None;
+    for_each_term(text, 0..text.len(), |_, hash| {
+        words.copy_within(1.., 0);
+        words[SHINGLE_WORDS - 1] = hash;
+        seen_words += 1;
+        if seen_words < SHINGLE_WORDS {
+            return;
+        }
+        window.copy_within(1.., 0);
+        window[W - 1] = Shingle {
+            hash: shingle_hash(&words),
+            word: (seen_words - SHINGLE_WORDS) as u32,
+        };
+        seen_shingles += 1;
+        if seen_shingles < W {
+            return;
+        }
+        // The window's minimum, the rightmost of equals, kept once however many windows it is the minimum of.
+        let mut minimum = window[0];
+        for shingle in &window[1..] {
+            if shingle.hash <= minimum.hash {
+                minimum = *shingle;
+            }
+        }
+        if last_kept != Some(minimum.word) {
+            kept.push(minimum);
+            last_kept = Some(minimum.word);
+        }
+    });
+    if seen_shingles > 0 && seen_shingles < W {
+        // Fewer shingles than a window: their minimum (the rightmost of equals), as `winnow` keeps.
+        let shingles = &window[W - seen_shingles..];
+        let mut minimum = shingles[0];
+        for shingle in &shingles[1..] {
+            if shingle.hash <= minimum.hash {
+                minimum = *shingle;
+            }
+        }
+        kept.push(minimum);
+    }
+    kept
 }
 
 #[cfg(test)]
@@ -153,6 +198,40 @@ mod tests {
             );
         }
         assert!(kept.len() < words.len(), "winnowing keeps a subset");
+    }
+
+    #[test]
+    fn the_streamed_fingerprint_is_the_winnowed_shingles() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        // Few distinct words, so that shingles repeat and windows hold equal hashes.
+        let vocabulary = [
+            "the",
+            "NATO's",
+            "call",
+            "on",
+            "Ünïcödé",
+            "4.5",
+            "—",
+            "“quoted”",
+            "a",
+            "the",
+        ];
+        for length in (0..40).chain([200, 1_000]) {
+            for _ in 0..20 {
+                let text: Vec<&str> = (0..length)
+                    .map(|_| vocabulary[(next() % vocabulary.len() as u64) as usize])
+                    .collect();
+                let text = text.join(" ");
+                let expected = winnow(&shingles(&word_hashes(&text, 0..text.len())), WINNOW_WINDOW);
+                assert_eq!(fingerprint(&text), expected, "{text}");
+            }
+        }
     }
 
     #[test]

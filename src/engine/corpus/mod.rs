@@ -20,7 +20,7 @@ use std::ops::Range;
 use super::attribution::SpeakerLabels;
 use super::hash::{content_hash, DataChecksum, FastMap};
 use super::metadata::{parse_metadata, SourceMetadata};
-use super::normalize::{for_each_word, term_hash, TermHash};
+use super::normalize::{for_each_term, for_each_word, TermHash};
 use super::prose::prose;
 use super::store::{Positions, PositionsBuilder, Stored};
 use super::TextFormat;
@@ -254,7 +254,6 @@ impl Corpus {
         let metadata = parse_metadata(&text, format);
         let mut hashes = Vec::new();
         let mut positions = PositionsBuilder::default();
-        let mut scratch = String::new();
         // Sources over 4 GiB cannot be addressed by u32 offsets; workspace refuses them long before that.
         if text.len() < u32::MAX as usize {
             // ~6 bytes of text per word in English prose: one allocation for most sources.
@@ -262,8 +261,8 @@ impl Corpus {
             positions = PositionsBuilder::with_capacity(text.len() / 5);
             for block in prose(&text, format).blocks {
                 for segment in block.segments {
-                    for_each_word(&text, segment, |range| {
-                        hashes.push(term_hash(&text[range.clone()], &mut scratch));
+                    for_each_term(&text, segment, |range, hash| {
+                        hashes.push(hash);
                         positions.push(range.start as u32);
                     });
                 }
@@ -715,6 +714,7 @@ fn distinct(terms: &[u32]) -> Vec<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::normalize::term_hash;
 
     #[test]
     fn upsert_replace_and_remove() {
