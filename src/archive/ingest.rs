@@ -507,6 +507,15 @@ impl CopyWriter {
         self.buffer.put_i64(value);
     }
 
+    /// Posting entries as stored (a `bytea` of [`ENTRY_BYTES`] big-endian bytes each, which
+    /// [`super::stored_entries`] reads back).
+    fn entries(&mut self, entries: &[i64]) {
+        self.buffer.put_i32((entries.len() * ENTRY_BYTES) as i32);
+        for entry in entries {
+            self.buffer.put_i64(*entry);
+        }
+    }
+
     /// Sends what is buffered once it makes a message.
     async fn end_row(&mut self) -> Result<(), ArchiveError> {
         if self.buffer.len() >= Self::MESSAGE_BYTES {
@@ -583,10 +592,7 @@ async fn copy_rows(
     while let Some((bucket, entries)) = merged.next_bucket() {
         writer.row(2);
         writer.int4(bucket);
-        writer.buffer.put_i32((entries.len() * ENTRY_BYTES) as i32);
-        for entry in entries {
-            writer.buffer.put_i64(*entry);
-        }
+        writer.entries(entries);
         writer.end_row().await?;
     }
     writer.finish().await?;

@@ -78,12 +78,7 @@ pub fn winnow(shingles: &[Shingle], window: usize) -> Vec<Shingle> {
         return kept;
     }
     if shingles.len() <= window {
-        let best = shingles
-            .iter()
-            .enumerate()
-            .min_by_key(|(index, s)| (s.hash, usize::MAX - index))
-            .map(|(_, s)| *s);
-        kept.extend(best);
+        kept.push(rightmost_minimum(shingles));
         return kept;
     }
     // A monotone deque of indices with increasing hashes: the front is the window's minimum.
@@ -138,30 +133,29 @@ pub fn fingerprint(text: &str) -> Vec<Shingle> {
         if seen_shingles < W {
             return;
         }
-        // The window's minimum, the rightmost of equals, kept once however many windows it is the minimum of.
-        let mut minimum = window[0];
-        for shingle in &window[1..] {
-            if shingle.hash <= minimum.hash {
-                minimum = *shingle;
-            }
-        }
+        // The window's minimum, kept once however many windows it is the minimum of.
+        let minimum = rightmost_minimum(&window);
         if last_kept != Some(minimum.word) {
             kept.push(minimum);
             last_kept = Some(minimum.word);
         }
     });
     if seen_shingles > 0 && seen_shingles < W {
-        // Fewer shingles than a window: their minimum (the rightmost of equals), as `winnow` keeps.
-        let shingles = &window[W - seen_shingles..];
-        let mut minimum = shingles[0];
-        for shingle in &shingles[1..] {
-            if shingle.hash <= minimum.hash {
-                minimum = *shingle;
-            }
-        }
-        kept.push(minimum);
+        // Fewer shingles than a window: their minimum, as `winnow` keeps.
+        kept.push(rightmost_minimum(&window[W - seen_shingles..]));
     }
     kept
+}
+
+/// The shingle of least hash, the rightmost of equals (a window's choice in winnowing). `shingles` is not empty.
+fn rightmost_minimum(shingles: &[Shingle]) -> Shingle {
+    let mut minimum = shingles[0];
+    for shingle in &shingles[1..] {
+        if shingle.hash <= minimum.hash {
+            minimum = *shingle;
+        }
+    }
+    minimum
 }
 
 #[cfg(test)]
@@ -200,37 +194,20 @@ mod tests {
         assert!(kept.len() < words.len(), "winnowing keeps a subset");
     }
 
-    #[test]
-    fn the_streamed_fingerprint_is_the_winnowed_shingles() {
-        let mut state = 0x2545_f491_4f6c_dd1du64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        // Few distinct words, so that shingles repeat and windows hold equal hashes.
-        let vocabulary = [
-            "the",
-            "NATO's",
-            "call",
-            "on",
-            "Ünïcödé",
-            "4.5",
-            "—",
-            "“quoted”",
-            "a",
-            "the",
-        ];
-        for length in (0..40).chain([200, 1_000]) {
-            for _ in 0..20 {
-                let text: Vec<&str> = (0..length)
-                    .map(|_| vocabulary[(next() % vocabulary.len() as u64) as usize])
-                    .collect();
-                let text = text.join(" ");
-                let expected = winnow(&shingles(&word_hashes(&text, 0..text.len())), WINNOW_WINDOW);
-                assert_eq!(fingerprint(&text), expected, "{text}");
-            }
+    proptest::proptest! {
+        #[test]
+        fn the_streamed_fingerprint_is_the_winnowed_shingles(
+            // Few distinct words, so that shingles repeat and windows hold equal hashes.
+            words in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "the", "NATO's", "call", "on", "Ünïcödé", "4.5", "—", "“quoted”", "a", "the",
+                ]),
+                0..1_000,
+            )
+        ) {
+            let text = words.join(" ");
+            let expected = winnow(&shingles(&word_hashes(&text, 0..text.len())), WINNOW_WINDOW);
+            proptest::prop_assert_eq!(fingerprint(&text), expected, "{}", text);
         }
     }
 

@@ -261,47 +261,26 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn a_mixed_text_is_segmented_run_by_run() {
-        // Segmenting a whole text equals segmenting each white-space-free run of it on its own.
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
-        let mut next = move || {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state
-        };
-        let pieces = [
-            "word",
-            "NATO's",
-            "4.5",
-            "“quoted”",
-            "—",
-            " ",
-            "  ",
-            "\n",
-            "café",
-            "北京",
-            "x\u{200B}y",
-            "don’t",
-            "a.b",
-            ",",
-            "é",
-            "'",
-            "\t",
-            "100,000",
-        ];
-        for _ in 0..500 {
-            let text: String = (0..(next() % 30))
-                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
-                .collect();
+    proptest::proptest! {
+        #[test]
+        fn a_mixed_text_is_segmented_run_by_run(
+            pieces in proptest::collection::vec(
+                proptest::sample::select(vec![
+                    "word", "NATO's", "4.5", "“quoted”", "—", " ", "  ", "\n", "café", "北京", "x\u{200B}y",
+                    "don’t", "a.b", ",", "é", "'", "\t", "100,000",
+                ]),
+                0..30,
+            )
+        ) {
+            // Segmenting a whole text equals segmenting each white-space-free run of it on its own.
+            let text: String = pieces.concat();
             let mut expected = Vec::new();
             let mut at = 0;
             for run in text.split(|c: char| c.is_ascii_whitespace()) {
                 expected.extend(words(&text, at..at + run.len()));
                 at += run.len() + 1;
             }
-            assert_eq!(words(&text, 0..text.len()), expected, "{text:?}");
+            proptest::prop_assert_eq!(words(&text, 0..text.len()), expected, "{:?}", text);
         }
     }
 
