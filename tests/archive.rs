@@ -512,6 +512,17 @@ fn an_interrupted_ingest_is_invisible_until_the_next_one_completes_it() {
         // The batch is committed; then the process "dies": no finish, the connection goes away.
         ingest.flush().await.unwrap();
         drop(ingest);
+        // As a first load cut off while it wrote its postings on two connections: the index dropped, some rows
+        // written (here: entries of made-up shingles of the stored articles).
+        archive
+            .client
+            .batch_execute(
+                "DROP INDEX postings_bucket;
+                 INSERT INTO postings (bucket, entries)
+                   SELECT b, int8send((b::bigint << 32) | a.id) FROM generate_series(0, 99) b, articles a;",
+            )
+            .await
+            .unwrap();
         drop(archive);
     });
     let cut = stats(&url);
@@ -549,4 +560,26 @@ fn an_interrupted_ingest_is_invisible_until_the_next_one_completes_it() {
         after.iter().any(|f| f["code"] == "verified"),
         "the completed articles verify the demo's exact quotes"
     );
+    // The cut-off load's rows went, the index is back: the postings are those of a fresh ingest.
+    let fresh = cluster().database("archive_interrupted_fresh");
+    run_ok(verbatim().args(["archive", "init", "--url", &fresh]));
+    run_ok(verbatim().args([
+        "archive",
+        "ingest",
+        "--plain",
+        "--url",
+        &fresh,
+        &wire.to_string_lossy(),
+    ]));
+    assert_eq!(done["posting_entries"], stats(&fresh)["posting_entries"]);
+    let indexed = runtime.block_on(async {
+        let archive = Archive::open(&target, INGEST_TIMEOUT).await.unwrap();
+        let row = archive
+            .client
+            .query_one("SELECT to_regclass('postings_bucket') IS NOT NULL", &[])
+            .await
+            .unwrap();
+        row.get::<_, bool>(0)
+    });
+    assert!(indexed, "the postings' index is built again");
 }

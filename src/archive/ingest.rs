@@ -1,10 +1,13 @@
 //! Bulk ingestion: articles in batches (one transaction each, binary COPY); their fingerprints held in memory as
 //! one run per batch, grouped by bucket (staged in the database only past a memory budget), and written into the
-//! postings at the end in one transaction that also makes them searchable (raises the watermark). An interrupted
-//! ingest leaves stored-but-unsearchable articles that the next ingest fingerprints again from their stored text, so the
+//! postings at the end in one transaction that also makes them searchable (raises the watermark). A first load
+//! (empty postings) writes them on two connections instead, with the index dropped and built again after, and
+//! raises the watermark last. An interrupted ingest leaves stored-but-unsearchable articles that the next ingest
+//! fingerprints again from their stored text (after clearing the postings of an interrupted first load), so the
 //! archive is always consistent and a re-run completes it. One ingest runs at a time (advisory lock).
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 
 use bytes::{BufMut, Bytes, BytesMut};
 use futures_util::SinkExt;
@@ -238,6 +241,34 @@ impl<'a> Ingest<'a> {
         std::mem::take(&mut self.held)
     }
 
+    /// Writes the held fingerprints into the postings and makes their articles searchable; true when the postings
+    /// were empty before. Into empty postings the rows go on two connections at once (PostgreSQL writes a COPY on
+    /// one core), else in one transaction with the other changes ([`merge`]).
+    async fn write_held(&mut self, held: Vec<Postings>) -> Result<bool, ArchiveError> {
+        let doing = "cannot make the new articles searchable";
+        let empty: bool = self
+            .archive
+            .client
+            .query_one("SELECT NOT EXISTS (SELECT 1 FROM postings)", &[])
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?
+            .get(0);
+        if !empty || held.is_empty() {
+            return merge(&mut self.archive.client, Some(&held)).await;
+        }
+        match self.archive.connect_again().await {
+            Ok(helper) => {
+                let bits = self.archive.bucket_bits;
+                load_on_two(&mut self.archive.client, helper, held, bits).await?;
+                Ok(true)
+            }
+            Err(error) => {
+                tracing::debug!("postings written on one connection: {}", error.message);
+                merge(&mut self.archive.client, Some(&held)).await
+            }
+        }
+    }
+
     /// Moves the held fingerprints into `postings_staging` (one transaction).
     async fn stage_held(&mut self) -> Result<(), ArchiveError> {
         let held = self.take_held();
@@ -250,7 +281,7 @@ impl<'a> Ingest<'a> {
             .transaction()
             .await
             .map_err(|e| ArchiveError::from_postgres(e, doing))?;
-        copy_rows(&transaction, "postings_staging", &held).await?;
+        copy_rows(&transaction, "postings_staging", &held, ALL_BUCKETS).await?;
         transaction
             .commit()
             .await
@@ -296,7 +327,7 @@ impl<'a> Ingest<'a> {
             false
         } else {
             let held = self.take_held();
-            let first_load = merge(&mut self.archive.client, Some(&held)).await?;
+            let first_load = self.write_held(held).await?;
             tracing::debug!("postings written in {:.1?}", started.elapsed());
             first_load
         };
@@ -401,19 +432,28 @@ impl Postings {
     }
 }
 
-/// Several runs of postings merged into one per bucket, in bucket order.
+/// Several runs of postings merged into one per bucket, in bucket order, over a range of buckets.
 struct Merged<'a> {
     runs: &'a [Postings],
     /// Per run: its next bucket (an index into its `buckets`).
     cursors: Vec<usize>,
+    /// Where the range ends.
+    end: i32,
     buffer: Vec<i64>,
 }
 
 impl<'a> Merged<'a> {
-    fn new(runs: &'a [Postings]) -> Merged<'a> {
+    fn new(runs: &'a [Postings], buckets: Range<i32>) -> Merged<'a> {
         Merged {
             runs,
-            cursors: vec![0; runs.len()],
+            cursors: runs
+                .iter()
+                .map(|run| {
+                    run.buckets
+                        .partition_point(|(bucket, _)| *bucket < buckets.start)
+                })
+                .collect(),
+            end: buckets.end,
             buffer: Vec::new(),
         }
     }
@@ -425,7 +465,8 @@ impl<'a> Merged<'a> {
             .iter()
             .zip(&self.cursors)
             .filter_map(|(run, next)| run.buckets.get(*next).map(|(bucket, _)| *bucket))
-            .min()?;
+            .min()
+            .filter(|bucket| *bucket < self.end)?;
         self.buffer.clear();
         for (run, next) in self.runs.iter().zip(self.cursors.iter_mut()) {
             if let Some(&(at, end)) = run.buckets.get(*next) {
@@ -576,11 +617,16 @@ async fn copy_articles(
     Ok(())
 }
 
-/// Copies runs of postings into `table` (`postings_staging` or `postings`), merged: one row per bucket.
+/// Every bucket (they are never negative).
+const ALL_BUCKETS: Range<i32> = 0..i32::MAX;
+
+/// Copies the `buckets` of runs of postings into `table` (`postings_staging` or `postings`), merged: one row per
+/// bucket.
 async fn copy_rows(
     transaction: &Transaction<'_>,
     table: &str,
     runs: &[Postings],
+    buckets: Range<i32>,
 ) -> Result<(), ArchiveError> {
     let mut writer = CopyWriter::start(
         transaction,
@@ -588,7 +634,7 @@ async fn copy_rows(
         "cannot copy fingerprints into the archive",
     )
     .await?;
-    let mut merged = Merged::new(runs);
+    let mut merged = Merged::new(runs, buckets);
     while let Some((bucket, entries)) = merged.next_bucket() {
         writer.row(2);
         writer.int4(bucket);
@@ -650,6 +696,22 @@ pub(super) async fn remove_articles(
 /// Articles stored by an interrupted ingest are fingerprinted again into a cleared staging table.
 async fn restage_unindexed(client: &mut Client, bits: u32) -> Result<u64, ArchiveError> {
     let doing = "cannot complete an interrupted ingest";
+    // Only a first load drops the index ([`load_on_two`]), and it builds it again in the transaction that makes
+    // its articles searchable: without it, every row of the postings is that load's, for articles above the
+    // watermark, which are fingerprinted again below.
+    let interrupted_first_load: bool = client
+        .query_one("SELECT to_regclass('postings_bucket') IS NULL", &[])
+        .await
+        .map_err(|e| ArchiveError::from_postgres(e, doing))?
+        .get(0);
+    if interrupted_first_load {
+        client
+            .batch_execute(
+                "BEGIN; TRUNCATE postings; CREATE INDEX postings_bucket ON postings (bucket); COMMIT;",
+            )
+            .await
+            .map_err(|e| ArchiveError::from_postgres(e, doing))?;
+    }
     let count: i64 = client
         .query_one(
             &format!("SELECT count(*) FROM articles WHERE NOT ({SEARCHABLE})"),
@@ -690,6 +752,7 @@ async fn restage_unindexed(client: &mut Client, bits: u32) -> Result<u64, Archiv
                 &transaction,
                 "postings_staging",
                 std::slice::from_ref(&postings),
+                ALL_BUCKETS,
             )
             .await?;
         }
@@ -731,7 +794,7 @@ async fn merge(client: &mut Client, held: Option<&[Postings]>) -> Result<bool, A
         run("DROP INDEX postings_bucket;".into()).await?;
     }
     match held {
-        Some(held) => copy_rows(&transaction, "postings", held).await?,
+        Some(held) => copy_rows(&transaction, "postings", held, ALL_BUCKETS).await?,
         None => {
             run("INSERT INTO postings (bucket, entries)
                  SELECT bucket, string_agg(entries, ''::bytea) FROM postings_staging GROUP BY bucket ORDER BY bucket;"
@@ -755,6 +818,78 @@ async fn merge(client: &mut Client, held: Option<&[Postings]>) -> Result<bool, A
         .await
         .map_err(|e| ArchiveError::from_postgres(e, doing))?;
     Ok(empty)
+}
+
+/// Writes a first load's postings (into empty postings) on `client` and `helper` at once, half the buckets each,
+/// and makes the articles searchable:
+///
+/// 1. the index is dropped (committed: a second connection cannot write while another transaction holds the
+///    table for its `DROP INDEX`);
+/// 2. each connection copies its half in a transaction of its own;
+/// 3. each builds the index of half the partitions;
+/// 4. one transaction creates the partitioned index (attaching the partitions' indexes, with no build) and raises
+///    the watermark.
+///
+/// Cut off before 4, the archive answers as before (the new rows are all for articles above the watermark) and
+/// has no `postings_bucket`, which tells the next ingest to clear the postings before it fingerprints those
+/// articles again ([`restage_unindexed`]).
+async fn load_on_two(
+    client: &mut Client,
+    mut helper: Client,
+    held: Vec<Postings>,
+    bits: u32,
+) -> Result<(), ArchiveError> {
+    let doing = "cannot make the new articles searchable";
+    let failed = |e| ArchiveError::from_postgres(e, doing);
+    client
+        .batch_execute("DROP INDEX postings_bucket")
+        .await
+        .map_err(failed)?;
+    // Bucket numbers are uniform hashes: the halves hold about as many entries.
+    let middle = if bits == 0 { 0 } else { 1i32 << (bits - 1) };
+    let held = std::sync::Arc::new(held);
+    let other_half = {
+        let held = held.clone();
+        tokio::spawn(async move {
+            let transaction = helper.transaction().await.map_err(failed)?;
+            copy_rows(&transaction, "postings", &held, middle..i32::MAX).await?;
+            transaction.commit().await.map_err(failed)?;
+            Ok::<Client, ArchiveError>(helper)
+        })
+    };
+    let transaction = client.transaction().await.map_err(failed)?;
+    copy_rows(&transaction, "postings", &held, 0..middle).await?;
+    transaction.commit().await.map_err(failed)?;
+    let helper = other_half
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
+    drop(held);
+    // The names PostgreSQL gives the partitions' indexes when it builds them itself.
+    let build = |partitions: Range<u32>| {
+        let mut sql = String::from("BEGIN; SET LOCAL maintenance_work_mem = '256MB';");
+        for partition in partitions {
+            sql.push_str(&format!(
+                " CREATE INDEX postings_p{partition}_bucket_idx ON postings_p{partition} (bucket);"
+            ));
+        }
+        sql + " COMMIT;"
+    };
+    let half = POSTING_PARTITIONS / 2;
+    let (mine, theirs) = (build(0..half), build(half..POSTING_PARTITIONS));
+    tokio::try_join!(client.batch_execute(&mine), helper.batch_execute(&theirs)).map_err(failed)?;
+    drop(helper);
+    client
+        .batch_execute(
+            "BEGIN;
+             CREATE INDEX postings_bucket ON postings (bucket);
+             UPDATE verbatim_settings SET value = (SELECT coalesce(max(id), 0) FROM articles)::text
+               WHERE key = 'searchable_through';
+             TRUNCATE postings_staging;
+             COMMIT;",
+        )
+        .await
+        .map_err(failed)?;
+    Ok(())
 }
 
 /// Merges the rows of each bucket written by several ingests into one, partition by partition (each in its own
@@ -842,7 +977,11 @@ mod tests {
     use crate::archive::entry_article;
 
     fn rows(runs: &[Postings]) -> Vec<(i32, Vec<i64>)> {
-        let mut merged = Merged::new(runs);
+        rows_within(runs, ALL_BUCKETS)
+    }
+
+    fn rows_within(runs: &[Postings], buckets: Range<i32>) -> Vec<(i32, Vec<i64>)> {
+        let mut merged = Merged::new(runs, buckets);
         let mut rows = Vec::new();
         while let Some((bucket, entries)) = merged.next_bucket() {
             rows.push((bucket, entries.to_vec()));
@@ -885,6 +1024,13 @@ mod tests {
         assert!(runs.iter().all(|run| run.buckets().next().is_some()));
         assert!(rows(&[]).is_empty());
         assert!(rows(&[Postings::default()]).is_empty());
+        // Halves of the buckets, as a first load writes them on two connections, make the same rows.
+        for middle in [0, 1, 7, 8, 15, 16] {
+            let mut halves = rows_within(&runs, 0..middle);
+            assert!(halves.iter().all(|(bucket, _)| *bucket < middle));
+            halves.extend(rows_within(&runs, middle..i32::MAX));
+            assert_eq!(halves, merged, "split at {middle}");
+        }
     }
 
     #[test]

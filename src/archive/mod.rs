@@ -68,6 +68,9 @@ pub struct Archive {
     pub articles: f64,
     /// The candidate search, prepared once per connection.
     lookup: tokio::sync::OnceCell<tokio_postgres::Statement>,
+    /// Where and how it connected, for a second connection ([`Archive::connect_again`]).
+    target: Resolved,
+    statement_timeout: Duration,
 }
 
 impl Archive {
@@ -93,7 +96,15 @@ impl Archive {
             lookup: tokio::sync::OnceCell::new(),
             bucket_bits,
             display: target.display().to_string(),
+            target: target.clone(),
+            statement_timeout,
         })
+    }
+
+    /// Another connection to the same archive, with the same statement timeout (an ingest writes its postings
+    /// on two).
+    pub async fn connect_again(&self) -> Result<Client, ArchiveError> {
+        self.target.connect(self.statement_timeout).await
     }
 
     /// Connects for an editor's or CI's lookups: statements time out after [`LOOKUP_TIMEOUT`], and their plans
