@@ -356,64 +356,74 @@ pub fn align(
         }
     }
     steps.reverse();
-    let matched = steps
-        .iter()
-        .filter(|s| matches!(s, Step::Match { .. }))
-        .count();
-    // The span runs from the first source word matched or substituted to the last one.
-    let touched: Vec<usize> = steps
-        .iter()
-        .filter_map(|s| match s {
-            Step::Match { source, .. }
-            | Step::Substitute { source, .. }
-            | Step::Missing { source } => Some(*source),
-            _ => None,
-        })
-        .collect();
-    let source_span = match (touched.first(), touched.last()) {
-        (Some(&first), Some(&last)) => first..last + 1,
-        _ => end..end,
-    };
-    // Missing words before the first or after the last quote word are not part of the quote (a fragment).
-    let first_quote_source = steps
-        .iter()
-        .position(|s| matches!(s, Step::Match { .. } | Step::Substitute { .. }));
-    let last_quote_source = steps
-        .iter()
-        .rposition(|s| matches!(s, Step::Match { .. } | Step::Substitute { .. }));
-    let steps = match (first_quote_source, last_quote_source) {
-        (Some(first), Some(last)) => {
-            let kept: Vec<Step> = steps
-                .iter()
-                .enumerate()
-                .filter(|(k, s)| !(matches!(s, Step::Missing { .. }) && (*k < first || *k > last)))
-                .map(|(_, s)| s.clone())
-                .collect();
-            kept
+    Alignment::from_steps(steps, end)
+}
+
+impl Alignment {
+    /// The alignment made of `steps` (source words left out before the quote's first word or after its last are
+    /// dropped); `end` is the window index its span collapses to when no step touches the source.
+    pub fn from_steps(steps: Vec<Step>, end: usize) -> Alignment {
+        let matched = steps
+            .iter()
+            .filter(|s| matches!(s, Step::Match { .. }))
+            .count();
+        // The span runs from the first source word matched or substituted to the last one.
+        let touched: Vec<usize> = steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::Match { source, .. }
+                | Step::Substitute { source, .. }
+                | Step::Missing { source } => Some(*source),
+                _ => None,
+            })
+            .collect();
+        let source_span = match (touched.first(), touched.last()) {
+            (Some(&first), Some(&last)) => first..last + 1,
+            _ => end..end,
+        };
+        // Missing words before the first or after the last quote word are not part of the quote (a fragment).
+        let first_quote_source = steps
+            .iter()
+            .position(|s| matches!(s, Step::Match { .. } | Step::Substitute { .. }));
+        let last_quote_source = steps
+            .iter()
+            .rposition(|s| matches!(s, Step::Match { .. } | Step::Substitute { .. }));
+        let steps = match (first_quote_source, last_quote_source) {
+            (Some(first), Some(last)) => {
+                let kept: Vec<Step> = steps
+                    .iter()
+                    .enumerate()
+                    .filter(|(k, s)| {
+                        !(matches!(s, Step::Missing { .. }) && (*k < first || *k > last))
+                    })
+                    .map(|(_, s)| s.clone())
+                    .collect();
+                kept
+            }
+            _ => steps,
+        };
+        let source_span = match (
+            steps.iter().find_map(source_of),
+            steps.iter().rev().find_map(source_of),
+        ) {
+            (Some(first), Some(last)) => first..last + 1,
+            _ => source_span,
+        };
+        let cost = steps
+            .iter()
+            .map(|step| match step {
+                Step::Substitute { .. } => SUBSTITUTE_COST,
+                Step::Added { .. } => ADDED_COST,
+                Step::Missing { .. } => MISSING_COST,
+                _ => 0,
+            })
+            .sum();
+        Alignment {
+            cost,
+            matched,
+            steps,
+            source_span,
         }
-        _ => steps,
-    };
-    let source_span = match (
-        steps.iter().find_map(source_of),
-        steps.iter().rev().find_map(source_of),
-    ) {
-        (Some(first), Some(last)) => first..last + 1,
-        _ => source_span,
-    };
-    let cost = steps
-        .iter()
-        .map(|step| match step {
-            Step::Substitute { .. } => SUBSTITUTE_COST,
-            Step::Added { .. } => ADDED_COST,
-            Step::Missing { .. } => MISSING_COST,
-            _ => 0,
-        })
-        .sum();
-    Alignment {
-        cost,
-        matched,
-        steps,
-        source_span,
     }
 }
 

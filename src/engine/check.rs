@@ -10,7 +10,9 @@ use super::hash::FastMap;
 use super::messages;
 use super::normalize::TermHash;
 use super::quotes::{find_quotes, Quote};
-use super::sentence::sentence_around;
+use super::sentence::{
+    sentence_around, sentence_end_past_abbreviations, sentence_start_past_abbreviations,
+};
 use super::{EngineSettings, TextFormat};
 
 /// Sources aligned per quote (the best by shared rare terms; near-duplicates that tie are added).
@@ -178,6 +180,18 @@ impl Corpus {
             };
         let Some(best) = best else {
             return unsourced(quote, notes, 0.0, None);
+        };
+        // The best alignment is chosen on the aligner's costs, then its ends kept inside the source sentence.
+        let best = &Candidate {
+            source: best.source,
+            window_start: best.window_start,
+            alignment: self.within_sentences(
+                best.source,
+                best.window_start,
+                text,
+                &items,
+                best.alignment.clone(),
+            ),
         };
         let verified =
             best.alignment.cost == 0 && best.alignment.matched == word_count && word_count > 0;
@@ -392,6 +406,79 @@ impl Corpus {
             }
         }
         (candidates, Some(vote), sources)
+    }
+
+    /// An alignment whose quote words at either end stand for source words past the end (or before the start) of
+    /// the sentence holding the nearest word the quote matches, with no sentence break in the quote between them:
+    /// those quote words are added, not substituted. Substituting is cheaper than adding, so a quote that runs on
+    /// past its source sentence ("we didn't play very well at all" against "we didn't play well. We were on the
+    /// field") would otherwise claim the next sentence's words ("*at all* for *We were*"), and the fix restoring
+    /// the source's wording would write them in.
+    fn within_sentences(
+        &self,
+        source: SourceId,
+        window_start: usize,
+        quote_text: &str,
+        items: &[Item],
+        alignment: Alignment,
+    ) -> Alignment {
+        let steps = &alignment.steps;
+        let is_match = |step: &Step| matches!(step, Step::Match { .. });
+        let (Some(first), Some(last)) = (
+            steps.iter().position(is_match),
+            steps.iter().rposition(is_match),
+        ) else {
+            return alignment;
+        };
+        let Some(text) = self.source(source).map(|s| s.text.as_str()) else {
+            return alignment;
+        };
+        let word = |index: usize| self.word_range(source, window_start + index);
+        // The quote's own words between two items hold a sentence break: words on either side may well stand
+        // for two source sentences.
+        let quote_breaks = |a: usize, b: usize| {
+            let (from, to) = (items[a.min(b)].range().end, items[a.max(b)].range().start);
+            quote_text
+                .get(from..to.max(from))
+                .is_some_and(|between| between.contains(['.', '!', '?', '…', '。', '！', '？']))
+        };
+        let mut steps = alignment.steps.clone();
+        let mut changed = false;
+        if let Step::Match { quote, source } = steps[last] {
+            let sentence_end = sentence_end_past_abbreviations(text, word(source).end);
+            for step in &mut steps[last + 1..] {
+                if let Step::Substitute {
+                    quote: q,
+                    source: s,
+                } = *step
+                {
+                    if word(s).start >= sentence_end && !quote_breaks(quote, q) {
+                        *step = Step::Added { quote: q };
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if let Step::Match { quote, source } = steps[first] {
+            let sentence_start = sentence_start_past_abbreviations(text, word(source).start);
+            for step in &mut steps[..first] {
+                if let Step::Substitute {
+                    quote: q,
+                    source: s,
+                } = *step
+                {
+                    if word(s).end <= sentence_start && !quote_breaks(q, quote) {
+                        *step = Step::Added { quote: q };
+                        changed = true;
+                    }
+                }
+            }
+        }
+        if !changed {
+            return alignment;
+        }
+        let end = alignment.source_span.end;
+        Alignment::from_steps(steps, end)
     }
 
     /// The bytes of the source words a candidate matched (or editorial marks stood for), first to last.

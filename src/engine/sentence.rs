@@ -124,6 +124,62 @@ pub fn next_sentence(text: &str, sentence: &Range<usize>) -> Option<Range<usize>
     (found.start >= sentence.end && !found.is_empty()).then_some(found)
 }
 
+/// Where the sentence holding byte `at` ends, reading past a period that ends a title or other short abbreviation
+/// (`Mr.`, `Gen.`, `U.S.`) rather than a sentence: a stricter bound than [`sentence_end`], for deciding that two
+/// words are in different sentences.
+pub fn sentence_end_past_abbreviations(text: &str, at: usize) -> usize {
+    let mut end = sentence_end(text, at);
+    for _ in 0..4 {
+        if end >= text.len() || !ends_with_abbreviation(&text[..end]) {
+            break;
+        }
+        end = sentence_end(text, end);
+    }
+    end
+}
+
+/// Where the sentence holding byte `at` starts, reading back past a period that ends an abbreviation (as
+/// [`sentence_end_past_abbreviations`]).
+pub fn sentence_start_past_abbreviations(text: &str, at: usize) -> usize {
+    let mut start = sentence_start(text, at);
+    for _ in 0..4 {
+        let before = text[..floor_boundary(text, start)].trim_end();
+        if before.is_empty() || !ends_with_abbreviation(before) {
+            break;
+        }
+        start = sentence_start(text, before.len() - 1);
+    }
+    start
+}
+
+/// Whether `text` ends with a period closing an abbreviation: a single letter (`U.S.`, `J.`), or a title or
+/// other short word a period follows without ending a sentence.
+fn ends_with_abbreviation(text: &str) -> bool {
+    let Some(before) = text.strip_suffix('.') else {
+        return false;
+    };
+    let word: String = before
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<Vec<char>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let mut letters = word.chars();
+    if letters.next().is_some() && letters.next().is_none() {
+        return true;
+    }
+    const ABBREVIATIONS: &[&str] = &[
+        "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "gen", "sen", "rep", "gov", "lt", "col",
+        "sgt", "capt", "maj", "adm", "cmdr", "rev", "hon", "pres", "supt", "insp", "det", "no",
+        "nos", "vs", "etc", "inc", "corp", "co", "ltd", "bros", "dept", "univ", "assn", "ave",
+        "blvd", "mt", "ft", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct",
+        "nov", "dec", "approx", "est", "vol", "pp", "fig", "ca",
+    ];
+    ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +219,34 @@ mod tests {
         let sentence = sentence_around(&long, &(25_000..25_004));
         assert!(sentence.len() <= 2 * SENTENCE_REACH + 4, "{sentence:?}");
         assert!(long[sentence].starts_with("word"));
+    }
+
+    #[test]
+    fn abbreviations_do_not_end_sentences_for_the_stricter_bounds() {
+        let text =
+            "They met Gen. Smith and the U.S. envoy in Washington. Talks went on. Mr. Jones left.";
+        let smith = text.find("Smith").unwrap();
+        assert_eq!(
+            &text[..sentence_end_past_abbreviations(text, smith)],
+            "They met Gen. Smith and the U.S. envoy in Washington."
+        );
+        let jones = text.find("Jones").unwrap();
+        assert_eq!(
+            &text[sentence_start_past_abbreviations(text, jones)..],
+            "Mr. Jones left."
+        );
+        let envoy = text.find("envoy").unwrap();
+        assert_eq!(sentence_start_past_abbreviations(text, envoy), 0);
+        let talks = text.find("went").unwrap();
+        assert_eq!(
+            &text[sentence_start_past_abbreviations(text, talks)
+                ..sentence_end_past_abbreviations(text, talks)],
+            "Talks went on."
+        );
+        // A sentence that ends with an ordinary word ends there.
+        assert_eq!(
+            &text[..sentence_end_past_abbreviations(text, 0)],
+            "They met Gen. Smith and the U.S. envoy in Washington."
+        );
     }
 }
