@@ -34,6 +34,18 @@ fn stats(url: &str) -> serde_json::Value {
     serde_json::from_str(&stdout).expect("stats are JSON")
 }
 
+/// A new archive in `database` holding the files of `folder`, ingested as a newsroom would; its URL.
+fn archive_of(database: &str, folder: &Path) -> String {
+    let url = cluster().database(database);
+    run_ok(verbatim().args(["archive", "init", "--url", &url]));
+    run_ok(
+        verbatim()
+            .args(["archive", "ingest", "--plain", "--url", &url])
+            .arg(folder),
+    );
+    url
+}
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
@@ -172,9 +184,7 @@ fn ingest_adds_only_what_changed_and_deletes_missing_files() {
     let pruned = stats(&url);
     assert_eq!(pruned["articles"], names.len() - 1);
     // The replaced and removed articles' entries went, the others' stayed: as many as a fresh ingest has.
-    let fresh = cluster().database("archive_ingest_fresh");
-    run_ok(verbatim().args(["archive", "init", "--url", &fresh]));
-    run_ok(verbatim().args(["archive", "ingest", "--plain", "--url", &fresh, &wire_text]));
+    let fresh = archive_of("archive_ingest_fresh", &wire);
     assert_eq!(pruned["posting_entries"], stats(&fresh)["posting_entries"]);
 
     // Removing the collection empties the archive, postings included.
@@ -371,17 +381,8 @@ fn an_unreachable_archive_leaves_the_local_check() {
 
 #[test]
 fn a_reader_role_checks_but_cannot_ingest() {
+    archive_of("archive_roles", &fixtures().join("demo/sources"));
     let cluster = cluster();
-    let writer_url = cluster.database("archive_roles");
-    run_ok(verbatim().args(["archive", "init", "--url", &writer_url]));
-    run_ok(verbatim().args([
-        "archive",
-        "ingest",
-        "--plain",
-        "--url",
-        &writer_url,
-        &fixtures().join("demo/sources").to_string_lossy(),
-    ]));
     // The grants README.md documents for editors and CI.
     cluster.sql(
         "archive_roles",
@@ -561,16 +562,7 @@ fn an_interrupted_ingest_is_invisible_until_the_next_one_completes_it() {
         "the completed articles verify the demo's exact quotes"
     );
     // The cut-off load's rows went, the index is back: the postings are those of a fresh ingest.
-    let fresh = cluster().database("archive_interrupted_fresh");
-    run_ok(verbatim().args(["archive", "init", "--url", &fresh]));
-    run_ok(verbatim().args([
-        "archive",
-        "ingest",
-        "--plain",
-        "--url",
-        &fresh,
-        &wire.to_string_lossy(),
-    ]));
+    let fresh = archive_of("archive_interrupted_fresh", &wire);
     assert_eq!(done["posting_entries"], stats(&fresh)["posting_entries"]);
     let indexed = runtime.block_on(async {
         let archive = Archive::open(&target, INGEST_TIMEOUT).await.unwrap();

@@ -617,6 +617,16 @@ async fn copy_articles(
     Ok(())
 }
 
+/// The postings' index, as migration 1 made it: dropped for a first load and built again after.
+const CREATE_POSTINGS_INDEX: &str = "CREATE INDEX postings_bucket ON postings (bucket);";
+
+/// Makes an ingest's articles searchable. Ids only grow and the ingest holds the lock: its articles are all
+/// those above the watermark.
+const RAISE_WATERMARK: &str =
+    "UPDATE verbatim_settings SET value = (SELECT coalesce(max(id), 0) FROM articles)::text
+       WHERE key = 'searchable_through';
+     TRUNCATE postings_staging;";
+
 /// Every bucket (they are never negative).
 const ALL_BUCKETS: Range<i32> = 0..i32::MAX;
 
@@ -706,9 +716,9 @@ async fn restage_unindexed(client: &mut Client, bits: u32) -> Result<u64, Archiv
         .get(0);
     if interrupted_first_load {
         client
-            .batch_execute(
-                "BEGIN; TRUNCATE postings; CREATE INDEX postings_bucket ON postings (bucket); COMMIT;",
-            )
+            .batch_execute(&format!(
+                "BEGIN; TRUNCATE postings; {CREATE_POSTINGS_INDEX} COMMIT;"
+            ))
             .await
             .map_err(|e| ArchiveError::from_postgres(e, doing))?;
     }
@@ -803,16 +813,9 @@ async fn merge(client: &mut Client, held: Option<&[Postings]>) -> Result<bool, A
         }
     }
     if empty {
-        run("CREATE INDEX postings_bucket ON postings (bucket);".into()).await?;
+        run(CREATE_POSTINGS_INDEX.into()).await?;
     }
-    // Ids only grow and this ingest holds the lock: its articles are all those above the watermark.
-    run(
-        "UPDATE verbatim_settings SET value = (SELECT coalesce(max(id), 0) FROM articles)::text
-           WHERE key = 'searchable_through';
-         TRUNCATE postings_staging;"
-            .into(),
-    )
-    .await?;
+    run(RAISE_WATERMARK.into()).await?;
     transaction
         .commit()
         .await
@@ -879,14 +882,9 @@ async fn load_on_two(
     tokio::try_join!(client.batch_execute(&mine), helper.batch_execute(&theirs)).map_err(failed)?;
     drop(helper);
     client
-        .batch_execute(
-            "BEGIN;
-             CREATE INDEX postings_bucket ON postings (bucket);
-             UPDATE verbatim_settings SET value = (SELECT coalesce(max(id), 0) FROM articles)::text
-               WHERE key = 'searchable_through';
-             TRUNCATE postings_staging;
-             COMMIT;",
-        )
+        .batch_execute(&format!(
+            "BEGIN; {CREATE_POSTINGS_INDEX} {RAISE_WATERMARK} COMMIT;"
+        ))
         .await
         .map_err(failed)?;
     Ok(())

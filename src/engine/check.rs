@@ -11,7 +11,8 @@ use super::messages;
 use super::normalize::TermHash;
 use super::quotes::{find_quotes, Quote};
 use super::sentence::{
-    sentence_around, sentence_end_past_abbreviations, sentence_start_past_abbreviations,
+    is_terminator, sentence_around, sentence_end_past_abbreviations,
+    sentence_start_past_abbreviations,
 };
 use super::{EngineSettings, TextFormat};
 
@@ -440,7 +441,7 @@ impl Corpus {
             let (from, to) = (items[a.min(b)].range().end, items[a.max(b)].range().start);
             quote_text
                 .get(from..to.max(from))
-                .is_some_and(|between| between.contains(['.', '!', '?', '…', '。', '！', '？']))
+                .is_some_and(|between| between.contains(is_terminator))
         };
         let mut steps = alignment.steps.clone();
         let mut changed = false;

@@ -14,7 +14,7 @@ pub fn sentence_around(text: &str, range: &Range<usize>) -> Range<usize> {
 /// cannot make a hover or a message large or slow.
 const SENTENCE_REACH: usize = 1500;
 
-fn is_terminator(c: char) -> bool {
+pub(crate) fn is_terminator(c: char) -> bool {
     matches!(c, '.' | '!' | '?' | '…' | '。' | '！' | '？')
 }
 
@@ -158,14 +158,7 @@ fn ends_with_abbreviation(text: &str) -> bool {
     let Some(before) = text.strip_suffix('.') else {
         return false;
     };
-    let word: String = before
-        .chars()
-        .rev()
-        .take_while(|c| c.is_alphabetic())
-        .collect::<Vec<char>>()
-        .into_iter()
-        .rev()
-        .collect();
+    let word = &before[before.trim_end_matches(char::is_alphabetic).len()..];
     let mut letters = word.chars();
     if letters.next().is_some() && letters.next().is_none() {
         return true;
