@@ -1,5 +1,5 @@
 //! Names compared as people write them: titles and suffixes stripped, a surname equal to the full name
-//! (`Putin`, `Vladimir Putin`, `President Putin`), first names compared only when both sides give one.
+//! (`Putin`, `Vladimir Putin`, `President Putin`), given names compared only when both sides give one.
 
 use super::lexicon::{is_name_suffix, is_particle, is_surname_title, is_title};
 
@@ -96,21 +96,33 @@ pub fn parse_name(words: &[&str]) -> Option<PersonName> {
     })
 }
 
-/// Whether two names may be the same person: `Some(true)` same, `Some(false)` different, never unsure here
-/// (a surname alone equals any full name with that surname).
+/// Whether two names may be the same person: the same surname, and a given name in common when both sides
+/// give one (equal, a short form, or an initial of the first). Any full given name counts, not only the first: a written name
+/// may keep capitalised words before the name proper that are no names (`Browns DL Sheldon Richardson`, `Hall of
+/// Famer Jim Brown`), and middle names come and go (`John Fitzgerald Kennedy`, `John Kennedy`).
 pub fn same_person(a: &PersonName, b: &PersonName) -> bool {
     if a.surname != b.surname {
         return false;
     }
-    match (a.given.first(), b.given.first()) {
-        (Some(x), Some(y)) => {
-            x == y
-                || (x.chars().count() == 1 && y.starts_with(x.as_str()))
-                || (y.chars().count() == 1 && x.starts_with(y.as_str()))
-                || nickname(x, y)
-        }
-        _ => true,
+    if a.given.is_empty() || b.given.is_empty() {
+        return true;
     }
+    if same_given(&a.given[0], &b.given[0], true) {
+        return true;
+    }
+    a.given
+        .iter()
+        .any(|x| b.given.iter().any(|y| same_given(x, y, false)))
+}
+
+/// Two given names that may name the same person: equal, a short form of it, or (`initials`, first given names
+/// only) one the other's initial. A middle initial alone proves nothing: `John F. Kennedy`, `Robert F. Kennedy`.
+fn same_given(x: &str, y: &str, initials: bool) -> bool {
+    let initial = |s: &str| s.chars().count() == 1;
+    if initial(x) || initial(y) {
+        return initials && (y.starts_with(x) || x.starts_with(y));
+    }
+    x == y || nickname(x, y)
 }
 
 /// A few frequent short forms of given names.
@@ -198,6 +210,22 @@ mod tests {
         assert!(same_person(&name("Bill Clinton"), &name("William Clinton")));
         assert!(same_person(&name("Hugh Hill Jr."), &name("Dr. Hill")));
         assert_eq!(name("Ursula von der Leyen").surname, "von der leyen");
+        // Capitalised words before the name proper that are no given names, and middle names.
+        let richardson = name("Browns DL Sheldon Richardson");
+        assert!(same_person(&richardson, &name("Sheldon Richardson")));
+        assert!(same_person(&richardson, &name("Richardson")));
+        assert!(!same_person(&richardson, &name("Trent Richardson")));
+        assert!(same_person(
+            &name("John Fitzgerald Kennedy"),
+            &name("John Kennedy")
+        ));
+        assert!(same_person(&name("George W. Bush"), &name("George Bush")));
+        assert!(!same_person(&name("George W. Bush"), &name("Jeb Bush")));
+        assert!(!same_person(
+            &name("John F. Kennedy"),
+            &name("Robert F. Kennedy")
+        ));
+        assert!(same_person(&name("J. F. Kennedy"), &name("John Kennedy")));
         assert_eq!(name("Trump's").surname, "trump");
     }
 }
