@@ -88,9 +88,15 @@ pub fn credit_findings(
                         .is_some_and(|a| ours.same_speaker(&a) == Some(true))
                 });
                 (!agreed).then(|| {
+                    // A pronoun or a role says whom it was read as: `not Tom Lindqvist (“he”)`.
+                    let ours = if ours.speaker == ours.name {
+                        ours.name.clone()
+                    } else {
+                        format!("{} (“{}”)", ours.name, ours.speaker)
+                    };
                     format!(
-                        "misattributed: the source credits these words to {}, not {}",
-                        theirs.name, ours.speaker
+                        "misattributed: the source credits these words to {}, not {ours}",
+                        theirs.name
                     )
                 })
             }

@@ -1527,6 +1527,9 @@ pub fn is_name_suffix(word: &str) -> bool {
 pub fn first_name_gender(word: &str) -> Option<bool> {
     const MALE: &[&str] = &[
         "Donald",
+        "Irving",
+        "Sterling",
+        "Channing",
         "Bill",
         "Barack",
         "Mike",

@@ -220,6 +220,9 @@ struct Mention {
     person: PersonName,
     /// From a title or a first name.
     gender: Option<bool>,
+    /// From the pronouns that refer to the person (`learn_genders`): it rules out a pronoun of the other
+    /// gender, but does not make the person preferred the way a title or a first name does.
+    learned: Option<bool>,
     /// Lowercase words describing the person: titles, nationality, appositive.
     descriptors: Vec<String>,
 }
@@ -323,6 +326,7 @@ impl<'a> Attributor<'a> {
             found: Vec::new(),
         };
         (attributor.mentions, attributor.by_surname) = attributor.find_mentions();
+        attributor.learn_genders();
         let mut found: Vec<Option<Attribution>> = (0..attributor.quotes.len())
             .map(|i| {
                 let span = attributor.quotes[i].clone();
@@ -1686,7 +1690,21 @@ impl<'a> Attributor<'a> {
         let anchor = span.toks.start.min(np.toks.start);
         let (kind, person, name, confidence) = match np.kind {
             SpeakerKind::Unresolved => {
-                match self.resolve_pronoun(anchor, np.pronoun.flatten(), np.pronoun) {
+                // `he told Cook`: the person the cue addresses is not the one speaking.
+                let end = np.toks.end;
+                let from = self.mentions.partition_point(|m| m.tok <= end);
+                let addressed: Vec<&PersonName> = self.mentions[from..]
+                    .iter()
+                    .take_while(|m| m.tok <= end + 2)
+                    .filter(|m| {
+                        m.tok > end
+                            && m.tok <= end + 2
+                            && (end..=m.tok)
+                                .all(|k| self.is_word(k) && !self.toks[k].sentence_start)
+                    })
+                    .map(|m| &m.person)
+                    .collect();
+                match self.resolve_pronoun(anchor, np.pronoun.flatten(), np.pronoun, &addressed) {
                     Some((mention, c)) => (
                         SpeakerKind::Person,
                         Some(mention.person.clone()),
@@ -1798,6 +1816,7 @@ impl<'a> Attributor<'a> {
         anchor: usize,
         gender: Option<bool>,
         pronoun: Option<Option<bool>>,
+        addressed: &[&PersonName],
     ) -> Option<(&Mention, f32)> {
         if pronoun == Some(None) {
             return None; // `they`
@@ -1808,7 +1827,9 @@ impl<'a> Attributor<'a> {
             .iter()
             .rev()
             .take_while(|m| self.toks[m.tok].block + 1 >= block);
-        let candidates: Vec<&Mention> = candidates.collect();
+        let candidates: Vec<&Mention> = candidates
+            .filter(|m| !addressed.iter().any(|a| names::same_person(a, &m.person)))
+            .collect();
         // A person of the pronoun's known gender beats a nearer one of unknown gender.
         let gendered = gender.is_some() && candidates.iter().any(|m| m.gender == gender);
         let mut chosen: Option<&Mention> = None;
@@ -1817,7 +1838,7 @@ impl<'a> Attributor<'a> {
             .into_iter()
             .filter(|m| !gendered || m.gender == gender)
         {
-            let compatible = match (gender, m.gender) {
+            let compatible = match (gender, m.gender.or(m.learned)) {
                 (Some(g), Some(h)) => g == h,
                 _ => true,
             };
@@ -1897,10 +1918,12 @@ impl<'a> Attributor<'a> {
                 i = start + 1;
                 continue;
             }
-            // Leading sentence words that are not names.
+            // Leading sentence words that are not names, and a participle opening the sentence (`Hosting Cook
+            // at Dreamforce, …`, `Asked about …`) unless it is a known first name (`Sterling Brown`).
             let mut from = 0;
             while from < words.len()
-                && is_capitalised_stopword(self.word(words[from]).trim_end_matches(','))
+                && (is_capitalised_stopword(self.word(words[from]).trim_end_matches(','))
+                    || (from == 0 && words.len() > 1 && self.opens_with_participle(words[0])))
             {
                 from += 1;
             }
@@ -1942,10 +1965,19 @@ impl<'a> Attributor<'a> {
                 }
             }
             let same_surname: &[usize] = by_surname.get(&person.surname).map_or(&[], Vec::as_slice);
-            let known_surname = same_surname
-                .iter()
-                .any(|&m| !mentions[m].person.given.is_empty());
-            if !(titled || full || known_surname) {
+            // A surname the text has already used for a person: named in full, titled or speaking.
+            let known_surname = !same_surname.is_empty();
+            // A lone surname is a person when it speaks (`"…," Benioff said.`), as the attribution reads it: a
+            // pronoun after it points back to it.
+            let speaks = words.len() == 1
+                && !self.toks[last].sentence_start
+                && last > 0
+                && !self.is_word(last - 1)
+                && self.is_verb(last + 1);
+            // `Buckley, who hadn't sung …`: a relative `who` says a person.
+            let who = self.is_punct(last + 1, &[','])
+                && self.word_lower_at(last + 2).as_deref() == Some("who");
+            if !(titled || full || known_surname || speaks || who) {
                 continue;
             }
             // A full name's surname alone at a sentence start is still a person; a lone unknown word is not.
@@ -1980,7 +2012,13 @@ impl<'a> Attributor<'a> {
             descriptors.extend(earlier);
             descriptors.sort();
             descriptors.dedup();
-            let range = self.toks[words[0]].range.start..self.toks[last].range.end;
+            // A possessive is not part of the name (`Steenburgen’s son`).
+            let last_word = self.word(last);
+            let possessive = ["’s", "'s"]
+                .iter()
+                .find(|s| last_word.len() > s.len() && last_word.ends_with(*s))
+                .map_or(0, |s| s.len());
+            let range = self.toks[words[0]].range.start..self.toks[last].range.end - possessive;
             by_surname
                 .entry(person.surname.clone())
                 .or_default()
@@ -1990,10 +2028,60 @@ impl<'a> Attributor<'a> {
                 range,
                 person,
                 gender,
+                learned: None,
                 descriptors,
             });
         }
         (mentions, by_surname)
+    }
+
+    /// A person whose gender no title or first name tells takes it from the pronouns that refer to them
+    /// (`Charlie McDowell … "…," he said.`), so a later `she` does not land on him: in order, each
+    /// subject `he` or `she` outside quotes whose paragraph names exactly one person it could refer to,
+    /// people of the other known gender set aside (not `his`/`her`: a possessive refers to a pair's other
+    /// half as readily, `my parents, James and Olive Meehan, … my father began his studies`).
+    fn learn_genders(&mut self) {
+        for i in 0..self.toks.len() {
+            if self.toks[i].quoted || !self.is_word(i) {
+                continue;
+            }
+            let gender = match self.lower(i).as_str() {
+                "he" => true,
+                "she" => false,
+                _ => continue,
+            };
+            let block = self.toks[i].block;
+            let before = self.mentions.partition_point(|m| m.tok < i);
+            let mut candidates = self.mentions[..before]
+                .iter()
+                .enumerate()
+                .rev()
+                .take_while(|(_, m)| self.toks[m.tok].block == block)
+                .filter(|(_, m)| m.gender.or(m.learned).is_none_or(|g| g == gender));
+            let Some((_, first)) = candidates.next() else {
+                continue;
+            };
+            if first.gender.or(first.learned).is_some()
+                || candidates.any(|(_, m)| !names::same_person(&m.person, &first.person))
+            {
+                continue;
+            }
+            let person = first.person.clone();
+            for m in self.mentions.iter_mut() {
+                if m.gender.or(m.learned).is_none() && names::same_person(&m.person, &person) {
+                    m.learned = Some(gender);
+                }
+            }
+        }
+    }
+
+    /// Whether token `i` opens its sentence with a participle (`Hosting`, `Speaking`), not a first name.
+    fn opens_with_participle(&self, i: usize) -> bool {
+        let word = self.word(i);
+        self.toks[i].sentence_start
+            && word.chars().count() > 4
+            && word.ends_with("ing")
+            && first_name_gender(word).is_none()
     }
 
     fn word_lower_at(&self, i: usize) -> Option<String> {

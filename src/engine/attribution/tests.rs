@@ -281,3 +281,28 @@ fn a_paragraph_of_quote_alone_continues_the_previous_speaker_unsurely() {
     assert_eq!(found[1].name, "Amara Okafor");
     assert!(!found[1].is_confident(), "{:?}", found[1]);
 }
+
+#[test]
+fn pronouns_read_as_a_reader_reads_them() {
+    // A person the pronoun `he` referred to is a man: a later `she` does not land on him.
+    let text = "Her son, Charlie Moss, filmed it. \"It was wet,\" he said.\n\nThe sculptor was calm. \"I was terrified,\" she said.";
+    let found = speakers(text);
+    assert_eq!(found[0].as_ref().unwrap().1, "Charlie Moss");
+    assert_ne!(
+        found[1].as_ref().map(|s| s.1.as_str()),
+        Some("Charlie Moss")
+    );
+    // The person a cue addresses is not its speaker.
+    let text = "Paul Brandt praised Ines Varga.\n\n\"I learn from her every year,\" he told Varga.";
+    assert_eq!(first(text).1, "Paul Brandt");
+    // A lone surname that speaks, or that a relative `who` follows, is a person; a possessive is no part
+    // of the name; a sentence-opening participle is no part of it either.
+    let text = "\"We won,\" Benioff said. Later he spoke again: \"We won twice,\" he said.";
+    assert_eq!(speakers(text)[1].as_ref().unwrap().1, "Benioff");
+    let text = "Buckley, who sang it, was moved. \"It moved me,\" she said.";
+    assert_eq!(first(text).1, "Buckley");
+    let text = "Mary Steenburgen wrote it. Steenburgen’s son was there. \"I was moved,\" she said.";
+    assert_eq!(first(text).1, "Steenburgen");
+    let text = "Hosting Irving Cook at the fair, the mayor smiled. \"Welcome,\" he said.";
+    assert_eq!(first(text).1, "Irving Cook");
+}
