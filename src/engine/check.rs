@@ -343,15 +343,17 @@ impl Corpus {
             + if has_skip { 3 * words + 60 } else { 0 };
         let slack = words / 2 + 8;
         let mut weights: FastMap<u32, f32> = FastMap::default();
+        let mut needed: FastMap<u32, u32> = FastMap::default();
         for &term in &known {
             weights.entry(term).or_insert_with(|| self.weight(term));
+            *needed.entry(term).or_insert(0) += 1;
         }
         let mut candidates = Vec::new();
         let vote = self.vote(&known);
         let sources = sources.unwrap_or_else(|| self.candidates(&vote, CANDIDATE_SOURCES));
         for &(source, _) in &sources {
             let terms = self.terms(source);
-            let windows = densest_windows(terms, &weights, span, WINDOWS_PER_SOURCE);
+            let windows = densest_windows(terms, &weights, &needed, span, WINDOWS_PER_SOURCE);
             for window in windows {
                 let start = window.start.saturating_sub(slack);
                 let end = (window.end + slack).min(terms.len());
@@ -607,13 +609,21 @@ fn spans_paragraphs(text: &str, segments: &[std::ops::Range<usize>]) -> bool {
 }
 
 /// The best `count` non-overlapping windows of at most `span` words, by the summed weight of the distinct quote
-/// terms they contain, best first. Each window runs from its first hit to its last (word indices).
+/// terms they contain, best first. Each window runs from its first hit to its last (word indices). A term the
+/// quote repeats (`needed` times) weighs a share per occurrence up to that many, so `3 anos, 3 anos, 3 anos`
+/// finds the sentence that repeats them before an earlier one that says `3 anos` once; a term the quote has once
+/// weighs in full at its first occurrence, as before.
 fn densest_windows(
     terms: &[u32],
     weights: &FastMap<u32, f32>,
+    needed: &FastMap<u32, u32>,
     span: usize,
     count: usize,
 ) -> Vec<Range<usize>> {
+    let share = |term: u32| -> (f32, u32) {
+        let need = needed.get(&term).copied().unwrap_or(1).max(1);
+        (weights[&term] / need as f32, need)
+    };
     let hits: Vec<(usize, u32)> = terms
         .iter()
         .enumerate()
@@ -628,19 +638,21 @@ fn densest_windows(
     for high in 0..hits.len() {
         let (position, term) = hits[high];
         let count = counts.entry(term).or_insert(0);
-        if *count == 0 {
-            score += weights[&term];
-        }
         *count += 1;
+        let (weight, need) = share(term);
+        if *count <= need {
+            score += weight;
+        }
         while position - hits[low].0 >= span {
             let old = hits[low].1;
             let count = counts
                 .get_mut(&old)
                 .expect("every hit in the window was counted");
-            *count -= 1;
-            if *count == 0 {
-                score -= weights[&old];
+            let (weight, need) = share(old);
+            if *count <= need {
+                score -= weight;
             }
+            *count -= 1;
             low += 1;
         }
         scored.push((score, hits[low].0, position + 1));

@@ -398,8 +398,11 @@ fn scan_block(
         // Close the innermost open quote this mark can close.
         // A letter right after a symmetric mark means it opens, unless punctuation ends the quote before it
         // (`…was fair.”Reporting by`: a missing space in the copy).
+        // A mark with space on both sides cannot open: it closes (`and continue to see ” Mayer said`, a stray
+        // space before the closing mark in the copy).
         let mut can_close = !is_symmetric(mark)
-            || (word_before && (!letter_after || before.is_some_and(ends_quoted_words)));
+            || (word_before && (!letter_after || before.is_some_and(ends_quoted_words)))
+            || (!word_before && !word_after);
         // “the Games’ opening ceremony’”: after a plural s, ’ is a possessive when another ’ further on can
         // close the same quote.
         let word_follows = after.is_some_and(char::is_whitespace)
@@ -644,6 +647,16 @@ mod tests {
                 ("Never again", "‘‘Never again’’"),
             ]
         );
+    }
+
+    #[test]
+    fn a_closing_mark_after_a_stray_space() {
+        assert_eq!(
+            md("“We have never had demand like that day, and continue to see ” Mayer said. “We will see.”"),
+            ["We have never had demand like that day, and continue to see ", "We will see."]
+        );
+        // Alone between spaces with no quote open, a mark opens nothing.
+        assert!(md("A 27 \" screen and \"no quote").is_empty());
     }
 
     #[test]
