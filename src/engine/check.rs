@@ -621,7 +621,7 @@ fn densest_windows(
     count: usize,
 ) -> Vec<Range<usize>> {
     let share = |term: u32| -> (f32, u32) {
-        let need = needed.get(&term).copied().unwrap_or(1).max(1);
+        let need = needed[&term];
         (weights[&term] / need as f32, need)
     };
     let hits: Vec<(usize, u32)> = terms

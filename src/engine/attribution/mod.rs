@@ -20,7 +20,7 @@ use super::prose::prose;
 use super::quotes::{find_quotes, QuoteKind};
 use super::{EngineSettings, TextFormat};
 use lexicon::*;
-use names::{fold, parse_name, PersonName};
+use names::{fold, parse_name, without_possessive, PersonName};
 
 /// What kind of party a quote is credited to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -225,6 +225,13 @@ struct Mention {
     learned: Option<bool>,
     /// Lowercase words describing the person: titles, nationality, appositive.
     descriptors: Vec<String>,
+}
+
+impl Mention {
+    /// The gender a title, a first name or the pronouns referring to the person tell, if any.
+    fn known_gender(&self) -> Option<bool> {
+        self.gender.or(self.learned)
+    }
 }
 
 /// The attribution of each quote, in order (`None` where no speaker is found). `quotes` are outer ranges.
@@ -1697,10 +1704,7 @@ impl<'a> Attributor<'a> {
                     .iter()
                     .take_while(|m| m.tok <= end + 2)
                     .filter(|m| {
-                        m.tok > end
-                            && m.tok <= end + 2
-                            && (end..=m.tok)
-                                .all(|k| self.is_word(k) && !self.toks[k].sentence_start)
+                        (end..=m.tok).all(|k| self.is_word(k) && !self.toks[k].sentence_start)
                     })
                     .map(|m| &m.person)
                     .collect();
@@ -1838,7 +1842,7 @@ impl<'a> Attributor<'a> {
             .into_iter()
             .filter(|m| !gendered || m.gender == gender)
         {
-            let compatible = match (gender, m.gender.or(m.learned)) {
+            let compatible = match (gender, m.known_gender()) {
                 (Some(g), Some(h)) => g == h,
                 _ => true,
             };
@@ -2014,11 +2018,11 @@ impl<'a> Attributor<'a> {
             descriptors.dedup();
             // A possessive is not part of the name (`Steenburgen’s son`).
             let last_word = self.word(last);
-            let possessive = ["’s", "'s"]
-                .iter()
-                .find(|s| last_word.len() > s.len() && last_word.ends_with(*s))
-                .map_or(0, |s| s.len());
-            let range = self.toks[words[0]].range.start..self.toks[last].range.end - possessive;
+            let name_end = match without_possessive(last_word).len() {
+                0 => last_word.len(),
+                len => len,
+            };
+            let range = self.toks[words[0]].range.start..self.toks[last].range.start + name_end;
             by_surname
                 .entry(person.surname.clone())
                 .or_default()
@@ -2045,30 +2049,32 @@ impl<'a> Attributor<'a> {
             if self.toks[i].quoted || !self.is_word(i) {
                 continue;
             }
-            let gender = match self.lower(i).as_str() {
-                "he" => true,
-                "she" => false,
-                _ => continue,
+            let word = self.word(i);
+            let gender = if word.eq_ignore_ascii_case("he") {
+                true
+            } else if word.eq_ignore_ascii_case("she") {
+                false
+            } else {
+                continue;
             };
             let block = self.toks[i].block;
             let before = self.mentions.partition_point(|m| m.tok < i);
             let mut candidates = self.mentions[..before]
                 .iter()
-                .enumerate()
                 .rev()
-                .take_while(|(_, m)| self.toks[m.tok].block == block)
-                .filter(|(_, m)| m.gender.or(m.learned).is_none_or(|g| g == gender));
-            let Some((_, first)) = candidates.next() else {
+                .take_while(|m| self.toks[m.tok].block == block)
+                .filter(|m| m.known_gender().is_none_or(|g| g == gender));
+            let Some(first) = candidates.next() else {
                 continue;
             };
-            if first.gender.or(first.learned).is_some()
-                || candidates.any(|(_, m)| !names::same_person(&m.person, &first.person))
+            if first.known_gender().is_some()
+                || candidates.any(|m| !names::same_person(&m.person, &first.person))
             {
                 continue;
             }
             let person = first.person.clone();
             for m in self.mentions.iter_mut() {
-                if m.gender.or(m.learned).is_none() && names::same_person(&m.person, &person) {
+                if m.known_gender().is_none() && names::same_person(&m.person, &person) {
                     m.learned = Some(gender);
                 }
             }

@@ -14,12 +14,14 @@ pub struct PersonName {
     pub surname: String,
 }
 
+/// A word without its possessive ending (`Trump’s`, `Trump's` → `Trump`).
+pub fn without_possessive(word: &str) -> &str {
+    word.trim_end_matches("’s").trim_end_matches("'s")
+}
+
 /// Folds a word for comparison: lowercase, no possessive, no periods, ASCII apostrophes.
 pub fn fold(word: &str) -> String {
-    let word = word
-        .trim_end_matches("’s")
-        .trim_end_matches("'s")
-        .trim_end_matches(['’', '\'']);
+    let word = without_possessive(word).trim_end_matches(['’', '\'']);
     word.chars()
         .filter(|c| *c != '.')
         .flat_map(char::to_lowercase)
