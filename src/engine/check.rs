@@ -352,8 +352,8 @@ impl Corpus {
         let vote = self.vote(&known);
         let sources = sources.unwrap_or_else(|| self.candidates(&vote, CANDIDATE_SOURCES));
         for &(source, _) in &sources {
-            let terms = self.terms(source);
-            let windows = densest_windows(terms, &weights, &needed, span, WINDOWS_PER_SOURCE);
+            let (terms, positions) = self.words_of(source);
+            let windows = densest_windows(&terms, &weights, &needed, span, WINDOWS_PER_SOURCE);
             for window in windows {
                 let start = window.start.saturating_sub(slack);
                 let end = (window.end + slack).min(terms.len());
@@ -362,7 +362,7 @@ impl Corpus {
                 // window is aligned too, and kept only when it matches words in every paragraph it touches (a
                 // quote copied across a paragraph break is still found word for word).
                 let breaks = if within_paragraph {
-                    self.paragraph_starts(source, start..end)
+                    self.paragraph_starts_at(source, &positions, start..end)
                 } else {
                     Vec::new()
                 };

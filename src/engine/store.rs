@@ -4,12 +4,28 @@
 //! Borrowed slices are checked (bounds, alignment, UTF-8) when read, never trusted: a damaged snapshot gives
 //! empty or wrong data, never a panic.
 
+use std::borrow::Cow;
 use std::fmt;
-use std::ops::Deref;
+use std::ops::{Deref, Range};
 use std::sync::{Arc, OnceLock};
 
 /// Bytes shared by many sources (a memory-mapped snapshot, a buffer), kept alive by every borrower.
-pub type SharedBytes = Arc<dyn AsRef<[u8]> + Send + Sync>;
+pub type SharedBytes = Arc<dyn Bytes>;
+
+/// What a corpus borrows its arrays from. Bytes that can also be read by copying ([`Bytes::read_at`]: a
+/// snapshot file beside its memory map) are copied where a check reads much and keeps little (every candidate
+/// source's words): a page read through a memory map stays resident, and counts in the server's memory, until
+/// someone lets go of it; a copy is freed when the check is done.
+pub trait Bytes: AsRef<[u8]> + Send + Sync {
+    /// Copies the bytes at `offset` into `buffer`, without touching the memory map; false when these bytes
+    /// cannot be read so (the caller then borrows them).
+    fn read_at(&self, offset: usize, buffer: &mut [u8]) -> bool {
+        let _ = (offset, buffer);
+        false
+    }
+}
+
+impl Bytes for Vec<u8> {}
 
 pub(crate) fn bytes_of(shared: &SharedBytes) -> &[u8] {
     AsRef::<[u8]>::as_ref(&**shared)
@@ -48,6 +64,31 @@ impl<T: bytemuck::Pod> Stored<T> {
                 .get(*start..start.saturating_add(len.saturating_mul(size_of::<T>())))
                 .and_then(|raw| bytemuck::try_cast_slice(raw).ok())
                 .unwrap_or(&[]),
+        }
+    }
+
+    /// The values, copied out of the shared bytes when they can be read that way ([`Bytes::read_at`]), else
+    /// borrowed: for values a check reads once and drops.
+    pub(crate) fn read(&self) -> Cow<'_, [T]> {
+        let slice = self.as_slice();
+        if let Stored::Shared { bytes, start, .. } = self {
+            if !slice.is_empty() {
+                let mut values = vec![T::zeroed(); slice.len()];
+                if bytes.read_at(*start, bytemuck::cast_slice_mut(&mut values)) {
+                    return Cow::Owned(values);
+                }
+            }
+        }
+        Cow::Borrowed(slice)
+    }
+
+    /// The shared bytes and the byte range of them these values lie in (`None` when owned).
+    fn place(&self) -> Option<(&SharedBytes, Range<usize>)> {
+        match self {
+            Stored::Shared { bytes, start, len } => {
+                Some((bytes, *start..start + len * size_of::<T>()))
+            }
+            Stored::Owned(_) => None,
         }
     }
 
@@ -150,6 +191,24 @@ impl SourceText {
         }
     }
 
+    /// The raw bytes of `range` of the text (empty when out of bounds), copied out of the shared bytes when
+    /// they can be read that way ([`Bytes::read_at`]), else borrowed: for a check that reads a little of
+    /// many sources' texts.
+    pub(crate) fn read_range(&self, range: Range<usize>) -> Cow<'_, [u8]> {
+        if let Text::Shared {
+            bytes, start, len, ..
+        } = &self.0
+        {
+            if range.start < range.end && range.end <= *len {
+                let mut buffer = vec![0u8; range.len()];
+                if bytes.read_at(start + range.start, &mut buffer) {
+                    return Cow::Owned(buffer);
+                }
+            }
+        }
+        Cow::Borrowed(self.raw().get(range).unwrap_or_default())
+    }
+
     pub fn into_string(self) -> String {
         match self.0 {
             Text::Owned(text) => text,
@@ -210,6 +269,53 @@ impl fmt::Display for SourceText {
     }
 }
 
+/// A source's term ids and word positions, copied out of the shared bytes in one read where they lie
+/// together there (a snapshot writes each source's term ids, checkpoints, long gaps and deltas in a row), else
+/// as [`Stored::read`] and [`Positions::read`] read them: for a check that reads both for many sources once.
+pub(crate) fn read_words<'a>(
+    terms: &'a Stored<u32>,
+    positions: &'a Positions,
+) -> (Cow<'a, [u32]>, Positions) {
+    let parts = [
+        terms.place(),
+        positions.checkpoints.place(),
+        positions.far.place(),
+        positions.deltas.place(),
+    ];
+    if let [Some((bytes, t)), Some((_, c)), Some((_, f)), Some((_, d))] = &parts {
+        let same = parts
+            .iter()
+            .flatten()
+            .all(|(other, _)| std::ptr::addr_eq(Arc::as_ptr(bytes), Arc::as_ptr(other)));
+        let low = t.start.min(c.start).min(f.start).min(d.start);
+        let high = t.end.max(c.end).max(f.end).max(d.end);
+        // Together: nothing but padding between them.
+        let together = high - low <= t.len() + c.len() + f.len() + d.len() + 16;
+        if same && together && low % 4 == 0 {
+            let mut buffer = vec![0u32; (high - low).div_ceil(4)];
+            if bytes.read_at(low, bytemuck::cast_slice_mut(&mut buffer)) {
+                let raw: &[u8] = bytemuck::cast_slice(&buffer);
+                let words = |range: &Range<usize>| -> Vec<u32> {
+                    raw.get(range.start - low..range.end - low)
+                        .and_then(|b| bytemuck::try_cast_slice(b).ok())
+                        .map(<[u32]>::to_vec)
+                        .unwrap_or_default()
+                };
+                let deltas = raw.get(d.start - low..d.end - low).unwrap_or_default();
+                return (
+                    Cow::Owned(words(t)),
+                    Positions {
+                        deltas: Stored::Owned(deltas.to_vec()),
+                        checkpoints: Stored::Owned(words(c)),
+                        far: Stored::Owned(words(f)),
+                    },
+                );
+            }
+        }
+    }
+    (terms.read(), positions.read())
+}
+
 /// Words per checkpoint: a word's start is its block's checkpoint plus at most 63 one-byte deltas.
 pub(crate) const BLOCK: usize = 64;
 /// A delta that does not fit a byte: the start is in `far` instead.
@@ -261,6 +367,17 @@ impl Positions {
 
     pub(crate) fn heap_bytes(&self) -> usize {
         self.deltas.heap_bytes() + self.checkpoints.heap_bytes() + self.far.heap_bytes()
+    }
+
+    /// These positions copied out of the shared bytes where they can be read that way ([`Stored::read`]):
+    /// for a check that looks up many words of many sources once.
+    pub(crate) fn read(&self) -> Positions {
+        let owned = |stored: &Stored<u32>| Stored::Owned(stored.read().into_owned());
+        Positions {
+            deltas: Stored::Owned(self.deltas.read().into_owned()),
+            checkpoints: owned(&self.checkpoints),
+            far: owned(&self.far),
+        }
     }
 }
 

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 
 use crate::config::{Config, RawSettings};
 use crate::engine::corpus::snapshot::{SpilledTexts, SNAPSHOT_HEADER};
-use crate::engine::corpus::{PreparedSource, SharedBytes};
+use crate::engine::corpus::{Bytes, PreparedSource, SharedBytes};
 use crate::engine::hash::{checksum, content_hash, Checksum, DataChecksum};
 use crate::engine::{Corpus, FileStamp};
 pub use formats::SourceContent;
@@ -529,7 +529,11 @@ impl Workspace {
         }
         let temporary = file.with_extension(format!("tmp{}", std::process::id()));
         let loaded = (|| {
-            let mut out = io::BufWriter::with_capacity(1 << 20, fs::File::create(&temporary)?);
+            let out = Releasing {
+                out: fs::File::create(&temporary)?,
+                since: 0,
+            };
+            let mut out = io::BufWriter::with_capacity(1 << 20, out);
             io::Write::write_all(&mut out, &[0u8; SNAPSHOT_HEADER])?;
             let mut at = 0usize;
             let mut texts = Checksum::new();
@@ -555,7 +559,10 @@ impl Workspace {
                 checksum: texts.digest(),
             };
             let (header, _) = corpus.write_snapshot_after_texts(&mut out, texts)?;
-            let mut handle = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+            let mut handle = out
+                .into_inner()
+                .map_err(io::IntoInnerError::into_error)?
+                .out;
             io::Seek::seek(&mut handle, io::SeekFrom::Start(0))?;
             io::Write::write_all(&mut handle, &header)?;
             drop(handle);
@@ -566,7 +573,12 @@ impl Workspace {
                 .collect();
             let (bytes, _) = map_snapshot(file).ok_or(io::ErrorKind::NotFound)?;
             let count = corpus.len();
+            // The corpus built in memory goes before its snapshot is read, so the two are never resident at
+            // once (the peak of a cold start).
+            *corpus = Corpus::new();
+            release_free_memory();
             *corpus = Corpus::restore(bytes, &mut stamps).map_err(io::Error::other)?;
+            release_mapped();
             if corpus.len() != count {
                 return Err(io::Error::other(
                     "the snapshot just written does not restore",
@@ -600,6 +612,7 @@ impl Workspace {
         let intact = || {
             restored.snapshot.as_ref().is_none_or(|(file, data)| {
                 let mut file: &fs::File = file;
+                read_randomly(file);
                 let intact = data.iter().all(|data| {
                     let sum =
                         io::Seek::seek(&mut file, io::SeekFrom::Start(data.range.start as u64))
@@ -764,16 +777,23 @@ fn release_mapped() {
     }
 }
 
-/// Writes through to a file, and every 16 MiB drops the resident pages of the mapped snapshots: writing a
-/// new snapshot reads all of the old one (texts, words), which would otherwise all become resident.
+/// Writes through to a file in pieces of at most [`SNAPSHOT_WRITE`] bytes, and every 16 MiB drops the resident
+/// pages of the mapped snapshots: writing a new snapshot reads all of the old one (texts, words), which would
+/// otherwise all become resident.
 struct Releasing {
     out: fs::File,
     since: usize,
 }
 
+/// The most a snapshot is written in one call. Ext4 caches a buffered write in folios as large as the write
+/// (up to 2 MiB), and one page fault on a memory map then maps the whole folio: a check reading a few words
+/// here and there made most of a snapshot resident. Written in 64 KiB pieces, its pages are cached as folios of
+/// at most 64 KiB, no more than the kernel maps around a fault anyway.
+const SNAPSHOT_WRITE: usize = 64 << 10;
+
 impl io::Write for Releasing {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
-        let written = self.out.write(bytes)?;
+        let written = self.out.write(&bytes[..bytes.len().min(SNAPSHOT_WRITE)])?;
         self.since += written;
         if self.since >= 16 << 20 {
             self.since = 0;
@@ -787,6 +807,23 @@ impl io::Write for Releasing {
     }
 }
 
+/// Tells the kernel that `file` is read at random, so that reading it through does not fill the page cache
+/// with large folios (read ahead, ext4 caches a file in folios of up to 2 MiB; one page fault on the memory
+/// map of a snapshot then maps a whole folio, and a few checks make most of the snapshot resident). Read this
+/// way, the pages are cached one by one, in the same large reads.
+fn read_randomly(file: &fs::File) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: advice on an open file descriptor; it changes how the kernel reads ahead, nothing else.
+        unsafe {
+            libc::posix_fadvise(file.as_raw_fd(), 0, 0, libc::POSIX_FADV_RANDOM);
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = file;
+}
+
 /// Maps the snapshot file read-only (`None` when there is none or it cannot be mapped); with the open file.
 fn map_snapshot(file: &Path) -> Option<(SharedBytes, fs::File)> {
     let handle = fs::File::open(file).ok()?;
@@ -798,7 +835,32 @@ fn map_snapshot(file: &Path) -> Option<(SharedBytes, fs::File)> {
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .push(Arc::downgrade(&map));
-    Some((map, handle))
+    let file = handle.try_clone().ok();
+    Some((Arc::new(MappedSnapshot { map, file }), handle))
+}
+
+/// A snapshot's memory map, and its file to copy data out of where a check reads much and keeps little.
+struct MappedSnapshot {
+    map: Arc<memmap2::Mmap>,
+    file: Option<fs::File>,
+}
+
+impl AsRef<[u8]> for MappedSnapshot {
+    fn as_ref(&self) -> &[u8] {
+        &self.map
+    }
+}
+
+impl Bytes for MappedSnapshot {
+    fn read_at(&self, offset: usize, buffer: &mut [u8]) -> bool {
+        #[cfg(unix)]
+        if let Some(file) = &self.file {
+            use std::os::unix::fs::FileExt;
+            return file.read_exact_at(buffer, offset as u64).is_ok();
+        }
+        let _ = (offset, buffer);
+        false
+    }
 }
 
 /// The key of a source in the corpus: its path as a string.

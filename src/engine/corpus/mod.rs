@@ -14,6 +14,7 @@
 pub mod snapshot;
 pub mod vote;
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::ops::Range;
 
@@ -22,10 +23,10 @@ use super::hash::{content_hash, DataChecksum, FastMap};
 use super::metadata::{parse_metadata, SourceMetadata};
 use super::normalize::{for_each_term, for_each_word, TermHash};
 use super::prose::prose;
-use super::store::{Positions, PositionsBuilder, Stored};
+use super::store::{read_words, Positions, PositionsBuilder, Stored};
 use super::TextFormat;
 
-pub use super::store::{SharedBytes, SourceText};
+pub use super::store::{Bytes, SharedBytes, SourceText};
 
 /// A source's number in a [`Corpus`]; stable while the source is in it.
 pub type SourceId = u32;
@@ -616,7 +617,7 @@ impl Corpus {
 
     /// A source's distinct term ids, sorted.
     pub(crate) fn distinct_terms(&self, id: SourceId) -> Vec<u32> {
-        distinct(self.terms(id))
+        distinct(&self.terms(id))
     }
 
     /// The postings of a term: the sources holding it (some may be removed: see [`Corpus::is_live`]).
@@ -634,27 +635,61 @@ impl Corpus {
         self.document_frequency.get(term as usize).copied()
     }
 
-    /// A source's term ids.
-    pub(crate) fn terms(&self, id: SourceId) -> &[u32] {
-        self.entry(id).map_or(&[], |e| e.terms.as_slice())
+    /// A source's term ids: copied out of a snapshot file where it can be read (a check reads the words of
+    /// every candidate source once; through the memory map they would all stay resident), else borrowed.
+    pub(crate) fn terms(&self, id: SourceId) -> Cow<'_, [u32]> {
+        self.entry(id)
+            .map_or(Cow::Borrowed(&[]), |e| e.terms.read())
     }
 
     /// The words in `words` (indices of a source's words) that open a paragraph: a blank line separates them from
     /// the word before. A passage never crosses one unless the quote does.
     pub(crate) fn paragraph_starts(&self, id: SourceId, words: Range<usize>) -> Vec<usize> {
+        match self.entry(id) {
+            Some(entry) => self.paragraph_starts_at(id, &entry.positions.read(), words),
+            None => Vec::new(),
+        }
+    }
+
+    /// A source's term ids and word positions, read together (copied where they can be: see `terms`).
+    pub(crate) fn words_of(&self, id: SourceId) -> (Cow<'_, [u32]>, Positions) {
+        match self.entry(id) {
+            Some(entry) => read_words(&entry.terms, &entry.positions),
+            None => (Cow::Borrowed(&[]), Positions::default()),
+        }
+    }
+
+    /// [`Corpus::paragraph_starts`] with the source's positions already read ([`Corpus::words_of`]).
+    pub(crate) fn paragraph_starts_at(
+        &self,
+        id: SourceId,
+        positions: &Positions,
+        words: Range<usize>,
+    ) -> Vec<usize> {
         let Some(entry) = self.entry(id) else {
             return Vec::new();
         };
-        let text = entry.source.text.as_bytes();
-        let start_of = |index: usize| entry.positions.get(index).map(|p| p as usize);
+        // Only the stretch of text the words span is read (copied where it can be: see `terms`).
+        let start_of = |index: usize| positions.get(index).map(|p| p as usize);
+        let Some(base) = start_of(words.start) else {
+            return Vec::new();
+        };
+        let last = (words.start..words.end)
+            .rev()
+            .find_map(start_of)
+            .unwrap_or(base);
+        let text = entry.source.text.read_range(base..last.max(base));
         let mut starts = Vec::new();
-        let mut previous = start_of(words.start);
+        let mut previous = Some(base);
         for index in words.start + 1..words.end {
             let Some(at) = start_of(index) else {
                 break;
             };
             if let Some(from) = previous {
-                if blank_line_between(text.get(from..at).unwrap_or_default()) {
+                let gap = text
+                    .get(from.saturating_sub(base)..at.saturating_sub(base))
+                    .unwrap_or_default();
+                if blank_line_between(gap) {
                     starts.push(index);
                 }
             }

@@ -23,7 +23,7 @@ use super::{Corpus, Entry, FileStamp, Postings, Source, SourceId};
 use crate::engine::attribution::SpeakerLabels;
 use crate::engine::hash::{digest, Checksum, DataChecksum, FastMap};
 use crate::engine::metadata::SourceMetadata;
-use crate::engine::store::{bytes_of, Positions, SharedBytes, SourceText, Stored};
+use crate::engine::store::{bytes_of, Bytes, Positions, SharedBytes, SourceText, Stored};
 use crate::engine::TextFormat;
 
 const MAGIC: &[u8; 16] = b"verbatim-index\0\0";
@@ -610,6 +610,8 @@ impl AsRef<[u8]> for Aligned {
     }
 }
 
+impl Bytes for Aligned {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -651,6 +653,93 @@ mod tests {
         }
         corpus.remove_source("c.md");
         corpus
+    }
+
+    /// Snapshot bytes that can also be read by copying (as a snapshot file beside its map), counting the
+    /// copies.
+    struct Copying(Vec<u8>, std::sync::atomic::AtomicUsize);
+
+    impl AsRef<[u8]> for Copying {
+        fn as_ref(&self) -> &[u8] {
+            &self.0
+        }
+    }
+
+    impl Bytes for Copying {
+        fn read_at(&self, offset: usize, buffer: &mut [u8]) -> bool {
+            let Some(bytes) = self.0.get(offset..offset + buffer.len()) else {
+                return false;
+            };
+            buffer.copy_from_slice(bytes);
+            self.1.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            true
+        }
+    }
+
+    #[test]
+    fn words_copied_out_of_a_snapshot_file_are_the_words_borrowed() {
+        let mut corpus = Corpus::new();
+        let texts = [
+            (
+                "a.md",
+                "The parties oppose the further expansion of NATO.\n\nA second paragraph, \
+                      with “quoted words” and        a long gap."
+                    .to_string(),
+            ),
+            // Past 255 bytes, a gap is kept aside (`Positions::far`).
+            (
+                "b.txt",
+                (0..300)
+                    .map(|i| {
+                        format!(
+                            "word{}{}",
+                            i % 17,
+                            if i == 150 {
+                                " ".repeat(300)
+                            } else {
+                                " ".into()
+                            }
+                        )
+                    })
+                    .collect::<String>(),
+            ),
+        ];
+        for (key, text) in &texts {
+            let prepared = Corpus::prepare_source(key, text.clone(), TextFormat::from_path(key));
+            corpus.insert_prepared(prepared.with_stamp(STAMP));
+        }
+        let bytes = corpus.snapshot();
+        let borrowed = Corpus::restore(shared(bytes.clone()), &mut stamps(&["a.md", "b.txt"]))
+            .expect("a snapshot");
+        let copying = Arc::new(Copying(bytes, Default::default()));
+        let copied =
+            Corpus::restore(copying.clone(), &mut stamps(&["a.md", "b.txt"])).expect("a snapshot");
+        for id in 0..2 {
+            let (terms, positions) = copied.words_of(id);
+            assert!(matches!(terms, std::borrow::Cow::Owned(_)));
+            assert_eq!(*terms, *borrowed.terms(id));
+            assert_eq!(*copied.terms(id), *borrowed.terms(id));
+            for word in 0..=terms.len() {
+                assert_eq!(
+                    positions.get(word),
+                    borrowed.entry(id).unwrap().positions.get(word)
+                );
+            }
+            let all = 0..terms.len();
+            assert_eq!(
+                copied.paragraph_starts_at(id, &positions, all.clone()),
+                borrowed.paragraph_starts(id, all)
+            );
+        }
+        assert_eq!(borrowed.paragraph_starts(0, 0..20), [8]);
+        assert!(copying.1.load(std::sync::atomic::Ordering::Relaxed) > 0);
+        let settings = EngineSettings::default();
+        let draft =
+            "“The parties oppose the further expansion” and “a second paragraph with quoted words”";
+        assert_eq!(
+            copied.check_draft(draft, TextFormat::Markdown, &settings),
+            borrowed.check_draft(draft, TextFormat::Markdown, &settings)
+        );
     }
 
     #[test]
