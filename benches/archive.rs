@@ -172,6 +172,13 @@ fn main() {
             "{}",
             String::from_utf8_lossy(&output.stderr)
         );
+        // The ingest's own account (its last line; every line with `VERBATIM_LOG=verbatim=debug`).
+        let log = String::from_utf8_lossy(&output.stderr);
+        if std::env::var_os("VERBATIM_LOG").is_some() {
+            eprint!("{log}");
+        } else if let Some(last) = log.lines().last() {
+            eprintln!("{last}");
+        }
         let megabytes = bytes as f64 / 1_048_576.0;
         let _ = writeln!(
             report,
