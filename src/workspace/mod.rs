@@ -529,11 +529,7 @@ impl Workspace {
         }
         let temporary = file.with_extension(format!("tmp{}", std::process::id()));
         let loaded = (|| {
-            let out = Releasing {
-                out: fs::File::create(&temporary)?,
-                since: 0,
-            };
-            let mut out = io::BufWriter::with_capacity(1 << 20, out);
+            let mut out = Releasing::create(&temporary)?;
             io::Write::write_all(&mut out, &[0u8; SNAPSHOT_HEADER])?;
             let mut at = 0usize;
             let mut texts = Checksum::new();
@@ -671,11 +667,7 @@ impl Workspace {
         let temporary = file.with_extension(format!("tmp{}", std::process::id()));
         let written = (|| {
             release_mapped();
-            let out = Releasing {
-                out: fs::File::create(&temporary)?,
-                since: 0,
-            };
-            let mut out = io::BufWriter::with_capacity(1 << 20, out);
+            let mut out = Releasing::create(&temporary)?;
             corpus.write_snapshot(&mut out)?;
             io::Write::flush(&mut out)?;
             release_mapped();
@@ -790,6 +782,17 @@ struct Releasing {
 /// here and there made most of a snapshot resident. Written in 64 KiB pieces, its pages are cached as folios of
 /// at most 64 KiB, no more than the kernel maps around a fault anyway.
 const SNAPSHOT_WRITE: usize = 64 << 10;
+
+impl Releasing {
+    /// A new snapshot file at `path`, written through a 1 MiB buffer: every snapshot is written this way.
+    fn create(path: &Path) -> io::Result<io::BufWriter<Releasing>> {
+        let out = Releasing {
+            out: fs::File::create(path)?,
+            since: 0,
+        };
+        Ok(io::BufWriter::with_capacity(1 << 20, out))
+    }
+}
 
 impl io::Write for Releasing {
     fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
