@@ -246,19 +246,30 @@ async function pageChecks(page) {
     await page.mouse.move(box.x, box.y, { steps: 5 });
     const el = await page.waitForSelector(hoverSel, { timeout: 4000 }).catch(() => null);
     if (!el) return undefined;
-    const ok = await waitFor(async () => {
-      const t = await el.textContent();
-      return /verbatim: drift/.test(t) ? t : undefined;
+    // The text and the diff's marked words are read together, from one element in one evaluation: a
+    // hover can be closed or drawn again between two reads (a busy machine), and then the second read
+    // would see no hover at all. Wait until the verbatim hover is drawn with its diff.
+    const read = () =>
+      el
+        .evaluate((h) => ({
+          text: h.textContent,
+          diff: Array.from(h.querySelectorAll("del, s, strong, b")).map((e) => `${e.tagName.toLowerCase()}:${e.textContent}`),
+        }))
+        .catch(() => undefined);
+    const drawn = await waitFor(async () => {
+      const r = await read();
+      return r && /verbatim: drift/.test(r.text) && r.diff.length > 0 ? r : undefined;
     }, 4000);
-    return ok;
+    if (drawn) return drawn;
+    // The verbatim hover without marked words (reported by the checks below), or no verbatim hover.
+    const r = await read();
+    return r && /verbatim: drift/.test(r.text) ? r : undefined;
   };
   const hover = await waitFor(openHover, 30000, 500);
-  const hoverText = (hover || "").replace(/\s+/g, " ");
+  const hoverText = ((hover && hover.text) || "").replace(/\s+/g, " ");
   check(hover, "hovering the drifted words shows the verbatim hover", hoverText.slice(0, 300));
   check(hoverText.includes(HOVER_SOURCE_SENTENCE), "the hover shows the source sentence", hoverText.slice(0, 600));
-  const diff = await page
-    .$$eval(`${hoverSel} del, ${hoverSel} s, ${hoverSel} strong, ${hoverSel} b`, (els) => els.map((e) => `${e.tagName.toLowerCase()}:${e.textContent}`))
-    .catch(() => []);
+  const diff = (hover && hover.diff) || [];
   check(diff.some((d) => /^(del|s):100,000$/.test(d)) && diff.some((d) => /^(strong|b):150,000$/.test(d)), "the hover's diff strikes 100,000 and bolds 150,000", diff);
   check(/China, like Russia, opposes NATO expansion\./.test(hoverText), "the hover shows the source's title", hoverText.slice(-300));
 
