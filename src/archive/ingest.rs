@@ -16,7 +16,7 @@ use tokio_postgres::{Client, CopyInSink, Transaction};
 
 use super::connection::{ArchiveError, ErrorKind};
 use super::schema::{INGEST_LOCK, POSTING_PARTITIONS, SEARCHABLE};
-use super::{bucket_of, entry_of, Archive, ENTRY_BYTES};
+use super::{bucket_of, entry_of, store_entry, Archive, ENTRY_BYTES};
 use crate::engine::fingerprint::fingerprint;
 
 /// One article to store: its text as verbatim checks it, and what names it.
@@ -364,13 +364,19 @@ struct Postings {
 }
 
 impl Postings {
-    /// The fingerprints of `(article id, text)` pairs, made on the rayon pool. A text's repeated shingles are
-    /// kept once; the entries are then placed by bucket, stably (each bucket keeps the articles' order).
+    /// The fingerprints of `(article id, text)` pairs, made on the rayon pool. A text's repeated entries (the
+    /// same shingle, or two whose bucket and residue agree) are kept once; the entries are then placed by
+    /// bucket, stably (each bucket keeps the articles' order).
     fn of(texts: &[(i32, &str)], bits: u32) -> Postings {
+        // What an entry keeps of a hash: its bucket's bits and its residue.
+        let kept = !(u64::MAX >> bits) | u64::from(u16::MAX);
         let pairs: Vec<(i32, i64)> = texts
             .par_iter()
             .flat_map_iter(|&(id, text)| {
-                let mut hashes: Vec<u64> = fingerprint(text).into_iter().map(|s| s.hash).collect();
+                let mut hashes: Vec<u64> = fingerprint(text)
+                    .into_iter()
+                    .map(|s| s.hash & kept)
+                    .collect();
                 hashes.sort_unstable();
                 hashes.dedup();
                 hashes
@@ -548,12 +554,12 @@ impl CopyWriter {
         self.buffer.put_i64(value);
     }
 
-    /// Posting entries as stored (a `bytea` of [`ENTRY_BYTES`] big-endian bytes each, which
-    /// [`super::stored_entries`] reads back).
+    /// Posting entries as stored (a `bytea` of [`ENTRY_BYTES`] bytes each, which [`super::stored_entries`] reads
+    /// back).
     fn entries(&mut self, entries: &[i64]) {
         self.buffer.put_i32((entries.len() * ENTRY_BYTES) as i32);
         for entry in entries {
-            self.buffer.put_i64(*entry);
+            store_entry(*entry, &mut self.buffer);
         }
     }
 
@@ -675,13 +681,13 @@ pub(super) async fn remove_articles(
     let buckets: Vec<i32> =
         tokio::task::block_in_place(|| Postings::of(&borrowed, bits).buckets().collect());
     for table in ["postings", "postings_staging"] {
-        // An entry's last four bytes are its article id (big-endian).
+        // An entry's last four bytes are its article id (big-endian, [`super::store_entry`]).
         transaction
             .execute(
                 &format!(
-                    "UPDATE {table} SET entries = (SELECT coalesce(string_agg(substr(entries, at, 8), ''::bytea \
-                       ORDER BY at), ''::bytea) FROM generate_series(1, length(entries), 8) AS at \
-                       WHERE substr(entries, at + 4, 4) <> ALL($2)) \
+                    "UPDATE {table} SET entries = (SELECT coalesce(string_agg(substr(entries, at, {ENTRY_BYTES}), \
+                       ''::bytea ORDER BY at), ''::bytea) FROM generate_series(1, length(entries), {ENTRY_BYTES}) AS at \
+                       WHERE substr(entries, at + 2, 4) <> ALL($2)) \
                      WHERE bucket = ANY($1)"
                 ),
                 &[&buckets, &articles],

@@ -6,7 +6,9 @@ use std::collections::HashMap;
 
 use super::connection::ArchiveError;
 use super::schema::SEARCHABLE;
-use super::{bucket_of, entry_article, entry_hash, stored_entries, Archive, ENTRY_BYTES};
+use super::{
+    bucket_of, entry_article, entry_hash, entry_residue, stored_entries, Archive, ENTRY_BYTES,
+};
 use crate::engine::attribution::SpeakerLabels;
 use crate::engine::corpus::PreparedSource;
 use crate::engine::fingerprint::{shingles, word_hashes};
@@ -149,7 +151,7 @@ impl Archive {
         for (index, hashes) in quotes.iter().enumerate() {
             for &hash in hashes {
                 wanted
-                    .entry((bucket_of(hash, bits), hash as u32))
+                    .entry((bucket_of(hash, bits), entry_residue(hash)))
                     .or_default()
                     .push(index as u32);
             }
@@ -359,8 +361,8 @@ mod tests {
 
     #[test]
     fn a_bucket_is_common_past_a_share_of_the_archive() {
-        assert_eq!(common_bucket_bytes(0.0), 4096);
-        assert_eq!(common_bucket_bytes(100_000.0), 4096);
-        assert_eq!(common_bucket_bytes(1_000_000.0), 40_000);
+        assert_eq!(common_bucket_bytes(0.0), 512 * ENTRY_BYTES as i32);
+        assert_eq!(common_bucket_bytes(100_000.0), 512 * ENTRY_BYTES as i32);
+        assert_eq!(common_bucket_bytes(1_000_000.0), 5_000 * ENTRY_BYTES as i32);
     }
 }
