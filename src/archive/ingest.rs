@@ -368,20 +368,16 @@ impl Postings {
     /// same shingle, or two whose bucket and residue agree) are kept once; the entries are then placed by
     /// bucket, stably (each bucket keeps the articles' order).
     fn of(texts: &[(i32, &str)], bits: u32) -> Postings {
-        // What an entry keeps of a hash: its bucket's bits and its residue.
-        let kept = !(u64::MAX >> bits) | u64::from(u16::MAX);
         let pairs: Vec<(i32, i64)> = texts
             .par_iter()
             .flat_map_iter(|&(id, text)| {
-                let mut hashes: Vec<u64> = fingerprint(text)
+                let mut pairs: Vec<(i32, i64)> = fingerprint(text)
                     .into_iter()
-                    .map(|s| s.hash & kept)
+                    .map(|s| (bucket_of(s.hash, bits), entry_of(s.hash, id)))
                     .collect();
-                hashes.sort_unstable();
-                hashes.dedup();
-                hashes
-                    .into_iter()
-                    .map(move |hash| (bucket_of(hash, bits), entry_of(hash, id)))
+                pairs.sort_unstable();
+                pairs.dedup();
+                pairs
             })
             .collect();
         // A batch has more entries than there are buckets: a count per bucket places them in two passes (a
