@@ -19,8 +19,9 @@ use std::time::{Duration, Instant};
 
 use corpus::{CorpusSpec, Language, Truth};
 use rayon::prelude::*;
-use verbatim::archive::search::quote_shingles;
+use verbatim::archive::search::{prose_shingles, quote_shingles};
 use verbatim::archive::{Archive, Target, UrlOrigin};
+use verbatim::engine::reuse::{prose_windows, ReuseCache, ReuseSettings};
 use verbatim::engine::{find_quotes, Corpus, EngineSettings, TextFormat};
 
 struct Options {
@@ -377,6 +378,29 @@ fn main() {
     let mut check_times = Vec::new();
     let mut verified_with_archive = 0;
     let mut total_quotes = 0;
+    let mut uncredited = 0;
+    let mut fetched = 0;
+    let reuse = ReuseSettings::default();
+    // The same drafts' lookups for their quotes alone (prose not asked about), on a corpus of their own, for
+    // what the prose windows add.
+    let quotes_only = ReuseSettings {
+        enabled: false,
+        ..ReuseSettings::default()
+    };
+    let mut quote_times = Vec::new();
+    let mut quote_fetched = 0;
+    {
+        let mut session = verbatim::cli::archive::ArchiveSession::new(resolved.clone());
+        let mut corpus = Corpus::new();
+        for draft in drafts.iter().take(10) {
+            let texts = vec![(draft.text.clone(), TextFormat::Markdown)];
+            let started = Instant::now();
+            quote_fetched += session
+                .add_candidates(&mut corpus, &texts, &settings, &quotes_only)
+                .unwrap();
+            quote_times.push(started.elapsed().as_secs_f64() * 1000.0);
+        }
+    }
     // One connection for the drafts, as an editor keeps one per folder (the first draft's time includes
     // connecting).
     let mut session = verbatim::cli::archive::ArchiveSession::new(resolved.clone());
@@ -385,9 +409,23 @@ fn main() {
         let corpus = &mut local;
         let started = Instant::now();
         let texts = vec![(draft.text.clone(), TextFormat::Markdown)];
-        session.add_candidates(corpus, &texts, &settings).unwrap();
+        fetched += session
+            .add_candidates(corpus, &texts, &settings, &reuse)
+            .unwrap();
         let looked_up = started.elapsed();
-        let findings = corpus.check_draft(&draft.text, TextFormat::Markdown, &settings);
+        // The quotes and the prose outside them, side by side, as `verbatim check` and the editor do.
+        let (findings, copied) = rayon::join(
+            || corpus.check_draft(&draft.text, TextFormat::Markdown, &settings),
+            || {
+                corpus.check_reuse(
+                    &draft.text,
+                    TextFormat::Markdown,
+                    &reuse,
+                    &mut ReuseCache::new(),
+                )
+            },
+        );
+        uncredited += copied.len();
         draft_times.push(started.elapsed().as_secs_f64() * 1000.0);
         archive_times.push(looked_up.as_secs_f64() * 1000.0);
         check_times.push((started.elapsed() - looked_up).as_secs_f64() * 1000.0);
@@ -399,7 +437,7 @@ fn main() {
     }
     let _ = writeln!(
         report,
-        "60-quote draft, local {} + archive {}: p50 {:.1} ms, max {:.1} ms (lookup, fetch, indexing of the fetched articles and the check; {verified_with_archive}/{total_quotes} quotes verified)",
+        "60-quote draft, local {} + archive {}: p50 {:.1} ms, max {:.1} ms (lookup of the quotes and the prose windows, fetch, indexing of the fetched articles, the quote check and the uncredited-copying check; {verified_with_archive}/{total_quotes} quotes verified, {uncredited} uncredited stretches)",
         options.local,
         options.articles,
         percentile(&mut draft_times.clone(), 50.0),
@@ -411,15 +449,33 @@ fn main() {
         percentile(&mut archive_times, 50.0),
         percentile(&mut check_times, 50.0),
     );
+    let _ = writeln!(
+        report,
+        "  the archive's part for the quotes alone p50 {:.1} ms ({quote_fetched} articles fetched for 10 drafts), with the prose windows {fetched} articles",
+        percentile(&mut quote_times, 50.0),
+    );
 
-    // Concurrent editor sessions: each its own connection, looking up quotes as a writer's edits would.
+    // Concurrent editor sessions: each its own connection, looking up a quote and two prose windows (and
+    // fetching what they find) as a writer's edits would.
     let sessions = options.sessions;
     let per_session: Vec<Vec<u64>> = quotes.iter().map(|(s, _, _)| s.clone()).collect();
+    // An edit also changes its paragraph's prose windows (two, typically), asked about with the quote.
+    let prose: Vec<Vec<u64>> = drafts
+        .iter()
+        .flat_map(|draft| {
+            prose_windows(&draft.text, TextFormat::Markdown, reuse.min_words)
+                .into_iter()
+                .map(|window| prose_shingles(&draft.text, &window))
+                .collect::<Vec<_>>()
+        })
+        .filter(|shingles| !shingles.is_empty())
+        .collect();
     let concurrent = runtime.block_on(async {
         let mut handles = Vec::new();
         for session in 0..sessions {
             let resolved = resolved.clone();
             let quotes = per_session.clone();
+            let prose = prose.clone();
             handles.push(tokio::spawn(async move {
                 let archive = Archive::open_for_lookups(&resolved).await.unwrap();
                 let mut latencies = Vec::new();
@@ -429,12 +485,14 @@ fn main() {
                     let shingles = &quotes[index % quotes.len()];
                     index += 1;
                     let started = Instant::now();
-                    let candidates = archive
-                        .candidates(std::slice::from_ref(shingles))
+                    let windows = [
+                        prose[(2 * index) % prose.len()].clone(),
+                        prose[(2 * index + 1) % prose.len()].clone(),
+                    ];
+                    let _ = archive
+                        .candidate_articles(std::slice::from_ref(shingles), &windows)
                         .await
                         .unwrap();
-                    let ids: Vec<i32> = candidates[0].iter().map(|c| c.article).collect();
-                    let _ = archive.fetch(&ids).await.unwrap();
                     latencies.push(started.elapsed().as_secs_f64() * 1000.0);
                     // A writer's pace: a changed quote every 100 ms at most.
                     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -451,7 +509,7 @@ fn main() {
     let mut concurrent = concurrent;
     let _ = writeln!(
         report,
-        "{sessions} concurrent sessions, 10 s, {} lookups: p50 {:.2} ms, p95 {:.2} ms",
+        "{sessions} concurrent sessions, 10 s, {} lookups (a quote and two prose windows each, with the fetch): p50 {:.2} ms, p95 {:.2} ms",
         concurrent.len(),
         percentile(&mut concurrent, 50.0),
         percentile(&mut concurrent, 95.0)

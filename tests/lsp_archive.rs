@@ -113,6 +113,50 @@ fn the_archive_refines_the_local_verdicts() {
     });
 }
 
+/// A draft with no quotation: prose typed into it that repeats an archived article is reported as uncredited
+/// copying once the archive answers (the edited paragraph's windows are asked about), with the article named.
+#[test]
+fn copying_typed_from_an_archived_article_is_found() {
+    std::env::remove_var("VERBATIM_ARCHIVE_URL");
+    let (_dir, root) = workspace_with_archive("lsp_archive_copying");
+    runtime().block_on(async {
+        let client = TestClient::start(full_capabilities(), Some(&root), json!({})).await;
+        let draft_path = root.join("drafts/own-words.md");
+        let mut draft = "# Summit\n\nThe talks were long. COPY\n\nMore later.\n".to_string();
+        std::fs::write(&draft_path, &draft).unwrap();
+        let uri = file_uri(&draft_path);
+        client.open(&uri, "markdown", 1, &draft);
+        let diagnostics = client.diagnostics_after(0, &uri, Some(1)).await;
+        assert!(
+            diagnostics.iter().all(|d| d["code"] != "uncredited"),
+            "{diagnostics:#?}"
+        );
+        let copied = "They call on all states to strengthen dialogue and deepen mutual trust between all nations.";
+        let mark = client.mark();
+        client.edit(&uri, 2, &mut draft, "COPY", copied);
+        let diagnostics = client
+            .diagnostics_until(mark, &uri, Some(2), "uncredited copying", |d| {
+                d.iter().any(|d| d["code"] == "uncredited")
+            })
+            .await;
+        let finding = diagnostics
+            .iter()
+            .find(|d| d["code"] == "uncredited")
+            .unwrap();
+        let range = text_in(&draft, &finding["range"]);
+        assert!(
+            range.starts_with("They call on all states") && range.contains("mutual trust between all nations"),
+            "the range is the copied words: {range:?}"
+        );
+        assert_eq!(
+            finding["data"]["source_title"],
+            "Joint statement on international relations"
+        );
+        assert_eq!(finding["data"]["source_uri"], "https://example.org/statement");
+        client.shutdown().await;
+    });
+}
+
 #[test]
 fn an_unreachable_archive_warns_once_and_keeps_local_verdicts() {
     std::env::remove_var("VERBATIM_ARCHIVE_URL");

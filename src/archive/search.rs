@@ -11,7 +11,7 @@ use super::{
 };
 use crate::engine::attribution::SpeakerLabels;
 use crate::engine::corpus::PreparedSource;
-use crate::engine::fingerprint::{shingles, word_hashes};
+use crate::engine::fingerprint::{shingles, winnow, word_hashes, WINNOW_WINDOW};
 use crate::engine::{Corpus, SourceMetadata, TextFormat};
 
 /// Articles a quote's candidates are cut to (plus ties with the last: near-duplicate wire copies).
@@ -33,6 +33,47 @@ pub struct Candidate {
 fn common_bucket_bytes(articles: f64) -> i32 {
     let entries = (articles / 200.0).max(512.0).min(f64::from(i32::MAX / 16));
     (entries * ENTRY_BYTES as f64) as i32
+}
+
+/// Articles a prose window's candidates are cut to (plus ties with the last, up to twice as many).
+pub const CANDIDATES_PER_WINDOW: usize = 3;
+
+/// Shingles of a prose window an article must hold to be read for copied text: a copied stretch of 8 words
+/// (`reuse.min_words`) holds 6 three-word shingles, so at least two of the article's winnowed ones (one in each
+/// window of 3).
+const WINDOW_MIN_VOTES: u32 = 2;
+
+/// Articles a shingle may be held by and still count as rare for a prose window (see [`copy_floor`]).
+const RARE_ARTICLES: f64 = 20.0;
+
+/// The least score (thousandths) of a prose window's candidate in an archive of about `articles` articles: as
+/// rare as two shingles each held by [`RARE_ARTICLES`] articles. Every paragraph of a draft is asked about, and
+/// most of its prose is the writer's own: an article sharing only set phrases ("said in a statement on
+/// Tuesday") with it would be read for nothing, or worse, offer a stretch every outlet prints as copied.
+fn copy_floor(articles: f64) -> u32 {
+    let weight = (1.0 + articles.max(1.0) / RARE_ARTICLES).ln();
+    (2.0 * weight * 1000.0).round() as u32
+}
+
+/// Cuts a prose window's ranked candidates to those that may hold a copied stretch of it: at least
+/// [`WINDOW_MIN_VOTES`] shingles, scoring at least `floor`, the [`CANDIDATES_PER_WINDOW`] best (plus ties with
+/// the last, near-duplicate copies, up to twice as many).
+fn keep_copies(ranked: &mut Vec<Candidate>, floor: u32) {
+    ranked.retain(|c| c.votes >= WINDOW_MIN_VOTES && c.score >= floor);
+    cut_keeping_ties(ranked, CANDIDATES_PER_WINDOW);
+}
+
+/// Cuts ranked candidates (best first) to `keep`, keeping the ones tied with the last kept (near-duplicate
+/// copies hold the same shingles) up to twice as many.
+fn cut_keeping_ties(ranked: &mut Vec<Candidate>, keep: usize) {
+    if let Some(last) = ranked.get(keep.saturating_sub(1)).copied() {
+        let kept = ranked
+            .iter()
+            .take_while(|c| c.score >= last.score)
+            .count()
+            .min(keep * 2);
+        ranked.truncate(kept);
+    }
 }
 
 /// Ranks each quote's candidates from the articles holding its shingles (`held`: `(bucket, low hash, article)`,
@@ -80,15 +121,7 @@ fn rank(
             // would only cost time (a quote's source holds its rare shingles, a drifted one still several).
             let floor = ranked.first().map_or(1, |best| (best.score / 3).max(1));
             ranked.retain(|c| c.score >= floor);
-            if let Some(last) = ranked.get(per_quote.saturating_sub(1)).copied() {
-                // Keep ties with the last kept (near-duplicate copies hold the same shingles), within reason.
-                let keep = ranked
-                    .iter()
-                    .take_while(|c| c.score >= last.score)
-                    .count()
-                    .min(per_quote * 2);
-                ranked.truncate(keep);
-            }
+            cut_keeping_ties(&mut ranked, per_quote);
             ranked
         })
         .collect()
@@ -118,6 +151,24 @@ pub fn quote_shingles(text: &str, segments: &[std::ops::Range<usize>]) -> Vec<u6
         words.extend(word_hashes(text, segment.clone()));
     }
     let mut hashes: Vec<u64> = shingles(&words).into_iter().map(|s| s.hash).collect();
+    hashes.sort_unstable();
+    hashes.dedup();
+    hashes
+}
+
+/// The shingle hashes a window of prose (its segments, ranges of `text`) is asked about: its winnowed
+/// fingerprint, chosen as an article's stored one is, so that a run of words shared with an article keeps the
+/// same shingles on both sides (an 8-word run at least two). About half of all its shingles: prose is most of a
+/// draft, and each distinct shingle costs an index probe.
+pub fn prose_shingles(text: &str, segments: &[std::ops::Range<usize>]) -> Vec<u64> {
+    let mut words = Vec::new();
+    for segment in segments {
+        words.extend(word_hashes(text, segment.clone()));
+    }
+    let mut hashes: Vec<u64> = winnow(&shingles(&words), WINNOW_WINDOW)
+        .into_iter()
+        .map(|s| s.hash)
+        .collect();
     hashes.sort_unstable();
     hashes.dedup();
     hashes
@@ -207,12 +258,24 @@ impl Archive {
         Ok(rank(quotes.len(), &wanted, &held, self.articles, per_quote))
     }
 
-    /// The candidates of each quote and the searchable articles among all of them, each fetched once.
+    /// The candidates of each quote, then of each window of prose (see [`crate::engine::reuse::prose_windows`];
+    /// only articles that hold a stretch of it: [`keep_copies`]), all in one query, and the searchable articles
+    /// among all of them, each fetched once.
     pub async fn candidate_articles(
         &self,
         quotes: &[Vec<u64>],
+        windows: &[Vec<u64>],
     ) -> Result<(Vec<Vec<Candidate>>, Vec<ArchivedArticle>), ArchiveError> {
-        let candidates = self.candidates(quotes).await?;
+        let mut candidates = if windows.is_empty() {
+            self.candidates(quotes).await?
+        } else {
+            let asked: Vec<Vec<u64>> = quotes.iter().chain(windows).cloned().collect();
+            self.candidates(&asked).await?
+        };
+        let floor = copy_floor(self.articles);
+        for list in &mut candidates[quotes.len()..] {
+            keep_copies(list, floor);
+        }
         let mut ids: Vec<i32> = candidates
             .iter()
             .flat_map(|list| list.iter().map(|c| c.article))
@@ -357,6 +420,33 @@ mod tests {
         );
         assert_eq!(ranked[0][0].votes, 4);
         assert!(ranked[1].is_empty());
+    }
+
+    #[test]
+    fn a_prose_window_reads_only_articles_holding_rare_shingles_of_it() {
+        // Article 1 holds two shingles no other article holds (a copied stretch); articles 2..300 share two set
+        // phrases with the window; article 400 holds one rare shingle alone (a name, say).
+        let wanted = one_quote(&[(1, 1), (2, 2), (3, 3), (4, 4), (5, 5)]);
+        let held = holding(&[
+            ((1, 1), 1..2),
+            ((2, 2), 1..2),
+            ((3, 3), 2..300),
+            ((4, 4), 2..300),
+            ((5, 5), 400..401),
+        ]);
+        let mut ranked = rank(1, &wanted, &held, 100_000.0, CANDIDATES_PER_QUOTE).remove(0);
+        keep_copies(&mut ranked, copy_floor(100_000.0));
+        assert_eq!(
+            ranked.iter().map(|c| c.article).collect::<Vec<_>>(),
+            vec![1]
+        );
+        // Copies of one article tied with the last kept stay, within reason.
+        let held = holding(&[((1, 1), 10..25), ((2, 2), 10..25)]);
+        let mut ranked = rank(1, &wanted, &held, 100_000.0, CANDIDATES_PER_QUOTE).remove(0);
+        keep_copies(&mut ranked, copy_floor(100_000.0));
+        assert_eq!(ranked.len(), CANDIDATES_PER_WINDOW * 2);
+        // In a small archive the floor is low, but one shingle is still not enough.
+        assert!(copy_floor(30.0) < copy_floor(100_000.0));
     }
 
     #[test]

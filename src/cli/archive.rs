@@ -10,11 +10,12 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::archive::search::quote_shingles;
+use crate::archive::search::{prose_shingles, quote_shingles};
 use crate::archive::{
     Archive, ArchiveError, ArchivedArticle, Ingest, IngestSummary, NewArticle, Resolved,
     INGEST_TIMEOUT, LOOKUP_TIMEOUT,
 };
+use crate::engine::reuse::{prose_windows, ReuseSettings};
 use crate::engine::{find_quotes, Corpus, EngineSettings, TextFormat};
 use crate::workspace::archive_files::{
     archive_inputs, content_hash, read_archive_file, ArchiveInput,
@@ -437,16 +438,18 @@ fn ingest(args: &IngestArgs) -> Result<(), String> {
     Ok(())
 }
 
-/// The archive's candidates for every quote of the given drafts, fetched and added to `corpus` as sources
-/// keyed `archive:<collection>/<key>`. Returns the number of articles added, or why the archive could not
-/// be used (the local check goes on without it).
+/// The archive's candidates for every quote of the given drafts, and for their prose outside quotations when
+/// `reuse` is on (articles holding a stretch of it: uncredited copying), fetched and added to `corpus` as
+/// sources keyed `archive:<collection>/<key>`. Returns the number of articles added, or why the archive could
+/// not be used (the local check goes on without it).
 pub fn add_archive_candidates(
     target: &Resolved,
     corpus: &mut Corpus,
     drafts: &[(String, TextFormat)],
     settings: &EngineSettings,
+    reuse: &ReuseSettings,
 ) -> Result<usize, ArchiveError> {
-    ArchiveSession::new(target.clone()).add_candidates(corpus, drafts, settings)
+    ArchiveSession::new(target.clone()).add_candidates(corpus, drafts, settings, reuse)
 }
 
 /// One connection to the archive kept for a run of lookups (as the editor keeps one per folder): the first
@@ -473,8 +476,10 @@ impl ArchiveSession {
         corpus: &mut Corpus,
         drafts: &[(String, TextFormat)],
         settings: &EngineSettings,
+        reuse: &ReuseSettings,
     ) -> Result<usize, ArchiveError> {
         let mut quotes = Vec::new();
+        let mut windows = Vec::new();
         for (text, format) in drafts {
             for quote in find_quotes(text, *format, settings) {
                 if quote.ignored || quote.word_count < settings.min_words {
@@ -482,8 +487,15 @@ impl ArchiveSession {
                 }
                 quotes.push(quote_shingles(text, &quote.segments));
             }
+            if reuse.enabled {
+                for window in prose_windows(text, *format, reuse.min_words) {
+                    windows.push(prose_shingles(text, &window));
+                }
+            }
         }
-        if quotes.is_empty() {
+        quotes.retain(|shingles| !shingles.is_empty());
+        windows.retain(|shingles| !shingles.is_empty());
+        if quotes.is_empty() && windows.is_empty() {
             return Ok(0);
         }
         let started = Instant::now();
@@ -493,7 +505,7 @@ impl ArchiveSession {
                 *slot = Some(Archive::open_for_lookups(target).await?);
             }
             let archive = slot.as_ref().expect("connected above");
-            let (_, articles) = archive.candidate_articles(&quotes).await?;
+            let (_, articles) = archive.candidate_articles(&quotes, &windows).await?;
             Ok::<_, ArchiveError>(articles)
         });
         let articles = match found {
@@ -512,8 +524,9 @@ impl ArchiveSession {
         let count = articles.len();
         insert_in_order(corpus, articles);
         tracing::debug!(
-            "archive: {} quotes looked up in {looked_up:.1?}, {count} new articles read in {:.1?}",
+            "archive: {} quotes and {} prose windows looked up in {looked_up:.1?}, {count} new articles read in {:.1?}",
             quotes.len(),
+            windows.len(),
             started.elapsed() - looked_up
         );
         Ok(count)

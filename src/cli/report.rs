@@ -138,7 +138,7 @@ pub fn check(args: &CheckArgs) -> Result<Report, String> {
                 .filter_map(|r| r.as_ref().ok())
                 .map(|(_, text, format)| (text.clone(), *format))
                 .collect();
-            match add_archive_candidates(&target, &mut corpus, &texts, &settings) {
+            match add_archive_candidates(&target, &mut corpus, &texts, &settings, &reuse) {
                 Ok(count) => tracing::debug!("{count} articles from the archive"),
                 Err(error) => warnings.push(format!(
                     "the archive could not be used, so quotes were checked against local sources only: {}",

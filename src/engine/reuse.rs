@@ -1178,6 +1178,56 @@ fn paragraphs(text: &str, format: TextFormat) -> (Vec<Paragraph>, Vec<Range<usiz
     (paragraphs, quotes)
 }
 
+/// The draft's prose outside quotations in windows of [`WINDOW`] words, each overlapping the next by half, as
+/// the byte ranges of `text` each window covers (clipped to its paragraph's prose segments): what a search for
+/// copied text in sources not held here (the shared archive) is asked about. A run of words between two
+/// quotations is never joined to the next; runs shorter than `min_words` words are left out. Every stretch of
+/// up to half a window lies whole inside some window.
+pub fn prose_windows(text: &str, format: TextFormat, min_words: usize) -> Vec<Vec<Range<usize>>> {
+    let (paragraphs, quotes) = paragraphs(text, format);
+    let mut windows = Vec::new();
+    let step = WINDOW / 2;
+    for paragraph in paragraphs {
+        // The paragraph's runs of words outside quotations.
+        let mut runs: Vec<Vec<Range<usize>>> = vec![Vec::new()];
+        for segment in &paragraph.segments {
+            for_each_word(text, segment.clone(), |range| {
+                if inside_any(&quotes, &range) {
+                    if runs.last().is_some_and(|run| !run.is_empty()) {
+                        runs.push(Vec::new());
+                    }
+                } else if let Some(run) = runs.last_mut() {
+                    run.push(range);
+                }
+            });
+        }
+        for run in runs {
+            if run.len() < min_words.max(1) {
+                continue;
+            }
+            let mut start = 0;
+            loop {
+                let end = (start + WINDOW).min(run.len());
+                let span = run[start].start..run[end - 1].end;
+                windows.push(
+                    paragraph
+                        .segments
+                        .iter()
+                        .map(|s| s.start.max(span.start)..s.end.min(span.end))
+                        .filter(|s| s.start < s.end)
+                        .collect(),
+                );
+                if end == run.len() {
+                    break;
+                }
+                // The last window ends with the run, so none is shorter than needed.
+                start = (start + step).min(run.len().saturating_sub(WINDOW));
+            }
+        }
+    }
+    windows
+}
+
 /// Collapses runs of whitespace to one space and trims.
 fn collapse(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
@@ -1386,6 +1436,42 @@ mod tests {
             .into_iter()
             .map(|c| draft[c.range].to_string())
             .collect()
+    }
+
+    /// The words of each window, joined by spaces.
+    fn window_words(draft: &str, min_words: usize) -> Vec<String> {
+        prose_windows(draft, TextFormat::Markdown, min_words)
+            .into_iter()
+            .map(|segments| {
+                let mut words = Vec::new();
+                for segment in segments {
+                    for_each_word(draft, segment, |range| words.push(&draft[range]));
+                }
+                words.join(" ")
+            })
+            .collect()
+    }
+
+    #[test]
+    fn prose_windows_leave_out_quotations_and_overlap_by_half() {
+        let numbers: Vec<String> = (1..=40).map(|n| format!("w{n}")).collect();
+        let draft = format!(
+            "{}\n\nShe said \"these quoted words are never asked about\" and left it there.\n\n> A blockquote \
+             is a quotation too, however long it runs on.\n",
+            numbers.join(" ")
+        );
+        let windows = window_words(&draft, 3);
+        // 40 words: 1–24, 13–36, then the last window ends with the run (17–40).
+        let expect = |range: std::ops::RangeInclusive<usize>| {
+            range.map(|n| format!("w{n}")).collect::<Vec<_>>().join(" ")
+        };
+        assert_eq!(windows[0], expect(1..=24));
+        assert_eq!(windows[1], expect(13..=36));
+        assert_eq!(windows[2], expect(17..=40));
+        // A quotation splits its paragraph into runs; a run shorter than min_words is left out.
+        assert_eq!(windows[3..], ["and left it there".to_string()]);
+        assert_eq!(window_words(&draft, 5)[3..], [] as [String; 0]);
+        assert!(window_words("\"All of it quoted, every single word of it.\"\n", 1).is_empty());
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! The shared archive from the editor: after a draft's local verdicts are published, its quotes that no local
-//! source verifies are looked up in the folder's archive (`archive.url`) on a task of their own; the articles
+//! source verifies, and the windows of its prose outside quotations (for uncredited copying, when
+//! `reuse.enabled`), are looked up in the folder's archive (`archive.url`) on a task of their own; the articles
 //! found join the folder's corpus as sources and the draft is checked again, so the verdict is refined when
 //! the archive answers and a keystroke never waits for it. An unreachable or slow archive costs one warning,
 //! then reconnects with backoff; every query is bounded by the archive's statement timeout.
@@ -13,10 +14,14 @@ use dashmap::DashMap;
 
 use super::document::Analysis;
 use super::folders::Folder;
-use crate::archive::search::quote_shingles;
+use crate::archive::search::{prose_shingles, quote_shingles};
 use crate::archive::{Archive, ArchiveError, ErrorKind, Resolved};
+use crate::engine::reuse::prose_windows;
 use crate::engine::Verdict;
 use crate::workspace::archive_files::{archive_target, ARCHIVE_URL_VARIABLE};
+
+/// Quotes and prose windows remembered as asked about, per folder.
+const MAX_LOOKED_UP: usize = 20_000;
 
 /// Longest wait between reconnection attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
@@ -49,7 +54,8 @@ struct Link {
     retry: Mutex<(Instant, Duration)>,
     /// Whether the user was told the archive is unreachable (once per outage).
     warned: Mutex<bool>,
-    /// Quotes already looked up (by their shingles) → the corpus keys of the articles found for them.
+    /// Quotes and prose windows already looked up (by their shingles) → the corpus keys of the articles found
+    /// for them.
     looked_up: Mutex<HashMap<Vec<u64>, Vec<String>>>,
 }
 
@@ -95,11 +101,15 @@ impl ArchiveLinks {
     }
 }
 
-/// A lookup to run for one draft: its quotes that no local source verifies, not yet asked for.
+/// A lookup to run for one draft: its quotes that no local source verifies and its prose windows, not yet asked
+/// for.
 pub struct Lookup {
     folder: Arc<Folder>,
     link: Arc<Link>,
+    /// The quotes' shingles.
     wanted: Vec<Vec<u64>>,
+    /// The prose windows' shingles.
+    windows: Vec<Vec<u64>>,
 }
 
 /// What a lookup did, for the server to act on (messages to show, a re-check to start).
@@ -115,14 +125,33 @@ pub struct LookupReport {
 
 impl ArchiveLinks {
     /// The lookup `analysis` needs in its folder's archive, if the folder has one and some quote that no local
-    /// source verifies was not asked for yet (or what was found for it has left the corpus).
+    /// source verifies, or some window of prose, was not asked for yet (or what was found for it has left the
+    /// corpus). An edit changes the windows of its paragraph only, so only they are asked about again.
     pub fn lookup_for(&self, folder: &Arc<Folder>, analysis: &Analysis) -> Option<Lookup> {
         let link = self.link(folder)?;
         let text = &analysis.text;
-        let wanted: Vec<Vec<u64>> = {
+        let (wanted, windows): (Vec<Vec<u64>>, Vec<Vec<u64>>) = {
             let corpus = folder.corpus();
             let looked_up = link.looked_up.lock().unwrap_or_else(|p| p.into_inner());
-            analysis
+            let not_asked = |shingles: &Vec<u64>| match looked_up.get(shingles) {
+                None => true,
+                // Asked before: again only if a re-index dropped what was found.
+                Some(keys) => keys.iter().any(|key| corpus.source_id(key).is_none()),
+            };
+            let reuse = &analysis.workspace.config.reuse;
+            let mut windows: Vec<Vec<u64>> = if reuse.enabled {
+                prose_windows(text, analysis.format, reuse.min_words)
+                    .into_iter()
+                    .map(|window| prose_shingles(text, &window))
+                    .filter(|shingles| !shingles.is_empty())
+                    .filter(not_asked)
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            windows.sort_unstable();
+            windows.dedup();
+            let wanted = analysis
                 .findings
                 .iter()
                 // An uncredited copy is already found in a local source: nothing to ask the archive.
@@ -132,17 +161,15 @@ impl ArchiveLinks {
                 })
                 .map(|f| quote_shingles(text, &f.quote.segments))
                 .filter(|shingles| !shingles.is_empty())
-                .filter(|shingles| match looked_up.get(shingles) {
-                    None => true,
-                    // Asked before: again only if a re-index dropped what was found.
-                    Some(keys) => keys.iter().any(|key| corpus.source_id(key).is_none()),
-                })
-                .collect()
+                .filter(not_asked)
+                .collect();
+            (wanted, windows)
         };
-        (!wanted.is_empty()).then(|| Lookup {
+        (!wanted.is_empty() || !windows.is_empty()).then(|| Lookup {
             folder: folder.clone(),
             link,
             wanted,
+            windows,
         })
     }
 }
@@ -155,6 +182,7 @@ impl Lookup {
             folder,
             link,
             wanted,
+            windows,
         } = self;
         let mut report = LookupReport::default();
         {
@@ -164,7 +192,7 @@ impl Lookup {
             }
         }
         let mut connection = link.connection.lock().await;
-        let found = match lookup_on(&mut connection, &link.url, &wanted).await {
+        let found = match lookup_on(&mut connection, &link.url, &wanted, &windows).await {
             Ok(found) => {
                 *link.retry.lock().unwrap_or_else(|p| p.into_inner()) =
                     (Instant::now(), Duration::from_millis(500));
@@ -236,7 +264,12 @@ impl Lookup {
         }
         {
             let mut looked_up = link.looked_up.lock().unwrap_or_else(|p| p.into_inner());
-            for (shingles, keys) in wanted.into_iter().zip(per_quote) {
+            // Every edit of a paragraph asks about its new windows: a long day of typing would keep them all.
+            // Past a bound the record starts again (what is asked again is answered again, nothing is lost).
+            if looked_up.len() > MAX_LOOKED_UP {
+                looked_up.clear();
+            }
+            for (shingles, keys) in wanted.into_iter().chain(windows).zip(per_quote) {
                 looked_up.insert(shingles, keys);
             }
         }
@@ -251,20 +284,21 @@ impl Lookup {
     }
 }
 
-/// The corpus keys found for each quote, and the articles to add.
+/// The corpus keys found for each quote, then each prose window, and the articles to add.
 type Found = (Vec<Vec<String>>, Vec<crate::archive::ArchivedArticle>);
 
 async fn lookup_on(
     connection: &mut Option<Archive>,
     url: &ArchiveUrl,
     wanted: &[Vec<u64>],
+    windows: &[Vec<u64>],
 ) -> Result<Found, ArchiveError> {
     if connection.is_none() {
         let target = url.target()?;
         *connection = Some(Archive::open_for_lookups(&target).await?);
     }
     let archive = connection.as_ref().expect("connected above");
-    let (candidates, articles) = archive.candidate_articles(wanted).await?;
+    let (candidates, articles) = archive.candidate_articles(wanted, windows).await?;
     let key_of: HashMap<i32, String> = articles.iter().map(|a| (a.id, a.corpus_key())).collect();
     let per_quote = candidates
         .iter()

@@ -25,6 +25,8 @@ pub struct Analysis {
     /// The text the findings' byte ranges refer to.
     pub rope: Rope,
     pub text: Arc<str>,
+    /// How the text was read (Markdown or plain text).
+    pub format: TextFormat,
     pub findings: Vec<Finding>,
 }
 

@@ -492,6 +492,7 @@ impl Server {
             corpus: revision,
             rope: snapshot.rope,
             text: text.into(),
+            format: snapshot.format,
             findings,
         });
         self.docs.store_analysis(uri, analysis.clone());
@@ -525,8 +526,9 @@ impl Server {
             })
     }
 
-    /// Looks up in the folder's archive the quotes of `analysis` that no local source verifies (on a task of
-    /// its own); when articles are found, they join the corpus and the folder's drafts are checked again.
+    /// Looks up in the folder's archive the quotes of `analysis` that no local source verifies and its prose
+    /// (uncredited copying; on a task of its own); when articles are found, they join the corpus and the
+    /// folder's drafts are checked again.
     pub fn refine_with_archive(self: &Arc<Self>, uri: &Uri, analysis: &Analysis) {
         let Role::Draft(folder) = self.role(uri) else {
             return;
