@@ -538,19 +538,23 @@ impl Server {
         };
         let server = self.clone();
         tokio::spawn(async move {
-            let report = lookup.run().await;
-            if let Some(message) = report.reachable_again {
-                server.client.log_message(MessageType::INFO, message).await;
-            }
-            if let Some(message) = report.warning {
-                server
-                    .client
-                    .show_message(MessageType::WARNING, message)
-                    .await;
-            }
-            if report.added > 0 {
-                server.bump_epoch();
-                server.recheck(Some(&folder));
+            // The quotes' answer is applied before the prose windows are asked about.
+            let (quotes, prose) = lookup.quotes_first();
+            for lookup in std::iter::once(quotes).chain(prose) {
+                let report = lookup.run().await;
+                if let Some(message) = report.reachable_again {
+                    server.client.log_message(MessageType::INFO, message).await;
+                }
+                if let Some(message) = report.warning {
+                    server
+                        .client
+                        .show_message(MessageType::WARNING, message)
+                        .await;
+                }
+                if report.added > 0 {
+                    server.bump_epoch();
+                    server.recheck(Some(&folder));
+                }
             }
         });
     }
