@@ -19,9 +19,9 @@ use std::time::{Duration, Instant};
 
 use corpus::{CorpusSpec, Language, Truth};
 use rayon::prelude::*;
-use verbatim::archive::search::{prose_shingles, quote_shingles};
+use verbatim::archive::search::{prose_window_shingles, quote_shingles};
 use verbatim::archive::{Archive, Target, UrlOrigin};
-use verbatim::engine::reuse::{prose_windows, ReuseCache, ReuseSettings};
+use verbatim::engine::reuse::{ReuseCache, ReuseSettings};
 use verbatim::engine::{find_quotes, Corpus, EngineSettings, TextFormat};
 
 struct Options {
@@ -462,13 +462,7 @@ fn main() {
     // An edit also changes its paragraph's prose windows (two, typically), asked about with the quote.
     let prose: Vec<Vec<u64>> = drafts
         .iter()
-        .flat_map(|draft| {
-            prose_windows(&draft.text, TextFormat::Markdown, reuse.min_words)
-                .into_iter()
-                .map(|window| prose_shingles(&draft.text, &window))
-                .collect::<Vec<_>>()
-        })
-        .filter(|shingles| !shingles.is_empty())
+        .flat_map(|draft| prose_window_shingles(&draft.text, TextFormat::Markdown, reuse.min_words))
         .collect();
     let concurrent = runtime.block_on(async {
         let mut handles = Vec::new();

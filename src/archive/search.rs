@@ -11,7 +11,8 @@ use super::{
 };
 use crate::engine::attribution::SpeakerLabels;
 use crate::engine::corpus::PreparedSource;
-use crate::engine::fingerprint::{shingles, winnow, word_hashes, WINNOW_WINDOW};
+use crate::engine::fingerprint::{shingles, winnow, word_hashes, Shingle, WINNOW_WINDOW};
+use crate::engine::reuse::prose_windows;
 use crate::engine::{Corpus, SourceMetadata, TextFormat};
 
 /// Articles a quote's candidates are cut to (plus ties with the last: near-duplicate wire copies).
@@ -146,14 +147,7 @@ pub struct ArchivedArticle {
 
 /// The shingle hashes of a quote given as its text's segments (ranges of `text`).
 pub fn quote_shingles(text: &str, segments: &[std::ops::Range<usize>]) -> Vec<u64> {
-    let mut words = Vec::new();
-    for segment in segments {
-        words.extend(word_hashes(text, segment.clone()));
-    }
-    let mut hashes: Vec<u64> = shingles(&words).into_iter().map(|s| s.hash).collect();
-    hashes.sort_unstable();
-    hashes.dedup();
-    hashes
+    distinct_hashes(shingles(&segment_words(text, segments)))
 }
 
 /// The shingle hashes a window of prose (its segments, ranges of `text`) is asked about: its winnowed
@@ -161,14 +155,34 @@ pub fn quote_shingles(text: &str, segments: &[std::ops::Range<usize>]) -> Vec<u6
 /// same shingles on both sides (an 8-word run at least two). About half of all its shingles: prose is most of a
 /// draft, and each distinct shingle costs an index probe.
 pub fn prose_shingles(text: &str, segments: &[std::ops::Range<usize>]) -> Vec<u64> {
+    distinct_hashes(winnow(
+        &shingles(&segment_words(text, segments)),
+        WINNOW_WINDOW,
+    ))
+}
+
+/// The shingle hashes of every window of a draft's prose outside quotations
+/// ([`crate::engine::reuse::prose_windows`], runs of at least `min_words` words), those with any.
+pub fn prose_window_shingles(text: &str, format: TextFormat, min_words: usize) -> Vec<Vec<u64>> {
+    prose_windows(text, format, min_words)
+        .into_iter()
+        .map(|window| prose_shingles(text, &window))
+        .filter(|shingles| !shingles.is_empty())
+        .collect()
+}
+
+/// The term hashes of the words of `text`'s segments, in order.
+fn segment_words(text: &str, segments: &[std::ops::Range<usize>]) -> Vec<u64> {
     let mut words = Vec::new();
     for segment in segments {
         words.extend(word_hashes(text, segment.clone()));
     }
-    let mut hashes: Vec<u64> = winnow(&shingles(&words), WINNOW_WINDOW)
-        .into_iter()
-        .map(|s| s.hash)
-        .collect();
+    words
+}
+
+/// The shingles' hashes, sorted, each once.
+fn distinct_hashes(shingles: Vec<Shingle>) -> Vec<u64> {
+    let mut hashes: Vec<u64> = shingles.into_iter().map(|s| s.hash).collect();
     hashes.sort_unstable();
     hashes.dedup();
     hashes

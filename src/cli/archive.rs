@@ -10,12 +10,12 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::archive::search::{prose_shingles, quote_shingles};
+use crate::archive::search::{prose_window_shingles, quote_shingles};
 use crate::archive::{
     Archive, ArchiveError, ArchivedArticle, Ingest, IngestSummary, NewArticle, Resolved,
     INGEST_TIMEOUT, LOOKUP_TIMEOUT,
 };
-use crate::engine::reuse::{prose_windows, ReuseSettings};
+use crate::engine::reuse::ReuseSettings;
 use crate::engine::{find_quotes, Corpus, EngineSettings, TextFormat};
 use crate::workspace::archive_files::{
     archive_inputs, content_hash, read_archive_file, ArchiveInput,
@@ -488,13 +488,10 @@ impl ArchiveSession {
                 quotes.push(quote_shingles(text, &quote.segments));
             }
             if reuse.enabled {
-                for window in prose_windows(text, *format, reuse.min_words) {
-                    windows.push(prose_shingles(text, &window));
-                }
+                windows.extend(prose_window_shingles(text, *format, reuse.min_words));
             }
         }
         quotes.retain(|shingles| !shingles.is_empty());
-        windows.retain(|shingles| !shingles.is_empty());
         if quotes.is_empty() && windows.is_empty() {
             return Ok(0);
         }

@@ -411,28 +411,15 @@ impl Corpus {
     ) -> Vec<Word> {
         let mut words = Vec::new();
         let mut scratch = String::new();
-        let mut run = 0u32;
-        let mut inside_before = false;
-        for segment in segments {
-            for_each_word(text, segment.clone(), |range| {
-                let inside = inside_any(quotes, &range);
-                if inside {
-                    if !inside_before {
-                        run += 1;
-                    }
-                    inside_before = true;
-                    return;
-                }
-                inside_before = false;
-                let hash = term_hash(&text[range.clone()], &mut scratch);
-                words.push(Word {
-                    term: self.term_id(hash),
-                    hash,
-                    range,
-                    run,
-                });
+        for_each_prose_word(text, segments, quotes, |range, run| {
+            let hash = term_hash(&text[range.clone()], &mut scratch);
+            words.push(Word {
+                term: self.term_id(hash),
+                hash,
+                range,
+                run,
             });
-        }
+        });
         words
     }
 
@@ -1134,6 +1121,31 @@ fn inside_any(quotes: &[Range<usize>], range: &Range<usize>) -> bool {
         .is_some_and(|q| q.start <= range.start && range.end <= q.end)
 }
 
+/// Calls `found` with each word of a paragraph's prose `segments` outside every quotation (`quotes`: outer
+/// ranges, sorted) and the run it belongs to: runs are numbered from 0 and a quotation starts the next.
+fn for_each_prose_word(
+    text: &str,
+    segments: &[Range<usize>],
+    quotes: &[Range<usize>],
+    mut found: impl FnMut(Range<usize>, u32),
+) {
+    let mut run = 0u32;
+    let mut inside_before = false;
+    for segment in segments {
+        for_each_word(text, segment.clone(), |range| {
+            if inside_any(quotes, &range) {
+                if !inside_before {
+                    run += 1;
+                }
+                inside_before = true;
+                return;
+            }
+            inside_before = false;
+            found(range, run);
+        });
+    }
+}
+
 /// The draft's prose blocks with their cache keys, and its quotations' outer ranges (sorted), every quotation
 /// counted whatever its length.
 fn paragraphs(text: &str, format: TextFormat) -> (Vec<Paragraph>, Vec<Range<usize>>) {
@@ -1189,19 +1201,17 @@ pub fn prose_windows(text: &str, format: TextFormat, min_words: usize) -> Vec<Ve
     let step = WINDOW / 2;
     for paragraph in paragraphs {
         // The paragraph's runs of words outside quotations.
-        let mut runs: Vec<Vec<Range<usize>>> = vec![Vec::new()];
-        for segment in &paragraph.segments {
-            for_each_word(text, segment.clone(), |range| {
-                if inside_any(&quotes, &range) {
-                    if runs.last().is_some_and(|run| !run.is_empty()) {
-                        runs.push(Vec::new());
-                    }
-                } else if let Some(run) = runs.last_mut() {
-                    run.push(range);
-                }
-            });
-        }
-        for run in runs {
+        let mut runs: Vec<(u32, Vec<Range<usize>>)> = Vec::new();
+        for_each_prose_word(
+            text,
+            &paragraph.segments,
+            &quotes,
+            |range, run| match runs.last_mut() {
+                Some((last, words)) if *last == run => words.push(range),
+                _ => runs.push((run, vec![range])),
+            },
+        );
+        for (_, run) in runs {
             if run.len() < min_words.max(1) {
                 continue;
             }

@@ -14,9 +14,8 @@ use dashmap::DashMap;
 
 use super::document::Analysis;
 use super::folders::Folder;
-use crate::archive::search::{prose_shingles, quote_shingles};
+use crate::archive::search::{prose_window_shingles, quote_shingles};
 use crate::archive::{Archive, ArchiveError, ErrorKind, Resolved};
-use crate::engine::reuse::prose_windows;
 use crate::engine::Verdict;
 use crate::workspace::archive_files::{archive_target, ARCHIVE_URL_VARIABLE};
 
@@ -140,10 +139,8 @@ impl ArchiveLinks {
             };
             let reuse = &analysis.workspace.config.reuse;
             let mut windows: Vec<Vec<u64>> = if reuse.enabled {
-                prose_windows(text, analysis.format, reuse.min_words)
+                prose_window_shingles(text, analysis.format, reuse.min_words)
                     .into_iter()
-                    .map(|window| prose_shingles(text, &window))
-                    .filter(|shingles| !shingles.is_empty())
                     .filter(not_asked)
                     .collect()
             } else {
